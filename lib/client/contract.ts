@@ -1,0 +1,122 @@
+/**
+ * The request contract every part of staircase talks to the API server through.
+ *
+ * It is deliberately small and structurally compatible with the `RestClient` of
+ * `@cloudydeno/kubernetes-client`: a client object from that package satisfies
+ * {@linkcode RestClient} as it is, and staircase's own {@linkcode RestClient}
+ * implementations can be handed to code written against that package.
+ *
+ * @module
+ */
+
+/** HTTP methods the Kubernetes API uses. */
+export type HttpMethod =
+  | "GET"
+  | "POST"
+  | "PUT"
+  | "PATCH"
+  | "DELETE"
+  | "HEAD"
+  | "OPTIONS";
+
+/** A JSON primitive. `undefined` is allowed so optional fields type-check. */
+export type JSONPrimitive = string | number | boolean | null | undefined;
+/** Any JSON value. */
+export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
+/** A JSON object. */
+export type JSONObject = { [key: string]: JSONValue };
+/** A JSON array. */
+export type JSONArray = JSONValue[];
+
+/**
+ * One request to the API server.
+ *
+ * Exactly one of `bodyJson`, `bodyRaw` and `bodyStream` may be set. The response
+ * mode is chosen by `expectJson` and `expectStream`:
+ *
+ * | expectJson | expectStream | result |
+ * |---|---|---|
+ * | true | – | the parsed JSON body |
+ * | – | true | the body as a byte stream |
+ * | true | true | a stream of parsed JSON lines (watch) |
+ * | – | – | the body as bytes |
+ */
+export interface RequestOptions {
+  /** The HTTP method. */
+  method: HttpMethod;
+  /** The absolute path, e.g. `/api/v1/namespaces/default/configmaps`. Segments must already be encoded. */
+  path: string;
+  /** Query parameters. */
+  querystring?: URLSearchParams;
+  /** Aborts the request (and a stream being read). */
+  abortSignal?: AbortSignal;
+  /** The request's `Content-Type`; defaults to `application/json` when `bodyJson` is set. */
+  contentType?: string;
+  /** A raw request body. */
+  bodyRaw?: Uint8Array;
+  /** A JSON request body. */
+  bodyJson?: JSONValue;
+  /** A streamed request body. */
+  bodyStream?: ReadableStream<Uint8Array>;
+  /** The `Accept` header; defaults to `application/json`. */
+  accept?: string;
+  /** Return a stream instead of a fully read body. */
+  expectStream?: boolean;
+  /** Parse the body (or each line of a stream) as JSON. */
+  expectJson?: boolean;
+}
+
+/**
+ * Something that performs requests against one API server with its credentials.
+ *
+ * @example Reading a ConfigMap through any RestClient
+ * ```ts
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * async function readConfigMap(client: RestClient, name: string): Promise<unknown> {
+ *   return await client.performRequest({
+ *     method: "GET",
+ *     path: `/api/v1/namespaces/default/configmaps/${encodeURIComponent(name)}`,
+ *     expectJson: true,
+ *   });
+ * }
+ * ```
+ */
+export interface RestClient {
+  /** Performs a request and returns a stream of parsed JSON lines. */
+  performRequest(
+    options: RequestOptions & { expectStream: true; expectJson: true },
+  ): Promise<ReadableStream<JSONValue>>;
+  /** Performs a request and returns the body as a byte stream. */
+  performRequest(
+    options: RequestOptions & { expectStream: true },
+  ): Promise<ReadableStream<Uint8Array>>;
+  /** Performs a request and returns the parsed JSON body. */
+  performRequest(options: RequestOptions & { expectJson: true }): Promise<JSONValue>;
+  /** Performs a request and returns the body as bytes. */
+  performRequest(options: RequestOptions): Promise<Uint8Array>;
+  /** The namespace of the current context, when known. */
+  defaultNamespace?: string;
+}
+
+/** The kinds of event a watch stream carries. */
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+/** An object event on a watch stream. */
+export interface WatchObjectEvent<T> {
+  /** What happened to the object. */
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  /** The object after the change (or its last state, for DELETED). */
+  object: T;
+}
+
+/** A bookmark: only the resourceVersion the watch has reached is meaningful. */
+export interface WatchBookmarkEvent {
+  /** Always `BOOKMARK`. */
+  type: "BOOKMARK";
+  /** The object carrying the resourceVersion. */
+  object: { kind?: string; apiVersion?: string; metadata: { resourceVersion: string } };
+}
+
+/** An event on a watch stream, before errors are turned into exceptions. */
+export type WatchEvent<T> = WatchObjectEvent<T> | WatchBookmarkEvent;
