@@ -1,0 +1,400 @@
+/**
+ * Emits a typed Api class per group-version: thin wrappers that delegate to
+ * `ResourceClient` from the runtime library. Shared by both generators.
+ *
+ * @module
+ */
+
+import { renderJsDoc } from "./jsdoc.ts";
+import { pluralKind } from "./naming.ts";
+
+/** A verb a resource (or subresource) supports, as in Kubernetes discovery. */
+export type ApiVerb =
+  | "get"
+  | "list"
+  | "watch"
+  | "create"
+  | "update"
+  | "patch"
+  | "delete"
+  | "deletecollection";
+
+/** A patch kind the server accepts for a resource. */
+export type PatchKind = "merge" | "json" | "strategic" | "apply";
+
+/** One resource type to generate methods for. */
+export interface ApiResourceSpec {
+  /** The API group; `""` for the core group. */
+  group: string;
+  /** The version, e.g. `v1`. */
+  version: string;
+  /** The kind, e.g. `ConfigMap`. */
+  kind: string;
+  /** The lower-case resource plural, e.g. `configmaps`. */
+  plural: string;
+  /** Whether objects live in namespaces. */
+  namespaced: boolean;
+  /** The TypeScript type of one object. */
+  typeName: string;
+  /** The TypeScript type of a list; must have `items: typeName[]`. */
+  listTypeName: string;
+  /** Verbs on the resource itself. */
+  verbs: ApiVerb[];
+  /** Verbs on the `status` subresource (`get`, `update`, `patch`), if it exists. */
+  status?: ApiVerb[];
+  /** Verbs on the `scale` subresource (`get`, `update`, `patch`), if it exists. */
+  scale?: ApiVerb[];
+  /** Patch kinds the server accepts (strategic merge only for built-ins). */
+  patchKinds: PatchKind[];
+  /** When set, the methods are marked `@deprecated` with this text. */
+  deprecated?: string;
+}
+
+/** One generated Api module. */
+export interface ApiModuleSpec {
+  /** The class name, e.g. `CoreV1Api`; the namespaced view drops `Api` and adds `NamespacedApi`. */
+  className: string;
+  /** The group-version shown in docs, e.g. `apps/v1`. */
+  groupVersion: string;
+  /** The resources, in any order (output is sorted). */
+  resources: ApiResourceSpec[];
+  /** Import specifier of the runtime client library (`lib/client/mod.ts`). */
+  runtimeImport: string;
+  /** Import specifier of the module declaring the object types. */
+  typesImport: string;
+  /** Import specifier users write for this module, for `@example` blocks. */
+  exampleImport: string;
+}
+
+const RUNTIME_TYPES = [
+  "DeepPartial",
+  "DeleteOptions",
+  "GetOptions",
+  "JSONValue",
+  "ListOptions",
+  "ObjectList",
+  "PatchOptions",
+  "ResourceDescriptor",
+  "RestClient",
+  "Scale",
+  "Status",
+  "WatchEvent",
+  "WatchOptions",
+  "WriteOptions",
+];
+
+function constName(r: ApiResourceSpec): string {
+  return `${r.plural.replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}_RESOURCE`;
+}
+
+function descriptorConst(r: ApiResourceSpec): string {
+  const fields = `group: ${JSON.stringify(r.group)}, version: ${JSON.stringify(r.version)}, ` +
+    `kind: ${JSON.stringify(r.kind)}, plural: ${JSON.stringify(r.plural)}, ` +
+    `namespaced: ${r.namespaced}`;
+  return `const ${constName(r)}: ResourceDescriptor = { ${fields} };\n`;
+}
+
+function patchOptionsType(r: ApiResourceSpec): string {
+  const kinds = [...r.patchKinds].sort().map((k) => JSON.stringify(k)).join(" | ");
+  return `Omit<PatchOptions, "type"> & { type: ${kinds} }`;
+}
+
+interface MethodContext {
+  /** `ns` view methods or cluster-wide ones. */
+  scope: "namespaced" | "cluster" | "allNamespaces";
+  r: ApiResourceSpec;
+}
+
+function method(doc: string, r: ApiResourceSpec, signature: string, body: string): string {
+  const tags = r.deprecated !== undefined ? [`@deprecated ${r.deprecated}`] : [];
+  return `${renderJsDoc(doc, tags)}${signature} {\nreturn ${body};\n}\n`;
+}
+
+function resourceMethods({ scope, r }: MethodContext): string {
+  const K = r.kind;
+  const Ks = pluralKind(r.kind, r.plural);
+  const T = r.typeName;
+  const L = r.listTypeName;
+  const rc = `this.#resource<${T}, ${L}>(${constName(r)})`;
+  const where = scope === "namespaced"
+    ? " in this namespace"
+    : scope === "allNamespaces"
+    ? " across all namespaces"
+    : "";
+  const verbs = new Set(r.verbs);
+  const out: string[] = [];
+  if (scope === "allNamespaces") {
+    // Only the collection reads make sense without a namespace.
+    const sfx = "ForAllNamespaces";
+    if (verbs.has("list")) {
+      out.push(
+        method(
+          `Lists one page of ${Ks}${where}.`,
+          r,
+          `list${Ks}${sfx}(opts?: ListOptions): Promise<${L}>`,
+          `${rc}.list(opts)`,
+        ),
+      );
+      out.push(
+        method(
+          `Lists every ${K}${where}, following \`continue\` tokens across pages.`,
+          r,
+          `listAll${Ks}${sfx}(opts?: ListOptions): AsyncGenerator<${T}>`,
+          `${rc}.listAll(opts)`,
+        ),
+      );
+    }
+    if (verbs.has("watch")) {
+      out.push(
+        method(
+          `Watches ${Ks}${where}.`,
+          r,
+          `watch${Ks}${sfx}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>>`,
+          `${rc}.watch(opts)`,
+        ),
+      );
+    }
+    return out.join("\n");
+  }
+  const patchOpts = patchOptionsType(r);
+  if (verbs.has("get")) {
+    out.push(
+      method(
+        `Reads the ${K} \`name\`${where}.`,
+        r,
+        `get${K}(name: string, opts?: GetOptions): Promise<${T}>`,
+        `${rc}.get(name, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("list")) {
+    out.push(
+      method(
+        `Lists one page of ${Ks}${where}.`,
+        r,
+        `list${Ks}(opts?: ListOptions): Promise<${L}>`,
+        `${rc}.list(opts)`,
+      ),
+    );
+    out.push(
+      method(
+        `Lists every ${K}${where}, following \`continue\` tokens across pages.`,
+        r,
+        `listAll${Ks}(opts?: ListOptions): AsyncGenerator<${T}>`,
+        `${rc}.listAll(opts)`,
+      ),
+    );
+  }
+  if (verbs.has("watch")) {
+    out.push(
+      method(
+        `Watches ${Ks}${where}.`,
+        r,
+        `watch${Ks}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>>`,
+        `${rc}.watch(opts)`,
+      ),
+    );
+  }
+  if (verbs.has("create")) {
+    out.push(
+      method(
+        `Creates a ${K}${where}.`,
+        r,
+        `create${K}(body: ${T}, opts?: WriteOptions): Promise<${T}>`,
+        `${rc}.create(body, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("update")) {
+    out.push(
+      method(
+        `Replaces the ${K} \`name\`${where}.`,
+        r,
+        `replace${K}(name: string, body: ${T}, opts?: WriteOptions): Promise<${T}>`,
+        `${rc}.replace(name, body, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("patch")) {
+    out.push(
+      method(
+        `Patches the ${K} \`name\`${where} with the patch kind in \`opts.type\`.`,
+        r,
+        `patch${K}(name: string, patch: JSONValue | DeepPartial<${T}>, opts: ${patchOpts}): Promise<${T}>`,
+        `${rc}.patch(name, patch, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("delete")) {
+    out.push(
+      method(
+        `Deletes the ${K} \`name\`${where}; the server answers with the object or a Status.`,
+        r,
+        `delete${K}(name: string, opts?: DeleteOptions): Promise<${T} | Status>`,
+        `${rc}.delete(name, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("deletecollection")) {
+    out.push(
+      method(
+        `Deletes the ${Ks}${where} matching the selectors in \`opts\`.`,
+        r,
+        `delete${K}Collection(opts?: ListOptions & DeleteOptions): Promise<${L} | Status>`,
+        `${rc}.deleteCollection(opts)`,
+      ),
+    );
+  }
+  out.push(...subresourceMethods(r, "Status", T, where, patchOpts, rc));
+  out.push(...subresourceMethods(r, "Scale", "Scale", where, patchOpts, rc));
+  return out.join("\n");
+}
+
+function subresourceMethods(
+  r: ApiResourceSpec,
+  sub: "Status" | "Scale",
+  T: string,
+  where: string,
+  patchOpts: string,
+  rc: string,
+): string[] {
+  const verbs = new Set(sub === "Status" ? r.status ?? [] : r.scale ?? []);
+  const K = r.kind;
+  const what = `the ${sub.toLowerCase()} subresource of the ${K} \`name\`${where}`;
+  const out: string[] = [];
+  if (verbs.has("get")) {
+    out.push(
+      method(
+        `Reads ${what}.`,
+        r,
+        `get${K}${sub}(name: string, opts?: GetOptions): Promise<${T}>`,
+        `${rc}.get${sub}(name, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("update")) {
+    out.push(
+      method(
+        `Replaces ${what}.`,
+        r,
+        `replace${K}${sub}(name: string, body: ${T}, opts?: WriteOptions): Promise<${T}>`,
+        `${rc}.replace${sub}(name, body, opts)`,
+      ),
+    );
+  }
+  if (verbs.has("patch")) {
+    out.push(
+      method(
+        `Patches ${what}.`,
+        r,
+        `patch${K}${sub}(name: string, patch: JSONValue | DeepPartial<${T}>, opts: ${patchOpts}): Promise<${T}>`,
+        `${rc}.patch${sub}(name, patch, opts)`,
+      ),
+    );
+  }
+  return out;
+}
+
+function resourceHelper(namespaced: boolean): string {
+  const ns = namespaced ? ", this.namespace" : "";
+  return `#resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {\n` +
+    `return new ResourceClient<T, L>(this.#client, resource${ns});\n}\n`;
+}
+
+function exampleBlock(spec: ApiModuleSpec, namespaced: boolean): string {
+  const r = spec.resources.find((x) => x.namespaced === namespaced && x.verbs.includes("list")) ??
+    spec.resources.find((x) => x.verbs.includes("list"));
+  const base = spec.className;
+  const call = r === undefined
+    ? ""
+    : `\nconst page = await api${namespaced && r.namespaced ? '.namespace("default")' : ""}.list${
+      pluralKind(r.kind, r.plural)
+    }${
+      !namespaced && r.namespaced ? "ForAllNamespaces" : ""
+    }({ limit: 10 });\nconsole.log(page.items.length);`;
+  return "@example\n```ts\n" +
+    `import type { RestClient } from "${spec.runtimeImport}";\n` +
+    `import { ${base} } from "${spec.exampleImport}";\n\n` +
+    `declare const client: RestClient;\nconst api = new ${base}(client);${call}\n` + "```";
+}
+
+/**
+ * The text of an Api module (unformatted; run it through `formatTypeScript`).
+ *
+ * @example
+ * ```ts
+ * import { emitApiModule } from "./api_emitter.ts";
+ *
+ * const text = emitApiModule({
+ *   className: "ExampleComV1Api",
+ *   groupVersion: "example.com/v1",
+ *   runtimeImport: "jsr:@staircase/staircase/client",
+ *   typesImport: "./types.ts",
+ *   exampleImport: "./mod.ts",
+ *   resources: [{
+ *     group: "example.com", version: "v1", kind: "Widget", plural: "widgets", namespaced: true,
+ *     typeName: "Widget", listTypeName: "WidgetList", verbs: ["get", "list", "create"],
+ *     status: ["get", "update", "patch"], patchKinds: ["merge", "json", "apply"],
+ *   }],
+ * });
+ * console.log(text.includes("getWidgetStatus")); // true
+ * ```
+ */
+export function emitApiModule(spec: ApiModuleSpec): string {
+  const resources = [...spec.resources].sort((a, b) =>
+    a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.plural < b.plural ? -1 : 1
+  );
+  const typeNames = [...new Set(resources.flatMap((r) => [r.typeName, r.listTypeName]))].sort();
+  const namespacedResources = resources.filter((r) => r.namespaced);
+  const clusterResources = resources.filter((r) => !r.namespaced);
+  const nsClass = `${spec.className.replace(/Api$/, "")}NamespacedApi`;
+  const parts: string[] = [];
+  parts.push(...resources.map(descriptorConst), "\n");
+  const hasNamespaced = namespacedResources.length > 0;
+  parts.push(renderJsDoc(
+    `Typed access to the ${spec.groupVersion} API.` +
+      (hasNamespaced ? ` Use {@linkcode ${spec.className}.namespace} for namespaced kinds.` : ""),
+    [exampleBlock(spec, false)],
+  ));
+  parts.push(`export class ${spec.className} {\n#client: RestClient;\n\n`);
+  parts.push(
+    `/** Creates the API over \`client\`. */\nconstructor(client: RestClient) {\nthis.#client = client;\n}\n\n`,
+  );
+  if (hasNamespaced) {
+    parts.push(
+      `/** A view of the namespaced kinds in namespace \`namespace\`. */\n` +
+        `namespace(namespace: string): ${nsClass} {\nreturn new ${nsClass}(this.#client, namespace);\n}\n\n`,
+    );
+  }
+  parts.push(resourceHelper(false), "\n");
+  for (const r of clusterResources) parts.push(resourceMethods({ scope: "cluster", r }), "\n");
+  for (const r of namespacedResources) {
+    parts.push(resourceMethods({ scope: "allNamespaces", r }), "\n");
+  }
+  parts.push("}\n");
+  if (hasNamespaced) {
+    parts.push(
+      "\n",
+      renderJsDoc(`The namespaced kinds of ${spec.groupVersion} in one namespace.`, [
+        exampleBlock(spec, true),
+      ]),
+    );
+    parts.push(
+      `export class ${nsClass} {\n#client: RestClient;\n/** The namespace this view works in. */\nreadonly namespace: string;\n\n`,
+    );
+    parts.push(
+      `/** Creates a view of namespace \`namespace\` over \`client\`. */\nconstructor(client: RestClient, namespace: string) {\nthis.#client = client;\nthis.namespace = namespace;\n}\n\n`,
+    );
+    parts.push(resourceHelper(true), "\n");
+    for (const r of namespacedResources) {
+      parts.push(resourceMethods({ scope: "namespaced", r }), "\n");
+    }
+    parts.push("}\n");
+  }
+  const body = parts.join("");
+  // Import only what the body uses, so modules lacking some verbs stay lint-clean.
+  const used = RUNTIME_TYPES.filter((t) => new RegExp(`\\b${t}\\b`).test(body));
+  return `import { ResourceClient } from "${spec.runtimeImport}";\n` +
+    `import type { ${used.join(", ")} } from "${spec.runtimeImport}";\n` +
+    `import type { ${typeNames.join(", ")} } from "${spec.typesImport}";\n\n${body}`;
+}
