@@ -1,0 +1,175 @@
+/**
+ * Turns CustomResourceDefinitions into TypeScript modules: per served group-version a
+ * `types.ts` with the object types and a `mod.ts` with the typed Api class (re-exporting the
+ * types). Output is formatted and deterministic.
+ *
+ * @module
+ */
+
+import { dirname, relative, resolve } from "node:path";
+import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
+import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import { pascalCase } from "../common/naming.ts";
+import { VERSION } from "../../lib/version.ts";
+import { type KindVersion, renderTypes } from "./render_types.ts";
+import type { CustomResourceDefinition } from "./types.ts";
+
+/** Options of {@linkcode generateCrdFiles}. */
+export interface CrdGenerateOptions {
+  /**
+   * Import specifier of the runtime client library inside generated files. A value starting
+   * with `./`, `../` or `/` is a file path (relative to the working directory) and is rewritten
+   * relative to each generated file. Default `jsr:@staircase/staircase@<version>/client`.
+   */
+  runtimeImport?: string;
+  /**
+   * Import specifier of the module exporting `ObjectMeta` and `ListMeta` (meta/v1), resolved
+   * like `runtimeImport`. Default `jsr:@staircase/staircase@<version>/apis/meta/v1`.
+   */
+  metaImport?: string;
+  /** The output folder; needed to make file-path imports relative. Default `.`. */
+  outDir?: string;
+}
+
+/** One generated file. */
+export interface GeneratedFile {
+  /** The path relative to the output folder, e.g. `example.com/v1/types.ts`. */
+  path: string;
+  /** The formatted contents. */
+  content: string;
+  /** The kinds the file covers, for summary lines. */
+  kinds: string[];
+}
+
+/** The patch kinds the API server accepts for custom resources (no strategic merge). */
+const CR_PATCH_KINDS: ApiResourceSpec["patchKinds"] = ["apply", "json", "merge"];
+const CR_VERBS: ApiResourceSpec["verbs"] = [
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+];
+
+/**
+ * Generates the modules for a set of CRDs: `<group>/<version>/types.ts` and
+ * `<group>/<version>/mod.ts` for every served version.
+ *
+ * @example
+ * ```ts ignore
+ * import { generateCrdFiles } from "./generate.ts";
+ * import { readCrdSources } from "./read.ts";
+ * const { crds } = await readCrdSources(["crds/"]);
+ * for (const file of await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" })) {
+ *   console.log(file.path, file.kinds);
+ * }
+ * ```
+ *
+ * @param crds The definitions.
+ * @param options Import specifiers and the output folder.
+ * @returns The files, sorted by path.
+ * @throws {CrdSchemaError} When a schema cannot be mapped.
+ */
+export async function generateCrdFiles(
+  crds: CustomResourceDefinition[],
+  options: CrdGenerateOptions = {},
+): Promise<GeneratedFile[]> {
+  const groups = new Map<string, KindVersion[]>();
+  for (const crd of crds) {
+    for (const version of crd.spec.versions) {
+      if (!version.served) continue;
+      const key = `${crd.spec.group}/${version.name}`;
+      const list = groups.get(key) ?? [];
+      list.push({ crd, version });
+      groups.set(key, list);
+    }
+  }
+  const outDir = options.outDir ?? ".";
+  const runtime = options.runtimeImport ?? `jsr:@staircase/staircase@${VERSION}/client`;
+  const meta = options.metaImport ?? `jsr:@staircase/staircase@${VERSION}/apis/meta/v1`;
+  const files: GeneratedFile[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const entries = groups.get(key)!.sort((a, b) =>
+      compare(a.crd.spec.names.kind, b.crd.spec.names.kind)
+    );
+    const [group, version] = [entries[0].crd.spec.group, entries[0].version.name];
+    const dir = `${group}/${version}`;
+    const kinds = entries.map((e) => e.crd.spec.names.kind);
+    const typesText = renderTypes(`${group}/${version}`, entries, {
+      runtimeImport: importFrom(runtime, outDir, `${dir}/types.ts`),
+      metaImport: importFrom(meta, outDir, `${dir}/types.ts`),
+    });
+    files.push({
+      path: `${dir}/types.ts`,
+      content: await formatTypeScript(GENERATED_HEADER + typesText, `${dir}/types.ts`),
+      kinds,
+    });
+    const api = emitApiModule({
+      className: `${pascalCase(group)}${pascalCase(version)}Api`,
+      groupVersion: `${group}/${version}`,
+      runtimeImport: importFrom(runtime, outDir, `${dir}/mod.ts`),
+      typesImport: "./types.ts",
+      exampleImport: "./mod.ts",
+      resources: entries.map(({ crd, version: v }) => ({
+        group,
+        version,
+        kind: crd.spec.names.kind,
+        plural: crd.spec.names.plural,
+        namespaced: crd.spec.scope === "Namespaced",
+        typeName: crd.spec.names.kind,
+        listTypeName: `${crd.spec.names.kind}List`,
+        verbs: CR_VERBS,
+        status: v.subresources?.status ? ["get", "update", "patch"] : undefined,
+        scale: v.subresources?.scale ? ["get", "update", "patch"] : undefined,
+        patchKinds: CR_PATCH_KINDS,
+        deprecated: v.deprecated ? deprecationText(crd, v.name, v.deprecationWarning) : undefined,
+      })),
+    });
+    const modDoc = `/**\n * The ${group}/${version} API: ${kinds.join(", ")}. Generated from ` +
+      `CustomResourceDefinitions; the object types are re-exported from \`./types.ts\`.\n *\n` +
+      ` * @module\n */\n\nexport * from "./types.ts";\n`;
+    files.push({
+      path: `${dir}/mod.ts`,
+      content: await formatTypeScript(GENERATED_HEADER + modDoc + api, `${dir}/mod.ts`),
+      kinds,
+    });
+  }
+  return files;
+}
+
+/**
+ * The `@deprecated` text of a deprecated CRD version.
+ *
+ * @example
+ * ```ts
+ * import { deprecationText } from "./generate.ts";
+ * const crd = { metadata: {}, spec: { group: "a.io", scope: "Cluster", names: { plural: "xs", kind: "X" }, versions: [] } };
+ * console.log(deprecationText(crd, "v1beta1", undefined)); // a.io/v1beta1 X is deprecated.
+ * ```
+ *
+ * @param crd The definition.
+ * @param version The deprecated version.
+ * @param warning The CRD's `deprecationWarning`, if any.
+ * @returns The text.
+ */
+export function deprecationText(
+  crd: CustomResourceDefinition,
+  version: string,
+  warning: string | undefined,
+): string {
+  return warning ?? `${crd.spec.group}/${version} ${crd.spec.names.kind} is deprecated.`;
+}
+
+/** A specifier as is, or a file path made relative to the generated file. */
+function importFrom(spec: string, outDir: string, file: string): string {
+  if (!/^(\.\.?\/|\/)/.test(spec)) return spec;
+  const rel = relative(dirname(resolve(outDir, file)), resolve(spec)).replaceAll("\\", "/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

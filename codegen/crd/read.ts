@@ -1,0 +1,228 @@
+/**
+ * Reads CustomResourceDefinitions from files, folders and standard input.
+ *
+ * @module
+ */
+
+import { parseAllDocuments } from "yaml";
+import { CrdInputError } from "./errors.ts";
+import type { CustomResourceDefinition } from "./types.ts";
+
+/** A CRD together with where it was read from. */
+export interface CrdDocument {
+  /** The definition. */
+  crd: CustomResourceDefinition;
+  /** Where it came from, e.g. `crds/widgets.yaml (document 2)`. */
+  origin: string;
+}
+
+/** What reading a set of inputs produced. */
+export interface ReadCrdsResult {
+  /** The CRDs found, in input order. */
+  crds: CrdDocument[];
+  /** Notes about documents that were skipped. */
+  notes: string[];
+}
+
+/** Options of {@linkcode readCrdSources}. */
+export interface ReadCrdSourcesOptions {
+  /** Reads standard input (for the `-` path); defaults to reading `Deno.stdin`. */
+  readStdin?: () => Promise<string>;
+}
+
+const EXTENSIONS = [".yaml", ".yml", ".json"];
+
+/**
+ * Reads every CRD from the given paths. A path is a YAML or JSON file, a folder (all
+ * `*.yaml`, `*.yml` and `*.json` files directly in it, in name order) or `-` for standard input.
+ *
+ * @example
+ * ```ts ignore
+ * import { readCrdSources } from "./read.ts";
+ * const { crds, notes } = await readCrdSources(["./crds"]);
+ * for (const note of notes) console.error(note);
+ * console.log(crds.map((c) => c.crd.metadata.name));
+ * ```
+ *
+ * @param paths Files, folders or `-`.
+ * @param options Where standard input comes from.
+ * @returns The CRDs and notes about skipped documents.
+ * @throws {CrdInputError} When a file cannot be read or a document is invalid.
+ */
+export async function readCrdSources(
+  paths: string[],
+  options: ReadCrdSourcesOptions = {},
+): Promise<ReadCrdsResult> {
+  const result: ReadCrdsResult = { crds: [], notes: [] };
+  for (const path of paths) {
+    if (path === "-") {
+      const text = await (options.readStdin ?? readAllStdin)();
+      merge(result, parseCrdDocuments(text, "<stdin>"));
+      continue;
+    }
+    for (const file of await expandPath(path)) {
+      let text: string;
+      try {
+        text = await Deno.readTextFile(file);
+      } catch (err) {
+        throw new CrdInputError(file, undefined, `cannot read file: ${describe(err)}`);
+      }
+      merge(result, parseCrdDocuments(text, file));
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const { crd, origin } of result.crds) {
+    const name = crd.metadata.name ?? "";
+    const before = seen.get(name);
+    if (before !== undefined) {
+      throw new CrdInputError(origin, undefined, `CRD ${name} is also defined in ${before}`);
+    }
+    seen.set(name, origin);
+  }
+  return result;
+}
+
+/**
+ * Parses one YAML or JSON text (possibly several documents, possibly `List` objects) into CRDs.
+ *
+ * @example
+ * ```ts
+ * import { parseCrdDocuments } from "./read.ts";
+ * const { crds, notes } = parseCrdDocuments("kind: ConfigMap\napiVersion: v1\n", "x.yaml");
+ * console.log(crds.length, notes); // 0 [ "x.yaml (document 1): skipped v1 ConfigMap, not a CustomResourceDefinition" ]
+ * ```
+ *
+ * @param text The file contents.
+ * @param source The file name used in messages.
+ * @returns The CRDs and notes about skipped documents.
+ * @throws {CrdInputError} For invalid YAML or an incomplete CRD.
+ */
+export function parseCrdDocuments(text: string, source: string): ReadCrdsResult {
+  const result: ReadCrdsResult = { crds: [], notes: [] };
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  list.forEach((doc, i) => {
+    const index = i + 1;
+    if (doc.errors.length > 0) {
+      throw new CrdInputError(source, index, `invalid YAML: ${doc.errors[0].message}`);
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) return;
+    collect(value, `${source} (document ${index})`, source, index, result);
+  });
+  return result;
+}
+
+function collect(
+  value: unknown,
+  origin: string,
+  source: string,
+  index: number,
+  result: ReadCrdsResult,
+): void {
+  if (!isObject(value)) {
+    result.notes.push(`${origin}: skipped, not an object`);
+    return;
+  }
+  const kind = typeof value.kind === "string" ? value.kind : undefined;
+  const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : undefined;
+  if (kind !== undefined && kind.endsWith("List") && Array.isArray(value.items)) {
+    value.items.forEach((item, j) => {
+      collect(item, `${origin} item ${j + 1}`, source, index, result);
+    });
+    return;
+  }
+  if (kind !== "CustomResourceDefinition" || !apiVersion?.startsWith("apiextensions.k8s.io/")) {
+    result.notes.push(
+      `${origin}: skipped ${apiVersion ?? "(no apiVersion)"} ${kind ?? "(no kind)"}, ` +
+        `not a CustomResourceDefinition`,
+    );
+    return;
+  }
+  if (apiVersion !== "apiextensions.k8s.io/v1") {
+    throw new CrdInputError(
+      source,
+      index,
+      `${apiVersion} CRDs are not supported; use apiextensions.k8s.io/v1`,
+    );
+  }
+  result.crds.push({ crd: validateCrd(value, source, index), origin });
+}
+
+function validateCrd(
+  value: Record<string, unknown>,
+  source: string,
+  index: number,
+): CustomResourceDefinition {
+  const fail = (problem: string): never => {
+    throw new CrdInputError(source, index, problem);
+  };
+  const spec = isObject(value.spec) ? value.spec : fail("CRD has no spec");
+  const names = isObject(spec.names) ? spec.names : fail("CRD has no spec.names");
+  for (
+    const [field, v] of [["spec.group", spec.group], ["spec.names.plural", names.plural], [
+      "spec.names.kind",
+      names.kind,
+    ]] as const
+  ) {
+    if (typeof v !== "string" || v === "") fail(`CRD has no ${field}`);
+  }
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : `${names.plural}.${spec.group}`;
+  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") {
+    fail(
+      `CRD ${name}: spec.scope must be Namespaced or Cluster, got ${JSON.stringify(spec.scope)}`,
+    );
+  }
+  if (!Array.isArray(spec.versions) || spec.versions.length === 0) {
+    fail(`CRD ${name} has no spec.versions`);
+  }
+  (spec.versions as unknown[]).forEach((v, i) => {
+    if (!isObject(v) || typeof v.name !== "string") {
+      fail(`CRD ${name}: spec.versions[${i}] has no name`);
+    }
+    const version = v as Record<string, unknown>;
+    const schema = isObject(version.schema) ? version.schema.openAPIV3Schema : undefined;
+    if (version.served !== false && !isObject(schema)) {
+      fail(
+        `CRD ${name} version ${version.name} has no schema ` +
+          `(spec.versions[${i}].schema.openAPIV3Schema is required)`,
+      );
+    }
+  });
+  return { ...value, metadata: { ...metadata, name } } as unknown as CustomResourceDefinition;
+}
+
+async function expandPath(path: string): Promise<string[]> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (err) {
+    throw new CrdInputError(path, undefined, `cannot read: ${describe(err)}`);
+  }
+  if (!info.isDirectory) return [path];
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(path)) {
+    if (entry.isFile && EXTENSIONS.some((e) => entry.name.endsWith(e))) {
+      files.push(`${path.replace(/\/+$/, "")}/${entry.name}`);
+    }
+  }
+  return files.sort();
+}
+
+async function readAllStdin(): Promise<string> {
+  return await new Response(Deno.stdin.readable).text();
+}
+
+function merge(into: ReadCrdsResult, from: ReadCrdsResult): void {
+  into.crds.push(...from.crds);
+  into.notes.push(...from.notes);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

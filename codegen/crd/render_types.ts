@@ -1,0 +1,134 @@
+/**
+ * Renders the object types of one group-version of custom resources.
+ *
+ * @module
+ */
+
+import { renderJsDoc } from "../common/jsdoc.ts";
+import { propertyKey } from "../common/naming.ts";
+import { SchemaMappingError, type SchemaObject } from "../common/schema.ts";
+import { schemaDocTags, schemaToType } from "../common/type_emitter.ts";
+import { CrdSchemaError } from "./errors.ts";
+import { normalizeSchema } from "./normalize.ts";
+import { readablePath, TypeRegistry } from "./type_registry.ts";
+import type { CrdVersion, CustomResourceDefinition } from "./types.ts";
+
+/** One kind in one version. */
+export interface KindVersion {
+  /** The definition. */
+  crd: CustomResourceDefinition;
+  /** The served version to render. */
+  version: CrdVersion;
+}
+
+/** Import specifiers used by the rendered types. */
+export interface RenderTypesImports {
+  /** The runtime client library (for `JSONValue` and `JSONObject`). */
+  runtimeImport: string;
+  /** The meta/v1 module (for `ObjectMeta` and `ListMeta`). */
+  metaImport: string;
+}
+
+/** Properties every object has; their types come from meta/v1, not from the CRD schema. */
+const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
+
+/**
+ * The unformatted text of the `types.ts` module of one group-version.
+ *
+ * @example
+ * ```ts
+ * import { renderTypes } from "./render_types.ts";
+ * const text = renderTypes("a.io/v1", [{
+ *   crd: {
+ *     metadata: { name: "xs.a.io" },
+ *     spec: { group: "a.io", scope: "Cluster", names: { plural: "xs", kind: "X" }, versions: [] },
+ *   },
+ *   version: { name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } },
+ * }], { runtimeImport: "./client.ts", metaImport: "./meta.ts" });
+ * console.log(text.includes("export interface XList")); // true
+ * ```
+ *
+ * @param groupVersion `group/version`, for documentation.
+ * @param entries The kinds of this group-version, in output order.
+ * @param imports Where `ObjectMeta`, `ListMeta` and the JSON types come from.
+ * @returns The module text without the generated-file header.
+ * @throws {CrdSchemaError} When a schema cannot be mapped.
+ */
+export function renderTypes(
+  groupVersion: string,
+  entries: KindVersion[],
+  imports: RenderTypesImports,
+): string {
+  const taken = new Set<string>(["ObjectMeta", "ListMeta", "JSONValue", "JSONObject"]);
+  for (const { crd } of entries) taken.add(crd.spec.names.kind).add(`${crd.spec.names.kind}List`);
+  const blocks: string[] = [];
+  for (const entry of entries) {
+    const crdName = entry.crd.metadata.name ?? entry.crd.spec.names.plural;
+    try {
+      blocks.push(renderKind(groupVersion, entry, new TypeRegistry(taken)));
+    } catch (err) {
+      if (!(err instanceof SchemaMappingError)) throw err;
+      const problem = err.message.slice(err.path.length + 2);
+      throw new CrdSchemaError(crdName, entry.version.name, readablePath(err.path), problem);
+    }
+  }
+  const body = blocks.join("\n");
+  const kinds = entries.map((e) => e.crd.spec.names.kind).join(", ");
+  const json = ["JSONObject", "JSONValue"].filter((t) => new RegExp(`\\b${t}\\b`).test(body));
+  return `/**\n * Object types of the ${groupVersion} custom resources ${kinds}, generated from ` +
+    `their CustomResourceDefinitions.\n *\n * @module\n */\n\n` +
+    `import type { ListMeta, ObjectMeta } from "${imports.metaImport}";\n` +
+    (json.length > 0
+      ? `import type { ${json.join(", ")} } from "${imports.runtimeImport}";\n`
+      : "") +
+    `\n${body}`;
+}
+
+function renderKind(groupVersion: string, entry: KindVersion, registry: TypeRegistry): string {
+  const { crd, version } = entry;
+  const kind = crd.spec.names.kind;
+  const schema = version.schema?.openAPIV3Schema;
+  if (schema === undefined) {
+    throw new SchemaMappingError("", "the version has no schema.openAPIV3Schema");
+  }
+  const root = normalizeSchema(schema as SchemaObject);
+  const options = registry.options(kind, { embeddedMetadataType: "ObjectMeta" });
+  const required = new Set(root.required ?? []);
+  const members: string[] = [
+    `/** The API version: always \`${groupVersion}\`. */\napiVersion: ${
+      JSON.stringify(groupVersion)
+    };`,
+    `/** The kind: always \`${kind}\`. */\nkind: ${JSON.stringify(kind)};`,
+    `/** Standard object metadata. */\nmetadata?: ObjectMeta;`,
+  ];
+  for (const name of Object.keys(root.properties ?? {}).sort()) {
+    if (OBJECT_FIELDS.has(name)) continue;
+    const prop = root.properties![name];
+    const type = schemaToType(prop, `/properties/${name}`, options);
+    const doc = renderJsDoc(prop.description, schemaDocTags(prop));
+    members.push(`${doc}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${type};`);
+  }
+  if (root["x-kubernetes-preserve-unknown-fields"] === true) {
+    members.push("/** Fields the schema does not declare; the server keeps them. */");
+    members.push("[key: string]: unknown;");
+  }
+  const deprecated = version.deprecated
+    ? [`@deprecated ${version.deprecationWarning ?? `${groupVersion} ${kind} is deprecated.`}`]
+    : [];
+  const scope = crd.spec.scope === "Namespaced" ? "namespaced" : "cluster-scoped";
+  const doc = renderJsDoc(
+    `${root.description ?? `A ${kind} object.`}\n\n` +
+      `A ${scope} ${groupVersion} custom resource (\`${crd.spec.names.plural}\`).`,
+    deprecated,
+  );
+  const listDoc = renderJsDoc(`A list of ${kind} objects.`, deprecated);
+  return `${doc}export interface ${kind} {\n${members.join("\n")}\n}\n\n` +
+    `${listDoc}export interface ${kind}List {\n` +
+    `/** The API version: always \`${groupVersion}\`. */\napiVersion?: ${
+      JSON.stringify(groupVersion)
+    };\n` +
+    `/** The kind: always \`${kind}List\`. */\nkind?: "${kind}List";\n` +
+    `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
+    `/** The objects. */\nitems: ${kind}[];\n}\n\n` +
+    registry.declarations.join("\n");
+}

@@ -1,0 +1,40 @@
+/**
+ * The staircase code generators, usable from code and as a program:
+ *
+ * ```sh
+ * deno run -A jsr:@staircase/staircase/codegen crd crds/ --out src/generated
+ * ```
+ *
+ * `crd` turns CustomResourceDefinitions (files, folders, stdin or a live cluster) into typed
+ * modules, one folder per served group-version: `<group>/<version>/types.ts` with the object
+ * types and `<group>/<version>/mod.ts` with the Api class.
+ *
+ * @example Generating from code
+ * ```ts ignore
+ * import { generateCrdFiles, readCrdSources } from "@staircase/staircase/codegen";
+ * const { crds } = await readCrdSources(["crds/"]);
+ * const files = await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" });
+ * console.log(files.map((f) => f.path));
+ * ```
+ *
+ * @module
+ */
+
+import { main } from "./main.ts";
+
+export { main, USAGE } from "./main.ts";
+export { CRD_USAGE, type CrdCommandIo, runCrdCommand } from "./crd/cli.ts";
+export {
+  type CrdDocument,
+  parseCrdDocuments,
+  readCrdSources,
+  type ReadCrdsResult,
+} from "./crd/read.ts";
+export type { ReadCrdSourcesOptions } from "./crd/read.ts";
+export { readClusterCrds } from "./crd/cluster.ts";
+export { type CrdGenerateOptions, generateCrdFiles, type GeneratedFile } from "./crd/generate.ts";
+export { type FileOutcome, type FileReport, syncGeneratedFiles } from "./crd/output.ts";
+export { CrdInputError, CrdSchemaError } from "./crd/errors.ts";
+export type { CrdVersion, CustomResourceDefinition, JsonSchemaProps } from "./crd/types.ts";
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
