@@ -1,0 +1,139 @@
+/**
+ * Building a client from wherever the configuration is: in-cluster first, then kubeconfig.
+ *
+ * @module
+ */
+
+import type { ClusterConnection } from "./connection.ts";
+import { ClientConfigError, MissingPermissionError } from "./errors.ts";
+import { HttpRestClient, type HttpRestClientOptions } from "./http_client.ts";
+import { inClusterConnection, type InClusterOptions } from "./in_cluster.ts";
+import { loadKubeConfig, type LoadKubeConfigOptions } from "./kubeconfig.ts";
+import {
+  connectionFromKubeConfig,
+  type KubeConfigConnectionOptions,
+} from "./kubeconfig_connection.ts";
+
+/** Options of {@linkcode autoDetectClient}. */
+export interface AutoDetectOptions extends HttpRestClientOptions {
+  /** In-cluster settings, or `false` to skip in-cluster detection. */
+  inCluster?: InClusterOptions | false;
+  /** Kubeconfig settings, or `false` to skip kubeconfig. */
+  kubeconfig?: (LoadKubeConfigOptions & KubeConfigConnectionOptions) | false;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof MissingPermissionError) return `${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Finds the cluster configuration: in-cluster (when `KUBERNETES_SERVICE_HOST` is set), then
+ * kubeconfig. When nothing works, the error lists every attempt and, for Deno permission
+ * refusals, the exact `--allow-*` flag to add.
+ *
+ * @example
+ * ```ts ignore
+ * import { autoDetectConnection } from "./auto_detect.ts";
+ * const connection = await autoDetectConnection();
+ * console.log(connection.description);
+ * ```
+ */
+export async function autoDetectConnection(
+  options: Omit<AutoDetectOptions, keyof HttpRestClientOptions> = {},
+): Promise<ClusterConnection> {
+  const attempts: string[] = [];
+  if (options.inCluster !== false) {
+    let host: string | undefined;
+    let hostError: unknown;
+    try {
+      host = options.inCluster?.host ?? Deno.env.get("KUBERNETES_SERVICE_HOST");
+    } catch (err) {
+      hostError = err;
+    }
+    if (hostError !== undefined) {
+      attempts.push(
+        `in-cluster: ${
+          describe(
+            new MissingPermissionError(
+              "reading KUBERNETES_SERVICE_HOST",
+              "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT",
+            ),
+          )
+        }`,
+      );
+    } else if (!host) {
+      attempts.push("in-cluster: KUBERNETES_SERVICE_HOST is not set");
+    } else {
+      try {
+        return await inClusterConnection(options.inCluster || {});
+      } catch (err) {
+        attempts.push(`in-cluster: ${describe(err)}`);
+      }
+    }
+  }
+  if (options.kubeconfig !== false) {
+    try {
+      const kc = options.kubeconfig || {};
+      const config = await loadKubeConfig(kc);
+      return await connectionFromKubeConfig(config, kc);
+    } catch (err) {
+      attempts.push(`kubeconfig: ${describe(err)}`);
+    }
+  }
+  throw new ClientConfigError("no Kubernetes configuration could be used; tried:", { attempts });
+}
+
+/**
+ * An {@linkcode HttpRestClient} for the automatically detected configuration.
+ *
+ * @example
+ * ```ts ignore
+ * import { autoDetectClient } from "./auto_detect.ts";
+ * const client = await autoDetectClient();
+ * console.log(client.defaultNamespace);
+ * ```
+ */
+export async function autoDetectClient(options: AutoDetectOptions = {}): Promise<HttpRestClient> {
+  const { inCluster, kubeconfig, ...clientOptions } = options;
+  const connection = await autoDetectConnection({ inCluster, kubeconfig });
+  return new HttpRestClient(connection, clientOptions);
+}
+
+/**
+ * An {@linkcode HttpRestClient} for a kubeconfig (`KUBECONFIG`, `~/.kube/config`, or the
+ * given files), using its current context or `options.context`.
+ *
+ * @example
+ * ```ts ignore
+ * import { kubeConfigClient } from "./auto_detect.ts";
+ * const client = await kubeConfigClient({ paths: ["./admin.kubeconfig"], context: "admin" });
+ * console.log(client.defaultNamespace);
+ * ```
+ */
+export async function kubeConfigClient(
+  options: LoadKubeConfigOptions & KubeConfigConnectionOptions & HttpRestClientOptions = {},
+): Promise<HttpRestClient> {
+  const { paths, kubeconfigEnv, context, tokenFileCheckIntervalMs, ...clientOptions } = options;
+  const config = await loadKubeConfig({ paths, kubeconfigEnv });
+  const connection = await connectionFromKubeConfig(config, { context, tokenFileCheckIntervalMs });
+  return new HttpRestClient(connection, clientOptions);
+}
+
+/**
+ * A client for a given connection, or for the automatically detected one when none is given.
+ *
+ * @example
+ * ```ts ignore
+ * import { createClient } from "./auto_detect.ts";
+ * const client = await createClient();
+ * console.log(client.connection.description);
+ * ```
+ */
+export async function createClient(
+  connection?: ClusterConnection,
+  options: HttpRestClientOptions = {},
+): Promise<HttpRestClient> {
+  if (connection) return new HttpRestClient(connection, options);
+  return await autoDetectClient(options);
+}

@@ -1,0 +1,108 @@
+/**
+ * The interface between the transport and whatever supplies credentials (static token,
+ * token file, exec plugin, service account).
+ *
+ * @module
+ */
+
+/** A PEM client certificate and its key. */
+export interface ClientCertificate {
+  /** The PEM certificate (chain). */
+  cert: string;
+  /** The PEM private key. */
+  key: string;
+}
+
+/** What one request needs from its credentials. */
+export interface RequestCredentials {
+  /** The `Authorization` header value, e.g. `Bearer ...`. */
+  authorization?: string;
+  /** A client certificate, when the credentials are a certificate (e.g. from an exec plugin). */
+  clientCertificate?: ClientCertificate;
+}
+
+/**
+ * Supplies credentials for requests and renews them when the server refuses them.
+ *
+ * @example A custom source with a fixed token
+ * ```ts
+ * import type { CredentialSource, RequestCredentials } from "./credentials.ts";
+ *
+ * class FixedToken implements CredentialSource {
+ *   #token = "secret";
+ *   get(): Promise<RequestCredentials> {
+ *     return Promise.resolve({ authorization: `Bearer ${this.#token}` });
+ *   }
+ *   invalidate(): Promise<boolean> {
+ *     return Promise.resolve(false);
+ *   }
+ * }
+ * console.log(new FixedToken() !== undefined);
+ * ```
+ */
+export interface CredentialSource {
+  /** Credentials for the next request (cached while valid). */
+  get(signal?: AbortSignal): Promise<RequestCredentials>;
+  /**
+   * Called after a `401`: forget cached credentials. Resolves `true` when fresh ones may
+   * differ, so one retry of the request is worthwhile.
+   */
+  invalidate(): Promise<boolean>;
+}
+
+/**
+ * Fixed credentials: a bearer token or basic auth. The secret is kept in a private field so it
+ * never shows when the object is logged.
+ *
+ * @example
+ * ```ts
+ * import { StaticCredentials } from "./credentials.ts";
+ * const creds = StaticCredentials.bearer("my-token");
+ * console.log(Deno.inspect(creds).includes("my-token")); // false
+ * ```
+ */
+export class StaticCredentials implements CredentialSource {
+  readonly #authorization?: string;
+
+  /** Uses this `Authorization` header value. */
+  constructor(authorization?: string) {
+    this.#authorization = authorization;
+  }
+
+  /**
+   * Credentials from a bearer token.
+   *
+   * @example
+   * ```ts
+   * import { StaticCredentials } from "./credentials.ts";
+   * console.log(StaticCredentials.bearer("t") instanceof StaticCredentials);
+   * ```
+   */
+  static bearer(token: string): StaticCredentials {
+    return new StaticCredentials(`Bearer ${token}`);
+  }
+
+  /**
+   * Credentials from a user name and password (basic auth).
+   *
+   * @example
+   * ```ts
+   * import { StaticCredentials } from "./credentials.ts";
+   * console.log(StaticCredentials.basic("admin", "pw") instanceof StaticCredentials);
+   * ```
+   */
+  static basic(username: string, password: string): StaticCredentials {
+    const bytes = new TextEncoder().encode(`${username}:${password}`);
+    return new StaticCredentials(`Basic ${btoa(String.fromCharCode(...bytes))}`);
+  }
+
+  /** Returns the fixed credentials. */
+  get(): Promise<RequestCredentials> {
+    return Promise.resolve({ authorization: this.#authorization });
+  }
+
+  /** Fixed credentials cannot change: a retry would not help. */
+  invalidate(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Named errors of the client other than API refusals (see `KubernetesApiError`).
+ *
+ * None of them ever carries a token, a key or a password in its message.
+ *
+ * @module
+ */
+
+/**
+ * The client configuration (kubeconfig, in-cluster files, options) is missing or invalid.
+ *
+ * @example
+ * ```ts
+ * import { ClientConfigError } from "./errors.ts";
+ * const err = new ClientConfigError("context \"dev\" not found", { source: "/home/me/.kube/config" });
+ * console.log(err.message);
+ * ```
+ */
+export class ClientConfigError extends Error {
+  /** The file the problem is in, when there is one. */
+  readonly source?: string;
+  /** What was tried, for automatic detection failures. */
+  readonly attempts: string[];
+
+  /** Creates the error. */
+  constructor(
+    message: string,
+    options?: { source?: string; attempts?: string[]; cause?: unknown },
+  ) {
+    const attempts = options?.attempts ?? [];
+    const where = options?.source ? `${options.source}: ` : "";
+    const tried = attempts.length ? `\n${attempts.map((a) => `  - ${a}`).join("\n")}` : "";
+    super(`${where}${message}${tried}`, { cause: options?.cause });
+    this.name = "ClientConfigError";
+    this.source = options?.source;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * Deno refused an operation the client needs; {@linkcode flag} is the exact flag to add.
+ *
+ * @example
+ * ```ts
+ * import { MissingPermissionError } from "./errors.ts";
+ * const err = new MissingPermissionError("reading the kubeconfig", "--allow-read=/home/me/.kube/config");
+ * console.log(err.flag);
+ * ```
+ */
+export class MissingPermissionError extends Error {
+  /** The `--allow-*` flag that is missing, e.g. `--allow-net=10.0.0.1:443`. */
+  readonly flag: string;
+
+  /** Creates the error. */
+  constructor(what: string, flag: string, options?: { cause?: unknown }) {
+    super(`${what} needs a Deno permission: run with ${flag}`, options);
+    this.name = "MissingPermissionError";
+    this.flag = flag;
+  }
+}
+
+/**
+ * Getting credentials failed: an exec plugin failed or printed something unusable, or a token
+ * file could not be read.
+ *
+ * @example
+ * ```ts
+ * import { CredentialError } from "./errors.ts";
+ * console.log(new CredentialError("exec plugin \"gke-auth\" exited with code 1").name);
+ * ```
+ */
+export class CredentialError extends Error {
+  /** Creates the error. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CredentialError";
+  }
+}
+
+/**
+ * The API server could not be reached (refused, reset, DNS failure, timeout).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "./errors.ts";
+ * const err = new ConnectionError("https://127.0.0.1:6443", "connection refused");
+ * console.log(err.server);
+ * ```
+ */
+export class ConnectionError extends Error {
+  /** The server URL. */
+  readonly server: string;
+
+  /** Creates the error. */
+  constructor(server: string, detail: string, options?: { cause?: unknown }) {
+    super(`cannot reach the API server at ${server}: ${detail}`, options);
+    this.name = "ConnectionError";
+    this.server = server;
+  }
+}
+
+/**
+ * The TLS handshake with the API server failed, most often because the server certificate is
+ * not signed by the configured certificate authority or does not name the server's address.
+ *
+ * @example
+ * ```ts
+ * import { TlsError } from "./errors.ts";
+ * const err = new TlsError("https://127.0.0.1:6443", "invalid peer certificate: UnknownIssuer");
+ * console.log(err instanceof Error, err.name);
+ * ```
+ */
+export class TlsError extends ConnectionError {
+  /** Creates the error. */
+  constructor(server: string, detail: string, options?: { cause?: unknown }) {
+    super(server, `TLS failure: ${detail}`, options);
+    this.name = "TlsError";
+  }
+}
+
+/**
+ * A watch stream delivered no bytes for longer than its idle timeout and was closed.
+ *
+ * @example
+ * ```ts
+ * import { WatchIdleError } from "./errors.ts";
+ * console.log(new WatchIdleError(60_000).idleTimeoutMs);
+ * ```
+ */
+export class WatchIdleError extends Error {
+  /** The idle timeout that expired, in milliseconds. */
+  readonly idleTimeoutMs: number;
+
+  /** Creates the error. */
+  constructor(idleTimeoutMs: number) {
+    super(`watch stream was silent for more than ${idleTimeoutMs} ms; it is considered dead`);
+    this.name = "WatchIdleError";
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * Reading kubeconfig files: parsing, `null` stripping, relative path resolution and merging
+ * several files the way client-go does.
+ *
+ * @module
+ */
+
+import { parse as parseYaml } from "yaml";
+import { ClientConfigError } from "./errors.ts";
+import { explainPermissionError, isPermissionError } from "./permissions.ts";
+import { MissingPermissionError } from "./errors.ts";
+
+/** A cluster entry. */
+export interface KubeConfigCluster {
+  /** The API server URL. */
+  server: string;
+  /** Path of a PEM file with the certificate authority (resolved to an absolute path). */
+  "certificate-authority"?: string;
+  /** Base64 of the PEM certificate authority. */
+  "certificate-authority-data"?: string;
+  /** Skip server certificate checks (see the client docs for Deno's limits). */
+  "insecure-skip-tls-verify"?: boolean;
+  /** The name to check the server certificate against. */
+  "tls-server-name"?: string;
+  /** A proxy URL for requests to this cluster. */
+  "proxy-url"?: string;
+}
+
+/** An exec credential plugin. */
+export interface KubeConfigExec {
+  /** The command (resolved against the kubeconfig's folder when it is a relative path). */
+  command: string;
+  /** Its arguments. */
+  args?: string[];
+  /** Extra environment variables. */
+  env?: { name: string; value: string }[];
+  /** `client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`. */
+  apiVersion: string;
+  /** Shown when the command is missing. */
+  installHint?: string;
+  /** Pass the cluster's details in `KUBERNETES_EXEC_INFO`. */
+  provideClusterInfo?: boolean;
+  /** `Never`, `IfAvailable` or `Always`; staircase never has a terminal to offer. */
+  interactiveMode?: string;
+}
+
+/** A user (credentials) entry. */
+export interface KubeConfigUser {
+  /** A bearer token. */
+  token?: string;
+  /** Path of a file holding a bearer token (re-read when it changes). */
+  tokenFile?: string;
+  /** Path of a PEM client certificate. */
+  "client-certificate"?: string;
+  /** Base64 of the PEM client certificate. */
+  "client-certificate-data"?: string;
+  /** Path of a PEM client key. */
+  "client-key"?: string;
+  /** Base64 of the PEM client key. */
+  "client-key-data"?: string;
+  /** Basic-auth user name. */
+  username?: string;
+  /** Basic-auth password. */
+  password?: string;
+  /** An exec credential plugin. */
+  exec?: KubeConfigExec;
+  /** A legacy auth provider (not supported: use an exec plugin). */
+  "auth-provider"?: { name: string; config?: Record<string, string> };
+}
+
+/** A context entry. */
+export interface KubeConfigContext {
+  /** The cluster's name. */
+  cluster: string;
+  /** The user's name. */
+  user: string;
+  /** The default namespace. */
+  namespace?: string;
+}
+
+/**
+ * A kubeconfig, after merging: each list holds every name once.
+ *
+ * @example
+ * ```ts
+ * import { parseKubeConfig } from "./kubeconfig.ts";
+ * const config = parseKubeConfig('{"clusters":[{"name":"c","cluster":{"server":"https://k:6443"}}]}');
+ * console.log(config.clusters[0].cluster.server);
+ * ```
+ */
+export interface KubeConfig {
+  /** Clusters by name. */
+  clusters: { name: string; cluster: KubeConfigCluster }[];
+  /** Users by name. */
+  users: { name: string; user: KubeConfigUser }[];
+  /** Contexts by name. */
+  contexts: { name: string; context: KubeConfigContext }[];
+  /** The context used when none is named. */
+  "current-context"?: string;
+  /** The files the config was read from, in merge order. */
+  sources?: string[];
+}
+
+/** Path-valued fields that are resolved against the kubeconfig's folder. */
+const CLUSTER_PATHS = ["certificate-authority"] as const;
+const USER_PATHS = ["client-certificate", "client-key", "tokenFile"] as const;
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+function dirname(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+function resolvePath(base: string, path: string): string {
+  if (path === "" || isAbsolute(path)) return path;
+  return `${base.replace(/[\\/]$/, "")}/${path}`;
+}
+
+/** Removes `null` everywhere, as client-go treats it as "not set" (GKE writes `args: null`). */
+function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v);
+    return out;
+  }
+  return value;
+}
+
+function parseText(text: string, source: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON after all; YAML is a superset, let its parser report the problem.
+    }
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (isPermissionError(err)) {
+      throw new MissingPermissionError(
+        "parsing YAML (the yaml package reads two variables)",
+        "--allow-env=LOG_TOKENS,LOG_STREAM",
+        { cause: err },
+      );
+    }
+    // yaml's message quotes the offending source lines, which may hold a token: keep line 1.
+    const first = String((err as Error).message ?? err).split(":\n")[0].split("\n")[0];
+    throw new ClientConfigError(`not valid YAML: ${first}`, { source });
+  }
+}
+
+function namedList<T>(
+  raw: Record<string, unknown>,
+  key: string,
+  inner: string,
+  source: string,
+): { name: string; value: T }[] {
+  const list = raw[key];
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new ClientConfigError(`"${key}" must be a list`, { source });
+  return list.map((entry, i) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      throw new ClientConfigError(`${key}[${i}] must be a mapping`, { source });
+    }
+    const { name, [inner]: value } = entry as Record<string, unknown>;
+    if (typeof name !== "string" || name === "") {
+      throw new ClientConfigError(`${key}[${i}] has no name`, { source });
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ClientConfigError(`${key}[${i}] ("${name}") has no "${inner}" mapping`, { source });
+    }
+    return { name, value: value as T };
+  });
+}
+
+/**
+ * Parses one kubeconfig document (YAML or JSON). Relative paths are resolved against
+ * `baseDir` (default: the folder of `source`, or the current folder).
+ *
+ * @example
+ * ```ts
+ * import { parseKubeConfig } from "./kubeconfig.ts";
+ *
+ * const config = parseKubeConfig(
+ *   '{"users":[{"name":"me","user":{"tokenFile":"token.txt"}}]}',
+ *   "/etc/kube/config",
+ * );
+ * console.log(config.users[0].user.tokenFile); // "/etc/kube/token.txt"
+ * ```
+ */
+export function parseKubeConfig(text: string, source?: string, baseDir?: string): KubeConfig {
+  const where = source ?? "kubeconfig";
+  const raw = stripNulls(parseText(text, where)) ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ClientConfigError("a kubeconfig must be a mapping", { source: where });
+  }
+  const doc = raw as Record<string, unknown>;
+  const base = baseDir ?? (source ? dirname(source) : ".");
+  const clusters = namedList<KubeConfigCluster>(doc, "clusters", "cluster", where).map((c) => {
+    const cluster = { ...c.value };
+    for (const key of CLUSTER_PATHS) {
+      const v = cluster[key];
+      if (typeof v === "string") cluster[key] = resolvePath(base, v);
+    }
+    return { name: c.name, cluster };
+  });
+  const users = namedList<KubeConfigUser>(doc, "users", "user", where).map((u) => {
+    const user = { ...u.value };
+    for (const key of USER_PATHS) {
+      const v = user[key];
+      if (typeof v === "string") user[key] = resolvePath(base, v);
+    }
+    // Like client-go: only a command that names a path ("./bin/x") is resolved; a bare
+    // name is looked up in PATH.
+    if (user.exec && typeof user.exec.command === "string" && /[\\/]/.test(user.exec.command)) {
+      user.exec = { ...user.exec, command: resolvePath(base, user.exec.command) };
+    }
+    return { name: u.name, user };
+  });
+  const contexts = namedList<KubeConfigContext>(doc, "contexts", "context", where).map((c) => ({
+    name: c.name,
+    context: c.value,
+  }));
+  const current = doc["current-context"];
+  return {
+    clusters,
+    users,
+    contexts,
+    "current-context": typeof current === "string" && current !== "" ? current : undefined,
+    sources: source ? [source] : [],
+  };
+}
+
+/**
+ * Merges kubeconfigs like client-go: for each name, the first file defining it wins; the first
+ * non-empty `current-context` wins.
+ *
+ * @example
+ * ```ts
+ * import { mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
+ * const a = parseKubeConfig('{"current-context":"a"}');
+ * const b = parseKubeConfig('{"current-context":"b"}');
+ * console.log(mergeKubeConfigs([a, b])["current-context"]); // "a"
+ * ```
+ */
+export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
+  const merged: KubeConfig = { clusters: [], users: [], contexts: [], sources: [] };
+  const seen = {
+    clusters: new Set<string>(),
+    users: new Set<string>(),
+    contexts: new Set<string>(),
+  };
+  for (const config of configs) {
+    for (const key of ["clusters", "users", "contexts"] as const) {
+      for (const entry of config[key]) {
+        if (seen[key].has(entry.name)) continue;
+        seen[key].add(entry.name);
+        (merged[key] as { name: string }[]).push(entry);
+      }
+    }
+    merged["current-context"] ??= config["current-context"];
+    merged.sources!.push(...(config.sources ?? []));
+  }
+  return merged;
+}
+
+/** Where to read kubeconfigs from. */
+export interface LoadKubeConfigOptions {
+  /** Explicit files (merged in order); when set, `KUBECONFIG` is not read. */
+  paths?: string[];
+  /** The `KUBECONFIG` value to use instead of reading the environment. */
+  kubeconfigEnv?: string;
+}
+
+function defaultPaths(): { paths: string[]; explicit: boolean } {
+  let env: string | undefined;
+  try {
+    env = Deno.env.get("KUBECONFIG");
+  } catch (err) {
+    throw explainPermissionError(err, "reading KUBECONFIG", "env", "KUBECONFIG,HOME");
+  }
+  if (env) return { paths: splitList(env), explicit: true };
+  let home: string | undefined;
+  try {
+    home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+  } catch (err) {
+    throw explainPermissionError(err, "finding ~/.kube/config", "env", "KUBECONFIG,HOME");
+  }
+  if (!home) throw new ClientConfigError("neither KUBECONFIG nor HOME is set");
+  return { paths: [`${home}/.kube/config`], explicit: false };
+}
+
+function splitList(value: string): string[] {
+  const sep = Deno.build.os === "windows" ? ";" : ":";
+  return value.split(sep).filter((p) => p !== "");
+}
+
+/**
+ * Loads and merges kubeconfig files: `options.paths`, else the files in `KUBECONFIG`, else
+ * `~/.kube/config`. Files named in `KUBECONFIG` that do not exist are skipped, as client-go
+ * does; it is an error when none exists.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadKubeConfig } from "./kubeconfig.ts";
+ * const config = await loadKubeConfig();
+ * console.log(config["current-context"]);
+ * ```
+ */
+export async function loadKubeConfig(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
+  const { paths, explicit } = options.paths
+    ? { paths: options.paths, explicit: true }
+    : options.kubeconfigEnv !== undefined
+    ? { paths: splitList(options.kubeconfigEnv), explicit: true }
+    : defaultPaths();
+  const configs: KubeConfig[] = [];
+  const missing: string[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        missing.push(path);
+        continue;
+      }
+      const explained = explainPermissionError(err, `reading kubeconfig ${path}`, "read", path);
+      if (explained !== err) throw explained;
+      throw new ClientConfigError(`cannot read: ${(err as Error).message}`, { source: path });
+    }
+    configs.push(parseKubeConfig(text, path));
+  }
+  if (configs.length === 0) {
+    const what = explicit ? "none of the kubeconfig files exists" : "no kubeconfig file found";
+    throw new ClientConfigError(`${what}: ${missing.join(", ")}`);
+  }
+  return mergeKubeConfigs(configs);
+}

@@ -1,0 +1,48 @@
+/**
+ * staircase's Kubernetes client: the {@linkcode RestClient} contract, an HTTP transport with
+ * kubeconfig and in-cluster credentials, typed errors, and the generic
+ * {@linkcode ResourceClient} that generated API classes wrap.
+ *
+ * The request contract is structurally compatible with `@cloudydeno/kubernetes-client`: a
+ * client object from that package can be passed wherever a {@linkcode RestClient} is expected.
+ *
+ * @example
+ * ```ts ignore
+ * import { autoDetectClient, isNotFound, ResourceClient } from "@staircase/staircase/client";
+ *
+ * const client = await autoDetectClient();
+ * const configMaps = new ResourceClient<{ data?: Record<string, string> }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }).namespace(client.defaultNamespace ?? "default");
+ * try {
+ *   console.log(await configMaps.get("settings"));
+ * } catch (err) {
+ *   if (!isNotFound(err)) throw err;
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export * from "./contract.ts";
+export * from "./status.ts";
+export * from "./scale.ts";
+export * from "./deep_partial.ts";
+export * from "./api_error.ts";
+export * from "./errors.ts";
+export * from "./resource_options.ts";
+export * from "./resource_client.ts";
+export * from "./watch.ts";
+export * from "./json_lines.ts";
+export * from "./credentials.ts";
+export * from "./token_file.ts";
+export * from "./exec_plugin.ts";
+export * from "./connection.ts";
+export * from "./kubeconfig.ts";
+export * from "./kubeconfig_connection.ts";
+export * from "./in_cluster.ts";
+export * from "./http_client.ts";
+export * from "./auto_detect.ts";
+export * from "./retry.ts";
+export * from "./rate_limiter.ts";
+export { explainPermissionError, isPermissionError, type PermissionKind } from "./permissions.ts";

@@ -1,0 +1,109 @@
+/**
+ * When and how long to wait before retrying a request.
+ *
+ * Only requests that are safe to repeat are retried: `GET`, `HEAD` and `OPTIONS`, and any
+ * request its caller marks as idempotent. A mutating request that failed on the wire may have
+ * been applied, so it is never repeated blindly.
+ *
+ * @module
+ */
+
+/** Settings for retries. */
+export interface RetryOptions {
+  /** Attempts in total, including the first. Default 5; 1 turns retries off. */
+  maxAttempts?: number;
+  /** The first backoff delay in milliseconds. Default 250. */
+  baseDelayMs?: number;
+  /** The largest backoff delay in milliseconds. Default 10,000. */
+  maxDelayMs?: number;
+  /** The largest `Retry-After` honoured, in milliseconds. Default 60,000. */
+  maxRetryAfterMs?: number;
+  /** HTTP status codes worth retrying. Default `[429, 503, 504]`. */
+  statusCodes?: number[];
+}
+
+/** {@linkcode RetryOptions} with every field filled in. */
+export type RetryPolicy = Required<RetryOptions>;
+
+/**
+ * The retry defaults, filled in from `options`.
+ *
+ * @example
+ * ```ts
+ * import { retryPolicy } from "./retry.ts";
+ * console.log(retryPolicy({ maxAttempts: 3 }).statusCodes); // [ 429, 503, 504 ]
+ * ```
+ */
+export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
+  return {
+    maxAttempts: options.maxAttempts ?? 5,
+    baseDelayMs: options.baseDelayMs ?? 250,
+    maxDelayMs: options.maxDelayMs ?? 10_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    statusCodes: options.statusCodes ?? [429, 503, 504],
+  };
+}
+
+/** Methods that never change state, so repeating them is always safe. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether a request with this method may be retried.
+ *
+ * @example
+ * ```ts
+ * import { isRetryableMethod } from "./retry.ts";
+ * console.log(isRetryableMethod("GET"), isRetryableMethod("POST")); // true false
+ * console.log(isRetryableMethod("PUT", true)); // true: the caller vouched for it
+ * ```
+ */
+export function isRetryableMethod(method: string, idempotent?: boolean): boolean {
+  return idempotent ?? SAFE_METHODS.has(method);
+}
+
+/**
+ * The delay before retry number `attempt` (1 for the first retry): capped exponential backoff
+ * with jitter, or the server's `Retry-After` when it gave one.
+ *
+ * @example
+ * ```ts
+ * import { retryDelayMs, retryPolicy } from "./retry.ts";
+ * const policy = retryPolicy();
+ * console.log(retryDelayMs(policy, 1) <= 250, retryDelayMs(policy, 1, 2) >= 2000); // true true
+ * ```
+ */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterSeconds?: number,
+): number {
+  if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
+    // A little jitter on top keeps many clients from returning in lockstep.
+    const base = Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs);
+    return base + Math.random() * Math.min(base * 0.1, 1000);
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  // "Equal jitter": at least half the backoff, so retries never come back immediately.
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/**
+ * Parses a `Retry-After` header (seconds, or an HTTP date) into seconds.
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from "./retry.ts";
+ * console.log(parseRetryAfter("3")); // 3
+ * ```
+ */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, (date - now) / 1000);
+}

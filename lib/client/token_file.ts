@@ -1,0 +1,82 @@
+/**
+ * A bearer token read from a file and re-read when the file changes (bound service-account
+ * tokens rotate; a client that reads its token once fails after about an hour).
+ *
+ * @module
+ */
+
+import type { CredentialSource, RequestCredentials } from "./credentials.ts";
+import { CredentialError } from "./errors.ts";
+import { explainPermissionError } from "./permissions.ts";
+
+/** Settings for {@linkcode TokenFileCredentials}. */
+export interface TokenFileOptions {
+  /** How often to check the file for changes, in milliseconds. Default 10,000. */
+  checkIntervalMs?: number;
+}
+
+/**
+ * Reads a token file, checking at most every `checkIntervalMs` whether it changed, and
+ * immediately after a `401`.
+ *
+ * @example
+ * ```ts ignore
+ * import { TokenFileCredentials } from "./token_file.ts";
+ * const creds = new TokenFileCredentials("/var/run/secrets/kubernetes.io/serviceaccount/token");
+ * await creds.get();
+ * ```
+ */
+export class TokenFileCredentials implements CredentialSource {
+  /** The token file. */
+  readonly path: string;
+  readonly #interval: number;
+  #token?: string;
+  #mtime?: number;
+  #checkedAt = -Infinity;
+
+  /** Creates the source; the file is first read by the first {@linkcode get}. */
+  constructor(path: string, options: TokenFileOptions = {}) {
+    this.path = path;
+    this.#interval = options.checkIntervalMs ?? 10_000;
+  }
+
+  /** Returns `Bearer <token>`, re-reading the file when due. */
+  async get(): Promise<RequestCredentials> {
+    if (this.#token === undefined || performance.now() - this.#checkedAt >= this.#interval) {
+      await this.#refresh(false);
+    }
+    return { authorization: `Bearer ${this.#token}` };
+  }
+
+  /** Re-reads the file now; `true` when the token changed. */
+  async invalidate(): Promise<boolean> {
+    const before = this.#token;
+    await this.#refresh(true);
+    return this.#token !== before;
+  }
+
+  async #refresh(force: boolean): Promise<void> {
+    this.#checkedAt = performance.now();
+    try {
+      if (!force && this.#token !== undefined) {
+        const mtime = (await Deno.stat(this.path)).mtime?.getTime();
+        if (mtime !== undefined && mtime === this.#mtime) return;
+      }
+      const text = await Deno.readTextFile(this.path);
+      const token = text.trim();
+      if (token === "") throw new CredentialError(`token file ${this.path} is empty`);
+      this.#token = token;
+      this.#mtime = (await Deno.stat(this.path)).mtime?.getTime();
+    } catch (err) {
+      if (err instanceof CredentialError) throw err;
+      const explained = explainPermissionError(err, `reading token file`, "read", this.path);
+      if (explained !== err) throw explained;
+      // Keep using a token we already have if the file is briefly missing during rotation.
+      if (this.#token !== undefined && !force) return;
+      throw new CredentialError(
+        `cannot read token file ${this.path}: ${(err as Error).name}`,
+        { cause: err },
+      );
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Reading a watch response: JSON-lines decoding, `ERROR` events as typed errors, the last
+ * resourceVersion, and an idle watchdog.
+ *
+ * @module
+ */
+
+import { KubernetesApiError } from "./api_error.ts";
+import type { JSONValue, RestClient, WatchEvent } from "./contract.ts";
+import { ConnectionError, WatchIdleError } from "./errors.ts";
+import { JsonLinesDecoder } from "./json_lines.ts";
+import type { WatchState } from "./resource_options.ts";
+import type { Status } from "./status.ts";
+
+/** How {@linkcode watchEvents} ends when the server closes the stream. */
+export interface WatchEnd {
+  /** The resourceVersion of the last object or bookmark seen. */
+  resourceVersion?: string;
+}
+
+/** Options of {@linkcode watchEvents}. */
+export interface WatchEventsOptions {
+  /** Query parameters (`watch=true` is added). */
+  querystring: URLSearchParams;
+  /** Aborts the watch. */
+  abortSignal?: AbortSignal;
+  /** A stream that delivers no bytes for this long fails with {@linkcode WatchIdleError}. */
+  idleTimeoutMs?: number;
+  /** Updated with the last resourceVersion seen. */
+  state?: WatchState;
+}
+
+const EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]);
+
+/**
+ * Watches a collection path and yields its events. `ERROR` events are thrown as
+ * {@linkcode KubernetesApiError} (a too-old resourceVersion gives one for which `isGone` is
+ * true). The generator returns when the server ends the stream (e.g. after `timeoutSeconds`).
+ *
+ * @example
+ * ```ts ignore
+ * import { watchEvents } from "./watch.ts";
+ * declare const client: import("./contract.ts").RestClient;
+ * for await (const event of watchEvents(client, "/api/v1/configmaps", { querystring: new URLSearchParams() })) {
+ *   console.log(event.type);
+ * }
+ * ```
+ */
+export async function* watchEvents<T>(
+  client: RestClient,
+  path: string,
+  options: WatchEventsOptions,
+): AsyncGenerator<WatchEvent<T>, WatchEnd, undefined> {
+  const query = new URLSearchParams(options.querystring);
+  query.set("watch", "true");
+  const controller = new AbortController();
+  const userSignal = options.abortSignal;
+  if (userSignal?.aborted) throw userSignal.reason;
+  const onAbort = (): void => controller.abort(userSignal?.reason);
+  userSignal?.addEventListener("abort", onAbort, { once: true });
+  const idleMs = options.idleTimeoutMs;
+  const state = options.state ?? {};
+  let waitingSince = -1; // when the pending read started; -1 while the consumer has the data
+  let idle = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // One timer per idle period (not per chunk): it re-arms itself for the remaining time.
+  const check = (): void => {
+    const now = performance.now();
+    if (waitingSince >= 0 && now - waitingSince >= idleMs!) {
+      idle = true;
+      controller.abort(new WatchIdleError(idleMs!));
+      return;
+    }
+    timer = setTimeout(check, waitingSince >= 0 ? idleMs! - (now - waitingSince) : idleMs!);
+  };
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  try {
+    if (idleMs !== undefined && idleMs > 0) {
+      waitingSince = performance.now();
+      timer = setTimeout(check, idleMs);
+    }
+    let stream: ReadableStream<Uint8Array>;
+    try {
+      stream = await client.performRequest({
+        method: "GET",
+        path,
+        querystring: query,
+        expectStream: true,
+        abortSignal: controller.signal,
+      });
+    } catch (err) {
+      if (idle) throw new WatchIdleError(idleMs!);
+      throw err;
+    }
+    reader = stream.getReader();
+    const decoder = new JsonLinesDecoder();
+    const batch: JSONValue[] = [];
+    while (true) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      waitingSince = performance.now();
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        if (idle) throw new WatchIdleError(idleMs!);
+        if (userSignal?.aborted) throw userSignal.reason;
+        throw new ConnectionError(
+          `(watch ${path})`,
+          `the stream broke: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      waitingSince = -1;
+      if (chunk.done) decoder.flush(batch);
+      else decoder.push(chunk.value, batch);
+      for (let i = 0; i < batch.length; i++) {
+        yield toEvent<T>(batch[i], path, state);
+      }
+      batch.length = 0;
+      if (chunk.done) return { resourceVersion: state.resourceVersion };
+    }
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener("abort", onAbort);
+    if (reader) reader.cancel().catch(() => {});
+    controller.abort();
+  }
+}
+
+function toEvent<T>(raw: JSONValue, path: string, state: WatchState): WatchEvent<T> {
+  const event = raw as { type?: string; object?: { metadata?: { resourceVersion?: string } } };
+  if (typeof event !== "object" || event === null || typeof event.type !== "string") {
+    throw new SyntaxError(`watch ${path}: a line is not a watch event`);
+  }
+  if (event.type === "ERROR") {
+    throw new KubernetesApiError((event.object ?? {}) as Status, { method: "WATCH", path });
+  }
+  if (!EVENT_TYPES.has(event.type)) {
+    throw new SyntaxError(`watch ${path}: unknown event type "${event.type}"`);
+  }
+  const rv = event.object?.metadata?.resourceVersion;
+  if (rv) state.resourceVersion = rv;
+  return event as WatchEvent<T>;
+}

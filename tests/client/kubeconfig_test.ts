@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { loadKubeConfig, mergeKubeConfigs, parseKubeConfig } from "../../lib/client/kubeconfig.ts";
+import { connectionFromKubeConfig } from "../../lib/client/kubeconfig_connection.ts";
+import { ClientConfigError } from "../../lib/client/errors.ts";
+import { fixture, fixturePath } from "./test_server.ts";
+
+const b64 = (s: string): string => btoa(s);
+
+Deno.test("kubeconfig: merge like client-go (first definition wins, first current-context)", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    `${dir}/a`,
+    `
+clusters:
+- name: shared
+  cluster: { server: "https://a.example:6443" }
+users:
+- name: u
+  user: { token: from-a }
+contexts:
+- name: ctx-a
+  context: { cluster: shared, user: u, namespace: na }
+`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/b`,
+    `
+current-context: ctx-b
+clusters:
+- name: shared
+  cluster: { server: "https://b.example:6443" }
+- name: only-b
+  cluster: { server: "https://only-b.example" }
+contexts:
+- name: ctx-b
+  context: { cluster: only-b, user: u }
+- name: ctx-a
+  context: { cluster: only-b, user: u }
+`,
+  );
+  const config = await loadKubeConfig({ kubeconfigEnv: `${dir}/a:${dir}/missing:${dir}/b` });
+  assert.equal(config["current-context"], "ctx-b");
+  assert.deepEqual(config.clusters.map((c) => [c.name, c.cluster.server]), [
+    ["shared", "https://a.example:6443"],
+    ["only-b", "https://only-b.example"],
+  ]);
+  assert.equal(config.contexts.find((c) => c.name === "ctx-a")?.context.cluster, "shared");
+  assert.deepEqual(config.sources, [`${dir}/a`, `${dir}/b`]);
+  const conn = await connectionFromKubeConfig(config);
+  assert.equal(conn.server, "https://only-b.example");
+  const connA = await connectionFromKubeConfig(config, { context: "ctx-a" });
+  assert.equal(connA.server, "https://a.example:6443");
+  assert.equal(connA.namespace, "na");
+  assert.equal((await connA.credentials!.get()).authorization, "Bearer from-a");
+  await assert.rejects(
+    loadKubeConfig({ kubeconfigEnv: `${dir}/nope1:${dir}/nope2` }),
+    /none of the kubeconfig files exists/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("kubeconfig: relative paths resolve against each file's folder; exec command too", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(`${dir}/sub`);
+  await Deno.copyFile(fixturePath("ca.crt"), `${dir}/sub/ca.crt`);
+  await Deno.copyFile(fixturePath("client.crt"), `${dir}/sub/client.crt`);
+  await Deno.copyFile(fixturePath("client.key"), `${dir}/sub/client.key`);
+  await Deno.writeTextFile(
+    `${dir}/sub/config`,
+    `
+current-context: c
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1", certificate-authority: ca.crt } }]
+users:
+- name: u
+  user: { client-certificate: ./client.crt, client-key: client.key }
+- name: e
+  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: ./bin/plugin } }
+- name: p
+  user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: plugin-in-path } }
+contexts: [{ name: c, context: { cluster: c, user: u } }]
+`,
+  );
+  const config = await loadKubeConfig({ paths: [`${dir}/sub/config`] });
+  assert.equal(config.clusters[0].cluster["certificate-authority"], `${dir}/sub/ca.crt`);
+  assert.equal(config.users[0].user["client-certificate"], `${dir}/sub/./client.crt`);
+  assert.equal(config.users[1].user.exec?.command, `${dir}/sub/./bin/plugin`);
+  assert.equal(config.users[2].user.exec?.command, "plugin-in-path");
+  const conn = await connectionFromKubeConfig(config);
+  assert.deepEqual(conn.caCerts, [fixture("ca.crt")]);
+  assert.equal(conn.clientCertificate?.cert, fixture("client.crt"));
+  assert.equal(conn.clientCertificate?.key, fixture("client.key"));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("kubeconfig: null values are absent (GKE args: null), data fields decode", async () => {
+  const config = parseKubeConfig(`
+apiVersion: v1
+kind: Config
+preferences: {}
+current-context: gke
+clusters:
+- name: gke
+  cluster:
+    server: https://34.1.2.3
+    certificate-authority-data: ${b64(fixture("ca.crt"))}
+    tls-server-name: null
+contexts:
+- name: gke
+  context: { cluster: gke, user: gke, namespace: null }
+users:
+- name: gke
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+      args: null
+      env: null
+      installHint: Install gke-gcloud-auth-plugin
+      provideClusterInfo: true
+`);
+  assert.equal(config.users[0].user.exec?.args, undefined);
+  assert.equal("tls-server-name" in config.clusters[0].cluster, false);
+  const conn = await connectionFromKubeConfig(config);
+  assert.equal(conn.namespace, undefined);
+  assert.deepEqual(conn.caCerts, [fixture("ca.crt")]);
+  assert.ok(conn.credentials);
+});
+
+Deno.test("kubeconfig: malformed input gives one clear ClientConfigError without secrets", async () => {
+  const cases: [string, RegExp][] = [
+    ["clusters: [1\nusers: [{name: u, user: {token: s3cret-tok}}]", /not valid YAML/],
+    ["- a\n- b", /must be a mapping/],
+    ["clusters: {a: 1}", /"clusters" must be a list/],
+    ["clusters: [{cluster: {server: x}}]", /clusters\[0\] has no name/],
+    ["users: [{name: u}]", /users\[0\] \("u"\) has no "user" mapping/],
+    ["a: b: c\ntoken: s3cret-tok", /not valid YAML/],
+  ];
+  for (const [text, pattern] of cases) {
+    assert.throws(() => parseKubeConfig(text, "/tmp/kc"), (err: Error) => {
+      assert.ok(err instanceof ClientConfigError, `${text}: ${err}`);
+      assert.match(err.message, pattern);
+      assert.match(err.message, /^\/tmp\/kc: /);
+      assert.doesNotMatch(err.message, /s3cret-tok/);
+      return true;
+    });
+  }
+  const noCurrent = parseKubeConfig("clusters: []");
+  await assert.rejects(connectionFromKubeConfig(noCurrent), /no current-context/);
+  const badRefs = parseKubeConfig(`
+current-context: x
+contexts: [{ name: x, context: { cluster: nope, user: u } }]
+`);
+  await assert.rejects(connectionFromKubeConfig(badRefs), /cluster "nope", which is not defined/);
+  await assert.rejects(
+    connectionFromKubeConfig(badRefs, { context: "other" }),
+    /context "other" not found \(known: x\)/,
+  );
+  const badCa = parseKubeConfig(`
+current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://h", certificate-authority: /nonexistent/ca.crt } }]
+users: [{ name: u, user: { client-certificate-data: abc } }]
+`);
+  await assert.rejects(connectionFromKubeConfig(badCa), /cannot read certificate-authority/);
+  const halfCert = parseKubeConfig(`
+current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://h" } }]
+users: [{ name: u, user: { client-certificate-data: abc } }]
+`);
+  await assert.rejects(connectionFromKubeConfig(halfCert), /without a key/);
+});
+
+Deno.test("kubeconfig: mergeKubeConfigs keeps first current-context and each name once", () => {
+  const a = parseKubeConfig('{"users":[{"name":"u","user":{"token":"a"}}]}');
+  const b = parseKubeConfig(
+    '{"current-context":"b","users":[{"name":"u","user":{"token":"b"}},{"name":"v","user":{}}]}',
+  );
+  const merged = mergeKubeConfigs([a, b]);
+  assert.equal(merged["current-context"], "b");
+  assert.deepEqual(merged.users.map((u) => [u.name, u.user.token]), [["u", "a"], ["v", undefined]]);
+});

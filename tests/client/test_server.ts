@@ -1,0 +1,62 @@
+/**
+ * A local HTTP(S) server for the client's unit tests.
+ *
+ * @module
+ */
+
+const FIXTURES = new URL("./fixtures/", import.meta.url);
+
+/** Reads a PEM fixture. */
+export function fixture(name: string): string {
+  return Deno.readTextFileSync(new URL(name, FIXTURES));
+}
+
+/** Absolute path of a fixture file. */
+export function fixturePath(name: string): string {
+  return new URL(name, FIXTURES).pathname;
+}
+
+/** A running test server. */
+export interface TestServer extends AsyncDisposable {
+  /** The base URL. */
+  url: string;
+  /** Requests received so far. */
+  requests: Request[];
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/** Starts a server on a free loopback port; `tls` serves the fixture certificate. */
+export function startServer(
+  handler: (req: Request, index: number) => Response | Promise<Response>,
+  options: { tls?: boolean } = {},
+): TestServer {
+  const requests: Request[] = [];
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen() {},
+    ...(options.tls ? { cert: fixture("server.crt"), key: fixture("server.key") } : {}),
+  }, (req) => {
+    requests.push(req);
+    return handler(req, requests.length - 1);
+  });
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${server.addr.port}`;
+  const close = async (): Promise<void> => {
+    await server.shutdown();
+  };
+  return { url, requests, close, [Symbol.asyncDispose]: close };
+}
+
+/** A JSON response. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** A meta/v1 Status failure response. */
+export function statusResponse(code: number, reason: string, message = reason): Response {
+  return json({ kind: "Status", apiVersion: "v1", status: "Failure", code, reason, message }, code);
+}
