@@ -124,7 +124,9 @@ export function readablePath(path: string): string {
     if (part === "properties" && i + 1 < parts.length) out += `.${parts[++i]}`;
     else if (part === "items") out += "[]";
     else if (part === "additionalProperties") out += "[*]";
-    else out += `(${part})`;
+    else if (/^(any|one|all)Of$/.test(part) && i + 1 < parts.length) {
+      out += ` (variant ${Number(parts[++i]) + 1})`;
+    } else out += `(${part})`;
   }
   return out === "" ? "." : out;
 }
