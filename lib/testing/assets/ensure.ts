@@ -1,0 +1,225 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+/**
+ * Finds the kube-apiserver and etcd binaries, building them with Go into a per-version cache
+ * folder when they are missing.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { homedir } from "node:os";
+import { ControlPlaneAssetsError, ControlPlaneBuildError } from "./errors.ts";
+import { buildEtcd, buildKubeApiServer, type ProgressReporter } from "./go_build.ts";
+
+/** The Kubernetes version built by default. */
+export const DEFAULT_KUBERNETES_VERSION = "v1.37.2";
+/** Older versions tried, in order, when the default cannot be built from the module proxy. */
+export const FALLBACK_KUBERNETES_VERSIONS: readonly string[] = ["v1.36.3", "v1.35.4", "v1.34.4"];
+/** The etcd version built by default (the newest 3.6.x on the module proxy). */
+export const DEFAULT_ETCD_VERSION = "v3.6.16";
+
+/** Where the control plane binaries are. */
+export interface ControlPlaneAssets {
+  /** Absolute path of the kube-apiserver binary. */
+  kubeApiServer: string;
+  /** Absolute path of the etcd binary. */
+  etcd: string;
+  /** Where they came from: an override env var, the cache, or a fresh build. */
+  source: "env" | "options" | "cache" | "build";
+  /** The Kubernetes version, when known (always known for cache/build). */
+  kubernetesVersion?: string;
+  /** The etcd version, when known. */
+  etcdVersion?: string;
+}
+
+/** Options for {@linkcode ensureControlPlaneAssets}. */
+export interface EnsureAssetsOptions {
+  /** Kubernetes version to build (default {@linkcode DEFAULT_KUBERNETES_VERSION}, with fallbacks). */
+  kubernetesVersion?: string;
+  /** etcd version to build (default {@linkcode DEFAULT_ETCD_VERSION}). */
+  etcdVersion?: string;
+  /** Cache root (default `$XDG_CACHE_HOME/staircase/control-plane` or `~/.cache/...`). */
+  cacheDir?: string;
+  /** Ignore KUBEBUILDER_ASSETS / TEST_ASSET_* (default false). */
+  ignoreEnv?: boolean;
+  /** Progress lines (default: stderr). */
+  onProgress?: ProgressReporter;
+}
+
+/**
+ * Returns the default cache root: `$XDG_CACHE_HOME/staircase/control-plane`, or
+ * `~/.cache/staircase/control-plane`.
+ *
+ * @example
+ * ```ts
+ * import { defaultAssetCacheDir } from "./ensure.ts";
+ * console.log(defaultAssetCacheDir());
+ * ```
+ */
+export function defaultAssetCacheDir(): string {
+  const xdg = Deno.env.get("XDG_CACHE_HOME");
+  return join(
+    xdg && xdg.length > 0 ? xdg : join(homedir(), ".cache"),
+    "staircase",
+    "control-plane",
+  );
+}
+
+/**
+ * Returns paths to `kube-apiserver` and `etcd`: from `TEST_ASSET_KUBE_APISERVER` /
+ * `TEST_ASSET_ETCD`, else from the `KUBEBUILDER_ASSETS` folder, else from the build cache,
+ * building them with Go (minutes on a cold machine) when missing. Concurrent callers share one
+ * build: a lock file serialises builders and the result is moved into place atomically.
+ *
+ * @example
+ * ```ts ignore
+ * import { ensureControlPlaneAssets } from "./ensure.ts";
+ * const { kubeApiServer, etcd } = await ensureControlPlaneAssets();
+ * ```
+ */
+export async function ensureControlPlaneAssets(
+  options: EnsureAssetsOptions = {},
+): Promise<ControlPlaneAssets> {
+  if (!options.ignoreEnv) {
+    const fromEnv = await assetsFromEnv();
+    if (fromEnv) return fromEnv;
+  }
+  const progress = options.onProgress ?? ((line) => console.error(`[control-plane] ${line}`));
+  const etcdVersion = options.etcdVersion ?? DEFAULT_ETCD_VERSION;
+  const versions = options.kubernetesVersion
+    ? [options.kubernetesVersion]
+    : [DEFAULT_KUBERNETES_VERSION, ...FALLBACK_KUBERNETES_VERSIONS];
+  const root = options.cacheDir ?? defaultAssetCacheDir();
+  const failures: ControlPlaneBuildError[] = [];
+  for (const version of versions) {
+    try {
+      return await ensureVersion(root, version, etcdVersion, progress);
+    } catch (err) {
+      // Fall back only when the module proxy lacks something for this version.
+      if (!(err instanceof ControlPlaneBuildError) || !isMissingModule(err.outputTail)) throw err;
+      failures.push(err);
+      progress(`kube-apiserver ${version} cannot be built from the module proxy; trying older`);
+    }
+  }
+  throw failures[failures.length - 1];
+}
+
+async function assetsFromEnv(): Promise<ControlPlaneAssets | undefined> {
+  const apiEnv = Deno.env.get("TEST_ASSET_KUBE_APISERVER");
+  const etcdEnv = Deno.env.get("TEST_ASSET_ETCD");
+  const folder = Deno.env.get("KUBEBUILDER_ASSETS");
+  if (!apiEnv && !etcdEnv && !folder) return undefined;
+  const api = apiEnv ?? (folder ? join(folder, "kube-apiserver") : undefined);
+  const etcd = etcdEnv ?? (folder ? join(folder, "etcd") : undefined);
+  if (!api) {
+    throw new ControlPlaneAssetsError("kube-apiserver", "(unset)", "TEST_ASSET_KUBE_APISERVER");
+  }
+  if (!etcd) throw new ControlPlaneAssetsError("etcd", "(unset)", "TEST_ASSET_ETCD");
+  await checkExecutable(
+    "kube-apiserver",
+    api,
+    apiEnv ? "TEST_ASSET_KUBE_APISERVER" : "KUBEBUILDER_ASSETS",
+  );
+  await checkExecutable("etcd", etcd, etcdEnv ? "TEST_ASSET_ETCD" : "KUBEBUILDER_ASSETS");
+  return { kubeApiServer: api, etcd, source: "env" };
+}
+
+/**
+ * Throws {@linkcode ControlPlaneAssetsError} unless `path` is an executable regular file.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkExecutable } from "./ensure.ts";
+ * await checkExecutable("etcd", "/usr/local/bin/etcd", "options");
+ * ```
+ */
+export async function checkExecutable(
+  component: string,
+  path: string,
+  source: string,
+): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return;
+  } catch (err) {
+    throw new ControlPlaneAssetsError(component, path, source, { cause: err });
+  }
+  throw new ControlPlaneAssetsError(component, path, source);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureVersion(
+  root: string,
+  version: string,
+  etcdVersion: string,
+  progress: ProgressReporter,
+): Promise<ControlPlaneAssets> {
+  const dir = join(root, `${version}-etcd${etcdVersion}`);
+  const result: ControlPlaneAssets = {
+    kubeApiServer: join(dir, "kube-apiserver"),
+    etcd: join(dir, "etcd"),
+    source: "cache",
+    kubernetesVersion: version,
+    etcdVersion,
+  };
+  // The final folder only ever appears complete (atomic rename), so its presence is enough.
+  if (await exists(dir)) return result;
+  await Deno.mkdir(root, { recursive: true });
+  const lock = join(root, `${version}-etcd${etcdVersion}.lock`);
+  await acquireLock(lock, progress);
+  try {
+    if (await exists(dir)) return result;
+    const work = await Deno.makeTempDir({ dir: root, prefix: ".build-" });
+    const out = join(work, "out");
+    await Deno.mkdir(out);
+    progress(`building the control plane into ${dir} (once per version)`);
+    await buildEtcd(etcdVersion, work, out, { onProgress: progress });
+    await buildKubeApiServer(version, work, out, { onProgress: progress });
+    await Deno.writeTextFile(
+      join(out, "build-info.json"),
+      JSON.stringify({ kubernetesVersion: version, etcdVersion, builtAt: new Date() }, null, 2),
+    );
+    await Deno.rename(out, dir);
+    await Deno.remove(work, { recursive: true });
+    return { ...result, source: "build" };
+  } finally {
+    await Deno.remove(lock).catch(() => {});
+  }
+}
+
+/** Creates `lock` exclusively; waits while a live process holds it, breaks stale locks. */
+async function acquireLock(lock: string, progress: ProgressReporter): Promise<void> {
+  let announced = false;
+  while (true) {
+    try {
+      const file = await Deno.open(lock, { write: true, createNew: true });
+      await file.write(new TextEncoder().encode(String(Deno.pid)));
+      file.close();
+      return;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+    }
+    const holder = Number((await Deno.readTextFile(lock).catch(() => "")).trim());
+    if (Number.isInteger(holder) && holder > 0 && !(await exists(`/proc/${holder}`))) {
+      await Deno.remove(lock).catch(() => {});
+      continue;
+    }
+    if (!announced) {
+      progress(`waiting for another process (pid ${holder}) building the control plane`);
+      announced = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function isMissingModule(output: string): boolean {
+  return /unknown revision|not found|no matching versions|invalid version|410 Gone|404 Not Found/i
+    .test(output);
+}

@@ -1,0 +1,63 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+/**
+ * Errors raised while starting a local control plane.
+ *
+ * @module
+ */
+
+/**
+ * A control plane process exited early or `/readyz` did not pass in time. The message holds
+ * the tail of both processes' logs.
+ *
+ * @example
+ * ```ts
+ * import { ControlPlaneStartError } from "./errors.ts";
+ * const err = new ControlPlaneStartError("kube-apiserver exited with code 1", "", "");
+ * console.log(err.name); // "ControlPlaneStartError"
+ * ```
+ */
+export class ControlPlaneStartError extends Error {
+  /** Last lines of the etcd log. */
+  readonly etcdLog: string;
+  /** Last lines of the kube-apiserver log. */
+  readonly apiServerLog: string;
+  /** Creates the error; `reason` says what went wrong. */
+  constructor(reason: string, etcdLog: string, apiServerLog: string, options?: ErrorOptions) {
+    super(
+      `The test control plane failed to start: ${reason}\n--- etcd log (tail) ---\n${
+        etcdLog || "(empty)"
+      }\n--- kube-apiserver log (tail) ---\n${apiServerLog || "(empty)"}`,
+      options,
+    );
+    this.name = "ControlPlaneStartError";
+    this.etcdLog = etcdLog;
+    this.apiServerLog = apiServerLog;
+  }
+}
+
+/**
+ * A port asked for (or picked) is already in use by another process.
+ *
+ * @example
+ * ```ts
+ * import { PortInUseError } from "./errors.ts";
+ * const err = new PortInUseError(6443, "kube-apiserver");
+ * console.log(err.port); // 6443
+ * ```
+ */
+export class PortInUseError extends Error {
+  /** The port. */
+  readonly port: number;
+  /** Which component wanted it. */
+  readonly component: string;
+  /** Creates the error. */
+  constructor(port: number, component: string, options?: ErrorOptions) {
+    super(
+      `Port 127.0.0.1:${port} for ${component} is already in use; stop whatever listens there or leave the port option unset to pick a free port.`,
+      options,
+    );
+    this.name = "PortInUseError";
+    this.port = port;
+    this.component = component;
+  }
+}

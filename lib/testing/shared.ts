@@ -1,0 +1,241 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+/**
+ * One control plane shared by every test of a run, and a fresh namespace per test.
+ *
+ * `tools/with_control_plane.ts` starts one control plane for the whole run and passes its
+ * admin kubeconfig in env `STAIRCASE_TEST_KUBECONFIG`; without that variable the first call
+ * starts one for this process (stopped when the process exits). Call
+ * {@linkcode useTestControlPlane} at the top level of a test module (`const cluster = await
+ * useTestControlPlane();`): a control plane started inside a `Deno.test` would trip that test's
+ * resource and op sanitizers.
+ *
+ * No controller-manager runs (as in envtest): no garbage collection, deleted namespaces stay
+ * `Terminating`, no default service accounts.
+ *
+ * @module
+ */
+import { readKubeconfigTls } from "./kubeconfig.ts";
+import { startControlPlane } from "./control_plane.ts";
+
+/** The env var holding the shared admin kubeconfig path. */
+export const TEST_KUBECONFIG_ENV = "STAIRCASE_TEST_KUBECONFIG";
+
+/** A response of {@linkcode TestCluster.request}. */
+export interface TestResponse<T> {
+  /** HTTP status. */
+  status: number;
+  /** Parsed JSON body (or the raw text when not JSON). */
+  body: T;
+}
+
+/** Options of {@linkcode TestCluster.request}. */
+export interface TestRequestOptions {
+  /** Content type of the body (default "application/json"). */
+  contentType?: string;
+  /** Throw {@linkcode TestRequestError} on a non-2xx status (default true). */
+  throwOnError?: boolean;
+}
+
+/**
+ * A non-2xx answer from {@linkcode TestCluster.request}.
+ *
+ * @example
+ * ```ts
+ * import { TestRequestError } from "./shared.ts";
+ * const err = new TestRequestError("GET", "/api/v1/namespaces/x", 404, "not found");
+ * console.log(err.status); // 404
+ * ```
+ */
+export class TestRequestError extends Error {
+  /** HTTP status. */
+  readonly status: number;
+  /** Response body text. */
+  readonly body: string;
+  /** Creates the error. */
+  constructor(method: string, path: string, status: number, body: string) {
+    super(`${method} ${path} answered ${status}: ${body.slice(0, 1000)}`);
+    this.name = "TestRequestError";
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** The shared test control plane, seen as the admin user. */
+export interface TestCluster {
+  /** Path of the admin kubeconfig. */
+  kubeconfigPath: string;
+  /** API server URL. */
+  url: string;
+  /**
+   * Sends one request as admin with plain `fetch` (independent of staircase's client) and
+   * parses the JSON answer.
+   */
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: TestRequestOptions,
+  ): Promise<TestResponse<T>>;
+}
+
+let shared: Promise<TestCluster> | undefined;
+
+/**
+ * Returns the admin kubeconfig path of the shared control plane (from
+ * `STAIRCASE_TEST_KUBECONFIG`, or a control plane started lazily for this process).
+ *
+ * @example
+ * ```ts ignore
+ * import { testKubeconfig } from "./shared.ts";
+ * const path = await testKubeconfig();
+ * ```
+ */
+export async function testKubeconfig(): Promise<string> {
+  return (await useTestControlPlane()).kubeconfigPath;
+}
+
+/**
+ * Returns the shared test control plane; see the module docs for where it comes from.
+ *
+ * @example
+ * ```ts ignore
+ * import { useTestControlPlane } from "./shared.ts";
+ * const cluster = await useTestControlPlane();
+ * const { body } = await cluster.request("GET", "/version");
+ * ```
+ */
+export function useTestControlPlane(): Promise<TestCluster> {
+  shared ??= openShared().catch((err) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}
+
+async function openShared(): Promise<TestCluster> {
+  const fromEnv = Deno.env.get(TEST_KUBECONFIG_ENV);
+  if (fromEnv) return await clusterFromKubeconfig(fromEnv);
+  // Lives until the process exits; the exit handlers and the watchdog clean it up.
+  const cp = await startControlPlane();
+  return await clusterFromKubeconfig(cp.kubeconfig.path);
+}
+
+/**
+ * Opens a {@linkcode TestCluster} over a kubeconfig with inline client-certificate data.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterFromKubeconfig } from "./shared.ts";
+ * const cluster = await clusterFromKubeconfig("/tmp/admin.kubeconfig");
+ * ```
+ */
+export async function clusterFromKubeconfig(path: string): Promise<TestCluster> {
+  const tls = await readKubeconfigTls(path);
+  return {
+    kubeconfigPath: path,
+    url: tls.server,
+    async request<T>(
+      method: string,
+      reqPath: string,
+      body?: unknown,
+      options: TestRequestOptions = {},
+    ): Promise<TestResponse<T>> {
+      // One client per request: a cached client would count as a leaked resource in tests.
+      const client = Deno.createHttpClient({
+        caCerts: [tls.caPem],
+        cert: tls.certPem,
+        key: tls.keyPem,
+      });
+      try {
+        const headers: Record<string, string> = { accept: "application/json" };
+        if (body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+        const res = await fetch(new URL(reqPath, tls.server), {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          client,
+        });
+        const text = await res.text();
+        if (!res.ok && options.throwOnError !== false) {
+          throw new TestRequestError(method, reqPath, res.status, text);
+        }
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // Not JSON; keep the text.
+        }
+        return { status: res.status, body: parsed as T };
+      } finally {
+        client.close();
+      }
+    },
+  };
+}
+
+/** Options of {@linkcode withNamespace}. */
+export interface NamespaceOptions {
+  /** Name prefix (default "test"); a random suffix is appended. */
+  prefix?: string;
+  /** Keep the namespace afterwards (default false: it is deleted, and stays Terminating). */
+  keep?: boolean;
+  /** Cluster to use (default {@linkcode useTestControlPlane}). */
+  cluster?: TestCluster;
+}
+
+/**
+ * Creates a fresh namespace on the shared control plane, runs `fn` with its name, then deletes
+ * it (it stays `Terminating`: no controller-manager runs; names never repeat).
+ *
+ * @example
+ * ```ts ignore
+ * import { withNamespace } from "./shared.ts";
+ * Deno.test("creates a ConfigMap", () =>
+ *   withNamespace(async (ns, cluster) => {
+ *     await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+ *       metadata: { name: "a" },
+ *     });
+ *   }));
+ * ```
+ */
+export async function withNamespace<T>(
+  fn: (namespace: string, cluster: TestCluster) => Promise<T>,
+  options: NamespaceOptions = {},
+): Promise<T> {
+  const cluster = options.cluster ?? await useTestControlPlane();
+  const name = await createTestNamespace(options.prefix, cluster);
+  try {
+    return await fn(name, cluster);
+  } finally {
+    if (!options.keep) {
+      await cluster.request("DELETE", `/api/v1/namespaces/${name}`, undefined, {
+        throwOnError: false,
+      });
+    }
+  }
+}
+
+/**
+ * Creates a namespace named `<prefix>-<random>` and returns its name.
+ *
+ * @example
+ * ```ts ignore
+ * import { createTestNamespace } from "./shared.ts";
+ * const ns = await createTestNamespace("watch");
+ * ```
+ */
+export async function createTestNamespace(prefix = "test", cluster?: TestCluster): Promise<string> {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(prefix) || prefix.length > 50) {
+    throw new TypeError(
+      `Namespace prefix "${prefix}" must be a DNS label of at most 50 characters`,
+    );
+  }
+  const target = cluster ?? await useTestControlPlane();
+  const name = `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+  await target.request("POST", "/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name, labels: { "staircase.dev/test": "true" } },
+  });
+  return name;
+}
