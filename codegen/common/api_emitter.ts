@@ -36,8 +36,8 @@ export interface ApiResourceSpec {
   namespaced: boolean;
   /** The TypeScript type of one object. */
   typeName: string;
-  /** The TypeScript type of a list; must have `items: typeName[]`. */
-  listTypeName: string;
+  /** The TypeScript type of a list (`items: typeName[]`); `ObjectList<typeName>` when absent. */
+  listTypeName?: string;
   /** Verbs on the resource itself. */
   verbs: ApiVerb[];
   /** Verbs on the `status` subresource (`get`, `update`, `patch`), if it exists. */
@@ -78,6 +78,7 @@ const RUNTIME_TYPES = [
   "RestClient",
   "Scale",
   "Status",
+  "WatchEnd",
   "WatchEvent",
   "WatchOptions",
   "WriteOptions",
@@ -114,7 +115,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
   const K = r.kind;
   const Ks = pluralKind(r.kind, r.plural);
   const T = r.typeName;
-  const L = r.listTypeName;
+  const L = r.listTypeName ?? `ObjectList<${T}>`;
   const rc = `this.#resource<${T}, ${L}>(${constName(r)})`;
   const where = scope === "namespaced"
     ? " in this namespace"
@@ -149,7 +150,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
         method(
           `Watches ${Ks}${where}.`,
           r,
-          `watch${Ks}${sfx}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>>`,
+          `watch${Ks}${sfx}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>, WatchEnd, undefined>`,
           `${rc}.watch(opts)`,
         ),
       );
@@ -190,7 +191,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
       method(
         `Watches ${Ks}${where}.`,
         r,
-        `watch${Ks}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>>`,
+        `watch${Ks}(opts?: WatchOptions): AsyncGenerator<WatchEvent<${T}>, WatchEnd, undefined>`,
         `${rc}.watch(opts)`,
       ),
     );
@@ -344,7 +345,9 @@ export function emitApiModule(spec: ApiModuleSpec): string {
   const resources = [...spec.resources].sort((a, b) =>
     a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.plural < b.plural ? -1 : 1
   );
-  const typeNames = [...new Set(resources.flatMap((r) => [r.typeName, r.listTypeName]))].sort();
+  const typeNames = [
+    ...new Set(resources.flatMap((r) => [r.typeName, r.listTypeName ?? r.typeName])),
+  ].sort();
   const namespacedResources = resources.filter((r) => r.namespaced);
   const clusterResources = resources.filter((r) => !r.namespaced);
   const nsClass = `${spec.className.replace(/Api$/, "")}NamespacedApi`;

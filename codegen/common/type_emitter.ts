@@ -129,7 +129,9 @@ function memberLines(
     }
     const type = schemaToType(prop, `${path}/properties/${name}`, o);
     types.push(type);
-    const doc = renderJsDoc(prop.description ?? refSiblingDescription(prop), schemaDocTags(prop));
+    // `deno doc --lint` wants JSDoc on every member, so undocumented ones get a stub.
+    const text = prop.description ?? refSiblingDescription(prop) ?? `The \`${name}\` field.`;
+    const doc = renderJsDoc(text, schemaDocTags(prop));
     const optional = required.has(name) ? "" : "?";
     lines.push(`${doc}${propertyKey(name)}${optional}: ${type};`);
   }
