@@ -35,6 +35,20 @@ export { readClusterCrds } from "./crd/cluster.ts";
 export { type CrdGenerateOptions, generateCrdFiles, type GeneratedFile } from "./crd/generate.ts";
 export { type FileOutcome, type FileReport, syncGeneratedFiles } from "./crd/output.ts";
 export { CrdInputError, CrdSchemaError } from "./crd/errors.ts";
-export type { CrdVersion, CustomResourceDefinition, JsonSchemaProps } from "./crd/types.ts";
+export type {
+  CrdVersion,
+  CustomResourceDefinition,
+  JsonSchemaProps,
+  JsonValue,
+} from "./crd/types.ts";
+export type {
+  HttpMethod,
+  JSONArray,
+  JSONObject,
+  JSONPrimitive,
+  JSONValue,
+  RequestOptions,
+  RestClient,
+} from "../lib/client/contract.ts";
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

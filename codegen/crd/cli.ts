@@ -154,9 +154,6 @@ async function connectKubeconfig(
   kubeconfig: string | undefined,
 ): Promise<RestClient & { close(): void }> {
   // Loaded lazily so file-based generation needs no network or kubeconfig permissions.
-  const { loadKubeConfig } = await import("../../lib/client/kubeconfig.ts");
-  const { connectionFromKubeConfig } = await import("../../lib/client/kubeconfig_connection.ts");
-  const { HttpRestClient } = await import("../../lib/client/http_client.ts");
-  const config = await loadKubeConfig(kubeconfig === undefined ? {} : { paths: [kubeconfig] });
-  return new HttpRestClient(await connectionFromKubeConfig(config));
+  const { kubeConfigClient } = await import("../../lib/client/auto_detect.ts");
+  return await kubeConfigClient(kubeconfig === undefined ? {} : { paths: [kubeconfig] });
 }

@@ -6,9 +6,12 @@ import { generateCrdFiles, type GeneratedFile } from "../../codegen/crd/generate
 import { readCrdSources } from "../../codegen/crd/read.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
+const offline = `${fixtures}/offline`;
 let cache: GeneratedFile[] | undefined;
 async function files(): Promise<GeneratedFile[]> {
-  cache ??= await generateCrdFiles((await readCrdSources([fixtures])).crds.map((c) => c.crd));
+  cache ??= await generateCrdFiles(
+    (await readCrdSources([fixtures, offline])).crds.map((c) => c.crd),
+  );
   return cache;
 }
 async function file(path: string): Promise<string> {
@@ -48,9 +51,9 @@ Deno.test("preserve-unknown-fields becomes a JSON object or value", async () => 
 });
 
 Deno.test("additionalProperties becomes Record, also next to properties", async () => {
-  const text = await v1Types();
-  match(iface(text, "WidgetSpec"), /labels\?: Record<string, string>;/);
-  const annotated = iface(text, "WidgetSpecAnnotated");
+  match(iface(await v1Types(), "WidgetSpec"), /labels\?: Record<string, string>;/);
+  const text = await file("offline.staircase.dev/v1/types.ts");
+  const annotated = iface(text, "MixtureSpecAnnotated");
   match(annotated, /primary\?: string;/);
   match(annotated, /\[key: string\]: string \| undefined;/);
 });
@@ -77,6 +80,12 @@ Deno.test("oneOf over required lists becomes a union of object shapes", async ()
   );
   match(iface(text, "WidgetSpecSourceVariant1"), /\n\s+git: string;[^]*\n\s+image\?: string;/);
   match(iface(text, "WidgetSpecSourceVariant2"), /\n\s+git\?: string;[^]*\n\s+image: string;/);
+});
+
+Deno.test("anyOf/oneOf with typed branches become unions of the branch types", async () => {
+  const spec = iface(await file("offline.staircase.dev/v1/types.ts"), "MixtureSpec");
+  match(spec, /value\?: string \| string\[\];/);
+  match(spec, /shape\?: MixtureSpecShapeVariant1 \| MixtureSpecShapeVariant2;/);
 });
 
 Deno.test("allOf is merged into one shape; value-only anyOf keeps the base type", async () => {

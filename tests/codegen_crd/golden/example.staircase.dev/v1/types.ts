@@ -90,8 +90,6 @@ export interface WidgetList {
 
 /** The desired state of the widget. */
 export interface WidgetSpec {
-  /** Known properties plus arbitrary string keys. */
-  annotated?: WidgetSpecAnnotated;
   /** The `class` field. */
   class?: string;
   /** The `config` field. */
@@ -160,13 +158,6 @@ export interface WidgetSpec {
   tiers?: string;
   /** A field whose name is not an identifier. */
   "timeout-seconds"?: number;
-}
-
-/** Known properties plus arbitrary string keys. */
-export interface WidgetSpecAnnotated {
-  /** The `primary` field. */
-  primary?: string;
-  [key: string]: string | undefined;
 }
 
 /** Both cpu and memory are required through allOf. */
