@@ -7,7 +7,7 @@
 import { CRD_USAGE, runCrdCommand } from "./crd/cli.ts";
 
 /** The top-level usage text. */
-export const USAGE = `Usage: codegen <command> [options]
+export const USAGE: string = `Usage: codegen <command> [options]
 
 Commands:
   crd    Generate typed modules from CustomResourceDefinitions (files, stdin or a cluster).

@@ -12,7 +12,7 @@ import { syncGeneratedFiles } from "./output.ts";
 import { type CrdDocument, readCrdSources } from "./read.ts";
 
 /** The usage text of the `crd` subcommand. */
-export const CRD_USAGE = `Usage:
+export const CRD_USAGE: string = `Usage:
   codegen crd PATH... --out DIR [options]
   codegen crd --from-cluster [--group G]... [--kubeconfig FILE] --out DIR [options]
 
