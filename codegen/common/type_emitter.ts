@@ -52,23 +52,23 @@ function jsonObject(o: TypeEmitterOptions): string {
 }
 
 function unionOf(types: string[]): string {
-  const unique = [...new Set(types)];
-  return unique.length === 1 ? unique[0] : unique.map(wrapForUnion).join(" | ");
+  // `&` binds tighter than `|`, so members never need parentheses.
+  return [...new Set(types)].join(" | ");
 }
 
-function wrapForUnion(type: string): string {
-  return /^[^|&]*$/.test(type) || isWrapped(type) ? type : `(${type})`;
-}
-
-function isWrapped(type: string): boolean {
-  if (!type.startsWith("(") || !type.endsWith(")")) return false;
+/** Parenthesizes a type that has a top-level `|`, for use as an intersection member. */
+function wrapForIntersection(type: string): string {
   let depth = 0;
-  for (let i = 0; i < type.length; i++) {
-    if (type[i] === "(") depth++;
-    if (type[i] === ")") depth--;
-    if (depth === 0 && i < type.length - 1) return false;
+  let quote = "";
+  for (const ch of type) {
+    if (quote !== "") {
+      if (ch === quote) quote = "";
+    } else if (ch === '"') quote = ch;
+    else if ("([{<".includes(ch)) depth++;
+    else if (")]}>".includes(ch)) depth--;
+    else if (ch === "|" && depth === 0) return `(${type})`;
   }
-  return true;
+  return type;
 }
 
 function arrayOf(type: string): string {
@@ -195,7 +195,7 @@ function embeddedResource(schema: SchemaObject, path: string, o: TypeEmitterOpti
       ? `${base} & ${jsonObject(o)}`
       : base;
   }
-  return `${base} & ${wrapForUnion(objectType(rest, path, o))}`;
+  return `${base} & ${wrapForIntersection(objectType(rest, path, o))}`;
 }
 
 function combinedType(
@@ -207,7 +207,7 @@ function combinedType(
     const parts = schema.allOf.map((s, i) => schemaToType(s, `${path}/allOf/${i}`, o));
     const rest: SchemaObject = { ...schema, allOf: undefined, nullable: undefined };
     if (carriesShape(rest)) parts.push(schemaToType(rest, path, o));
-    return [...new Set(parts)].map(wrapForUnion).join(" & ");
+    return [...new Set(parts)].map(wrapForIntersection).join(" & ");
   }
   const branches = schema.oneOf ?? schema.anyOf;
   if (branches === undefined) return undefined;
