@@ -17,5 +17,6 @@ export * from "./schema.ts";
 export * from "./jsdoc.ts";
 export * from "./naming.ts";
 export * from "./type_emitter.ts";
+export * from "./api_spec.ts";
 export * from "./api_emitter.ts";
 export * from "./format.ts";

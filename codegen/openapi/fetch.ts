@@ -107,7 +107,10 @@ if (import.meta.main) {
   const kubeconfig = flag("--kubeconfig");
   const out = flag("--out");
   if (kubeconfig !== undefined) {
-    const dir = await refreshSpecs({ client: await kubeConfigClient({ paths: [kubeconfig] }), out });
+    const dir = await refreshSpecs({
+      client: await kubeConfigClient({ paths: [kubeconfig] }),
+      out,
+    });
     console.log(`stored OpenAPI v3 documents in ${dir}`);
   } else {
     const { startControlPlane } = await import("../../lib/testing/mod.ts");
