@@ -16,12 +16,22 @@ export function fixturePath(name: string): string {
   return new URL(name, FIXTURES).pathname;
 }
 
+/** What the server saw of one request. */
+export interface RecordedRequest {
+  /** The method. */
+  method: string;
+  /** The full URL. */
+  url: string;
+  /** A copy of the headers. */
+  headers: Headers;
+}
+
 /** A running test server. */
 export interface TestServer extends AsyncDisposable {
   /** The base URL. */
   url: string;
-  /** Requests received so far. */
-  requests: Request[];
+  /** Requests received so far (headers copied: a served Request cannot be read later). */
+  requests: RecordedRequest[];
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -31,14 +41,14 @@ export function startServer(
   handler: (req: Request, index: number) => Response | Promise<Response>,
   options: { tls?: boolean } = {},
 ): TestServer {
-  const requests: Request[] = [];
+  const requests: RecordedRequest[] = [];
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
     onListen() {},
     ...(options.tls ? { cert: fixture("server.crt"), key: fixture("server.key") } : {}),
   }, (req) => {
-    requests.push(req);
+    requests.push({ method: req.method, url: req.url, headers: new Headers(req.headers) });
     return handler(req, requests.length - 1);
   });
   const url = `${options.tls ? "https" : "http"}://127.0.0.1:${server.addr.port}`;

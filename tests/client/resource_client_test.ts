@@ -1,0 +1,271 @@
+import assert from "node:assert/strict";
+import { ResourceClient } from "../../lib/client/resource_client.ts";
+import { HttpRestClient } from "../../lib/client/http_client.ts";
+import { isGone, KubernetesApiError } from "../../lib/client/api_error.ts";
+import { WatchIdleError } from "../../lib/client/errors.ts";
+import type { WatchState } from "../../lib/client/resource_options.ts";
+import { json, startServer } from "./test_server.ts";
+
+interface Obj {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  data?: Record<string, string>;
+}
+
+const CM = { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true };
+const DEPLOY = {
+  group: "apps",
+  version: "v1",
+  plural: "deployments",
+  kind: "Deployment",
+  namespaced: true,
+};
+const CRD = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  plural: "customresourcedefinitions",
+  kind: "CustomResourceDefinition",
+  namespaced: false,
+};
+
+Deno.test("ResourceClient: paths for core/groups, namespaced/cluster-scoped, encoded", () => {
+  const client = new HttpRestClient({ server: "http://unused" });
+  const cms = new ResourceClient<Obj>(client, CM);
+  assert.equal(cms.path(), "/api/v1/configmaps");
+  assert.equal(
+    cms.namespace("a b").path("x/y", "status"),
+    "/api/v1/namespaces/a%20b/configmaps/x%2Fy/status",
+  );
+  assert.equal(
+    new ResourceClient(client, DEPLOY, "ns").path("d", "scale"),
+    "/apis/apps/v1/namespaces/ns/deployments/d/scale",
+  );
+  assert.equal(
+    new ResourceClient(client, CRD).path("x.example.com"),
+    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/x.example.com",
+  );
+  assert.throws(() => new ResourceClient(client, CRD).namespace("ns"), /cluster-scoped/);
+  assert.throws(() => cms.path("x"), /namespaced: choose a namespace/);
+  assert.throws(() => cms.namespace("n").path(""), /non-empty/);
+});
+
+Deno.test("ResourceClient: verbs send the right method, path, query, content type and body", async () => {
+  const bodies: unknown[] = [];
+  await using server = startServer(async (req) => {
+    const text = await req.text();
+    bodies.push(text ? JSON.parse(text) : undefined);
+    return json({ metadata: { name: "x" } });
+  });
+  const client = new HttpRestClient({ server: server.url });
+  const cms = new ResourceClient<Obj>(client, CM).namespace("ns");
+  await cms.get("x", { resourceVersion: "0" });
+  await cms.list({
+    labelSelector: "a=b",
+    limit: 5,
+    continue: "tok",
+    resourceVersionMatch: "NotOlderThan",
+    resourceVersion: "10",
+  });
+  await cms.create({ metadata: { name: "x" } }, {
+    dryRun: true,
+    fieldManager: "me",
+    fieldValidation: "Strict",
+  });
+  await new ResourceClient<Obj>(client, CM).create({ metadata: { name: "y", namespace: "other" } });
+  await cms.replace("x", { metadata: { name: "x", resourceVersion: "5" } });
+  await cms.patch("x", { data: { a: null } } as never, { type: "merge" });
+  await cms.patch("x", [{ op: "remove", path: "/data/a" }], { type: "json" });
+  await cms.patch("x", { data: { a: "1" } }, { type: "strategic" });
+  await cms.patch("x", { data: { a: "1" } }, { type: "apply", fieldManager: "op", force: true });
+  await cms.delete("x", {
+    propagationPolicy: "Foreground",
+    preconditions: { uid: "u1" },
+    dryRun: true,
+  });
+  await cms.deleteCollection({ labelSelector: "a=b" });
+  await cms.patchStatus("x", { data: {} }, { type: "merge" });
+  await new ResourceClient(client, DEPLOY, "ns").patchScale("d", { spec: { replicas: 2 } }, {
+    type: "merge",
+  });
+  const seen = server.requests.map((r) => {
+    const u = new URL(r.url);
+    return `${r.method} ${u.pathname}${u.search} ${r.headers.get("content-type") ?? "-"}`;
+  });
+  assert.deepEqual(seen, [
+    "GET /api/v1/namespaces/ns/configmaps/x?resourceVersion=0 -",
+    "GET /api/v1/namespaces/ns/configmaps?labelSelector=a%3Db&limit=5&continue=tok&resourceVersion=10&resourceVersionMatch=NotOlderThan -",
+    "POST /api/v1/namespaces/ns/configmaps?dryRun=All&fieldManager=me&fieldValidation=Strict application/json",
+    "POST /api/v1/namespaces/other/configmaps application/json",
+    "PUT /api/v1/namespaces/ns/configmaps/x application/json",
+    "PATCH /api/v1/namespaces/ns/configmaps/x application/merge-patch+json",
+    "PATCH /api/v1/namespaces/ns/configmaps/x application/json-patch+json",
+    "PATCH /api/v1/namespaces/ns/configmaps/x application/strategic-merge-patch+json",
+    "PATCH /api/v1/namespaces/ns/configmaps/x?fieldManager=op&force=true application/apply-patch+yaml",
+    "DELETE /api/v1/namespaces/ns/configmaps/x?dryRun=All application/json",
+    "DELETE /api/v1/namespaces/ns/configmaps?labelSelector=a%3Db -",
+    "PATCH /api/v1/namespaces/ns/configmaps/x/status application/merge-patch+json",
+    "PATCH /apis/apps/v1/namespaces/ns/deployments/d/scale application/merge-patch+json",
+  ]);
+  assert.deepEqual(bodies[5], { data: { a: null } }, "null survives for merge-patch deletes");
+  assert.deepEqual(bodies[9], {
+    apiVersion: "v1",
+    kind: "DeleteOptions",
+    propagationPolicy: "Foreground",
+    preconditions: { uid: "u1" },
+  });
+});
+
+Deno.test("ResourceClient: patch option mistakes are rejected before any request", async () => {
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: "http://unused" }), CM, "ns");
+  await assert.rejects(cms.patch("x", {}, { type: "apply" }), /needs opts.fieldManager/);
+  await assert.rejects(cms.patch("x", {}, { type: "merge", force: true }), /force only applies/);
+  await assert.rejects(cms.patch("x", {}, { type: "json" }), /must be an array/);
+  await assert.rejects(cms.patch("x", {}, { type: "bogus" as never }), /unknown patch type/);
+  await assert.rejects(cms.get(""), /non-empty/);
+});
+
+Deno.test("ResourceClient: listAll follows continue tokens", async () => {
+  await using server = startServer((req) => {
+    const c = new URL(req.url).searchParams.get("continue");
+    const page = c ? Number(c) : 0;
+    return json({
+      items: [{ metadata: { name: `o${page * 2}` } }, { metadata: { name: `o${page * 2 + 1}` } }],
+      metadata: { continue: page < 2 ? String(page + 1) : "" },
+    });
+  });
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM);
+  const names = (await Array.fromAsync(cms.listAll({ limit: 2 }))).map((o) => o.metadata?.name);
+  assert.deepEqual(names, ["o0", "o1", "o2", "o3", "o4", "o5"]);
+  assert.equal(server.requests.length, 3);
+  assert.equal(new URL(server.requests[0].url).searchParams.get("limit"), "2");
+});
+
+function lines(...events: unknown[]): string {
+  return events.map((e) => JSON.stringify(e) + "\n").join("");
+}
+
+Deno.test("watch: events, bookmarks and the last resourceVersion; server end returns it", async () => {
+  await using server = startServer(() =>
+    new Response(lines(
+      { type: "ADDED", object: { metadata: { name: "a", resourceVersion: "11" } } },
+      { type: "MODIFIED", object: { metadata: { name: "a", resourceVersion: "12" } } },
+      { type: "BOOKMARK", object: { kind: "ConfigMap", metadata: { resourceVersion: "15" } } },
+    ))
+  );
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM, "ns");
+  const state: WatchState = {};
+  const gen = cms.watch({
+    allowWatchBookmarks: true,
+    resourceVersion: "10",
+    timeoutSeconds: 30,
+    state,
+  });
+  const types: string[] = [];
+  let r = await gen.next();
+  while (!r.done) {
+    types.push(r.value.type);
+    r = await gen.next();
+  }
+  assert.deepEqual(types, ["ADDED", "MODIFIED", "BOOKMARK"]);
+  assert.deepEqual(r.value, { resourceVersion: "15" });
+  assert.equal(state.resourceVersion, "15");
+  const q = new URL(server.requests[0].url).searchParams;
+  assert.equal(q.get("watch"), "true");
+  assert.equal(q.get("allowWatchBookmarks"), "true");
+  assert.equal(q.get("resourceVersion"), "10");
+  assert.equal(q.get("timeoutSeconds"), "30");
+});
+
+Deno.test("watch: an ERROR event with 410 is thrown as KubernetesApiError with isGone", async () => {
+  await using server = startServer(() =>
+    new Response(lines(
+      { type: "ADDED", object: { metadata: { name: "a", resourceVersion: "11" } } },
+      {
+        type: "ERROR",
+        object: {
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          code: 410,
+          reason: "Expired",
+          message: "too old resource version: 1 (20)",
+        },
+      },
+      { type: "ADDED", object: { metadata: { name: "never", resourceVersion: "21" } } },
+    ))
+  );
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM, "ns");
+  const seen: string[] = [];
+  const err = await (async () => {
+    for await (const e of cms.watch({ resourceVersion: "1" })) seen.push(e.type);
+  })().catch((e) => e);
+  assert.deepEqual(seen, ["ADDED"]);
+  assert.ok(err instanceof KubernetesApiError);
+  assert.equal(isGone(err), true);
+  assert.match(err.message, /too old resource version/);
+});
+
+Deno.test("watch: a silent stream fails with WatchIdleError; a slow consumer does not", async () => {
+  const enc = new TextEncoder();
+  await using server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(
+            enc.encode(lines({ type: "ADDED", object: { metadata: { resourceVersion: "1" } } })),
+          );
+          // then silence, until the client goes away
+        },
+      }),
+    )
+  );
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM, "ns");
+  const start = performance.now();
+  const seen: string[] = [];
+  const err = await (async () => {
+    for await (const e of cms.watch({ idleTimeoutMs: 150 })) {
+      seen.push(e.type);
+      await new Promise((r) => setTimeout(r, 300)); // consumer busier than the timeout
+    }
+  })().catch((e) => e);
+  assert.ok(err instanceof WatchIdleError, String(err));
+  assert.deepEqual(seen, ["ADDED"]);
+  const elapsed = performance.now() - start;
+  assert.ok(elapsed >= 450, `declared dead only after 150 ms of silence in read: ${elapsed}`);
+});
+
+Deno.test("watch: abort ends the stream with the abort reason", async () => {
+  await using server = startServer(() => new Response(new ReadableStream({ start() {} })));
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM, "ns");
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(new Error("shutting down")), 50);
+  await assert.rejects(
+    (async () => {
+      for await (const _ of cms.watch({ abortSignal: ac.signal })) { /* none */ }
+    })(),
+    /shutting down/,
+  );
+});
+
+Deno.test("watch: breaking out of the loop closes the connection", async () => {
+  let cancelled = false;
+  const enc = new TextEncoder();
+  await using server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        pull(c) {
+          c.enqueue(
+            enc.encode(lines({ type: "ADDED", object: { metadata: { resourceVersion: "1" } } })),
+          );
+          return new Promise((r) => setTimeout(r, 10));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      }),
+    )
+  );
+  const cms = new ResourceClient<Obj>(new HttpRestClient({ server: server.url }), CM, "ns");
+  for await (const _ of cms.watch()) break;
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(cancelled, true);
+});
