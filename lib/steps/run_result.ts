@@ -1,0 +1,183 @@
+/**
+ * The {@linkcode RunResult}: what one Run did and what the controller should do next.
+ *
+ * @module
+ */
+
+import type {
+  PlanFailedError,
+  RunAbortedError,
+  StatusWriteError,
+  StepFailedError,
+  StepTimeoutError,
+} from "./errors.ts";
+
+/**
+ * What the controller should do with the resource after a Run.
+ *
+ * - `requeue`: run again now (a step modified something).
+ * - `requeue-after`: run again after `delayMs`.
+ * - `await-change`: in sync or waiting; run again when the resource changes, or after
+ *   `resyncAfterMs` when a periodic resync is configured.
+ * - `retry-with-backoff`: a step failed or timed out; retry with the controller's backoff.
+ * - `abandon`: the Run was aborted by shutdown; do nothing.
+ *
+ * @example
+ * ```ts
+ * import type { RunAction } from "@staircase/staircase";
+ *
+ * function delayOf(action: RunAction): number | undefined {
+ *   switch (action.type) {
+ *     case "requeue": return 0;
+ *     case "requeue-after": return action.delayMs;
+ *     case "await-change": return action.resyncAfterMs;
+ *     case "retry-with-backoff": return 1_000;
+ *     case "abandon": return undefined;
+ *   }
+ * }
+ * console.log(delayOf({ type: "requeue-after", delayMs: 500 })); // 500
+ * ```
+ */
+export type RunAction =
+  | { readonly type: "requeue" }
+  | { readonly type: "requeue-after"; readonly delayMs: number }
+  | { readonly type: "await-change"; readonly resyncAfterMs?: number }
+  | { readonly type: "retry-with-backoff"; readonly error: Error }
+  | { readonly type: "abandon" };
+
+/**
+ * Why a Run ended.
+ *
+ * - `in-sync`: the plan was empty or every step reported no modification.
+ * - `modified`, `wait`: the step named in `endedBy` returned that outcome.
+ * - `failed`: a step threw/rejected/returned a non-outcome, or the reconciler threw.
+ * - `timed-out`: a step exceeded the per-step timeout.
+ * - `aborted`: the shutdown signal fired.
+ *
+ * @example
+ * ```ts
+ * import type { RunEndReason } from "@staircase/staircase";
+ *
+ * const done: RunEndReason = "in-sync";
+ * console.log(done);
+ * ```
+ */
+export type RunEndReason = "in-sync" | "modified" | "wait" | "failed" | "timed-out" | "aborted";
+
+/**
+ * How one step ended: its outcome's kind, or `failed` / `timed-out` / `aborted`.
+ *
+ * @example
+ * ```ts
+ * import type { StepResultKind } from "@staircase/staircase";
+ *
+ * const kind: StepResultKind = "no-modification";
+ * console.log(kind);
+ * ```
+ */
+export type StepResultKind =
+  | "no-modification"
+  | "modified"
+  | "wait"
+  | "failed"
+  | "timed-out"
+  | "aborted";
+
+/**
+ * One step's record in a {@linkcode RunResult}.
+ *
+ * @example
+ * ```ts
+ * import type { StepResult } from "@staircase/staircase";
+ *
+ * const record: StepResult = { name: "ensure-secret", index: 0, kind: "no-modification", durationMs: 1.5 };
+ * console.log(`${record.name}: ${record.durationMs} ms`);
+ * ```
+ */
+export interface StepResult {
+  /** The step's name. */
+  readonly name: string;
+  /** Its position in the plan (0-based). */
+  readonly index: number;
+  /** How it ended. */
+  readonly kind: StepResultKind;
+  /**
+   * Wall time from the step's start to its settlement (`performance.now()` differences), not
+   * including a following status write. `NaN` when the executor runs with `stepTimings: false`.
+   */
+  readonly durationMs: number;
+}
+
+/**
+ * One best-effort status write in a {@linkcode RunResult}.
+ *
+ * @example
+ * ```ts
+ * import type { StatusWriteResult } from "@staircase/staircase";
+ *
+ * const write: StatusWriteResult = { stepName: "report", stepIndex: 2, ok: true, durationMs: 4 };
+ * console.log(write.ok);
+ * ```
+ */
+export interface StatusWriteResult {
+  /** The step whose outcome carried the status. */
+  readonly stepName: string;
+  /** Its position in the plan (0-based). */
+  readonly stepIndex: number;
+  /** Whether the write succeeded. */
+  readonly ok: boolean;
+  /** How long the write took (`NaN` with `stepTimings: false`). */
+  readonly durationMs: number;
+  /** Why it failed, when it did. */
+  readonly error?: StatusWriteError;
+}
+
+/**
+ * The error a Run ended with.
+ *
+ * @example
+ * ```ts
+ * import { StepFailedError, type RunError } from "@staircase/staircase";
+ *
+ * const error: RunError = new StepFailedError("apply", 1, new Error("boom"));
+ * console.log(error.name); // StepFailedError
+ * ```
+ */
+export type RunError = StepFailedError | StepTimeoutError | RunAbortedError | PlanFailedError;
+
+/**
+ * What one Run did, and what the controller should do next (`action`).
+ *
+ * @example Acting on a result
+ * ```ts
+ * import { plan, runPlan } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * const client = {} as RestClient; // a real client in practice
+ * const result = await runPlan({ metadata: { name: "web" } }, plan(), { client });
+ * console.log(result.reason, result.action.type); // in-sync await-change
+ * for (const step of result.steps) console.log(step.name, step.kind, step.durationMs);
+ * ```
+ */
+export interface RunResult {
+  /** The Run's id (also in `context.runId`). */
+  readonly runId: string;
+  /** The Run's start in epoch milliseconds (also in `context.runStart`). */
+  readonly runStart: number;
+  /** The Run's total duration in milliseconds, status writes included. */
+  readonly durationMs: number;
+  /** Why the Run ended. */
+  readonly reason: RunEndReason;
+  /** The step that ended the Run; absent when in sync (or when the reconciler failed). */
+  readonly endedBy?: { readonly name: string; readonly index: number };
+  /** The `reason` of the *wait* or *modified* outcome that ended the Run, if any. */
+  readonly detail?: string;
+  /** The error that ended the Run (`failed`, `timed-out`, `aborted`). */
+  readonly error?: RunError;
+  /** One record per step that ran, in order. */
+  readonly steps: readonly StepResult[];
+  /** One record per best-effort status write attempted, in order. */
+  readonly statusWrites: readonly StatusWriteResult[];
+  /** What the controller should do next. */
+  readonly action: RunAction;
+}
