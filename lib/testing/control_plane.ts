@@ -36,6 +36,11 @@ export interface ControlPlaneOptions {
   extraApiServerArgs?: string[];
   /** Parent folder of the temp folder (default: the system temp folder). */
   tempDir?: string;
+  /**
+   * Let this Deno process exit while the control plane still runs (default false); it is then
+   * stopped by the exit handlers and the watchdog. Used for the lazily shared control plane.
+   */
+  unref?: boolean;
 }
 
 /** A running control plane. */
@@ -94,6 +99,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const pidFile = join(dir, "pids");
   await Deno.writeTextFile(pidFile, "");
   const reaper = startReaper(dir, pidFile);
+  if (options.unref) reaper.unref();
   const processes: LoggedProcess[] = [];
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -140,6 +146,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       "--log-level=warn",
     ], logs.etcd);
     processes.push(etcd);
+    if (options.unref) etcd.child.unref();
     await Deno.writeTextFile(pidFile, `${etcd.child.pid} `, { append: true });
 
     const certDir = join(dir, "serving-certs");
@@ -163,6 +170,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ...(options.extraApiServerArgs ?? []),
     ], logs.apiServer);
     processes.push(apiServer);
+    if (options.unref) apiServer.child.unref();
     await Deno.writeTextFile(pidFile, `${apiServer.child.pid} `, { append: true });
 
     const serverCaPem = await waitReady({

@@ -4,10 +4,8 @@
  *
  * `tools/with_control_plane.ts` starts one control plane for the whole run and passes its
  * admin kubeconfig in env `STAIRCASE_TEST_KUBECONFIG`; without that variable the first call
- * starts one for this process (stopped when the process exits). Call
- * {@linkcode useTestControlPlane} at the top level of a test module (`const cluster = await
- * useTestControlPlane();`): a control plane started inside a `Deno.test` would trip that test's
- * resource and op sanitizers.
+ * starts one for this process. It does not keep the process alive and is stopped when the
+ * process exits (exit handlers, plus a watchdog process if Deno is killed outright).
  *
  * No controller-manager runs (as in envtest): no garbage collection, deleted namespaces stay
  * `Terminating`, no default service accounts.
@@ -116,7 +114,7 @@ async function openShared(): Promise<TestCluster> {
   const fromEnv = Deno.env.get(TEST_KUBECONFIG_ENV);
   if (fromEnv) return await clusterFromKubeconfig(fromEnv);
   // Lives until the process exits; the exit handlers and the watchdog clean it up.
-  const cp = await startControlPlane();
+  const cp = await startControlPlane({ unref: true });
   return await clusterFromKubeconfig(cp.kubeconfig.path);
 }
 

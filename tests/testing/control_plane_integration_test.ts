@@ -185,3 +185,47 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGKILL"] as const) {
     assert.ok(allGone, `processes ${info.pids} or folder ${info.dir} left after ${signal}`);
   });
 }
+
+Deno.test("with_control_plane runs the command against one control plane and forwards its exit code", async () => {
+  const tool = new URL("../../tools/with_control_plane.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      tool,
+      "--",
+      "sh",
+      "-c",
+      'kubectl --kubeconfig "$STAIRCASE_TEST_KUBECONFIG" get namespace default -o name && echo "$STAIRCASE_TEST_KUBECONFIG"; exit 7',
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  assert.equal(out.code, 7, new TextDecoder().decode(out.stderr));
+  assert.equal(lines[0], "namespace/default");
+  assert.equal(await pathExists(lines[1]), false, "kubeconfig folder left behind");
+});
+
+Deno.test("useTestControlPlane starts one control plane lazily and cleans it up at exit", async () => {
+  const fixture = new URL("./fixtures/shared_lazy.ts", import.meta.url).pathname;
+  const env = Deno.env.toObject();
+  delete env.STAIRCASE_TEST_KUBECONFIG;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", fixture],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    kubeconfig: string;
+    namespace: string;
+  };
+  assert.match(info.namespace, /^test-[0-9a-f]{8}$/);
+  assert.ok(
+    await eventually(async () => !(await pathExists(info.kubeconfig))),
+    "lazily started control plane left its folder",
+  );
+});

@@ -207,7 +207,9 @@ async function acquireLock(lock: string, progress: ProgressReporter): Promise<vo
       if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
     }
     const holder = Number((await Deno.readTextFile(lock).catch(() => "")).trim());
-    if (Number.isInteger(holder) && holder > 0 && !(await exists(`/proc/${holder}`))) {
+    // A lock whose holder is gone (crash, kill -9) is stale; /proc tells on Linux only.
+    const canCheck = await exists("/proc/self");
+    if (canCheck && Number.isInteger(holder) && holder > 0 && !(await exists(`/proc/${holder}`))) {
       await Deno.remove(lock).catch(() => {});
       continue;
     }

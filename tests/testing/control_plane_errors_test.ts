@@ -1,0 +1,162 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startControlPlane } from "../../lib/testing/control_plane.ts";
+import { ensureControlPlaneAssets } from "../../lib/testing/assets/ensure.ts";
+import {
+  ControlPlaneAssetsError,
+  ControlPlaneBuildError,
+  GoNotFoundError,
+} from "../../lib/testing/assets/errors.ts";
+import { ControlPlaneStartError, PortInUseError } from "../../lib/testing/errors.ts";
+import { eventually } from "./helpers.ts";
+
+/** Writes an executable shell script. */
+async function script(dir: string, name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await Deno.writeTextFile(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return path;
+}
+
+/** Whether any process has `needle` in its command line. */
+async function anyProcessMentions(needle: string): Promise<boolean> {
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+    if (cmdline.includes(needle)) return true;
+  }
+  return false;
+}
+
+async function isEmptyDir(dir: string): Promise<boolean> {
+  for await (const _ of Deno.readDir(dir)) return false;
+  return true;
+}
+
+async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, Deno.env.get(k)]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+    }
+  };
+  apply(vars);
+  try {
+    return await fn();
+  } finally {
+    apply(saved);
+  }
+}
+
+Deno.test("bad asset paths give ControlPlaneAssetsError", async () => {
+  await assert.rejects(
+    startControlPlane({
+      assets: { kubeApiServer: "/nonexistent/kube-apiserver", etcd: "/nonexistent/etcd" },
+    }),
+    (err) => err instanceof ControlPlaneAssetsError && /kube-apiserver/.test(err.message),
+  );
+  const empty = await Deno.makeTempDir();
+  try {
+    await withEnv({
+      KUBEBUILDER_ASSETS: empty,
+      TEST_ASSET_KUBE_APISERVER: undefined,
+      TEST_ASSET_ETCD: undefined,
+    }, () =>
+      assert.rejects(
+        ensureControlPlaneAssets(),
+        (err) =>
+          err instanceof ControlPlaneAssetsError && err.source === "KUBEBUILDER_ASSETS" &&
+          err.message.includes("KUBEBUILDER_ASSETS"),
+      ));
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
+Deno.test("a port in use gives PortInUseError", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  try {
+    await assert.rejects(
+      startControlPlane({ assets, apiServerPort: port }),
+      (err) => err instanceof PortInUseError && err.port === port,
+    );
+  } finally {
+    listener.close();
+  }
+});
+
+Deno.test("a kube-apiserver that exits early gives ControlPlaneStartError with its log, nothing left", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const dir = await Deno.makeTempDir();
+  const bin = await Deno.makeTempDir();
+  try {
+    const fake = await script(bin, "kube-apiserver", 'echo "fake apiserver: boom" >&2; exit 3');
+    await assert.rejects(
+      startControlPlane({ assets: { etcd: assets.etcd, kubeApiServer: fake }, tempDir: dir }),
+      (err) =>
+        err instanceof ControlPlaneStartError && /exited early with code 3/.test(err.message) &&
+        err.apiServerLog.includes("fake apiserver: boom"),
+    );
+    assert.ok(await isEmptyDir(dir), "temp folder left behind");
+    assert.equal(await eventually(async () => !(await anyProcessMentions(dir)), 5000), true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
+Deno.test("a kube-apiserver that never gets ready times out with ControlPlaneStartError", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const dir = await Deno.makeTempDir();
+  const bin = await Deno.makeTempDir();
+  try {
+    const fake = await script(bin, "kube-apiserver", "while :; do sleep 1; done");
+    await assert.rejects(
+      startControlPlane({
+        assets: { etcd: assets.etcd, kubeApiServer: fake },
+        tempDir: dir,
+        startTimeoutMs: 1500,
+      }),
+      (err) => err instanceof ControlPlaneStartError && /not ready after 2 s/.test(err.message),
+    );
+    assert.ok(await isEmptyDir(dir), "temp folder left behind");
+    assert.equal(await anyProcessMentions(dir), false, "a process of the control plane is left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
+Deno.test("missing Go gives GoNotFoundError; a failing build gives ControlPlaneBuildError", async () => {
+  const cacheDir = await Deno.makeTempDir();
+  const bin = await Deno.makeTempDir();
+  try {
+    const options = { ignoreEnv: true, cacheDir, onProgress: () => {} };
+    await withEnv(
+      { GO: join(bin, "no-such-go") },
+      () =>
+        assert.rejects(ensureControlPlaneAssets(options), (err) => err instanceof GoNotFoundError),
+    );
+    const fakeGo = await script(bin, "go", 'echo "fake go: something broke" >&2; exit 1');
+    await withEnv({ GO: fakeGo }, () =>
+      assert.rejects(
+        ensureControlPlaneAssets({ ...options, kubernetesVersion: "v1.37.2" }),
+        (err) =>
+          err instanceof ControlPlaneBuildError && err.component === "etcd" &&
+          err.outputTail.includes("something broke") && err.message.includes("KUBEBUILDER_ASSETS"),
+      ));
+    const left = [];
+    for await (const e of Deno.readDir(cacheDir)) {
+      if (!e.name.startsWith(".build-")) left.push(e.name);
+    }
+    assert.deepEqual(left, [], "lock file or half-built folder left in the cache");
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+    await Deno.remove(bin, { recursive: true });
+  }
+});
