@@ -6,7 +6,6 @@
 // hot path per step is: call run(), await it, read the clock once, push one StepResult.
 
 import type { RestClient } from "../client/contract.ts";
-import type { RunContext } from "./context.ts";
 import { RunAbortedError, StatusWriteError, StepFailedError, StepTimeoutError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { RunObserver } from "./observer.ts";
@@ -23,6 +22,7 @@ import type {
 import type { AnyStep } from "./step.ts";
 import type { StatusWriter } from "./status_writer.ts";
 import { checkDelay, describe } from "./_validate.ts";
+import { Context, type ContextOwner } from "./_run_context.ts";
 import { LazyRunResult } from "./_run_result.ts";
 import { unwatch, watch, type Watched } from "./_watchdog.ts";
 
@@ -45,49 +45,8 @@ const RUNNING = 0;
 const WRITING = 1;
 const DONE = 2;
 
-// Run ids: a random per-process prefix and a counter (cheaper than a UUID per Run).
-const ID_PREFIX =
-  Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0"))
-    .join("") + "-";
-let idSeq = 0;
-
-/** A fresh Run id, unique within the process. */
-export function nextRunId(): string {
-  return ID_PREFIX + ++idSeq;
-}
-
-class Context<R> implements RunContext<R> {
-  readonly resource: R;
-  readonly client: RestClient;
-  readonly runStart: number;
-  readonly runId: string;
-  readonly #run: ActiveRun<R>;
-  #logger: Logger | undefined;
-
-  constructor(run: ActiveRun<R>, resource: R, client: RestClient, runStart: number, id: string) {
-    this.#run = run;
-    this.resource = resource;
-    this.client = client;
-    this.runStart = runStart;
-    this.runId = id;
-  }
-
-  // Made on first use: most steps never touch them, and both cost an allocation.
-  get signal(): AbortSignal {
-    return this.#run.signal();
-  }
-
-  get logger(): Logger {
-    if (this.#logger === undefined) {
-      const base = this.#run.core.logger;
-      this.#logger = base.with ? base.with({ runId: this.runId }) : base;
-    }
-    return this.#logger;
-  }
-}
-
 /** One Run in progress. */
-export class ActiveRun<R> implements Watched {
+export class ActiveRun<R> implements Watched, ContextOwner {
   readonly core: ExecutorCore<R>;
   readonly steps: readonly AnyStep<R>[];
   readonly initial: unknown;
@@ -95,6 +54,7 @@ export class ActiveRun<R> implements Watched {
   readonly shutdown: AbortSignal | undefined;
   readonly timed: boolean;
   readonly timeoutMs: number;
+  readonly baseLogger: Logger;
   readonly t0: number;
   /** The current step's (or status write's) start, when timed. */
   t: number;
@@ -123,7 +83,7 @@ export class ActiveRun<R> implements Watched {
     steps: readonly AnyStep<R>[],
     initial: unknown,
     shutdown: AbortSignal | undefined,
-    runId: string,
+    runId: string | undefined,
   ) {
     this.core = core;
     this.steps = steps;
@@ -131,6 +91,7 @@ export class ActiveRun<R> implements Watched {
     this.shutdown = shutdown;
     this.timed = core.stepTimings;
     this.timeoutMs = core.stepTimeoutMs;
+    this.baseLogger = core.logger;
     // The one clock reading every step shares, taken before the first step.
     this.context = new Context(this, resource, core.client, Date.now(), runId);
     this.durations = this.timed ? [] : undefined;
@@ -378,9 +339,8 @@ export class ActiveRun<R> implements Watched {
     }
     const context = this.context;
     const result = new LazyRunResult(
-      context.runId,
-      context.runStart,
-      this.timed ? this.t - this.t0 : Date.now() - context.runStart,
+      context,
+      this.timed ? this.t - this.t0 : NaN,
       reason,
       endedIndex,
       detail,

@@ -13,18 +13,18 @@ import type {
   StepResult,
   StepResultKind,
 } from "./run_result.ts";
+import type { RunContext } from "./context.ts";
 import type { AnyStep } from "./step.ts";
 
 /** A RunResult whose `steps` and `endedBy` are materialised on first read. */
 export class LazyRunResult implements RunResult {
-  readonly runId: string;
-  readonly runStart: number;
   readonly durationMs: number;
   readonly reason: RunEndReason;
   readonly detail: string | undefined;
   readonly error: RunError | undefined;
   readonly statusWrites: readonly StatusWriteResult[];
   readonly action: RunAction;
+  readonly #context: RunContext<unknown>;
   readonly #plan: readonly AnyStep<never>[];
   readonly #ran: number;
   readonly #lastKind: StepResultKind;
@@ -33,8 +33,7 @@ export class LazyRunResult implements RunResult {
   #steps: readonly StepResult[] | undefined;
 
   constructor(
-    runId: string,
-    runStart: number,
+    context: RunContext<unknown>,
     durationMs: number,
     reason: RunEndReason,
     endedIndex: number,
@@ -47,8 +46,7 @@ export class LazyRunResult implements RunResult {
     lastKind: StepResultKind,
     durations: readonly number[] | undefined,
   ) {
-    this.runId = runId;
-    this.runStart = runStart;
+    this.#context = context;
     this.durationMs = durationMs;
     this.reason = reason;
     this.detail = detail;
@@ -60,6 +58,14 @@ export class LazyRunResult implements RunResult {
     this.#ran = ran;
     this.#lastKind = lastKind;
     this.#durations = durations;
+  }
+
+  get runId(): string {
+    return this.#context.runId;
+  }
+
+  get runStart(): number {
+    return this.#context.runStart;
   }
 
   get endedBy(): { readonly name: string; readonly index: number } | undefined {

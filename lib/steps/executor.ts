@@ -7,7 +7,8 @@
 import type { RestClient } from "../client/contract.ts";
 import { checkStep } from "./_check_step.ts";
 import { deepFreeze } from "./_freeze.ts";
-import { ActiveRun, type ExecutorCore, nextRunId } from "./_active_run.ts";
+import { ActiveRun, type ExecutorCore } from "./_active_run.ts";
+import { nextRunId } from "./_run_context.ts";
 import { checkDelay } from "./_validate.ts";
 import { InvalidPlanError, PlanFailedError } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
@@ -70,9 +71,9 @@ export interface RunExecutorOptions<R> {
   /** Telemetry callbacks (spans, histograms). */
   readonly observer?: RunObserver<R>;
   /**
-   * Record per-step durations (default `true`). `false` saves the clock readings (about one
-   * per step); durations are then `NaN` and per-step timeouts are enforced by sampling, up to a
-   * quarter of the timeout late.
+   * Record per-step durations (default `true`). `false` saves the clock readings (one per step
+   * and status write); all durations are then `NaN`, and per-step timeouts are enforced by
+   * sampling, up to a quarter of the timeout late.
    */
   readonly stepTimings?: boolean;
 }
@@ -229,7 +230,7 @@ export class RunExecutor<R> {
       steps,
       plan.initialData,
       shutdown,
-      options?.runId ?? nextRunId(),
+      options?.runId,
     );
     return run.start();
   }

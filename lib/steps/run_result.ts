@@ -164,7 +164,7 @@ export interface RunResult {
   readonly runId: string;
   /** The Run's start in epoch milliseconds (also in `context.runStart`). */
   readonly runStart: number;
-  /** The Run's total duration in milliseconds, status writes included. */
+  /** The Run's total duration in milliseconds, status writes included (`NaN` with `stepTimings: false`). */
   readonly durationMs: number;
   /** Why the Run ended. */
   readonly reason: RunEndReason;
