@@ -1,0 +1,95 @@
+/**
+ * Shared set-up of the Greeting operator tests: the CRD installed once on the shared test
+ * control plane, and small helpers over the admin `TestCluster`.
+ *
+ * @module
+ */
+import { parse as parseYaml } from "yaml";
+import { kubeConfigClient } from "../../lib/client/mod.ts";
+import { type CrdManifest, installCrd } from "../../lib/crds/mod.ts";
+import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
+import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
+import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+
+let installed: Promise<TestCluster> | undefined;
+
+/** The shared control plane with the Greeting CRD installed (once per process). */
+export function greetingCluster(): Promise<TestCluster> {
+  installed ??= (async () => {
+    const cluster = await useTestControlPlane();
+    const crdText = await Deno.readTextFile(
+      new URL("../../examples/greeting/crd.yaml", import.meta.url),
+    );
+    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
+    try {
+      await installCrd(client, parseYaml(crdText) as CrdManifest);
+    } finally {
+      client.close();
+    }
+    return cluster;
+  })();
+  return installed;
+}
+
+/** The path of Greetings in `namespace`, or of one Greeting. */
+export function greetingPath(namespace: string, name?: string): string {
+  const base = `/apis/demo.staircase.dev/v1/namespaces/${namespace}/greetings`;
+  return name === undefined ? base : `${base}/${name}`;
+}
+
+/** The path of ConfigMaps in `namespace`, or of one ConfigMap. */
+export function configMapPath(namespace: string, name?: string): string {
+  const base = `/api/v1/namespaces/${namespace}/configmaps`;
+  return name === undefined ? base : `${base}/${name}`;
+}
+
+/** Creates a Greeting and returns it as the server stored it. */
+export async function createGreeting(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  message: string,
+): Promise<Greeting> {
+  const { body } = await cluster.request<Greeting>("POST", greetingPath(namespace), {
+    apiVersion: "demo.staircase.dev/v1",
+    kind: "Greeting",
+    metadata: { name },
+    spec: { message },
+  });
+  return body;
+}
+
+/** Reads a Greeting. */
+export async function getGreeting(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<Greeting> {
+  return (await cluster.request<Greeting>("GET", greetingPath(namespace, name))).body;
+}
+
+/** Reads a ConfigMap, or `undefined` when there is none. */
+export async function getConfigMap(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<ConfigMap | undefined> {
+  const res = await cluster.request<ConfigMap>("GET", configMapPath(namespace, name), undefined, {
+    throwOnError: false,
+  });
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw new Error(`GET ConfigMap ${name}: ${res.status}`);
+  return res.body;
+}
+
+/** Merge-patches a ConfigMap as an admin would by hand. */
+export async function patchConfigMap(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  patch: unknown,
+): Promise<void> {
+  await cluster.request("PATCH", configMapPath(namespace, name), patch, {
+    contentType: "application/merge-patch+json",
+  });
+}

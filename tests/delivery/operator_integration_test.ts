@@ -1,0 +1,87 @@
+/**
+ * Delivery: the operator's entry point run as a user would run it, with exactly the permission
+ * flags `tools/compile.ts` bakes into the binary, against the shared test control plane.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { stringify as toYaml } from "yaml";
+import { withNamespace } from "../../lib/testing/mod.ts";
+import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
+import { createGreeting, getConfigMap, getGreeting, greetingCluster } from "./_greeting.ts";
+
+const cluster = await greetingCluster();
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run <the compile flags> examples/greeting/main.ts ...args`. */
+async function runOperator(args: string[]): Promise<Outcome> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...OPERATOR_PERMISSION_FLAGS, OPERATOR_ENTRY_POINT, ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+function noStackTrace(text: string): void {
+  assert.doesNotMatch(text, /^\s+at /m, `a stack trace was printed:\n${text}`);
+  assert.doesNotMatch(text, /Uncaught/, `an uncaught error was printed:\n${text}`);
+}
+
+/** The test kubeconfig rewritten as YAML, as real kubeconfigs are (the YAML parser needs env). */
+async function yamlKubeconfig(dir: string): Promise<string> {
+  const path = `${dir}/kubeconfig.yaml`;
+  const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
+  await Deno.writeTextFile(path, toYaml(config));
+  return path;
+}
+
+Deno.test("--once brings a Greeting in sync with only the compile flags, then exits 0", () =>
+  withNamespace(async (ns) => {
+    await createGreeting(cluster, ns, "hello", "Hello from the delivery test");
+    const dir = await Deno.makeTempDir();
+    let result: Outcome;
+    try {
+      const kubeconfig = await yamlKubeconfig(dir);
+      result = await runOperator(["--once", "--kubeconfig", kubeconfig, "--namespace", ns]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    const all = result.stdout + result.stderr;
+    assert.equal(result.code, 0, all);
+    const cm = await getConfigMap(cluster, ns, "greeting-hello");
+    assert.equal(cm?.data?.message, "Hello from the delivery test");
+    assert.equal(cm?.metadata?.ownerReferences?.[0]?.name, "hello");
+    assert.equal((await getGreeting(cluster, ns, "hello")).status?.ready, true);
+    assert.match(all, /ensure-configmap → modified: created ConfigMap greeting-hello/);
+    assert.match(all, new RegExp(`${ns}/hello: in sync`));
+    assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied/);
+  }, { prefix: "delivery" }));
+
+Deno.test("a nonexistent kubeconfig gives a clear message and exit 1, not a stack trace", async () => {
+  const dir = await Deno.makeTempDir();
+  const result = await runOperator(["--once", "--kubeconfig", `${dir}/no-such-kubeconfig`]);
+  await Deno.remove(dir);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^greeting-operator: .*kubeconfig.*no-such-kubeconfig/m);
+  noStackTrace(result.stderr + result.stdout);
+});
+
+Deno.test("bad arguments give the usage and exit 2", async () => {
+  const result = await runOperator(["--relist-interval", "soon"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--relist-interval must be a positive number/);
+  assert.match(result.stderr, /Usage: greeting-operator/);
+  noStackTrace(result.stderr);
+});
