@@ -7,7 +7,7 @@
 
 import { renderJsDoc } from "./jsdoc.ts";
 import { pluralKind } from "./naming.ts";
-import type { ApiModuleSpec, ApiResourceSpec, ApiVerb } from "./api_spec.ts";
+import type { ApiModuleSpec, ApiResourceSpec } from "./api_spec.ts";
 
 export type { ApiModuleSpec, ApiResourceSpec, ApiVerb, PatchKind } from "./api_spec.ts";
 
