@@ -1,7 +1,8 @@
 // deno bench bench/executor_bench.ts
 //
 // One iteration = one Run of a 10-step plan of no-op steps. Divide by 10 for the cost per step;
-// `bench/executor.ts` prints the per-step figures and the ratio to the bare loop directly.
+// `bench/executor.ts` prints the per-step figures, the ratios to the bare loop and the clock
+// share directly.
 // deno-lint-ignore-file require-await
 
 import type { RestClient } from "../lib/client/contract.ts";
@@ -42,4 +43,9 @@ Deno.bench("executor, 10 no-op steps (per-step timings)", { group: "run" }, asyn
 
 Deno.bench("executor, 10 no-op steps (stepTimings: false)", { group: "run" }, async () => {
   await withoutTimings.run(resource, thePlan);
+});
+
+// What the default executor pays per step boundary for its timings.
+Deno.bench("one performance.now() reading", { group: "clock" }, () => {
+  performance.now();
 });

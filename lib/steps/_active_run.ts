@@ -3,13 +3,15 @@
 // The Run is an async loop awaiting each step. The Run's result travels through a separate
 // promise, so the shared watchdog (see _watchdog.ts) can end a Run whose step is still pending,
 // without a Promise.race and a timer per step; the loop notices on resumption and stops. The
-// hot path per step is: call run(), await it, read the clock once, push one StepResult.
+// hot path per step (a plain *no modification*) is: call run(), await it, check the outcome's
+// kind and status, and, when timed, read the clock once (the end of step i is the start of step
+// i + 1) and store one duration. No StepResult objects are made until `steps` is read.
 
 import type { RestClient } from "../client/contract.ts";
 import { RunAbortedError, StatusWriteError, StepFailedError, StepTimeoutError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { RunObserver } from "./observer.ts";
-import type { StepOutcome } from "./outcome.ts";
+import type { NoModificationOutcome, StepOutcome } from "./outcome.ts";
 import type {
   RunAction,
   RunEndReason,
@@ -24,6 +26,7 @@ import type { StatusWriter } from "./status_writer.ts";
 import { checkDelay, describe } from "./_validate.ts";
 import { Context, type ContextOwner } from "./_run_context.ts";
 import { LazyRunResult } from "./_run_result.ts";
+import { attemptStatusWrite } from "./_status_write.ts";
 import { unwatch, watch, type Watched } from "./_watchdog.ts";
 
 /** The executor settings a Run reads. */
@@ -65,9 +68,9 @@ export class ActiveRun<R> implements Watched, ContextOwner {
   watchNext: Watched | undefined = undefined;
   index = 0;
   phase = RUNNING;
-  /** How many steps ran, how the last one ended, and (timed) their durations. */
-  ran = 0;
-  lastKind: StepResultKind = "no-modification";
+  /** No shutdown signal and no per-step observer callbacks: the loop's fast path applies. */
+  readonly plain: boolean;
+  /** Per-step durations, when timed. */
   readonly durations: number[] | undefined;
   writes: StatusWriteResult[] | undefined = undefined;
   resolve: (result: RunResult) => void = noop;
@@ -94,6 +97,9 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     this.baseLogger = core.logger;
     // The one clock reading every step shares, taken before the first step.
     this.context = new Context(this, resource, core.client, Date.now(), runId);
+    const observer = core.observer;
+    this.plain = shutdown === undefined && observer?.onStepStarted === undefined &&
+      observer?.onStepFinished === undefined;
     this.durations = this.timed ? [] : undefined;
     this.t0 = this.t = this.timed ? performance.now() : NaN;
   }
@@ -128,94 +134,109 @@ export class ActiveRun<R> implements Watched, ContextOwner {
   }
 
   /**
-   * The Run itself. After every await it checks `phase`: the watchdog may have ended the Run
-   * (timeout) while a step was pending, in which case the late settlement is ignored.
+   * The Run itself, kept small: an await saves the async frame's live registers, so the hot
+   * path holds few locals and hands everything but a plain *no modification* to `settle`.
+   * After every await it checks `phase`: the watchdog may have ended the Run (timeout) while a
+   * step was pending, in which case the late settlement is ignored.
    */
   async loop(): Promise<void> {
+    const steps = this.steps;
+    const context = this.context;
+    const count = steps.length;
+    const plain = this.plain;
+    let data = this.initial;
+    let i = 0;
     try {
-      const steps = this.steps;
-      const count = steps.length;
-      const context = this.context;
-      const timed = this.timed;
-      const observer = this.core.observer;
-      let data = this.initial;
-      for (let i = 0; i < count; i++) {
-        const shutdown = this.shutdown;
-        if (shutdown !== undefined && shutdown.aborted) {
-          const error = new RunAbortedError(steps[i].name, i, shutdown.reason);
-          this.finish("aborted", i, ABANDON, error, undefined);
-          return;
-        }
-        const step = steps[i];
+      for (; i < count; i++) {
+        if (!plain && this.beforeStep(i)) return;
         this.index = i;
         this.progress++;
-        if (observer?.onStepStarted) {
-          this.notify(() => observer.onStepStarted!(step.name, i, context));
-        }
         let value: unknown;
         try {
-          value = await step.run(context, data as never);
+          value = await steps[i].run(context, data as never);
         } catch (error) {
-          if (this.phase === RUNNING) this.fail(step.name, i, timed ? this.lap() : NaN, error);
+          if (this.phase === RUNNING) this.fail(i, this.timed ? this.lap() : NaN, error);
           return;
         }
         if (this.phase !== RUNNING) return; // ended by the watchdog meanwhile
-        const d = timed ? this.lap() : NaN;
-        if (value === null || typeof value !== "object") {
-          this.fail(
-            step.name,
-            i,
-            d,
-            new TypeError(`resolved with ${describe(value)}, not a StepOutcome`),
-          );
-          return;
-        }
-        const outcome = value as StepOutcome<unknown>;
-        const kind = outcome.kind;
-        if (kind === "no-modification") {
-          this.record(step.name, i, kind, d);
-          if (outcome.status !== undefined) {
-            await this.writeStatus(outcome.status, step.name, i);
-            if (this.phase !== RUNNING) return;
-          }
-          data = outcome.data;
+        if (this.timed) this.durations![i] = this.lap();
+        if (
+          plain && typeof value === "object" && value !== null &&
+          (value as StepOutcome<unknown>).kind === "no-modification" &&
+          (value as StepOutcome<unknown>).status === undefined
+        ) {
+          data = (value as NoModificationOutcome<unknown>).data;
           continue;
         }
-        if (kind !== "modified" && kind !== "wait") {
-          this.fail(
-            step.name,
-            i,
-            d,
-            new TypeError(`resolved with ${describe(value)}, not a StepOutcome`),
-          );
-          return;
-        }
-        const delay = outcome.requeueAfterMs;
-        try {
-          checkDelay(delay);
-        } catch (error) {
-          this.fail(step.name, i, d, error);
-          return;
-        }
-        this.record(step.name, i, kind, d);
-        const action: RunAction = delay !== undefined
-          ? { type: "requeue-after", delayMs: delay }
-          : kind === "modified"
-          ? REQUEUE
-          : this.core.inSyncAction;
-        const detail = typeof outcome.reason === "string" ? outcome.reason : undefined;
-        if (outcome.status !== undefined) {
-          await this.writeStatus(outcome.status, step.name, i);
-          if (this.phase !== RUNNING) return;
-        }
-        this.finish(kind, i, action, undefined, detail);
-        return;
+        let go = this.settle(i, value);
+        if (go !== true && go !== false) go = await go;
+        if (!go) return;
+        data = (value as NoModificationOutcome<unknown>).data;
       }
-      this.finish("in-sync", -1, this.core.inSyncAction, undefined, undefined);
+      this.finish("in-sync", -1, count, "no-modification", this.core.inSyncAction, undefined);
     } catch (error) {
       // A bug in the executor itself must end the Run, never leave it hanging.
-      this.internalError(error);
+      this.internalError(i, error);
     }
+  }
+
+  /** Before step `i` when the Run is not plain: shutdown check and observer. True: stop. */
+  beforeStep(i: number): boolean {
+    const shutdown = this.shutdown;
+    if (shutdown !== undefined && shutdown.aborted) {
+      const error = new RunAbortedError(this.steps[i].name, i, shutdown.reason);
+      // Steps before i all said no modification.
+      this.finish("aborted", i, i, "no-modification", ABANDON, error);
+      return true;
+    }
+    const observer = this.core.observer;
+    if (observer?.onStepStarted) {
+      const name = this.steps[i].name;
+      this.notify(() => observer.onStepStarted!(name, i, this.context));
+    }
+    return false;
+  }
+
+  /** All but the fast path after step `i` settled: true (or a promise of it) to go on. */
+  settle(i: number, value: unknown): boolean | Promise<boolean> {
+    const d = this.timed ? this.durations![i] : NaN;
+    if (value === null || typeof value !== "object") {
+      this.fail(i, d, new TypeError(`resolved with ${describe(value)}, not a StepOutcome`));
+      return false;
+    }
+    const outcome = value as StepOutcome<unknown>;
+    const kind = outcome.kind;
+    if (kind === "no-modification") {
+      this.stepFinished(i, kind, d);
+      if (outcome.status === undefined) return true;
+      return this.writeStatus(outcome.status, i).then(() => this.phase === RUNNING);
+    }
+    if (kind !== "modified" && kind !== "wait") {
+      this.fail(i, d, new TypeError(`resolved with ${describe(value)}, not a StepOutcome`));
+      return false;
+    }
+    const delay = outcome.requeueAfterMs;
+    try {
+      checkDelay(delay);
+    } catch (error) {
+      this.fail(i, d, error);
+      return false;
+    }
+    this.stepFinished(i, kind, d);
+    const action: RunAction = delay !== undefined
+      ? { type: "requeue-after", delayMs: delay }
+      : kind === "modified"
+      ? REQUEUE
+      : this.core.inSyncAction;
+    const detail = typeof outcome.reason === "string" ? outcome.reason : undefined;
+    if (outcome.status === undefined) {
+      this.finish(kind, i, i + 1, kind, action, undefined, detail);
+      return false;
+    }
+    return this.writeStatus(outcome.status, i).then(() => {
+      if (this.phase === RUNNING) this.finish(kind, i, i + 1, kind, action, undefined, detail);
+      return false;
+    });
   }
 
   /** Time since the last lap (a step's or status write's duration); starts the next lap. */
@@ -226,18 +247,21 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     return d;
   }
 
-  fail(name: string, i: number, d: number, cause: unknown): void {
+  /** Step `i` threw, rejected or resolved with something that is not a valid outcome. */
+  fail(i: number, d: number, cause: unknown): void {
+    if (this.timed) this.durations![i] = d;
+    const name = this.steps[i].name;
     const shutdown = this.shutdown;
     if (shutdown !== undefined && shutdown.aborted) {
-      this.record(name, i, "aborted", d);
+      this.stepFinished(i, "aborted", d);
       const error = new RunAbortedError(name, i, shutdown.reason, cause);
-      this.finish("aborted", i, ABANDON, error, undefined);
+      this.finish("aborted", i, i + 1, "aborted", ABANDON, error);
       return;
     }
-    this.record(name, i, "failed", d);
+    this.stepFinished(i, "failed", d);
     const error = new StepFailedError(name, i, cause);
     this.core.logger.warn(error.message, { runId: this.context.runId, step: name, error: cause });
-    this.finish("failed", i, { type: "retry-with-backoff", error }, error, undefined);
+    this.finish("failed", i, i + 1, "failed", { type: "retry-with-backoff", error }, error);
   }
 
   /** Called by the watchdog when the current step or status write exceeded the timeout. */
@@ -255,26 +279,28 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     const i = this.index;
     const name = this.steps[i].name;
     const error = new StepTimeoutError(name, i, this.timeoutMs);
-    this.record(name, i, "timed-out", this.timed ? this.lap() : NaN);
+    const d = this.timed ? this.lap() : NaN;
+    if (this.timed) this.durations![i] = d;
+    this.stepFinished(i, "timed-out", d);
     this.abortReason = error;
     this.controller?.abort(error);
     this.core.logger.warn(error.message, { runId: this.context.runId, step: name });
-    this.finish("timed-out", i, { type: "retry-with-backoff", error }, error, undefined);
+    const action: RunAction = { type: "retry-with-backoff", error };
+    this.finish("timed-out", i, i + 1, "timed-out", action, error);
   }
 
-  record(name: string, index: number, kind: StepResultKind, durationMs: number): void {
-    this.ran = index + 1;
-    this.lastKind = kind;
-    this.durations?.push(durationMs);
+  /** Tells the observer, if it listens, that step `i` ended with `kind`. */
+  stepFinished(i: number, kind: StepResultKind, durationMs: number): void {
     const observer = this.core.observer;
     if (observer?.onStepFinished) {
-      const result: StepResult = { name, index, kind, durationMs };
+      const result: StepResult = { name: this.steps[i].name, index: i, kind, durationMs };
       this.notify(() => observer.onStepFinished!(result, this.context));
     }
   }
 
   /** Writes a status best effort: records the result, never throws. */
-  async writeStatus(status: object, stepName: string, stepIndex: number): Promise<void> {
+  async writeStatus(status: object, stepIndex: number): Promise<void> {
+    const stepName = this.steps[stepIndex].name;
     this.phase = WRITING;
     this.progress++;
     const writer = this.core.statusWriter;
@@ -290,17 +316,8 @@ export class ActiveRun<R> implements Watched, ContextOwner {
         : AbortSignal.any([controller.signal, this.shutdown]);
       const options = { signal, runId: this.context.runId, stepName };
       const resource = this.context.resource;
-      // Settled by the write, or by the watchdog on timeout (whichever comes first).
-      [failed, cause] = await new Promise<[boolean, unknown]>((resolve) => {
-        this.writeExpired = (reason) => resolve([true, reason]);
-        try {
-          Promise.resolve(writer.write(resource, status, options)).then(
-            () => resolve([false, undefined]),
-            (error) => resolve([true, error]),
-          );
-        } catch (error) {
-          resolve([true, error]);
-        }
+      [failed, cause] = await attemptStatusWrite(writer, resource, status, options, (expire) => {
+        this.writeExpired = expire;
       });
       this.writeController = undefined;
       this.writeExpired = undefined;
@@ -325,12 +342,15 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     this.progress++;
   }
 
+  /** Ends the Run: `ran` steps ran; all but the last said no modification. */
   finish(
     reason: RunEndReason,
     endedIndex: number,
+    ran: number,
+    lastKind: StepResultKind,
     action: RunAction,
-    error: RunError | undefined,
-    detail: string | undefined,
+    error?: RunError,
+    detail?: string,
   ): void {
     this.phase = DONE;
     if (this.onShutdown !== undefined) {
@@ -348,8 +368,8 @@ export class ActiveRun<R> implements Watched, ContextOwner {
       this.writes ?? NO_WRITES,
       action,
       this.steps,
-      this.ran,
-      this.lastKind,
+      ran,
+      lastKind,
       this.durations,
     );
     const observer = this.core.observer;
@@ -359,20 +379,16 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     if (this.timeoutMs !== Infinity) unwatch(this);
   }
 
-  /** A bug in the executor itself: end the Run as failed rather than hang. */
-  internalError(cause: unknown): void {
+  /** A bug in the executor itself (while at step `i`): end the Run as failed rather than hang. */
+  internalError(i: number, cause: unknown): void {
     if (this.phase === DONE) return;
-    const i = Math.min(this.index, Math.max(0, this.steps.length - 1));
-    const name = this.steps[i]?.name ?? "(none)";
-    const error = new StepFailedError(name, i, cause);
+    const count = this.steps.length;
+    const at = Math.min(i, Math.max(0, count - 1));
+    const name = this.steps[at]?.name ?? "(none)";
+    const error = new StepFailedError(name, at, cause);
     this.core.logger.error("internal error in the Run executor", { error: cause });
-    this.finish(
-      "failed",
-      this.steps.length > 0 ? i : -1,
-      { type: "retry-with-backoff", error },
-      error,
-      undefined,
-    );
+    const action: RunAction = { type: "retry-with-backoff", error };
+    this.finish("failed", count > 0 ? at : -1, Math.min(i + 1, count), "failed", action, error);
   }
 
   notify(callback: () => void): void {

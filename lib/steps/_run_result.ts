@@ -28,7 +28,7 @@ export class LazyRunResult implements RunResult {
   readonly #plan: readonly AnyStep<never>[];
   readonly #ran: number;
   readonly #lastKind: StepResultKind;
-  readonly #durations: readonly number[] | undefined;
+  readonly #durations: ArrayLike<number> | undefined;
   readonly #endedIndex: number;
   #steps: readonly StepResult[] | undefined;
 
@@ -44,7 +44,7 @@ export class LazyRunResult implements RunResult {
     plan: readonly AnyStep<never>[],
     ran: number,
     lastKind: StepResultKind,
-    durations: readonly number[] | undefined,
+    durations: ArrayLike<number> | undefined,
   ) {
     this.#context = context;
     this.durationMs = durationMs;
