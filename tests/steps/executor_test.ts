@@ -143,6 +143,17 @@ Deno.test("a rejecting step ends the Run with a StepFailedError naming it and ke
   assert.ok(logger.records.some((r) => r.level === "warn" && r.message.includes("boom")));
 });
 
+Deno.test("a failed step keeps its measured duration", async () => {
+  const p = plan<Res>().step(traced([], "slow-boom", async () => {
+    await new Promise((r) => setTimeout(r, 5));
+    throw new Error("late failure");
+  }));
+  const result = await executor().run(resource(), p);
+  assert.equal(result.reason, "failed");
+  assert.equal(result.steps[0].kind, "failed");
+  assert.ok(result.steps[0].durationMs >= 4, `duration ${result.steps[0].durationMs}`);
+});
+
 Deno.test("a synchronously throwing step and a non-outcome result are step failures too", async () => {
   const throwing = plan<Res>().step({
     name: "sync-throw",
