@@ -180,8 +180,14 @@ async function ensureVersion(
     const out = join(work, "out");
     await Deno.mkdir(out);
     progress(`building the control plane into ${dir} (once per version)`);
-    await buildEtcd(etcdVersion, work, out, { onProgress: progress });
-    await buildKubeApiServer(version, work, out, { onProgress: progress });
+    try {
+      await buildEtcd(etcdVersion, work, out, { onProgress: progress });
+      await buildKubeApiServer(version, work, out, { onProgress: progress });
+    } catch (err) {
+      // Keep the small build logs the error points to; drop the large half-built binaries.
+      await Deno.remove(out, { recursive: true }).catch(() => {});
+      throw err;
+    }
     await Deno.writeTextFile(
       join(out, "build-info.json"),
       JSON.stringify({ kubernetesVersion: version, etcdVersion, builtAt: new Date() }, null, 2),
