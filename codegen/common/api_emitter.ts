@@ -287,12 +287,19 @@ function exampleBlock(spec: ApiModuleSpec, namespaced: boolean): string {
  * ```
  */
 export function emitApiModule(spec: ApiModuleSpec): string {
-  const resources = [...spec.resources].sort((a, b) =>
+  const sorted = [...spec.resources].sort((a, b) =>
     a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.plural < b.plural ? -1 : 1
   );
   const typeNames = [
-    ...new Set(resources.flatMap((r) => [r.typeName, r.listTypeName ?? r.typeName])),
+    ...new Set(sorted.flatMap((r) => [r.typeName, r.listTypeName ?? r.typeName])),
   ].sort();
+  const aliases = typeAliases(typeNames);
+  const local = (name: string): string => aliases.get(name) ?? name;
+  const resources = sorted.map((r) => ({
+    ...r,
+    typeName: local(r.typeName),
+    listTypeName: r.listTypeName === undefined ? undefined : local(r.listTypeName),
+  }));
   const namespacedResources = resources.filter((r) => r.namespaced);
   const clusterResources = resources.filter((r) => !r.namespaced);
   const nsClass = `${spec.className.replace(/Api$/, "")}NamespacedApi`;
@@ -344,5 +351,33 @@ export function emitApiModule(spec: ApiModuleSpec): string {
   const used = RUNTIME_TYPES.filter((t) => new RegExp(`\\b${t}\\b`).test(body));
   return `import { ResourceClient } from "${spec.runtimeImport}";\n` +
     `import type { ${used.join(", ")} } from "${spec.runtimeImport}";\n` +
-    `import type { ${typeNames.join(", ")} } from "${spec.typesImport}";\n\n${body}`;
+    `import type { ${
+      typeNames.map((n) => (aliases.has(n) ? `${n} as ${aliases.get(n)}` : n)).join(", ")
+    } } from "${spec.typesImport}";\n\n${body}`;
+}
+
+/** Names the module body refers to besides the object types: runtime imports and globals. */
+const BODY_NAMES: ReadonlySet<string> = new Set([
+  ...RUNTIME_TYPES,
+  "ResourceClient",
+  "Promise",
+  "AsyncGenerator",
+  "Omit",
+]);
+
+/**
+ * Local aliases for object types named like something the body uses (a custom resource kind
+ * `Status`, or `Object` whose list type is `ObjectList`), so the import does not shadow it.
+ */
+function typeAliases(typeNames: string[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  const used = new Set([...typeNames, ...BODY_NAMES]);
+  for (const name of typeNames) {
+    if (!BODY_NAMES.has(name)) continue;
+    let alias = `${name}Type`;
+    for (let i = 2; used.has(alias); i++) alias = `${name}Type${i}`;
+    used.add(alias);
+    aliases.set(name, alias);
+  }
+  return aliases;
 }

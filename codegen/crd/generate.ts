@@ -9,8 +9,9 @@
 import { dirname, relative, resolve } from "node:path";
 import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
 import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
-import { pascalCase } from "../common/naming.ts";
+import { isIdentifier, pascalCase } from "../common/naming.ts";
 import { VERSION } from "../../lib/version.ts";
+import { CrdInputError } from "./errors.ts";
 import { type KindVersion, renderTypes } from "./render_types.ts";
 import type { CustomResourceDefinition } from "./types.ts";
 
@@ -72,6 +73,7 @@ const CR_VERBS: ApiResourceSpec["verbs"] = [
  * @param options Import specifiers and the output folder.
  * @returns The files, sorted by path.
  * @throws {CrdSchemaError} When a schema cannot be mapped.
+ * @throws {CrdInputError} When a kind cannot be a TypeScript type name.
  */
 export async function generateCrdFiles(
   crds: CustomResourceDefinition[],
@@ -79,6 +81,15 @@ export async function generateCrdFiles(
 ): Promise<GeneratedFile[]> {
   const groups = new Map<string, KindVersion[]>();
   for (const crd of crds) {
+    if (!isIdentifier(crd.spec.names.kind)) {
+      // Kubernetes allows `-` in kinds; such a kind cannot name a type or a method.
+      throw new CrdInputError(
+        crd.metadata.name ?? `${crd.spec.names.plural}.${crd.spec.group}`,
+        undefined,
+        `spec.names.kind ${JSON.stringify(crd.spec.names.kind)} is not a valid TypeScript ` +
+          `identifier, so no type can be named after it`,
+      );
+    }
     for (const version of crd.spec.versions) {
       if (!version.served) continue;
       const key = `${crd.spec.group}/${version.name}`;

@@ -29,6 +29,16 @@ export interface RenderTypesImports {
   metaImport: string;
 }
 
+/** Type names the module itself refers to: its imports and the global types it uses. */
+const MODULE_NAMES: ReadonlySet<string> = new Set([
+  "ObjectMeta",
+  "ListMeta",
+  "JSONValue",
+  "JSONObject",
+  "Array",
+  "Record",
+]);
+
 /** Properties every object has; their types come from meta/v1, not from the CRD schema. */
 const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
 
@@ -59,20 +69,33 @@ export function renderTypes(
   entries: KindVersion[],
   imports: RenderTypesImports,
 ): string {
-  const taken = new Set<string>(["ObjectMeta", "ListMeta", "JSONValue", "JSONObject"]);
+  const taken = new Set<string>(MODULE_NAMES);
   for (const { crd } of entries) taken.add(crd.spec.names.kind).add(`${crd.spec.names.kind}List`);
+  // A kind named like an imported or global type (`ObjectMeta`, `Record`) is declared under
+  // another local name and exported under its own, so the module still sees the original.
+  const renames: string[] = [];
+  const localName = (name: string): string => {
+    if (!MODULE_NAMES.has(name)) return name;
+    const registry = new TypeRegistry(taken);
+    const local = registry.reserve(`${name}Kind`);
+    renames.push(`${local} as ${name}`);
+    return local;
+  };
   const blocks: string[] = [];
   for (const entry of entries) {
     const crdName = entry.crd.metadata.name ?? entry.crd.spec.names.plural;
+    const kind = entry.crd.spec.names.kind;
+    const names = { type: localName(kind), list: localName(`${kind}List`) };
     try {
-      blocks.push(renderKind(groupVersion, entry, new TypeRegistry(taken)));
+      blocks.push(renderKind(groupVersion, entry, names, new TypeRegistry(taken)));
     } catch (err) {
       if (!(err instanceof SchemaMappingError)) throw err;
       const problem = err.message.slice(err.path.length + 2);
       throw new CrdSchemaError(crdName, entry.version.name, readablePath(err.path), problem);
     }
   }
-  const body = blocks.join("\n");
+  const body = blocks.join("\n") +
+    (renames.length > 0 ? `\nexport type { ${renames.join(", ")} };\n` : "");
   const kinds = entries.map((e) => e.crd.spec.names.kind).join(", ");
   const json = ["JSONObject", "JSONValue"].filter((t) => new RegExp(`\\b${t}\\b`).test(body));
   return `/**\n * Object types of the ${groupVersion} custom resources ${kinds}, generated from ` +
@@ -84,7 +107,12 @@ export function renderTypes(
     `\n${body}`;
 }
 
-function renderKind(groupVersion: string, entry: KindVersion, registry: TypeRegistry): string {
+function renderKind(
+  groupVersion: string,
+  entry: KindVersion,
+  names: { type: string; list: string },
+  registry: TypeRegistry,
+): string {
   const { crd, version } = entry;
   const kind = crd.spec.names.kind;
   const schema = version.schema?.openAPIV3Schema;
@@ -105,7 +133,8 @@ function renderKind(groupVersion: string, entry: KindVersion, registry: TypeRegi
     if (OBJECT_FIELDS.has(name)) continue;
     const prop = root.properties![name];
     const type = schemaToType(prop, `/properties/${name}`, options);
-    const doc = renderJsDoc(prop.description, schemaDocTags(prop));
+    // Every member gets JSDoc (as nested ones do) so generated modules pass `deno doc --lint`.
+    const doc = renderJsDoc(prop.description ?? `The \`${name}\` field.`, schemaDocTags(prop));
     members.push(`${doc}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${type};`);
   }
   if (root["x-kubernetes-preserve-unknown-fields"] === true) {
@@ -117,18 +146,27 @@ function renderKind(groupVersion: string, entry: KindVersion, registry: TypeRegi
     : [];
   const scope = crd.spec.scope === "Namespaced" ? "namespaced" : "cluster-scoped";
   const doc = renderJsDoc(
-    `${root.description ?? `A ${kind} object.`}\n\n` +
+    `${root.description ?? `${article(kind)} ${kind} object.`}\n\n` +
       `A ${scope} ${groupVersion} custom resource (\`${crd.spec.names.plural}\`).`,
     deprecated,
   );
   const listDoc = renderJsDoc(`A list of ${kind} objects.`, deprecated);
-  return `${doc}export interface ${kind} {\n${members.join("\n")}\n}\n\n` +
-    `${listDoc}export interface ${kind}List {\n` +
+  // A renamed declaration is exported only under its kind's name (the `export type` list).
+  const exported = (name: string, wanted: string) => (name === wanted ? "export " : "");
+  return `${doc}${exported(names.type, kind)}interface ${names.type} {\n${
+    members.join("\n")
+  }\n}\n\n` +
+    `${listDoc}${exported(names.list, `${kind}List`)}interface ${names.list} {\n` +
     `/** The API version: always \`${groupVersion}\`. */\napiVersion?: ${
       JSON.stringify(groupVersion)
     };\n` +
     `/** The kind: always \`${kind}List\`. */\nkind?: "${kind}List";\n` +
     `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
-    `/** The objects. */\nitems: ${kind}[];\n}\n\n` +
+    `/** The objects. */\nitems: ${names.type}[];\n}\n\n` +
     registry.declarations.join("\n");
+}
+
+/** `An` before a vowel sound (by spelling), `A` otherwise. */
+function article(word: string): string {
+  return /^[AEIOU]/i.test(word) ? "An" : "A";
 }

@@ -21,7 +21,9 @@ export interface Gadget {
   kind: "Gadget";
   /** Standard object metadata. */
   metadata?: ObjectMeta;
+  /** The `spec` field. */
   spec?: GadgetSpec;
+  /** The `status` field. */
   status?: GadgetStatus;
 }
 
@@ -73,6 +75,7 @@ export interface Widget {
   metadata?: ObjectMeta;
   /** The desired state of the widget. */
   spec?: WidgetSpec;
+  /** The `status` field. */
   status?: WidgetStatus;
 }
 

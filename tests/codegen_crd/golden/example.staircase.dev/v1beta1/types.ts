@@ -22,7 +22,9 @@ export interface Widget {
   kind: "Widget";
   /** Standard object metadata. */
   metadata?: ObjectMeta;
+  /** The `spec` field. */
   spec?: WidgetSpec;
+  /** The `status` field. */
   status?: WidgetStatus;
 }
 

@@ -20,6 +20,7 @@ export interface Mixture {
   kind: "Mixture";
   /** Standard object metadata. */
   metadata?: ObjectMeta;
+  /** The `spec` field. */
   spec?: MixtureSpec;
 }
 

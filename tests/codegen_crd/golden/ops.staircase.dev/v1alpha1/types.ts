@@ -20,7 +20,9 @@ export interface Backup {
   kind: "Backup";
   /** Standard object metadata. */
   metadata?: ObjectMeta;
+  /** The `spec` field. */
   spec: BackupSpec;
+  /** The `status` field. */
   status?: BackupStatus;
 }
 
