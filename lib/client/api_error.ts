@@ -25,7 +25,16 @@ const REASON_BY_CODE: Record<number, string> = {
   504: "Timeout",
 };
 
-/** Where a failed request went, for the error message. */
+/**
+ * Where a failed request went, for the error message.
+ *
+ * @example
+ * ```ts
+ * import type { ApiErrorRequest } from "./api_error.ts";
+ * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces" };
+ * console.log(request.path);
+ * ```
+ */
 export interface ApiErrorRequest {
   /** The HTTP method. */
   method: string;

@@ -14,7 +14,16 @@ import {
   type KubeConfigConnectionOptions,
 } from "./kubeconfig_connection.ts";
 
-/** Options of {@linkcode autoDetectClient}. */
+/**
+ * Options of {@linkcode autoDetectClient}.
+ *
+ * @example
+ * ```ts
+ * import type { AutoDetectOptions } from "./auto_detect.ts";
+ * const opts: AutoDetectOptions = { inCluster: false, kubeconfig: { context: "dev" } };
+ * console.log(opts);
+ * ```
+ */
 export interface AutoDetectOptions extends HttpRestClientOptions {
   /** In-cluster settings, or `false` to skip in-cluster detection. */
   inCluster?: InClusterOptions | false;

@@ -5,7 +5,16 @@
  * @module
  */
 
-/** A PEM client certificate and its key. */
+/**
+ * A PEM client certificate and its key.
+ *
+ * @example
+ * ```ts
+ * import type { ClientCertificate } from "./credentials.ts";
+ * const cert: ClientCertificate = { cert: "-----BEGIN CERTIFICATE-----...", key: "-----BEGIN PRIVATE KEY-----..." };
+ * console.log(cert.cert.length > 0);
+ * ```
+ */
 export interface ClientCertificate {
   /** The PEM certificate (chain). */
   cert: string;
@@ -13,7 +22,16 @@ export interface ClientCertificate {
   key: string;
 }
 
-/** What one request needs from its credentials. */
+/**
+ * What one request needs from its credentials.
+ *
+ * @example
+ * ```ts
+ * import type { RequestCredentials } from "./credentials.ts";
+ * const creds: RequestCredentials = { authorization: "Bearer abc" };
+ * console.log(creds.clientCertificate === undefined);
+ * ```
+ */
 export interface RequestCredentials {
   /** The `Authorization` header value, e.g. `Bearer ...`. */
   authorization?: string;

@@ -15,7 +15,16 @@ const API_VERSIONS = new Set([
   "client.authentication.k8s.io/v1beta1",
 ]);
 
-/** Settings for {@linkcode ExecCredentials}. */
+/**
+ * Settings for {@linkcode ExecCredentials}.
+ *
+ * @example
+ * ```ts
+ * import type { ExecCredentialsOptions } from "./exec_plugin.ts";
+ * const opts: ExecCredentialsOptions = { timeoutMs: 30_000, cluster: { server: "https://k:6443" } };
+ * console.log(opts);
+ * ```
+ */
 export interface ExecCredentialsOptions {
   /** The cluster, passed to the plugin when `provideClusterInfo` is set. */
   cluster?: KubeConfigCluster;

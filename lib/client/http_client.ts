@@ -26,7 +26,16 @@ import { sleep } from "./sleep.ts";
 
 const log = getLogger(["staircase", "client"]);
 
-/** Options of {@linkcode HttpRestClient}. */
+/**
+ * Options of {@linkcode HttpRestClient}.
+ *
+ * @example
+ * ```ts
+ * import type { HttpRestClientOptions } from "./http_client.ts";
+ * const opts: HttpRestClientOptions = { rateLimit: { qps: 20, burst: 40 }, retry: { maxAttempts: 3 } };
+ * console.log(opts);
+ * ```
+ */
 export interface HttpRestClientOptions {
   /** Retry settings, or `false` for none. */
   retry?: RetryOptions | false;
@@ -41,7 +50,16 @@ export interface HttpRestClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** {@linkcode RequestOptions} plus staircase's own per-request settings. */
+/**
+ * {@linkcode RequestOptions} plus staircase's own per-request settings.
+ *
+ * @example
+ * ```ts
+ * import type { HttpRequestOptions } from "./http_client.ts";
+ * const request: HttpRequestOptions = { method: "PUT", path: "/api/v1/namespaces/a/configmaps/b", idempotent: true };
+ * console.log(request.idempotent);
+ * ```
+ */
 export interface HttpRequestOptions extends RequestOptions {
   /**
    * Marks the request as safe to repeat, so failures on the wire and 503/504 are retried even

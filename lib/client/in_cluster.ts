@@ -10,10 +10,27 @@ import { ClientConfigError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { TokenFileCredentials } from "./token_file.ts";
 
-/** The standard folder of the mounted service-account files. */
+/**
+ * The standard folder of the mounted service-account files.
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_ACCOUNT_DIR } from "./in_cluster.ts";
+ * console.log(`${SERVICE_ACCOUNT_DIR}/token`);
+ * ```
+ */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-/** Options for {@linkcode inClusterConnection}. */
+/**
+ * Options for {@linkcode inClusterConnection}.
+ *
+ * @example
+ * ```ts
+ * import type { InClusterOptions } from "./in_cluster.ts";
+ * const opts: InClusterOptions = { serviceAccountDir: "/tmp/fake-sa", host: "127.0.0.1", port: 6443 };
+ * console.log(opts.host);
+ * ```
+ */
 export interface InClusterOptions {
   /** The folder holding `token`, `ca.crt` and `namespace`. Default {@linkcode SERVICE_ACCOUNT_DIR}. */
   serviceAccountDir?: string;

@@ -16,9 +16,10 @@ import type { JSONValue } from "./contract.ts";
  * @example
  * ```ts
  * import { JsonLinesDecoder } from "./json_lines.ts";
+ * import type { JSONValue } from "./contract.ts";
  *
  * const decoder = new JsonLinesDecoder();
- * const out: unknown[] = [];
+ * const out: JSONValue[] = [];
  * const bytes = new TextEncoder().encode('{"a":1}\n{"b"');
  * decoder.push(bytes, out);
  * decoder.push(new TextEncoder().encode(":2}\n"), out);

@@ -10,7 +10,16 @@ import { ClientConfigError } from "./errors.ts";
 import { explainPermissionError, isPermissionError } from "./permissions.ts";
 import { MissingPermissionError } from "./errors.ts";
 
-/** A cluster entry. */
+/**
+ * A cluster entry.
+ *
+ * @example
+ * ```ts
+ * import type { KubeConfigCluster } from "./kubeconfig.ts";
+ * const cluster: KubeConfigCluster = { server: "https://127.0.0.1:6443", "certificate-authority": "/etc/ca.crt" };
+ * console.log(cluster.server);
+ * ```
+ */
 export interface KubeConfigCluster {
   /** The API server URL. */
   server: string;
@@ -26,7 +35,16 @@ export interface KubeConfigCluster {
   "proxy-url"?: string;
 }
 
-/** An exec credential plugin. */
+/**
+ * An exec credential plugin.
+ *
+ * @example
+ * ```ts
+ * import type { KubeConfigExec } from "./kubeconfig.ts";
+ * const exec: KubeConfigExec = { apiVersion: "client.authentication.k8s.io/v1", command: "aws", args: ["eks", "get-token"] };
+ * console.log(exec.command);
+ * ```
+ */
 export interface KubeConfigExec {
   /** The command (resolved against the kubeconfig's folder when it is a relative path). */
   command: string;
@@ -44,7 +62,16 @@ export interface KubeConfigExec {
   interactiveMode?: string;
 }
 
-/** A user (credentials) entry. */
+/**
+ * A user (credentials) entry.
+ *
+ * @example
+ * ```ts
+ * import type { KubeConfigUser } from "./kubeconfig.ts";
+ * const user: KubeConfigUser = { tokenFile: "/var/run/token" };
+ * console.log(user.tokenFile);
+ * ```
+ */
 export interface KubeConfigUser {
   /** A bearer token. */
   token?: string;
@@ -68,7 +95,16 @@ export interface KubeConfigUser {
   "auth-provider"?: { name: string; config?: Record<string, string> };
 }
 
-/** A context entry. */
+/**
+ * A context entry.
+ *
+ * @example
+ * ```ts
+ * import type { KubeConfigContext } from "./kubeconfig.ts";
+ * const context: KubeConfigContext = { cluster: "dev", user: "me", namespace: "team" };
+ * console.log(context.namespace);
+ * ```
+ */
 export interface KubeConfigContext {
   /** The cluster's name. */
   cluster: string;
@@ -270,7 +306,16 @@ export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
   return merged;
 }
 
-/** Where to read kubeconfigs from. */
+/**
+ * Where to read kubeconfigs from.
+ *
+ * @example
+ * ```ts
+ * import type { LoadKubeConfigOptions } from "./kubeconfig.ts";
+ * const opts: LoadKubeConfigOptions = { paths: ["./a.kubeconfig", "./b.kubeconfig"] };
+ * console.log(opts.paths?.length);
+ * ```
+ */
 export interface LoadKubeConfigOptions {
   /** Explicit files (merged in order); when set, `KUBECONFIG` is not read. */
   paths?: string[];

@@ -13,7 +13,16 @@ import type { KubeConfig } from "./kubeconfig.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { TokenFileCredentials } from "./token_file.ts";
 
-/** Options for {@linkcode connectionFromKubeConfig}. */
+/**
+ * Options for {@linkcode connectionFromKubeConfig}.
+ *
+ * @example
+ * ```ts
+ * import type { KubeConfigConnectionOptions } from "./kubeconfig_connection.ts";
+ * const opts: KubeConfigConnectionOptions = { context: "staging" };
+ * console.log(opts.context);
+ * ```
+ */
 export interface KubeConfigConnectionOptions {
   /** The context to use instead of `current-context`. */
   context?: string;

@@ -6,7 +6,16 @@
 
 import { MissingPermissionError } from "./errors.ts";
 
-/** The kinds of Deno permission the client uses. */
+/**
+ * The kinds of Deno permission the client uses.
+ *
+ * @example
+ * ```ts
+ * import type { PermissionKind } from "./permissions.ts";
+ * const kind: PermissionKind = "net";
+ * console.log(`--allow-${kind}`);
+ * ```
+ */
 export type PermissionKind = "read" | "env" | "net" | "run";
 
 /**

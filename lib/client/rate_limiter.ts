@@ -6,7 +6,16 @@
 
 import { sleep } from "./sleep.ts";
 
-/** Settings for {@linkcode RateLimiter}. */
+/**
+ * Settings for {@linkcode RateLimiter}.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimiterOptions } from "./rate_limiter.ts";
+ * const limit: RateLimiterOptions = { qps: 50, burst: 100 };
+ * console.log(limit);
+ * ```
+ */
 export interface RateLimiterOptions {
   /** Requests per second, sustained. */
   qps: number;

@@ -64,7 +64,16 @@ export interface ObjectList<T> {
  */
 export type PatchType = "merge" | "json" | "strategic" | "apply";
 
-/** Options of `get`. */
+/**
+ * Options of `get`.
+ *
+ * @example
+ * ```ts
+ * import type { GetOptions } from "./resource_options.ts";
+ * const opts: GetOptions = { resourceVersion: "0" };
+ * console.log(opts);
+ * ```
+ */
 export interface GetOptions {
   /** Aborts the request. */
   abortSignal?: AbortSignal;
@@ -72,7 +81,16 @@ export interface GetOptions {
   resourceVersion?: string;
 }
 
-/** Options of `list` (and the selection part of `watch` and `deleteCollection`). */
+/**
+ * Options of `list` (and the selection part of `watch` and `deleteCollection`).
+ *
+ * @example
+ * ```ts
+ * import type { ListOptions } from "./resource_options.ts";
+ * const opts: ListOptions = { labelSelector: "app=web", limit: 100 };
+ * console.log(opts);
+ * ```
+ */
 export interface ListOptions {
   /** A label selector, e.g. `app=web,tier!=db`. */
   labelSelector?: string;
@@ -95,13 +113,30 @@ export interface ListOptions {
 /**
  * Where a watch has got to, updated as events arrive, so the caller (a reflector) can resume
  * from it after the stream ends.
+ *
+ * @example
+ * ```ts
+ * import type { WatchState } from "./resource_options.ts";
+ * const state: WatchState = {};
+ * // pass { state } to watch(); afterwards state.resourceVersion is where to resume
+ * console.log(state.resourceVersion);
+ * ```
  */
 export interface WatchState {
   /** The resourceVersion of the last object or bookmark seen. */
   resourceVersion?: string;
 }
 
-/** Options of `watch`. */
+/**
+ * Options of `watch`.
+ *
+ * @example
+ * ```ts
+ * import type { WatchOptions } from "./resource_options.ts";
+ * const opts: WatchOptions = { allowWatchBookmarks: true, timeoutSeconds: 300, idleTimeoutMs: 90_000 };
+ * console.log(opts);
+ * ```
+ */
 export interface WatchOptions extends ListOptions {
   /** Ask for `BOOKMARK` events, which carry only a newer resourceVersion. */
   allowWatchBookmarks?: boolean;
@@ -113,7 +148,16 @@ export interface WatchOptions extends ListOptions {
   state?: WatchState;
 }
 
-/** Options of `create` and `replace`. */
+/**
+ * Options of `create` and `replace`.
+ *
+ * @example
+ * ```ts
+ * import type { WriteOptions } from "./resource_options.ts";
+ * const opts: WriteOptions = { fieldManager: "my-operator", dryRun: true };
+ * console.log(opts);
+ * ```
+ */
 export interface WriteOptions {
   /** Validate and report, but persist nothing. */
   dryRun?: boolean;
@@ -125,7 +169,16 @@ export interface WriteOptions {
   abortSignal?: AbortSignal;
 }
 
-/** Options of `patch`. */
+/**
+ * Options of `patch`.
+ *
+ * @example
+ * ```ts
+ * import type { PatchOptions } from "./resource_options.ts";
+ * const opts: PatchOptions = { type: "apply", fieldManager: "my-operator", force: true };
+ * console.log(opts);
+ * ```
+ */
 export interface PatchOptions extends WriteOptions {
   /** The kind of patch. */
   type: PatchType;
@@ -133,7 +186,16 @@ export interface PatchOptions extends WriteOptions {
   force?: boolean;
 }
 
-/** Options of `delete` (and `deleteCollection`). */
+/**
+ * Options of `delete` (and `deleteCollection`).
+ *
+ * @example
+ * ```ts
+ * import type { DeleteOptions } from "./resource_options.ts";
+ * const opts: DeleteOptions = { propagationPolicy: "Foreground", preconditions: { uid: "1234" } };
+ * console.log(opts);
+ * ```
+ */
 export interface DeleteOptions {
   /** Aborts the request. */
   abortSignal?: AbortSignal;

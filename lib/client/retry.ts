@@ -8,7 +8,16 @@
  * @module
  */
 
-/** Settings for retries. */
+/**
+ * Settings for retries.
+ *
+ * @example
+ * ```ts
+ * import type { RetryOptions } from "./retry.ts";
+ * const retry: RetryOptions = { maxAttempts: 3, maxDelayMs: 2_000 };
+ * console.log(retry);
+ * ```
+ */
 export interface RetryOptions {
   /** Attempts in total, including the first. Default 5; 1 turns retries off. */
   maxAttempts?: number;
@@ -22,7 +31,16 @@ export interface RetryOptions {
   statusCodes?: number[];
 }
 
-/** {@linkcode RetryOptions} with every field filled in. */
+/**
+ * {@linkcode RetryOptions} with every field filled in.
+ *
+ * @example
+ * ```ts
+ * import { type RetryPolicy, retryPolicy } from "./retry.ts";
+ * const policy: RetryPolicy = retryPolicy({ maxAttempts: 2 });
+ * console.log(policy.baseDelayMs);
+ * ```
+ */
 export type RetryPolicy = Required<RetryOptions>;
 
 /**

@@ -4,7 +4,16 @@
  * @module
  */
 
-/** One cause of a failure, e.g. one invalid field. */
+/**
+ * One cause of a failure, e.g. one invalid field.
+ *
+ * @example
+ * ```ts
+ * import type { StatusCause } from "./status.ts";
+ * const cause: StatusCause = { reason: "FieldValueInvalid", field: "spec.replicas" };
+ * console.log(cause.field);
+ * ```
+ */
 export interface StatusCause {
   /** A machine-readable cause, e.g. `FieldValueInvalid`. */
   reason?: string;
@@ -14,7 +23,16 @@ export interface StatusCause {
   field?: string;
 }
 
-/** Extra data about a failure. */
+/**
+ * Extra data about a failure.
+ *
+ * @example
+ * ```ts
+ * import type { StatusDetails } from "./status.ts";
+ * const details: StatusDetails = { name: "web", kind: "deployments", causes: [] };
+ * console.log(details.name);
+ * ```
+ */
 export interface StatusDetails {
   /** The name of the object concerned. */
   name?: string;

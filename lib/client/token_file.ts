@@ -9,7 +9,16 @@ import type { CredentialSource, RequestCredentials } from "./credentials.ts";
 import { CredentialError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";
 
-/** Settings for {@linkcode TokenFileCredentials}. */
+/**
+ * Settings for {@linkcode TokenFileCredentials}.
+ *
+ * @example
+ * ```ts
+ * import type { TokenFileOptions } from "./token_file.ts";
+ * const opts: TokenFileOptions = { checkIntervalMs: 60_000 };
+ * console.log(opts);
+ * ```
+ */
 export interface TokenFileOptions {
   /** How often to check the file for changes, in milliseconds. Default 10,000. */
   checkIntervalMs?: number;

@@ -12,13 +12,31 @@ import { JsonLinesDecoder } from "./json_lines.ts";
 import type { WatchState } from "./resource_options.ts";
 import type { Status } from "./status.ts";
 
-/** How {@linkcode watchEvents} ends when the server closes the stream. */
+/**
+ * How {@linkcode watchEvents} ends when the server closes the stream.
+ *
+ * @example
+ * ```ts
+ * import type { WatchEnd } from "./watch.ts";
+ * const end: WatchEnd = { resourceVersion: "123" };
+ * console.log(end.resourceVersion);
+ * ```
+ */
 export interface WatchEnd {
   /** The resourceVersion of the last object or bookmark seen. */
   resourceVersion?: string;
 }
 
-/** Options of {@linkcode watchEvents}. */
+/**
+ * Options of {@linkcode watchEvents}.
+ *
+ * @example
+ * ```ts
+ * import type { WatchEventsOptions } from "./watch.ts";
+ * const opts: WatchEventsOptions = { querystring: new URLSearchParams({ labelSelector: "a=b" }), idleTimeoutMs: 60_000 };
+ * console.log(opts.idleTimeoutMs);
+ * ```
+ */
 export interface WatchEventsOptions {
   /** Query parameters (`watch=true` is added). */
   querystring: URLSearchParams;
