@@ -41,6 +41,8 @@ export interface ClusterConnection {
   insecureSkipTlsVerify?: boolean;
   /** The name the server certificate should be checked against (see the client docs). */
   tlsServerName?: string;
+  /** An HTTP(S) or SOCKS5 proxy for requests to this server (kubeconfig `proxy-url`). */
+  proxyUrl?: string;
   /** Where the configuration came from, for messages (never includes secrets). */
   description?: string;
 }

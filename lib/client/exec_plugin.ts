@@ -76,6 +76,12 @@ export class ExecCredentials implements CredentialSource {
     if (typeof exec.command !== "string" || exec.command === "") {
       throw new CredentialError("exec plugin has no command");
     }
+    if (exec.interactiveMode === "Always") {
+      throw new CredentialError(
+        `exec plugin "${exec.command}" requires an interactive terminal (interactiveMode: Always), ` +
+          "which a controller does not have",
+      );
+    }
     this.#exec = exec;
     this.#options = options;
   }

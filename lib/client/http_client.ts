@@ -154,6 +154,7 @@ export class HttpRestClient implements RestClient {
       client = Deno.createHttpClient({
         caCerts: this.connection.caCerts ?? [],
         ...(cert ? { cert: cert.cert, key: cert.key } : {}),
+        ...(this.connection.proxyUrl ? { proxy: { url: this.connection.proxyUrl } } : {}),
       });
       this.#clients.set(key, client);
     }

@@ -136,6 +136,7 @@ export async function connectionFromKubeConfig(
     );
   }
   if (cluster["tls-server-name"]) connection.tlsServerName = cluster["tls-server-name"];
+  if (cluster["proxy-url"]) connection.proxyUrl = cluster["proxy-url"];
 
   if (user) {
     const certData = user["client-certificate-data"] ??

@@ -217,3 +217,10 @@ try { await autoDetectConnection({ kubeconfig: { paths: ["${dir}/kc"] } }); } ca
   assert.match(text, new RegExp(`--allow-read=${dir}/kc`));
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("exec plugin: interactiveMode Always is refused clearly", () => {
+  assert.throws(
+    () => new ExecCredentials({ apiVersion: V1, command: "x", interactiveMode: "Always" }),
+    /requires an interactive terminal/,
+  );
+});

@@ -268,3 +268,14 @@ Deno.test("http: aborting a request rejects with the abort reason", async () => 
   setTimeout(() => ac.abort(new Error("cancelled by test")), 50);
   await assert.rejects(pending, /cancelled by test/);
 });
+
+Deno.test("http: proxy-url sends requests through the proxy", async () => {
+  // A plain-HTTP proxy sees absolute-form request targets.
+  await using proxy = startServer((req) => json({ via: "proxy", target: req.url }));
+  using client = new HttpRestClient({
+    server: "http://kube.staircase.test:6443",
+    proxyUrl: proxy.url,
+  });
+  const r = await client.performRequest({ method: "GET", path: "/version", expectJson: true });
+  assert.deepEqual(r, { via: "proxy", target: "http://kube.staircase.test:6443/version" });
+});
