@@ -219,7 +219,7 @@ Deno.test("integration: pagination with limit and listAll", async () => {
   assert.deepEqual(names, ["c0", "c1", "c2", "c3", "c4", "c5", "c6"]);
 });
 
-Deno.test("integration: watch, resume from the last resourceVersion, 410 for a too-old one", async () => {
+Deno.test("integration: watch, resume from the last resourceVersion, server timeoutSeconds", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-watch", cluster);
   const cms = new ResourceClient<ConfigMap>(client, CM, ns);
