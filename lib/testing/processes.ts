@@ -86,8 +86,9 @@ export async function logTail(path: string, lines = 40): Promise<string> {
   }
 }
 
-// Waits until its parent (the Deno process) is gone, then stops the PIDs listed in the pid
-// file and removes the folder. The parent check reads our own PPID from /proc: reparenting
+// Waits until its parent (the Deno process) is gone, then kills the PIDs listed in the pid
+// file (SIGKILL: the data is throwaway, and a graceful API server shutdown can take seconds)
+// and removes the folder. The parent check reads our own PPID from /proc: reparenting
 // happens at the parent's exit, even while the parent is still an unreaped zombie.
 const REAPER_SCRIPT = `
 parent="$1"; dir="$2"; pidfile="$3"
@@ -101,7 +102,7 @@ alive() {
 trap 'exit 0' TERM
 while alive; do sleep 0.5; done
 pids=$(cat "$pidfile" 2>/dev/null)
-for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+for p in $pids; do kill -KILL "$p" 2>/dev/null; done
 i=0
 while [ $i -lt 40 ]; do
   left=0
@@ -109,7 +110,6 @@ while [ $i -lt 40 ]; do
   [ $left = 0 ] && break
   sleep 0.25; i=$((i+1))
 done
-for p in $pids; do kill -KILL "$p" 2>/dev/null; done
 rm -rf "$dir"
 `;
 
