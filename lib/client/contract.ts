@@ -60,6 +60,12 @@ export interface RequestOptions {
   bodyStream?: ReadableStream<Uint8Array>;
   /** The `Accept` header; defaults to `application/json`. */
   accept?: string;
+  /**
+   * Subprotocols for a bidirectional tunnel (exec, attach, port-forward). Kept so that code
+   * written against `@cloudydeno/kubernetes-client` type-checks; staircase's
+   * `HttpRestClient` does not open tunnels and rejects such a request with a `TypeError`.
+   */
+  expectTunnel?: string[];
   /** Return a stream instead of a fully read body. */
   expectStream?: boolean;
   /** Parse the body (or each line of a stream) as JSON. */

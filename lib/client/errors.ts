@@ -6,6 +6,8 @@
  * @module
  */
 
+import { redactSecrets } from "./redact.ts";
+
 /**
  * The client configuration (kubeconfig, in-cluster files, options) is missing or invalid.
  *
@@ -30,7 +32,7 @@ export class ClientConfigError extends Error {
     const attempts = options?.attempts ?? [];
     const where = options?.source ? `${options.source}: ` : "";
     const tried = attempts.length ? `\n${attempts.map((a) => `  - ${a}`).join("\n")}` : "";
-    super(`${where}${message}${tried}`, { cause: options?.cause });
+    super(redactSecrets(`${where}${message}${tried}`), { cause: options?.cause });
     this.name = "ClientConfigError";
     this.source = options?.source;
     this.attempts = attempts;
@@ -72,7 +74,8 @@ export class MissingPermissionError extends Error {
 export class CredentialError extends Error {
   /** Creates the error. */
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // Plugin output and file names are quoted in these messages: scrub anything secret-looking.
+    super(redactSecrets(message), options);
     this.name = "CredentialError";
   }
 }
@@ -93,9 +96,9 @@ export class ConnectionError extends Error {
 
   /** Creates the error. */
   constructor(server: string, detail: string, options?: { cause?: unknown }) {
-    super(`cannot reach the API server at ${server}: ${detail}`, options);
+    super(redactSecrets(`cannot reach the API server at ${server}: ${detail}`), options);
     this.name = "ConnectionError";
-    this.server = server;
+    this.server = redactSecrets(server);
   }
 }
 

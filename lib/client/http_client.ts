@@ -175,6 +175,11 @@ export class HttpRestClient implements RestClient {
   performRequest(options: HttpRequestOptions): Promise<Uint8Array>;
   async performRequest(options: HttpRequestOptions): Promise<Body> {
     const { method, path } = options;
+    if (options.expectTunnel) {
+      throw new TypeError(
+        `${method} ${path}: HttpRestClient does not open tunnels (expectTunnel: exec, attach, port-forward)`,
+      );
+    }
     const query = options.querystring?.toString();
     const url = `${this.connection.server}${path}${query ? `?${query}` : ""}`;
     const retryable = isRetryableMethod(method, options.idempotent) && !options.bodyStream;
@@ -265,12 +270,15 @@ export class HttpRestClient implements RestClient {
     }
     const client = this.#httpClient(creds.clientCertificate ?? this.connection.clientCertificate);
     for (let attempt = 1;; attempt++) {
-      // Our own controller carries the timeout; the caller's signal is linked into it.
-      const controller = new AbortController();
       const userSignal = options.abortSignal;
-      const onAbort = (): void => controller.abort(userSignal?.reason);
       if (userSignal?.aborted) throw userSignal.reason;
-      userSignal?.addEventListener("abort", onAbort, { once: true });
+      // The timeout has its own controller, combined with the caller's signal by
+      // AbortSignal.any, which adds no listener to a long-lived caller signal (a streamed
+      // response ends at a time we do not observe, so such a listener would never be removed).
+      const controller = new AbortController();
+      const signal = userSignal
+        ? AbortSignal.any([userSignal, controller.signal])
+        : controller.signal;
       let timedOut = false;
       const timer = this.#timeoutMs > 0
         ? setTimeout(() => {
@@ -278,21 +286,18 @@ export class HttpRestClient implements RestClient {
           controller.abort();
         }, this.#timeoutMs)
         : undefined;
-      const done = (): void => {
-        clearTimeout(timer);
-        userSignal?.removeEventListener("abort", onAbort);
-      };
+      const done = (): void => clearTimeout(timer);
       try {
         const response = await fetch(url, {
           method: options.method,
           headers,
           body,
-          signal: controller.signal,
+          signal,
           client,
         });
         if (options.expectStream) {
           // Streams live on: only the time to the headers is limited. The caller's signal
-          // stays linked to cancel the stream.
+          // still cancels the stream.
           clearTimeout(timer);
           return { response, done: () => {} };
         }

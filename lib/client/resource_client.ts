@@ -57,12 +57,17 @@ function deleteBody(opts: DeleteOptions): JSONValue | undefined {
   };
 }
 
-function checkName(name: string): string {
-  // An empty name would address the whole collection (delete("") would delete everything).
-  if (typeof name !== "string" || name === "") {
-    throw new TypeError("an object name must be a non-empty string");
+function checkSegment(value: string, what: string): string {
+  // An empty name would address the whole collection (delete("") would delete everything);
+  // "." and ".." survive encodeURIComponent and fetch resolves them, so delete("..") would
+  // otherwise address the parent path (the namespace itself).
+  if (typeof value !== "string" || value === "") {
+    throw new TypeError(`${what} must be a non-empty string`);
   }
-  return name;
+  if (value === "." || value === "..") {
+    throw new TypeError(`${what} cannot be "${value}": it would address another path`);
+  }
+  return value;
 }
 
 /**
@@ -106,9 +111,7 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
 
   /** A view of the same resource in one namespace (throws for cluster-scoped resources). */
   namespace(ns: string): ResourceClient<T, TList> {
-    if (typeof ns !== "string" || ns === "") {
-      throw new TypeError("a namespace must be a non-empty string");
-    }
+    checkSegment(ns, "a namespace");
     return new ResourceClient<T, TList>(this.client, this.resource, ns);
   }
 
@@ -117,14 +120,15 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     const r = this.resource;
     let p = r.group === "" ? `/api/${enc(r.version)}` : `/apis/${enc(r.group)}/${enc(r.version)}`;
     const ns = namespace ?? this.namespaceName;
-    if (r.namespaced && ns !== undefined) p += `/namespaces/${enc(ns)}`;
-    else if (r.namespaced && name !== undefined) {
+    if (r.namespaced && ns !== undefined) {
+      p += `/namespaces/${enc(checkSegment(ns, "a namespace"))}`;
+    } else if (r.namespaced && name !== undefined) {
       throw new TypeError(
         `${r.kind} is namespaced: choose a namespace with .namespace(ns) before addressing "${name}"`,
       );
     }
     p += `/${enc(r.plural)}`;
-    if (name !== undefined) p += `/${enc(checkName(name))}`;
+    if (name !== undefined) p += `/${enc(checkSegment(name, "an object name"))}`;
     if (subresource) p += `/${subresource}`;
     return p;
   }
