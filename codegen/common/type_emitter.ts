@@ -85,9 +85,12 @@ function literalUnion(schema: SchemaObject, path: string): string {
   });
   const kinds = new Set(values.map((v) => typeof v));
   // Open unions: servers may add values later, so any value of the base type is accepted.
-  if (kinds.size === 1 && kinds.has("string")) literals.push("(string & {})");
-  else if (kinds.size === 1 && kinds.has("number")) literals.push("(number & {})");
-  else if (kinds.size === 0) throw new SchemaMappingError(path, "enum without values");
+  // `& Record<never, never>` keeps the literals from collapsing into the base type (editors
+  // still suggest them) and, unlike `& {}`, passes the `ban-types` lint rule.
+  if (kinds.size === 1 && kinds.has("string")) literals.push("(string & Record<never, never>)");
+  else if (kinds.size === 1 && kinds.has("number")) {
+    literals.push("(number & Record<never, never>)");
+  } else if (kinds.size === 0) throw new SchemaMappingError(path, "enum without values");
   return unionOf(literals);
 }
 

@@ -82,6 +82,8 @@ const DECIMAL: Record<string, number> = {
 };
 const NUMBER = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))/;
 const EXPONENT = /^[eE]([+-]?\d+)$/;
+/** Bounds bigint work on hostile input (`1e999999999` would allocate a huge number). */
+const MAX_EXPONENT = 10_000;
 
 /**
  * Parses a quantity string exactly.
@@ -107,6 +109,9 @@ export function parseQuantity(text: string): ParsedQuantity {
   else if (suffix in DECIMAL) format = "DecimalSI";
   else if (EXPONENT.test(suffix)) format = "DecimalExponent";
   else throw new QuantityParseError(text, `unknown suffix ${JSON.stringify(suffix)}`);
+  if (format === "DecimalExponent" && Math.abs(Number(suffix.slice(1))) > MAX_EXPONENT) {
+    throw new QuantityParseError(text, "exponent out of range");
+  }
   const digitText = `${intPart ?? ""}${fraction}`;
   return {
     negative: sign === "-" && /[1-9]/.test(digitText),
@@ -118,8 +123,15 @@ export function parseQuantity(text: string): ParsedQuantity {
 }
 
 /**
- * Formats a parsed quantity back to text. Parsing then formatting gives the
- * input back for canonical inputs (no `+` sign, no redundant leading zeros).
+ * Formats a parsed quantity back to text in the notation it was written in.
+ * Parsing then formatting gives the input back, except that a `+` sign,
+ * redundant leading zeros and a bare trailing point are dropped (`"+1"`,
+ * `"007"`, `"5."` give `"1"`, `"7"`, `"5"`).
+ *
+ * This is not the API server's canonical form: the server rewrites quantities
+ * it stores (`"0.5"` becomes `"500m"`, `"1.5Gi"` becomes `"1536Mi"`), so
+ * compare a desired and an observed quantity with
+ * {@linkcode compareQuantities}, never as strings.
  *
  * @example
  * ```ts
@@ -161,7 +173,7 @@ export function quantityToRational(quantity: string | ParsedQuantity): Rational 
   if (q.format === "BinarySI") numerator *= 2n ** BigInt(BINARY[q.suffix]);
   else if (q.format === "DecimalSI") exp10 = DECIMAL[q.suffix];
   else exp10 = Number(EXPONENT.exec(q.suffix)![1]);
-  if (Math.abs(exp10) > 10_000) {
+  if (Math.abs(exp10) > MAX_EXPONENT) {
     throw new QuantityParseError(formatQuantity(q), "exponent out of range");
   }
   if (exp10 >= 0) numerator *= 10n ** BigInt(exp10);

@@ -30,8 +30,14 @@ function iface(text: string, name: string): string {
 }
 
 Deno.test("enum becomes an open union of literals", async () => {
-  match(await v1Types(), /mode: "Fast" \| "Slow" \| "with space" \| \(string & \{\}\);/);
-  match(await v1Types(), /status: "True" \| "False" \| "Unknown" \| \(string & \{\}\);/);
+  match(
+    await v1Types(),
+    /mode: "Fast" \| "Slow" \| "with space" \| \(string & Record<never, never>\);/,
+  );
+  match(
+    await v1Types(),
+    /status: "True" \| "False" \| "Unknown" \| \(string & Record<never, never>\);/,
+  );
 });
 
 Deno.test("int-or-string, int32/int64, number and date-time", async () => {

@@ -1,9 +1,10 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { emitApiModule } from "../../codegen/common/mod.ts";
+import { GENERATED_HEADER } from "../../codegen/common/format.ts";
 import { DEFAULT_OUT_DIR, DEFAULT_SPECS_DIR, parseArgs, run } from "../../codegen/openapi/main.ts";
 import { apiClassName, moduleDir, placeSchemas } from "../../codegen/openapi/model.ts";
 import { discoverResources } from "../../codegen/openapi/resources.ts";
-import { loadSpecs } from "../../codegen/openapi/specs.ts";
+import { loadSpecs, parseGroupVersionPath } from "../../codegen/openapi/specs.ts";
 
 const docs = await loadSpecs(DEFAULT_SPECS_DIR);
 const doc = (group: string, version: string) => {
@@ -150,4 +151,59 @@ Deno.test("command line parsing", () => {
     message = (error as Error).message;
   }
   equal(message, "unknown argument --bogus");
+});
+
+Deno.test("every group-version in the stored index has a module and its own deno.json export", async () => {
+  const root = new URL("../../", import.meta.url);
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))) as {
+    exports: Record<string, string>;
+  };
+  const index = JSON.parse(await Deno.readTextFile(`${DEFAULT_SPECS_DIR}/index.json`)) as {
+    paths: Record<string, unknown>;
+  };
+  const served = Object.keys(index.paths)
+    .map(parseGroupVersionPath)
+    .filter((gv) => gv !== undefined)
+    .map((gv) => moduleDir(gv.group, gv.version));
+  ok(served.length >= 20, `only ${served.length} served group-versions`);
+  for (const dir of [...served, "meta/v1"]) {
+    equal(config.exports[`./apis/${dir}`], `./lib/apis/${dir}/mod.ts`, dir);
+    ok((await Deno.stat(`${DEFAULT_OUT_DIR}/${dir}/mod.ts`)).isFile, dir);
+  }
+  // And the other way: no generated module without an export.
+  for await (const group of Deno.readDir(DEFAULT_OUT_DIR)) {
+    if (!group.isDirectory) continue;
+    for await (const version of Deno.readDir(`${DEFAULT_OUT_DIR}/${group.name}`)) {
+      const key = `./apis/${group.name}/${version.name}`;
+      ok(key in config.exports, `${key} has no deno.json export`);
+    }
+  }
+});
+
+Deno.test("the regeneration check reports an edited and a stale generated file", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "staircase-apis-drift-" });
+  try {
+    await run({ specs: DEFAULT_SPECS_DIR, out: tmp, check: false });
+    deepEqual(await run({ specs: DEFAULT_SPECS_DIR, out: tmp, check: true }), []);
+    const edited = `${tmp}/core/v1/types.ts`;
+    const text = await Deno.readTextFile(edited);
+    await Deno.writeTextFile(edited, text.replace("export interface ConfigMap {", "$&\n  x?: 1;"));
+    await Deno.writeTextFile(`${tmp}/core/v1/extra.ts`, `${GENERATED_HEADER}export {};\n`);
+    deepEqual(await run({ specs: DEFAULT_SPECS_DIR, out: tmp, check: true }), [
+      "core/v1/extra.ts (stale)",
+      "core/v1/types.ts",
+    ]);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("generated files carry the header and no blanket lint suppression", async () => {
+  for (const dir of ["core/v1", "apps/v1", "meta/v1"]) {
+    for (const file of ["types.ts", "mod.ts"]) {
+      const text = await Deno.readTextFile(`${DEFAULT_OUT_DIR}/${dir}/${file}`);
+      ok(text.startsWith(GENERATED_HEADER), `${dir}/${file}`);
+      ok(!text.includes("deno-lint-ignore"), `${dir}/${file} suppresses lint rules`);
+    }
+  }
 });

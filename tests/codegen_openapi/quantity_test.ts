@@ -76,3 +76,50 @@ Deno.test("invalid quantities throw QuantityParseError naming the input", () => 
   }
   throws(() => quantityToRational("1e999999"), QuantityParseError);
 });
+
+Deno.test("Kubernetes grammar edge cases: signs, bare points, e/E exponents, exa", () => {
+  const cases: [string, string, string][] = [
+    // input, formatted, exact value as numerator/denominator
+    ["1E3", "1E3", "1000/1"],
+    ["1.5e3", "1.5e3", "1500/1"],
+    ["1e+3", "1e+3", "1000/1"],
+    ["2e-3", "2e-3", "1/500"],
+    ["1E", "1E", "1000000000000000000/1"], // `E` alone is the exa suffix, not an exponent
+    ["+1", "1", "1/1"],
+    ["5.", "5", "5/1"],
+    [".5", "0.5", "1/2"],
+    ["007", "7", "7/1"],
+    ["-0.0", "0.0", "0/1"],
+    ["-1.5Ei", "-1.5Ei", "-1729382256910270464/1"],
+    ["0.1n", "0.1n", "1/10000000000"], // kept exact; the server would round up to 1n
+  ];
+  for (const [text, formatted, value] of cases) {
+    equal(formatQuantity(parseQuantity(text)), formatted, text);
+    const { numerator, denominator } = quantityToRational(text);
+    equal(`${numerator}/${denominator}`, value, text);
+  }
+});
+
+Deno.test("whitespace, unknown suffixes and huge exponents are rejected at parse time", () => {
+  for (
+    const bad of [
+      " 1",
+      "1 ",
+      "1\n",
+      "\t1",
+      "+",
+      "-",
+      ".",
+      "1K",
+      "1ki",
+      "1mi",
+      "1i",
+      "1e1.5",
+      "1e3m",
+    ]
+  ) {
+    throws(() => parseQuantity(bad), QuantityParseError, JSON.stringify(bad));
+  }
+  throws(() => parseQuantity("1e99999999999999999999"), /exponent out of range/);
+  equal(formatQuantity(parseQuantity("1e10000")), "1e10000", "the largest accepted exponent");
+});
