@@ -258,10 +258,13 @@ function exampleBlock(spec: ApiModuleSpec, namespaced: boolean): string {
     }${
       !namespaced && r.namespaced ? "ForAllNamespaces" : ""
     }({ limit: 10 });\nconsole.log(page.items.length);`;
+  // A function taking the client, not a `declare const`: the example must type-check as a
+  // doc test (`deno test --doc` wraps it in a test body) without talking to a server.
   return "@example\n```ts\n" +
     `import type { RestClient } from "${spec.runtimeImport}";\n` +
     `import { ${base} } from "${spec.exampleImport}";\n\n` +
-    `declare const client: RestClient;\nconst api = new ${base}(client);${call}\n` + "```";
+    `async function example(client: RestClient): Promise<void> {\n` +
+    `  const api = new ${base}(client);${call.replaceAll("\n", "\n  ")}\n}\n` + "```";
 }
 
 /**

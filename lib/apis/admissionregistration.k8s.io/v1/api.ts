@@ -82,10 +82,11 @@ const VALIDATINGWEBHOOKCONFIGURATIONS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AdmissionregistrationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AdmissionregistrationV1Api(client);
- * const page = await api.listMutatingAdmissionPolicies({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AdmissionregistrationV1Api(client);
+ *   const page = await api.listMutatingAdmissionPolicies({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class AdmissionregistrationV1Api {

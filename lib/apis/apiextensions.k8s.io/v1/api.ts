@@ -34,10 +34,11 @@ const CUSTOMRESOURCEDEFINITIONS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { ApiextensionsV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ApiextensionsV1Api(client);
- * const page = await api.listCustomResourceDefinitions({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ApiextensionsV1Api(client);
+ *   const page = await api.listCustomResourceDefinitions({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ApiextensionsV1Api {

@@ -34,10 +34,11 @@ const APISERVICES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { ApiregistrationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ApiregistrationV1Api(client);
- * const page = await api.listAPIServices({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ApiregistrationV1Api(client);
+ *   const page = await api.listAPIServices({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ApiregistrationV1Api {

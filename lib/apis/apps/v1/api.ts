@@ -74,10 +74,11 @@ const STATEFULSETS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AppsV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AppsV1Api(client);
- * const page = await api.listControllerRevisionsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AppsV1Api(client);
+ *   const page = await api.listControllerRevisionsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class AppsV1Api {
@@ -196,10 +197,11 @@ export class AppsV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AppsV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AppsV1Api(client);
- * const page = await api.namespace("default").listControllerRevisions({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AppsV1Api(client);
+ *   const page = await api.namespace("default").listControllerRevisions({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class AppsV1NamespacedApi {

@@ -31,8 +31,9 @@ const TOKENREVIEWS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AuthenticationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AuthenticationV1Api(client);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AuthenticationV1Api(client);
+ * }
  * ```
  */
 export class AuthenticationV1Api {

@@ -50,8 +50,9 @@ const SUBJECTACCESSREVIEWS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AuthorizationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AuthorizationV1Api(client);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AuthorizationV1Api(client);
+ * }
  * ```
  */
 export class AuthorizationV1Api {
@@ -110,8 +111,9 @@ export class AuthorizationV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AuthorizationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AuthorizationV1Api(client);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AuthorizationV1Api(client);
+ * }
  * ```
  */
 export class AuthorizationV1NamespacedApi {

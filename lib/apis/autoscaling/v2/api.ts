@@ -34,10 +34,11 @@ const HORIZONTALPODAUTOSCALERS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AutoscalingV2Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AutoscalingV2Api(client);
- * const page = await api.listHorizontalPodAutoscalersForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AutoscalingV2Api(client);
+ *   const page = await api.listHorizontalPodAutoscalersForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class AutoscalingV2Api {
@@ -93,10 +94,11 @@ export class AutoscalingV2Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { AutoscalingV2Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new AutoscalingV2Api(client);
- * const page = await api.namespace("default").listHorizontalPodAutoscalers({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new AutoscalingV2Api(client);
+ *   const page = await api.namespace("default").listHorizontalPodAutoscalers({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class AutoscalingV2NamespacedApi {

@@ -41,10 +41,11 @@ const JOBS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { BatchV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new BatchV1Api(client);
- * const page = await api.listCronJobsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new BatchV1Api(client);
+ *   const page = await api.listCronJobsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class BatchV1Api {
@@ -107,10 +108,11 @@ export class BatchV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { BatchV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new BatchV1Api(client);
- * const page = await api.namespace("default").listCronJobs({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new BatchV1Api(client);
+ *   const page = await api.namespace("default").listCronJobs({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class BatchV1NamespacedApi {

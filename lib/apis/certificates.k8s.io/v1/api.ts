@@ -55,10 +55,11 @@ const PODCERTIFICATEREQUESTS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CertificatesV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CertificatesV1Api(client);
- * const page = await api.listCertificateSigningRequests({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CertificatesV1Api(client);
+ *   const page = await api.listCertificateSigningRequests({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CertificatesV1Api {
@@ -302,10 +303,11 @@ export class CertificatesV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CertificatesV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CertificatesV1Api(client);
- * const page = await api.namespace("default").listPodCertificateRequests({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CertificatesV1Api(client);
+ *   const page = await api.namespace("default").listPodCertificateRequests({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CertificatesV1NamespacedApi {

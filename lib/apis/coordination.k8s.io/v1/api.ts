@@ -34,10 +34,11 @@ const LEASES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CoordinationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CoordinationV1Api(client);
- * const page = await api.listLeasesForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CoordinationV1Api(client);
+ *   const page = await api.listLeasesForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CoordinationV1Api {
@@ -83,10 +84,11 @@ export class CoordinationV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CoordinationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CoordinationV1Api(client);
- * const page = await api.namespace("default").listLeases({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CoordinationV1Api(client);
+ *   const page = await api.namespace("default").listLeases({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CoordinationV1NamespacedApi {

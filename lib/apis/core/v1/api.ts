@@ -181,10 +181,11 @@ const SERVICEACCOUNTS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CoreV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CoreV1Api(client);
- * const page = await api.listComponentStatuses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CoreV1Api(client);
+ *   const page = await api.listComponentStatuses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CoreV1Api {
@@ -699,10 +700,11 @@ export class CoreV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { CoreV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new CoreV1Api(client);
- * const page = await api.namespace("default").listConfigMaps({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new CoreV1Api(client);
+ *   const page = await api.namespace("default").listConfigMaps({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class CoreV1NamespacedApi {

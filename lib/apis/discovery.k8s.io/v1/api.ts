@@ -34,10 +34,11 @@ const ENDPOINTSLICES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { DiscoveryV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new DiscoveryV1Api(client);
- * const page = await api.listEndpointSlicesForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new DiscoveryV1Api(client);
+ *   const page = await api.listEndpointSlicesForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class DiscoveryV1Api {
@@ -83,10 +84,11 @@ export class DiscoveryV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { DiscoveryV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new DiscoveryV1Api(client);
- * const page = await api.namespace("default").listEndpointSlices({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new DiscoveryV1Api(client);
+ *   const page = await api.namespace("default").listEndpointSlices({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class DiscoveryV1NamespacedApi {

@@ -34,10 +34,11 @@ const EVENTS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { EventsV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new EventsV1Api(client);
- * const page = await api.listEventsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new EventsV1Api(client);
+ *   const page = await api.listEventsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class EventsV1Api {
@@ -83,10 +84,11 @@ export class EventsV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { EventsV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new EventsV1Api(client);
- * const page = await api.namespace("default").listEvents({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new EventsV1Api(client);
+ *   const page = await api.namespace("default").listEvents({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class EventsV1NamespacedApi {

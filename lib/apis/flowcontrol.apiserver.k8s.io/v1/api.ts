@@ -46,10 +46,11 @@ const PRIORITYLEVELCONFIGURATIONS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { FlowcontrolApiserverV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new FlowcontrolApiserverV1Api(client);
- * const page = await api.listFlowSchemas({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new FlowcontrolApiserverV1Api(client);
+ *   const page = await api.listFlowSchemas({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class FlowcontrolApiserverV1Api {

@@ -73,10 +73,11 @@ const SERVICECIDRS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { NetworkingV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new NetworkingV1Api(client);
- * const page = await api.listIngressClasses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new NetworkingV1Api(client);
+ *   const page = await api.listIngressClasses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class NetworkingV1Api {
@@ -360,10 +361,11 @@ export class NetworkingV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { NetworkingV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new NetworkingV1Api(client);
- * const page = await api.namespace("default").listIngresses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new NetworkingV1Api(client);
+ *   const page = await api.namespace("default").listIngresses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class NetworkingV1NamespacedApi {

@@ -34,10 +34,11 @@ const RUNTIMECLASSES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { NodeV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new NodeV1Api(client);
- * const page = await api.listRuntimeClasses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new NodeV1Api(client);
+ *   const page = await api.listRuntimeClasses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class NodeV1Api {

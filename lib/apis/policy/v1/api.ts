@@ -34,10 +34,11 @@ const PODDISRUPTIONBUDGETS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { PolicyV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new PolicyV1Api(client);
- * const page = await api.listPodDisruptionBudgetsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new PolicyV1Api(client);
+ *   const page = await api.listPodDisruptionBudgetsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class PolicyV1Api {
@@ -91,10 +92,11 @@ export class PolicyV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { PolicyV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new PolicyV1Api(client);
- * const page = await api.namespace("default").listPodDisruptionBudgets({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new PolicyV1Api(client);
+ *   const page = await api.namespace("default").listPodDisruptionBudgets({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class PolicyV1NamespacedApi {

@@ -64,10 +64,11 @@ const ROLEBINDINGS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { RbacAuthorizationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new RbacAuthorizationV1Api(client);
- * const page = await api.listClusterRoleBindings({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new RbacAuthorizationV1Api(client);
+ *   const page = await api.listClusterRoleBindings({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class RbacAuthorizationV1Api {
@@ -265,10 +266,11 @@ export class RbacAuthorizationV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { RbacAuthorizationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new RbacAuthorizationV1Api(client);
- * const page = await api.namespace("default").listRoleBindings({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new RbacAuthorizationV1Api(client);
+ *   const page = await api.namespace("default").listRoleBindings({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class RbacAuthorizationV1NamespacedApi {

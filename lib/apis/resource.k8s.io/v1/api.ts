@@ -73,10 +73,11 @@ const RESOURCESLICES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { ResourceV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ResourceV1Api(client);
- * const page = await api.listDeviceClasses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ResourceV1Api(client);
+ *   const page = await api.listDeviceClasses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ResourceV1Api {
@@ -394,10 +395,11 @@ export class ResourceV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { ResourceV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ResourceV1Api(client);
- * const page = await api.namespace("default").listResourceClaims({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ResourceV1Api(client);
+ *   const page = await api.namespace("default").listResourceClaims({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ResourceV1NamespacedApi {

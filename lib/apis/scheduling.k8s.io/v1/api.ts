@@ -34,10 +34,11 @@ const PRIORITYCLASSES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { SchedulingV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new SchedulingV1Api(client);
- * const page = await api.listPriorityClasses({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new SchedulingV1Api(client);
+ *   const page = await api.listPriorityClasses({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class SchedulingV1Api {

@@ -82,10 +82,11 @@ const VOLUMEATTRIBUTESCLASSES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { StorageV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new StorageV1Api(client);
- * const page = await api.listCSIDrivers({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new StorageV1Api(client);
+ *   const page = await api.listCSIDrivers({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class StorageV1Api {
@@ -506,10 +507,11 @@ export class StorageV1Api {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { StorageV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new StorageV1Api(client);
- * const page = await api.namespace("default").listCSIStorageCapacities({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new StorageV1Api(client);
+ *   const page = await api.namespace("default").listCSIStorageCapacities({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class StorageV1NamespacedApi {

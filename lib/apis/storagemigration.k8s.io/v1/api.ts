@@ -34,10 +34,11 @@ const STORAGEVERSIONMIGRATIONS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../client/mod.ts";
  * import { StoragemigrationV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new StoragemigrationV1Api(client);
- * const page = await api.listStorageVersionMigrations({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new StoragemigrationV1Api(client);
+ *   const page = await api.listStorageVersionMigrations({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class StoragemigrationV1Api {

@@ -41,10 +41,11 @@ const GREETINGS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { DemoStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new DemoStaircaseDevV1Api(client);
- * const page = await api.listGreetingsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new DemoStaircaseDevV1Api(client);
+ *   const page = await api.listGreetingsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class DemoStaircaseDevV1Api {
@@ -90,10 +91,11 @@ export class DemoStaircaseDevV1Api {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { DemoStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new DemoStaircaseDevV1Api(client);
- * const page = await api.namespace("default").listGreetings({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new DemoStaircaseDevV1Api(client);
+ *   const page = await api.namespace("default").listGreetings({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class DemoStaircaseDevV1NamespacedApi {

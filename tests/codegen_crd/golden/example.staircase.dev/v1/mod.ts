@@ -49,10 +49,11 @@ const WIDGETS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { ExampleStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ExampleStaircaseDevV1Api(client);
- * const page = await api.listGadgets({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ExampleStaircaseDevV1Api(client);
+ *   const page = await api.listGadgets({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ExampleStaircaseDevV1Api {
@@ -147,10 +148,11 @@ export class ExampleStaircaseDevV1Api {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { ExampleStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ExampleStaircaseDevV1Api(client);
- * const page = await api.namespace("default").listWidgets({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ExampleStaircaseDevV1Api(client);
+ *   const page = await api.namespace("default").listWidgets({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ExampleStaircaseDevV1NamespacedApi {

@@ -41,10 +41,11 @@ const WIDGETS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { ExampleStaircaseDevV1beta1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ExampleStaircaseDevV1beta1Api(client);
- * const page = await api.listWidgetsForAllNamespaces({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ExampleStaircaseDevV1beta1Api(client);
+ *   const page = await api.listWidgetsForAllNamespaces({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ExampleStaircaseDevV1beta1Api {
@@ -102,10 +103,11 @@ export class ExampleStaircaseDevV1beta1Api {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { ExampleStaircaseDevV1beta1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new ExampleStaircaseDevV1beta1Api(client);
- * const page = await api.namespace("default").listWidgets({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new ExampleStaircaseDevV1beta1Api(client);
+ *   const page = await api.namespace("default").listWidgets({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class ExampleStaircaseDevV1beta1NamespacedApi {

@@ -99,10 +99,11 @@ const STATUSES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { NamesStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new NamesStaircaseDevV1Api(client);
- * const page = await api.listErrors({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new NamesStaircaseDevV1Api(client);
+ *   const page = await api.listErrors({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class NamesStaircaseDevV1Api {
@@ -314,10 +315,11 @@ export class NamesStaircaseDevV1Api {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { NamesStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new NamesStaircaseDevV1Api(client);
- * const page = await api.namespace("default").listObjects({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new NamesStaircaseDevV1Api(client);
+ *   const page = await api.namespace("default").listObjects({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class NamesStaircaseDevV1NamespacedApi {

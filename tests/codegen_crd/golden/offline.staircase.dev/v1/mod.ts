@@ -41,10 +41,11 @@ const MIXTURES_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { OfflineStaircaseDevV1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new OfflineStaircaseDevV1Api(client);
- * const page = await api.listMixtures({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new OfflineStaircaseDevV1Api(client);
+ *   const page = await api.listMixtures({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class OfflineStaircaseDevV1Api {

@@ -41,10 +41,11 @@ const BACKUPS_RESOURCE: ResourceDescriptor = {
  * import type { RestClient } from "../../../../../lib/client/mod.ts";
  * import { OpsStaircaseDevV1alpha1Api } from "./mod.ts";
  *
- * declare const client: RestClient;
- * const api = new OpsStaircaseDevV1alpha1Api(client);
- * const page = await api.listBackups({ limit: 10 });
- * console.log(page.items.length);
+ * async function example(client: RestClient): Promise<void> {
+ *   const api = new OpsStaircaseDevV1alpha1Api(client);
+ *   const page = await api.listBackups({ limit: 10 });
+ *   console.log(page.items.length);
+ * }
  * ```
  */
 export class OpsStaircaseDevV1alpha1Api {
