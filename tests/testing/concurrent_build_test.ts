@@ -1,0 +1,71 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+// Two processes that need the control plane at once (parallel test runs, a demo next to a test)
+// must build it once and both end up with the same complete folder.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const fixture = new URL("./fixtures/ensure_assets.ts", import.meta.url).pathname;
+
+/** A stand-in for `go` that logs each build and produces the binaries slowly. */
+function fakeGo(dir: string, log: string): string {
+  const upstream = join(dir, "upstream.go.mod");
+  Deno.writeTextFileSync(
+    upstream,
+    "module k8s.io/kubernetes\n\ngo 1.25.0\n\nreplace k8s.io/api => ./staging/src/k8s.io/api\n",
+  );
+  const path = join(dir, "go");
+  Deno.writeTextFileSync(
+    path,
+    `#!/bin/sh
+case "$1" in
+  mod) echo '{"GoMod": "${upstream}"}' ;;
+  build)
+    while [ "$1" != "-o" ]; do shift; done
+    out="$2"
+    echo "build $out" >> "${log}"
+    sleep 2
+    printf '#!/bin/sh\\necho fake\\n' > "$out"
+    chmod +x "$out" ;;
+  *) echo "unexpected: $*" >&2; exit 1 ;;
+esac
+`,
+    { mode: 0o755 },
+  );
+  return path;
+}
+
+Deno.test("concurrent builds into one cache: built once, both get the same complete folder", async () => {
+  const work = await Deno.makeTempDir({ prefix: "staircase-concurrent-build-" });
+  try {
+    const cache = join(work, "cache");
+    const log = join(work, "builds.log");
+    const go = fakeGo(work, log);
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", fixture, cache],
+        env: { GO: go },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const [a, b] = await Promise.all([run(), run()]);
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
+    assert.equal(a.code, 0, decode(a.stderr));
+    assert.equal(b.code, 0, decode(b.stderr));
+    assert.equal(decode(a.stdout), decode(b.stdout));
+    const folder = decode(a.stdout);
+    assert.equal(folder, join(cache, "v1.37.2-etcdv3.6.16"));
+
+    // etcd and kube-apiserver were each built exactly once.
+    const builds = (await Deno.readTextFile(log)).trim().split("\n");
+    assert.equal(builds.length, 2, builds.join("\n"));
+
+    const entries = [];
+    for await (const entry of Deno.readDir(cache)) entries.push(entry.name);
+    assert.deepEqual(entries, ["v1.37.2-etcdv3.6.16"], "lock or build folder left behind");
+    const files = [];
+    for await (const entry of Deno.readDir(folder)) files.push(entry.name);
+    assert.deepEqual(files.sort(), ["build-info.json", "etcd", "kube-apiserver"]);
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+});
