@@ -18,6 +18,7 @@ const RUNTIME_TYPES = [
   "JSONValue",
   "ListOptions",
   "ObjectList",
+  "PatchBody",
   "PatchOptions",
   "ResourceDescriptor",
   "RestClient",
@@ -40,9 +41,13 @@ function descriptorConst(r: ApiResourceSpec): string {
   return `const ${constName(r)}: ResourceDescriptor = { ${fields} };\n`;
 }
 
-function patchOptionsType(r: ApiResourceSpec): string {
+/**
+ * The type parameter of a patch method: the kind is inferred from `opts.type` and limited to
+ * the kinds the server accepts for the resource, and the body type follows it.
+ */
+function patchTypeParam(r: ApiResourceSpec): string {
   const kinds = [...r.patchKinds].sort().map((k) => JSON.stringify(k)).join(" | ");
-  return `Omit<PatchOptions, "type"> & { type: ${kinds} }`;
+  return `<K extends ${kinds}>`;
 }
 
 interface MethodContext {
@@ -102,7 +107,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
     }
     return out.join("\n");
   }
-  const patchOpts = patchOptionsType(r);
+  const patchOpts = patchTypeParam(r);
   if (verbs.has("get")) {
     out.push(
       method(
@@ -164,9 +169,9 @@ function resourceMethods({ scope, r }: MethodContext): string {
   if (verbs.has("patch")) {
     out.push(
       method(
-        `Patches the ${K} \`name\`${where} with the patch kind in \`opts.type\`.`,
+        `Patches the ${K} \`name\`${where} (the body's type follows \`opts.type\`).`,
         r,
-        `patch${K}(name: string, patch: JSONValue | DeepPartial<${T}>, opts: ${patchOpts}): Promise<${T}>`,
+        `patch${K}${patchOpts}(name: string, patch: PatchBody<${T}, K>, opts: PatchOptions<K>): Promise<${T}>`,
         `${rc}.patch(name, patch, opts)`,
       ),
     );
@@ -233,7 +238,7 @@ function subresourceMethods(
       method(
         `Patches ${what}.`,
         r,
-        `patch${K}${sub}(name: string, patch: JSONValue | DeepPartial<${T}>, opts: ${patchOpts}): Promise<${T}>`,
+        `patch${K}${sub}${patchOpts}(name: string, patch: PatchBody<${T}, K>, opts: PatchOptions<K>): Promise<${T}>`,
         `${rc}.patch${sub}(name, patch, opts)`,
       ),
     );
@@ -365,7 +370,8 @@ const BODY_NAMES: ReadonlySet<string> = new Set([
   "ResourceClient",
   "Promise",
   "AsyncGenerator",
-  "Omit",
+  // The type parameter of patch methods.
+  "K",
 ]);
 
 /**

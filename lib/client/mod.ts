@@ -28,6 +28,7 @@ export * from "./contract.ts";
 export * from "./status.ts";
 export * from "./scale.ts";
 export * from "./deep_partial.ts";
+export * from "./patch_body.ts";
 export * from "./api_error.ts";
 export * from "./errors.ts";
 export * from "./resource_options.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { JSONValue, RestClient, WatchEvent } from "./contract.ts";
-import type { DeepPartial } from "./deep_partial.ts";
+import type { PatchBody } from "./patch_body.ts";
 import {
   type DeleteOptions,
   type GetOptions,
@@ -14,6 +14,8 @@ import {
   type ObjectList,
   patchContentType,
   type PatchOptions,
+  type PatchType,
+  type RawPatchOptions,
   type ResourceDescriptor,
   type WatchOptions,
   type WriteOptions,
@@ -235,9 +237,58 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     });
   }
 
-  /** Patches an object with a merge, JSON, strategic merge or apply patch. */
-  async patch(name: string, patch: JSONValue | DeepPartial<T>, opts: PatchOptions): Promise<T> {
+  /**
+   * Patches an object. The body's type follows `opts.type` (see `PatchBody`): a partial
+   * object for `"merge"` (where `null` deletes a field) and `"apply"`, a partial object with
+   * strategic merge directives for `"strategic"`, a list of operations for `"json"`.
+   *
+   * @example
+   * ```ts
+   * import type { RestClient } from "./contract.ts";
+   * import { ResourceClient } from "./resource_client.ts";
+   *
+   * interface ConfigMap {
+   *   apiVersion?: string;
+   *   kind?: string;
+   *   metadata?: { name?: string };
+   *   data?: Record<string, string>;
+   * }
+   * async function example(client: RestClient): Promise<void> {
+   *   const configMaps = new ResourceClient<ConfigMap>(client, {
+   *     group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+   *   }).namespace("default");
+   *   await configMaps.patch("demo", { data: { old: null, b: "2" } }, { type: "merge" });
+   *   await configMaps.patch("demo", [{ op: "remove", path: "/data/b" }], { type: "json" });
+   *   await configMaps.patch("demo", { apiVersion: "v1", kind: "ConfigMap", data: { c: "3" } }, {
+   *     type: "apply",
+   *     fieldManager: "my-operator",
+   *   });
+   * }
+   * ```
+   */
+  async patch<K extends PatchType>(
+    name: string,
+    patch: PatchBody<T, K>,
+    opts: PatchOptions<K>,
+  ): Promise<T> {
     return await this.#patch<T>(name, undefined, patch, opts);
+  }
+
+  /**
+   * Patches an object (or, with `opts.subresource`, its status) with a body that is only
+   * known to be JSON: the escape hatch for dynamic code, e.g. patches built from
+   * configuration or directive keys outside `StrategicMergeDirectives`. Prefer `patch`,
+   * which checks the body against `T`.
+   *
+   * @example
+   * ```ts ignore
+   * const body: JSONValue = JSON.parse(await Deno.readTextFile("patch.json"));
+   * await configMaps.patchRaw("demo", body, { type: "merge" });
+   * ```
+   */
+  async patchRaw(name: string, body: JSONValue, opts: RawPatchOptions): Promise<T> {
+    const { subresource, ...patchOpts } = opts;
+    return await this.#patch<T>(name, subresource, body, patchOpts);
   }
 
   async #patch<R>(
@@ -295,11 +346,11 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     return await this.#put<T>(name, "status", body, opts);
   }
 
-  /** Patches an object's status. */
-  async patchStatus(
+  /** Patches an object's status; the body is typed by `opts.type` as for `patch`. */
+  async patchStatus<K extends PatchType>(
     name: string,
-    patch: JSONValue | DeepPartial<T>,
-    opts: PatchOptions,
+    patch: PatchBody<T, K>,
+    opts: PatchOptions<K>,
   ): Promise<T> {
     return await this.#patch<T>(name, "status", patch, opts);
   }
@@ -314,11 +365,11 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     return await this.#put<Scale>(name, "scale", body, opts);
   }
 
-  /** Patches an object's scale. */
-  async patchScale(
+  /** Patches an object's scale; the body is typed by `opts.type` as for `patch`. */
+  async patchScale<K extends PatchType>(
     name: string,
-    patch: JSONValue | DeepPartial<Scale>,
-    opts: PatchOptions,
+    patch: PatchBody<Scale, K>,
+    opts: PatchOptions<K>,
   ): Promise<Scale> {
     return await this.#patch<Scale>(name, "scale", patch, opts);
   }

@@ -170,20 +170,38 @@ export interface WriteOptions {
 }
 
 /**
- * Options of `patch`.
+ * Options of `patch`. `K` is the patch kind; `patch()` infers it from the `type` literal and
+ * checks the body against it (see `PatchBody`). Generated API classes narrow `K` to the kinds
+ * the resource accepts (custom resources have no `"strategic"`).
  *
  * @example
  * ```ts
  * import type { PatchOptions } from "./resource_options.ts";
- * const opts: PatchOptions = { type: "apply", fieldManager: "my-operator", force: true };
+ * const opts: PatchOptions<"apply"> = { type: "apply", fieldManager: "my-operator", force: true };
  * console.log(opts);
  * ```
  */
-export interface PatchOptions extends WriteOptions {
+export interface PatchOptions<K extends PatchType = PatchType> extends WriteOptions {
   /** The kind of patch. */
-  type: PatchType;
+  type: K;
   /** Take over fields owned by other managers (apply only). */
   force?: boolean;
+}
+
+/**
+ * Options of `ResourceClient.patchRaw`: any patch kind, optionally aimed at the `status`
+ * subresource.
+ *
+ * @example
+ * ```ts
+ * import type { RawPatchOptions } from "./resource_options.ts";
+ * const opts: RawPatchOptions = { type: "merge", subresource: "status" };
+ * console.log(opts);
+ * ```
+ */
+export interface RawPatchOptions extends PatchOptions {
+  /** Patch this subresource instead of the object. */
+  subresource?: "status";
 }
 
 /**

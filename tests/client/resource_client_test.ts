@@ -3,7 +3,7 @@ import { ResourceClient } from "../../lib/client/resource_client.ts";
 import { HttpRestClient } from "../../lib/client/http_client.ts";
 import { isGone, KubernetesApiError } from "../../lib/client/api_error.ts";
 import { WatchIdleError } from "../../lib/client/errors.ts";
-import type { WatchState } from "../../lib/client/resource_options.ts";
+import type { PatchType, WatchState } from "../../lib/client/resource_options.ts";
 import { json, startServer } from "./test_server.ts";
 
 interface Obj {
@@ -72,7 +72,7 @@ Deno.test("ResourceClient: verbs send the right method, path, query, content typ
   });
   await new ResourceClient<Obj>(client, CM).create({ metadata: { name: "y", namespace: "other" } });
   await cms.replace("x", { metadata: { name: "x", resourceVersion: "5" } });
-  await cms.patch("x", { data: { a: null } } as never, { type: "merge" });
+  await cms.patch("x", { data: { a: null } }, { type: "merge" });
   await cms.patch("x", [{ op: "remove", path: "/data/a" }], { type: "json" });
   await cms.patch("x", { data: { a: "1" } }, { type: "strategic" });
   await cms.patch("x", { data: { a: "1" } }, { type: "apply", fieldManager: "op", force: true });
@@ -118,8 +118,12 @@ Deno.test("ResourceClient: patch option mistakes are rejected before any request
   const cms = new ResourceClient<Obj>(new HttpRestClient({ server: "http://unused" }), CM, "ns");
   await assert.rejects(cms.patch("x", {}, { type: "apply" }), /needs opts.fieldManager/);
   await assert.rejects(cms.patch("x", {}, { type: "merge", force: true }), /force only applies/);
-  await assert.rejects(cms.patch("x", {}, { type: "json" }), /must be an array/);
-  await assert.rejects(cms.patch("x", {}, { type: "bogus" as never }), /unknown patch type/);
+  // Untyped (JavaScript or JSONValue) callers get run-time checks too.
+  await assert.rejects(cms.patchRaw("x", {}, { type: "json" }), /must be an array/);
+  await assert.rejects(
+    cms.patchRaw("x", {}, { type: "bogus" as PatchType }),
+    /unknown patch type/,
+  );
   await assert.rejects(cms.get(""), /non-empty/);
 });
 

@@ -182,7 +182,7 @@ Deno.test("namespaced and cluster-scoped kinds get the matching API shape", asyn
 
 Deno.test("status and scale methods only where declared", async () => {
   const mod = await v1Mod();
-  match(mod, /patchWidgetStatus\(/);
+  match(mod, /patchWidgetStatus<K extends "apply" \| "json" \| "merge">\(/);
   match(mod, /getWidgetScale\(name: string, opts\?: GetOptions\): Promise<Scale>/);
   doesNotMatch(mod, /GadgetStatus\(|GadgetScale\(/);
   const beta = await file("example.staircase.dev/v1beta1/mod.ts");
@@ -196,7 +196,7 @@ Deno.test("status and scale methods only where declared", async () => {
 Deno.test("patch kinds are merge, json and apply only", async () => {
   for (const f of await files()) {
     doesNotMatch(f.content, /strategic/, f.path);
-    if (f.path.endsWith("mod.ts")) match(f.content, /type: "apply" \| "json" \| "merge"/);
+    if (f.path.endsWith("mod.ts")) match(f.content, /<K extends "apply" \| "json" \| "merge">/);
   }
 });
 

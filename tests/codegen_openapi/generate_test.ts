@@ -81,9 +81,9 @@ Deno.test("generated Api class: namespaced view, all-namespaces reads, subresour
       "export class AppsV1NamespacedApi",
       "listDeploymentsForAllNamespaces(",
       "getDeploymentScale(",
-      "patchDeploymentStatus(",
+      "patchDeploymentStatus<K extends",
       "deleteDeploymentCollection(",
-      '"apply" | "json" | "merge" | "strategic"',
+      '<K extends "apply" | "json" | "merge" | "strategic">',
     ]
   ) ok(api.includes(name), name);
   ok(!api.includes("getControllerRevisionStatus"), "no status for ControllerRevision");
@@ -112,7 +112,8 @@ Deno.test("the Api emitter leaves out strategic merge when a resource does not a
       patchKinds: ["apply", "json", "merge"],
     }],
   });
-  ok(text.includes('type: "apply" | "json" | "merge" }'));
+  ok(text.includes('patchGizmo<K extends "apply" | "json" | "merge">('));
+  ok(text.includes("patch: PatchBody<Gizmo, K>, opts: PatchOptions<K>"));
   ok(!text.includes("strategic"));
   ok(!text.includes("namespace(namespace"), "no namespaced view without namespaced kinds");
   ok(!text.includes("listGizmos"), "no list without the list verb");

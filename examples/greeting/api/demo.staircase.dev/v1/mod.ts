@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -143,11 +142,11 @@ export class DemoStaircaseDevV1NamespacedApi {
     return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Greeting `name` in this namespace with the patch kind in `opts.type`. */
-  patchGreeting(
+  /** Patches the Greeting `name` in this namespace (the body's type follows `opts.type`). */
+  patchGreeting<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Greeting>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Greeting, K>,
+    opts: PatchOptions<K>,
   ): Promise<Greeting> {
     return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).patch(name, patch, opts);
   }
@@ -177,10 +176,10 @@ export class DemoStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the status subresource of the Greeting `name` in this namespace. */
-  patchGreetingStatus(
+  patchGreetingStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Greeting>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Greeting, K>,
+    opts: PatchOptions<K>,
   ): Promise<Greeting> {
     return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).patchStatus(
       name,

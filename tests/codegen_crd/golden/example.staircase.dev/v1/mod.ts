@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -103,11 +102,11 @@ export class ExampleStaircaseDevV1Api {
     return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Gadget `name` with the patch kind in `opts.type`. */
-  patchGadget(
+  /** Patches the Gadget `name` (the body's type follows `opts.type`). */
+  patchGadget<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Gadget>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Gadget, K>,
+    opts: PatchOptions<K>,
   ): Promise<Gadget> {
     return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).patch(name, patch, opts);
   }
@@ -200,11 +199,11 @@ export class ExampleStaircaseDevV1NamespacedApi {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Widget `name` in this namespace with the patch kind in `opts.type`. */
-  patchWidget(
+  /** Patches the Widget `name` in this namespace (the body's type follows `opts.type`). */
+  patchWidget<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Widget>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Widget, K>,
+    opts: PatchOptions<K>,
   ): Promise<Widget> {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patch(name, patch, opts);
   }
@@ -230,10 +229,10 @@ export class ExampleStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the status subresource of the Widget `name` in this namespace. */
-  patchWidgetStatus(
+  patchWidgetStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Widget>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Widget, K>,
+    opts: PatchOptions<K>,
   ): Promise<Widget> {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchStatus(name, patch, opts);
   }
@@ -249,10 +248,10 @@ export class ExampleStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the scale subresource of the Widget `name` in this namespace. */
-  patchWidgetScale(
+  patchWidgetScale<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Scale>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Scale, K>,
+    opts: PatchOptions<K>,
   ): Promise<Scale> {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchScale(name, patch, opts);
   }

@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -180,14 +179,14 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
   }
 
   /**
-   * Patches the Widget `name` in this namespace with the patch kind in `opts.type`.
+   * Patches the Widget `name` in this namespace (the body's type follows `opts.type`).
    *
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
-  patchWidget(
+  patchWidget<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Widget>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Widget, K>,
+    opts: PatchOptions<K>,
   ): Promise<Widget> {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patch(name, patch, opts);
   }
@@ -233,10 +232,10 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    *
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
-  patchWidgetStatus(
+  patchWidgetStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Widget>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Widget, K>,
+    opts: PatchOptions<K>,
   ): Promise<Widget> {
     return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchStatus(name, patch, opts);
   }

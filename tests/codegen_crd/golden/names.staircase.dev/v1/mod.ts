@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -153,11 +152,11 @@ export class NamesStaircaseDevV1Api {
     return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Error `name` with the patch kind in `opts.type`. */
-  patchError(
+  /** Patches the Error `name` (the body's type follows `opts.type`). */
+  patchError<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Error>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Error, K>,
+    opts: PatchOptions<K>,
   ): Promise<Error> {
     return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).patch(name, patch, opts);
   }
@@ -202,11 +201,11 @@ export class NamesStaircaseDevV1Api {
     return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Promise `name` with the patch kind in `opts.type`. */
-  patchPromise(
+  /** Patches the Promise `name` (the body's type follows `opts.type`). */
+  patchPromise<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<PromiseType>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<PromiseType, K>,
+    opts: PatchOptions<K>,
   ): Promise<PromiseType> {
     return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).patch(name, patch, opts);
   }
@@ -367,11 +366,11 @@ export class NamesStaircaseDevV1NamespacedApi {
     return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Object `name` in this namespace with the patch kind in `opts.type`. */
-  patchObject(
+  /** Patches the Object `name` in this namespace (the body's type follows `opts.type`). */
+  patchObject<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Object>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Object, K>,
+    opts: PatchOptions<K>,
   ): Promise<Object> {
     return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).patch(name, patch, opts);
   }
@@ -397,10 +396,10 @@ export class NamesStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the status subresource of the Object `name` in this namespace. */
-  patchObjectStatus(
+  patchObjectStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Object>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Object, K>,
+    opts: PatchOptions<K>,
   ): Promise<Object> {
     return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).patchStatus(name, patch, opts);
   }
@@ -441,11 +440,11 @@ export class NamesStaircaseDevV1NamespacedApi {
     );
   }
 
-  /** Patches the ObjectMeta `name` in this namespace with the patch kind in `opts.type`. */
-  patchObjectMeta(
+  /** Patches the ObjectMeta `name` in this namespace (the body's type follows `opts.type`). */
+  patchObjectMeta<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<ObjectMeta>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<ObjectMeta, K>,
+    opts: PatchOptions<K>,
   ): Promise<ObjectMeta> {
     return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).patch(
       name,
@@ -500,11 +499,11 @@ export class NamesStaircaseDevV1NamespacedApi {
     );
   }
 
-  /** Patches the ObjectSpec `name` in this namespace with the patch kind in `opts.type`. */
-  patchObjectSpec(
+  /** Patches the ObjectSpec `name` in this namespace (the body's type follows `opts.type`). */
+  patchObjectSpec<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<ObjectSpec>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<ObjectSpec, K>,
+    opts: PatchOptions<K>,
   ): Promise<ObjectSpec> {
     return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).patch(
       name,
@@ -553,11 +552,11 @@ export class NamesStaircaseDevV1NamespacedApi {
     return this.#resource<Record, RecordList>(RECORDS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Record `name` in this namespace with the patch kind in `opts.type`. */
-  patchRecord(
+  /** Patches the Record `name` in this namespace (the body's type follows `opts.type`). */
+  patchRecord<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Record>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Record, K>,
+    opts: PatchOptions<K>,
   ): Promise<Record> {
     return this.#resource<Record, RecordList>(RECORDS_RESOURCE).patch(name, patch, opts);
   }
@@ -602,11 +601,11 @@ export class NamesStaircaseDevV1NamespacedApi {
     return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Status `name` in this namespace with the patch kind in `opts.type`. */
-  patchStatus(
+  /** Patches the Status `name` in this namespace (the body's type follows `opts.type`). */
+  patchStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<StatusType>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<StatusType, K>,
+    opts: PatchOptions<K>,
   ): Promise<StatusType> {
     return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patch(name, patch, opts);
   }
@@ -636,10 +635,10 @@ export class NamesStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the status subresource of the Status `name` in this namespace. */
-  patchStatusStatus(
+  patchStatusStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<StatusType>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<StatusType, K>,
+    opts: PatchOptions<K>,
   ): Promise<StatusType> {
     return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patchStatus(name, patch, opts);
   }
@@ -655,10 +654,10 @@ export class NamesStaircaseDevV1NamespacedApi {
   }
 
   /** Patches the scale subresource of the Status `name` in this namespace. */
-  patchStatusScale(
+  patchStatusScale<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Scale>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Scale, K>,
+    opts: PatchOptions<K>,
   ): Promise<Scale> {
     return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patchScale(name, patch, opts);
   }

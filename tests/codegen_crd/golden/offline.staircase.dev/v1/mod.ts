@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -90,11 +89,11 @@ export class OfflineStaircaseDevV1Api {
     return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Mixture `name` with the patch kind in `opts.type`. */
-  patchMixture(
+  /** Patches the Mixture `name` (the body's type follows `opts.type`). */
+  patchMixture<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Mixture>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Mixture, K>,
+    opts: PatchOptions<K>,
   ): Promise<Mixture> {
     return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).patch(name, patch, opts);
   }

@@ -8,12 +8,11 @@
 export * from "./types.ts";
 import { ResourceClient } from "../../../../../lib/client/mod.ts";
 import type {
-  DeepPartial,
   DeleteOptions,
   GetOptions,
-  JSONValue,
   ListOptions,
   ObjectList,
+  PatchBody,
   PatchOptions,
   ResourceDescriptor,
   RestClient,
@@ -90,11 +89,11 @@ export class OpsStaircaseDevV1alpha1Api {
     return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).replace(name, body, opts);
   }
 
-  /** Patches the Backup `name` with the patch kind in `opts.type`. */
-  patchBackup(
+  /** Patches the Backup `name` (the body's type follows `opts.type`). */
+  patchBackup<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Backup>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Backup, K>,
+    opts: PatchOptions<K>,
   ): Promise<Backup> {
     return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).patch(name, patch, opts);
   }
@@ -120,10 +119,10 @@ export class OpsStaircaseDevV1alpha1Api {
   }
 
   /** Patches the status subresource of the Backup `name`. */
-  patchBackupStatus(
+  patchBackupStatus<K extends "apply" | "json" | "merge">(
     name: string,
-    patch: JSONValue | DeepPartial<Backup>,
-    opts: Omit<PatchOptions, "type"> & { type: "apply" | "json" | "merge" },
+    patch: PatchBody<Backup, K>,
+    opts: PatchOptions<K>,
   ): Promise<Backup> {
     return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).patchStatus(name, patch, opts);
   }

@@ -1,0 +1,126 @@
+/**
+ * Patch body types, one per patch kind, so that a patch is checked against the object it
+ * changes: a misspelled field or a wrong value type in a merge, strategic merge or apply patch
+ * is a type error, and a JSON Patch must be a list of RFC 6902 operations.
+ *
+ * @module
+ */
+
+import type { JSONValue } from "./contract.ts";
+import type { DeepPartial } from "./deep_partial.ts";
+import type { PatchType } from "./resource_options.ts";
+
+/**
+ * A JSON Pointer (RFC 6901): `""` (the whole document) or `/`-separated reference tokens,
+ * with `~0` for `~` and `~1` for `/`, e.g. `/metadata/labels/app.kubernetes.io~1name`.
+ *
+ * @example
+ * ```ts
+ * import type { JsonPointer } from "./patch_body.ts";
+ * const path: JsonPointer = "/spec/replicas";
+ * console.log(path);
+ * ```
+ */
+export type JsonPointer = "" | `/${string}`;
+
+/**
+ * One JSON Patch operation (RFC 6902). `-` as the last token of an `add` path appends to an
+ * array.
+ *
+ * @example
+ * ```ts
+ * import type { JsonPatchOperation } from "./patch_body.ts";
+ * const ops: JsonPatchOperation[] = [
+ *   { op: "test", path: "/metadata/resourceVersion", value: "42" },
+ *   { op: "replace", path: "/spec/replicas", value: 3 },
+ *   { op: "remove", path: "/metadata/labels/stale" },
+ *   { op: "copy", from: "/data/a", path: "/data/b" },
+ * ];
+ * console.log(ops.length);
+ * ```
+ */
+export type JsonPatchOperation =
+  | { op: "add"; path: JsonPointer; value: JSONValue }
+  | { op: "remove"; path: JsonPointer }
+  | { op: "replace"; path: JsonPointer; value: JSONValue }
+  | { op: "move"; from: JsonPointer; path: JsonPointer }
+  | { op: "copy"; from: JsonPointer; path: JsonPointer }
+  | { op: "test"; path: JsonPointer; value: JSONValue };
+
+/**
+ * The directive keys of a strategic merge patch, allowed on every object of a
+ * {@linkcode StrategicMergePatch}: `$patch` (replace, merge or delete this object or list
+ * element), `$retainKeys` (drop every field not listed), `$setElementOrder/<list>` (the order
+ * of a merged list) and `$deleteFromPrimitiveList/<list>` (values to remove from a list of
+ * scalars). Any other `$`-key is a type error.
+ *
+ * @example
+ * ```ts
+ * import type { StrategicMergeDirectives } from "./patch_body.ts";
+ * const d: StrategicMergeDirectives = {
+ *   $retainKeys: ["type"],
+ *   "$setElementOrder/containers": [{ name: "app" }, { name: "sidecar" }],
+ * };
+ * console.log(d);
+ * ```
+ */
+export interface StrategicMergeDirectives {
+  /** Replace (instead of merge) or delete the object or list element that carries it. */
+  $patch?: "replace" | "merge" | "delete";
+  /** The only fields of this object to keep (used with `retainKeys` patch strategies). */
+  $retainKeys?: string[];
+  /** The order of the elements of the merged list `<list>`, given by their merge keys. */
+  [list: `$setElementOrder/${string}`]: JSONValue[];
+  /** Values to delete from the list of scalars `<list>`. */
+  [list: `$deleteFromPrimitiveList/${string}`]: JSONValue[];
+}
+
+/**
+ * A strategic merge patch of `T`: like {@linkcode DeepPartial}, but list elements are partial
+ * too (the server merges lists of objects by their merge key, e.g. containers by `name`) and
+ * every object accepts {@linkcode StrategicMergeDirectives}. Built-in resources only: custom
+ * resources reject strategic merge patches.
+ *
+ * @example
+ * ```ts
+ * import type { StrategicMergePatch } from "./patch_body.ts";
+ *
+ * interface Pod { spec?: { containers: { name: string; image?: string; args?: string[] }[] } }
+ * const patch: StrategicMergePatch<Pod> = {
+ *   spec: { containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }] },
+ * };
+ * console.log(patch);
+ * ```
+ */
+export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
+  ? Array<E extends object ? StrategicMergePatch<E> : E> | null
+  : T extends object ?
+      & { [K in keyof T]?: StrategicMergePatch<T[K]> | null }
+      & StrategicMergeDirectives
+  : T | null;
+
+/**
+ * The body of a patch of kind `K` to an object of type `T`:
+ *
+ * - `"json"`: a list of {@linkcode JsonPatchOperation}s;
+ * - `"merge"` and `"apply"`: a {@linkcode DeepPartial} of `T` (`null` deletes a field in a
+ *   merge patch; an apply patch should also carry `apiVersion`, `kind` and `metadata.name`);
+ * - `"strategic"`: a {@linkcode StrategicMergePatch} of `T`.
+ *
+ * When `K` is a union (e.g. options typed as plain `PatchOptions`), the body may be any of
+ * the matching kinds and the server-side kind check is the one that counts. For bodies built
+ * at run time that have no static type, use `ResourceClient.patchRaw`.
+ *
+ * @example
+ * ```ts
+ * import type { PatchBody } from "./patch_body.ts";
+ *
+ * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
+ * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null, fresh: "1" } };
+ * const json: PatchBody<ConfigMap, "json"> = [{ op: "remove", path: "/data/stale" }];
+ * console.log(merge, json);
+ * ```
+ */
+export type PatchBody<T, K extends PatchType> = K extends "json" ? JsonPatchOperation[]
+  : K extends "strategic" ? StrategicMergePatch<T>
+  : DeepPartial<T>;
