@@ -8,7 +8,7 @@
 // i + 1) and store one duration. No StepResult objects are made until `steps` is read.
 
 import type { RestClient } from "../client/contract.ts";
-import { RunAbortedError, StatusWriteError, StepFailedError, StepTimeoutError } from "./errors.ts";
+import { RunAbortedError, StepFailedError, StepTimeoutError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { RunObserver } from "./observer.ts";
 import type { NoModificationOutcome, StepOutcome } from "./outcome.ts";
@@ -26,7 +26,8 @@ import type { StatusWriter } from "./status_writer.ts";
 import { checkDelay, describe } from "./_validate.ts";
 import { Context, type ContextOwner } from "./_run_context.ts";
 import { LazyRunResult } from "./_run_result.ts";
-import { attemptStatusWrite } from "./_status_write.ts";
+import { RunSignal } from "./_run_signal.ts";
+import { badStatus, performStatusWrite, type StatusWriteHost } from "./_status_write.ts";
 import { unwatch, watch, type Watched } from "./_watchdog.ts";
 
 /** The executor settings a Run reads. */
@@ -49,7 +50,7 @@ const WRITING = 1;
 const DONE = 2;
 
 /** One Run in progress. */
-export class ActiveRun<R> implements Watched, ContextOwner {
+export class ActiveRun<R> implements Watched, ContextOwner, StatusWriteHost<R> {
   readonly core: ExecutorCore<R>;
   readonly steps: readonly AnyStep<R>[];
   readonly initial: unknown;
@@ -74,10 +75,8 @@ export class ActiveRun<R> implements Watched, ContextOwner {
   readonly durations: number[] | undefined;
   writes: StatusWriteResult[] | undefined = undefined;
   resolve: (result: RunResult) => void = noop;
-  controller: AbortController | undefined = undefined;
+  runSignal: RunSignal | undefined = undefined;
   abortReason: unknown = undefined;
-  onShutdown: (() => void) | undefined = undefined;
-  writeController: AbortController | undefined = undefined;
   writeExpired: ((cause: unknown) => void) | undefined = undefined;
 
   constructor(
@@ -116,21 +115,8 @@ export class ActiveRun<R> implements Watched, ContextOwner {
 
   /** The context's signal, made on first use and linked to the shutdown signal. */
   signal(): AbortSignal {
-    let controller = this.controller;
-    if (controller === undefined) {
-      controller = this.controller = new AbortController();
-      const shutdown = this.shutdown;
-      if (this.abortReason !== undefined) controller.abort(this.abortReason);
-      else if (shutdown !== undefined) {
-        if (shutdown.aborted) controller.abort(shutdown.reason);
-        else if (this.phase !== DONE) {
-          const linked = controller;
-          this.onShutdown = () => linked.abort(shutdown.reason);
-          shutdown.addEventListener("abort", this.onShutdown, { once: true });
-        }
-      }
-    }
-    return controller.signal;
+    return (this.runSignal ??= new RunSignal(this.shutdown, this.abortReason, this.phase === DONE))
+      .signal;
   }
 
   /**
@@ -206,10 +192,16 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     }
     const outcome = value as StepOutcome<unknown>;
     const kind = outcome.kind;
+    const status = outcome.status;
+    const problem = status === undefined ? undefined : badStatus(status);
+    if (problem !== undefined) {
+      this.fail(i, d, new TypeError(problem));
+      return false;
+    }
     if (kind === "no-modification") {
       this.stepFinished(i, kind, d);
-      if (outcome.status === undefined) return true;
-      return this.writeStatus(outcome.status, i).then(() => this.phase === RUNNING);
+      if (status === undefined) return true;
+      return this.writeStatus(status, i).then(() => this.phase === RUNNING);
     }
     if (kind !== "modified" && kind !== "wait") {
       this.fail(i, d, new TypeError(`resolved with ${describe(value)}, not a StepOutcome`));
@@ -229,11 +221,11 @@ export class ActiveRun<R> implements Watched, ContextOwner {
       ? REQUEUE
       : this.core.inSyncAction;
     const detail = typeof outcome.reason === "string" ? outcome.reason : undefined;
-    if (outcome.status === undefined) {
+    if (status === undefined) {
       this.finish(kind, i, i + 1, kind, action, undefined, detail);
       return false;
     }
-    return this.writeStatus(outcome.status, i).then(() => {
+    return this.writeStatus(status, i).then(() => {
       if (this.phase === RUNNING) this.finish(kind, i, i + 1, kind, action, undefined, detail);
       return false;
     });
@@ -260,7 +252,7 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     }
     this.stepFinished(i, "failed", d);
     const error = new StepFailedError(name, i, cause);
-    this.core.logger.warn(error.message, { runId: this.context.runId, step: name, error: cause });
+    this.log("warn", error.message, { runId: this.context.runId, step: name, error: cause });
     this.finish("failed", i, i + 1, "failed", { type: "retry-with-backoff", error }, error);
   }
 
@@ -271,7 +263,6 @@ export class ActiveRun<R> implements Watched, ContextOwner {
         `status write did not settle within ${this.timeoutMs} ms`,
         "TimeoutError",
       );
-      this.writeController?.abort(cause);
       this.writeExpired?.(cause);
       return;
     }
@@ -283,8 +274,8 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     if (this.timed) this.durations![i] = d;
     this.stepFinished(i, "timed-out", d);
     this.abortReason = error;
-    this.controller?.abort(error);
-    this.core.logger.warn(error.message, { runId: this.context.runId, step: name });
+    this.runSignal?.abort(error);
+    this.log("warn", error.message, { runId: this.context.runId, step: name });
     const action: RunAction = { type: "retry-with-backoff", error };
     this.finish("timed-out", i, i + 1, "timed-out", action, error);
   }
@@ -300,46 +291,22 @@ export class ActiveRun<R> implements Watched, ContextOwner {
 
   /** Writes a status best effort: records the result, never throws. */
   async writeStatus(status: object, stepIndex: number): Promise<void> {
-    const stepName = this.steps[stepIndex].name;
     this.phase = WRITING;
     this.progress++;
-    const writer = this.core.statusWriter;
-    let cause: unknown;
-    let failed = true;
-    if (writer === undefined) {
-      cause = new Error("no StatusWriter is configured (RunExecutorOptions.statusWriter)");
-    } else {
-      const controller = new AbortController();
-      this.writeController = controller;
-      const signal = this.shutdown === undefined
-        ? controller.signal
-        : AbortSignal.any([controller.signal, this.shutdown]);
-      const options = { signal, runId: this.context.runId, stepName };
-      const resource = this.context.resource;
-      [failed, cause] = await attemptStatusWrite(writer, resource, status, options, (expire) => {
-        this.writeExpired = expire;
-      });
-      this.writeController = undefined;
-      this.writeExpired = undefined;
-    }
-    const d = this.timed ? this.lap() : NaN;
-    const error = failed ? new StatusWriteError(stepName, stepIndex, cause) : undefined;
-    const write: StatusWriteResult = { stepName, stepIndex, ok: !failed, durationMs: d, error };
+    const name = this.steps[stepIndex].name;
+    const write = await performStatusWrite(this, this.core.statusWriter, status, name, stepIndex);
     (this.writes ??= []).push(write);
-    if (error !== undefined) {
-      // Best effort by design: the next Run starts from observed state anyway.
-      this.core.logger.warn(error.message, {
-        runId: this.context.runId,
-        step: stepName,
-        error: cause,
-      });
-    }
     const observer = this.core.observer;
     if (observer?.onStatusWritten) {
       this.notify(() => observer.onStatusWritten!(write, this.context));
     }
     this.phase = RUNNING;
     this.progress++;
+  }
+
+  /** A status write's duration (see {@linkcode lap}), NaN when untimed. */
+  writeLap(): number {
+    return this.timed ? this.lap() : NaN;
   }
 
   /** Ends the Run: `ran` steps ran; all but the last said no modification. */
@@ -353,10 +320,7 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     detail?: string,
   ): void {
     this.phase = DONE;
-    if (this.onShutdown !== undefined) {
-      this.shutdown!.removeEventListener("abort", this.onShutdown);
-      this.onShutdown = undefined;
-    }
+    this.runSignal?.dispose();
     const context = this.context;
     const result = new LazyRunResult(
       context,
@@ -386,19 +350,39 @@ export class ActiveRun<R> implements Watched, ContextOwner {
     const at = Math.min(i, Math.max(0, count - 1));
     const name = this.steps[at]?.name ?? "(none)";
     const error = new StepFailedError(name, at, cause);
-    this.core.logger.error("internal error in the Run executor", { error: cause });
+    this.log("error", "internal error in the Run executor", { error: cause });
     const action: RunAction = { type: "retry-with-backoff", error };
     this.finish("failed", count > 0 ? at : -1, Math.min(i + 1, count), "failed", action, error);
   }
 
-  notify(callback: () => void): void {
+  /**
+   * Calls an observer callback: one that throws, or returns a promise that rejects (an async
+   * callback), is logged and otherwise ignored.
+   */
+  notify(callback: () => unknown): void {
     try {
-      callback();
+      const returned = callback();
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
+        Promise.resolve(returned).catch((error) => this.observerFailed(error));
+      }
     } catch (error) {
-      this.core.logger.warn("a RunObserver callback threw; ignored", {
-        runId: this.context.runId,
-        error,
-      });
+      this.observerFailed(error);
+    }
+  }
+
+  observerFailed(error: unknown): void {
+    this.log("warn", "a RunObserver callback failed; ignored", {
+      runId: this.context.runId,
+      error,
+    });
+  }
+
+  /** Logs through the executor's logger; a logger that throws must not break (or hang) a Run. */
+  log(level: "warn" | "error", message: string, properties: Record<string, unknown>): void {
+    try {
+      this.core.logger[level](message, properties);
+    } catch {
+      // Nowhere left to report it.
     }
   }
 }

@@ -12,13 +12,14 @@ export interface ContextOwner {
   readonly baseLogger: Logger;
 }
 
-// Run ids: a random per-process prefix and a counter (cheaper than a UUID per Run).
+// Run ids: a random per-process prefix and a counter (cheaper than a UUID per Run). 64 random
+// bits make two processes (or two copies of this module) picking the same prefix negligible.
 const ID_PREFIX =
-  Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0"))
+  Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0"))
     .join("") + "-";
 let idSeq = 0;
 
-/** A fresh Run id, unique within the process. */
+/** A fresh Run id: unique within the process, and across processes in all likelihood. */
 export function nextRunId(): string {
   return ID_PREFIX + ++idSeq;
 }

@@ -40,7 +40,11 @@ export interface RunContext<R> {
    * step: every step of the Run uses the same clock reading (e.g. to compare with timestamps).
    */
   readonly runStart: number;
-  /** An id unique within the process, for logs and traces. */
+  /**
+   * The Run's id, for logs and traces: the `runId` passed to `run()`, else a random 64-bit
+   * per-process prefix and a counter (`"3f9c0a1b2c3d4e5f-42"`), unique within the process and,
+   * in all likelihood, across processes.
+   */
   readonly runId: string;
   /**
    * Aborted on shutdown (the executor's or the Run's signal) and when the running step

@@ -5,11 +5,11 @@
  */
 
 import type { RestClient } from "../client/contract.ts";
-import { checkStep } from "./_check_step.ts";
+import { checkSteps } from "./_check_step.ts";
 import { deepFreeze } from "./_freeze.ts";
 import { ActiveRun, type ExecutorCore } from "./_active_run.ts";
 import { nextRunId } from "./_run_context.ts";
-import { checkDelay } from "./_validate.ts";
+import { describe } from "./_validate.ts";
 import { InvalidPlanError, PlanFailedError } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
 import type { RunObserver } from "./observer.ts";
@@ -58,8 +58,8 @@ export interface RunExecutorOptions<R> {
    */
   readonly stepTimeoutMs?: number;
   /**
-   * When set, an in-sync (or waiting without delay) Run's action carries this periodic resync
-   * delay: `{ type: "await-change", resyncAfterMs }`.
+   * When set (a finite number > 0), an in-sync (or waiting without delay) Run's action carries
+   * this periodic resync delay: `{ type: "await-change", resyncAfterMs }`.
    */
   readonly resyncAfterMs?: number;
   /** Writes the statuses outcomes carry. Without it such writes are recorded as failed. */
@@ -102,11 +102,13 @@ export interface RunOptions {
  * - **one change per Run**: after a *modified* outcome no further step runs; the action is
  *   requeue (now, or after the outcome's delay);
  * - a *wait* outcome ends the Run; the action is requeue-after its delay, else await-change;
- * - a step that throws, rejects or resolves with something that is not an outcome ends the Run
- *   with a {@linkcode StepFailedError} naming the step and keeping the `cause`; the action is
+ * - a step that throws, rejects or resolves with something that is not an outcome (or with an
+ *   invalid `requeueAfterMs`, or a `status` that is not an object) ends the Run with a
+ *   {@linkcode StepFailedError} naming the step and keeping the `cause`; the action is
  *   retry-with-backoff;
  * - a step that does not settle within `stepTimeoutMs` ends the Run with a
- *   {@linkcode StepTimeoutError}; its `context.signal` is aborted; retry-with-backoff;
+ *   {@linkcode StepTimeoutError}; its `context.signal` is aborted; retry-with-backoff; whatever
+ *   it settles with later (a rejection included) is ignored;
  * - best-effort status writes (the *allowed-to-fail exception*: the resource's own status,
  *   which nothing may depend on) run after their step, in order; a failure is logged and
  *   recorded in `statusWrites` and changes neither the Run's reason nor its action;
@@ -115,9 +117,11 @@ export interface RunOptions {
  * - shutdown (the executor's or the Run's `signal`) is checked before each step: the Run ends
  *   with a {@linkcode RunAbortedError} and the action abandon.
  *
- * The resource is deeply frozen (in place) before the first step, and `context.runStart` is read
- * once. `run()` never rejects for anything a step does; it throws {@linkcode InvalidPlanError}
- * only for a malformed plan.
+ * The resource is deeply frozen (in place, once per object; partly frozen, cyclic and deeply
+ * nested objects included) before the first step, and `context.runStart` is read once.
+ * `run()` never rejects for anything a step, status writer, observer or logger does; it rejects
+ * with {@linkcode InvalidPlanError} only for a malformed plan (a step without a name or `run`,
+ * two steps with one name) or a bad `runId`.
  *
  * @typeParam R The resource type.
  *
@@ -148,18 +152,45 @@ export class RunExecutor<R> {
    * Creates an executor.
    *
    * @param options The client and optional settings.
-   * @throws {InvalidPlanError} If `stepTimeoutMs` or `resyncAfterMs` is not a number > 0.
+   * @throws {InvalidPlanError} If `options` is not an object, `stepTimeoutMs` is not a number
+   * > 0 (`Infinity` allowed), `resyncAfterMs` is not a finite number > 0, `stepTimings` is not
+   * a boolean, `signal` is not an AbortSignal, or `statusWriter` / `logger` lack their methods.
    */
   constructor(options: RunExecutorOptions<R>) {
+    if (typeof options !== "object" || options === null) {
+      throw new InvalidPlanError(`RunExecutor options must be an object, got ${describe(options)}`);
+    }
     const timeout = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     if (typeof timeout !== "number" || !(timeout > 0)) {
-      throw new InvalidPlanError(`stepTimeoutMs must be a number > 0, got ${String(timeout)}`);
+      throw new InvalidPlanError(
+        `stepTimeoutMs must be a number > 0 (Infinity disables it), got ${describe(timeout)}`,
+      );
     }
     const resync = options.resyncAfterMs;
-    try {
-      checkDelay(resync, "resyncAfterMs");
-    } catch (error) {
-      throw new InvalidPlanError((error as Error).message);
+    if (
+      resync !== undefined &&
+      (typeof resync !== "number" || !Number.isFinite(resync) || resync <= 0)
+    ) {
+      // 0 would re-run every in-sync resource at once, forever.
+      throw new InvalidPlanError(
+        `resyncAfterMs must be a finite number > 0, got ${describe(resync)}`,
+      );
+    }
+    const timings = options.stepTimings ?? true;
+    if (typeof timings !== "boolean") {
+      throw new InvalidPlanError(`stepTimings must be a boolean, got ${describe(timings)}`);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new InvalidPlanError(`signal must be an AbortSignal, got ${describe(options.signal)}`);
+    }
+    if (options.statusWriter !== undefined && typeof options.statusWriter?.write !== "function") {
+      throw new InvalidPlanError(
+        "statusWriter must have a write(resource, status, options) method",
+      );
+    }
+    const logger = options.logger ?? defaultLogger(["run"]);
+    if (!isLogger(logger)) {
+      throw new InvalidPlanError("logger must have debug, info, warn and error methods");
     }
     this.stepTimeoutMs = timeout;
     this.resyncAfterMs = resync;
@@ -171,9 +202,9 @@ export class RunExecutor<R> {
     this.#core = {
       client: options.client,
       stepTimeoutMs: timeout,
-      stepTimings: options.stepTimings ?? true,
+      stepTimings: timings,
       statusWriter: options.statusWriter,
-      logger: options.logger ?? defaultLogger(["run"]),
+      logger,
       observer: options.observer,
       inSyncAction,
     };
@@ -187,7 +218,9 @@ export class RunExecutor<R> {
    * @param plan The initial data and steps (e.g. from {@linkcode plan}).
    * @param options A per-Run abort signal or id.
    * @returns The RunResult; the promise does not reject for anything a step does.
-   * @throws {InvalidPlanError} If a step has no name or no run function.
+   * @throws {InvalidPlanError} (as a rejection) If a step has no name or no run function, two
+   * steps share a name, `options.runId` is not a non-empty string or `options.signal` is not an
+   * AbortSignal.
    *
    * @example
    * ```ts
@@ -204,40 +237,40 @@ export class RunExecutor<R> {
    */
   run(resource: R, plan: Plan<R>, options?: RunOptions): Promise<RunResult> {
     const steps = plan?.steps;
-    if (!Array.isArray(steps)) {
-      return Promise.reject(new InvalidPlanError("plan.steps must be an array of steps"));
-    }
-    // Builders check each step in step(); other plans are checked here, on every Run.
-    for (let i = plan instanceof PlanBuilder ? steps.length : 0; i < steps.length; i++) {
-      const step = steps[i];
-      // Fast shape check first; checkStep builds the precise message.
-      if (typeof step?.run !== "function" || typeof step.name !== "string" || step.name === "") {
-        try {
-          checkStep(step, i);
-        } catch (error) {
-          return Promise.reject(error);
-        }
+    const runId = options?.runId;
+    const runSignal = options?.signal;
+    try {
+      // Builders check their steps as they are built; other plans are checked on every Run.
+      if (!(plan instanceof PlanBuilder)) checkSteps(steps);
+      if (runId !== undefined && (typeof runId !== "string" || runId === "")) {
+        throw new InvalidPlanError(`runId must be a non-empty string, got ${describe(runId)}`);
       }
+      if (runSignal !== undefined && !(runSignal instanceof AbortSignal)) {
+        throw new InvalidPlanError(`signal must be an AbortSignal, got ${describe(runSignal)}`);
+      }
+      resource = deepFreeze(resource);
+    } catch (error) {
+      return Promise.reject(error);
     }
     let shutdown = this.#signal;
-    const runSignal = options?.signal;
     if (runSignal !== undefined) {
       shutdown = shutdown === undefined ? runSignal : AbortSignal.any([shutdown, runSignal]);
     }
     const run = new ActiveRun<R>(
       this.#core,
-      deepFreeze(resource),
+      resource,
       steps,
       plan.initialData,
       shutdown,
-      options?.runId,
+      runId,
     );
     return run.start();
   }
 
   /**
-   * Asks `reconciler` for the plan of `resource`, then runs it. A reconciler that throws ends
-   * the Run with a {@linkcode PlanFailedError} and the action retry-with-backoff.
+   * Asks `reconciler` for the plan of `resource`, then runs it. A reconciler that throws, or
+   * returns a malformed plan (e.g. two steps with one name), ends the Run with a
+   * {@linkcode PlanFailedError} (its `cause` says why) and the action retry-with-backoff.
    *
    * @param resource The resource as just read; frozen in place before the reconciler sees it.
    * @param reconciler Builds the plan.
@@ -262,13 +295,20 @@ export class RunExecutor<R> {
     reconciler: Reconciler<R>,
     options?: RunOptions,
   ): Promise<RunResult> {
-    const frozen = deepFreeze(resource);
+    let frozen: R;
     let built: Plan<R>;
     try {
+      frozen = deepFreeze(resource);
       built = await reconciler.plan(frozen);
+      // A malformed plan is the reconciler's failure too (a builder refuses one while built).
+      if (!(built instanceof PlanBuilder)) checkSteps(built?.steps);
     } catch (cause) {
       const error = new PlanFailedError(cause);
-      this.#core.logger.warn(error.message, { error: cause });
+      try {
+        this.#core.logger.warn(error.message, { error: cause });
+      } catch {
+        // A broken logger must not turn a failed Run into a rejection.
+      }
       return {
         runId: options?.runId ?? nextRunId(),
         runStart: Date.now(),
@@ -314,4 +354,9 @@ export function runPlan<R>(
 ): Promise<RunResult> {
   const executor = new RunExecutor<R>(options);
   return executor.run(resource, plan, { runId: options.runId });
+}
+
+function isLogger(logger: Logger | undefined): boolean {
+  return typeof logger?.debug === "function" && typeof logger.info === "function" &&
+    typeof logger.warn === "function" && typeof logger.error === "function";
 }

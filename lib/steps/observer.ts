@@ -9,8 +9,9 @@ import type { RunResult, StatusWriteResult, StepResult } from "./run_result.ts";
 
 /**
  * Callbacks the executor calls as a Run progresses, e.g. to open OpenTelemetry spans or record
- * duration histograms. Every callback is optional and synchronous; one that throws is logged
- * and otherwise ignored (telemetry never changes a Run's result).
+ * duration histograms. Every callback is optional and synchronous (the executor does not await
+ * it); one that throws, or returns a promise that rejects, is logged and otherwise ignored
+ * (telemetry never changes a Run's result).
  *
  * @typeParam R The resource type.
  *

@@ -24,7 +24,7 @@ export interface NoModificationOutcome<Out> {
   readonly kind: "no-modification";
   /** The next step's input. */
   readonly data: Out;
-  /** A status to write, best effort (see {@linkcode StepOutcome}). */
+  /** A status to write, best effort (see {@linkcode StepOutcome}); an object, never null. */
   readonly status?: object | undefined;
 }
 
@@ -47,7 +47,7 @@ export interface ModifiedOutcome {
   readonly requeueAfterMs?: number | undefined;
   /** A human-readable note on what changed, recorded in the RunResult. */
   readonly reason?: string | undefined;
-  /** A status to write, best effort (see {@linkcode StepOutcome}). */
+  /** A status to write, best effort (see {@linkcode StepOutcome}); an object, never null. */
   readonly status?: object | undefined;
 }
 
@@ -71,7 +71,7 @@ export interface WaitOutcome {
   readonly reason: string;
   /** Requeue after this many milliseconds; without it the controller awaits a change. */
   readonly requeueAfterMs?: number | undefined;
-  /** A status to write, best effort (see {@linkcode StepOutcome}). */
+  /** A status to write, best effort (see {@linkcode StepOutcome}); an object, never null. */
   readonly status?: object | undefined;
 }
 
@@ -105,7 +105,17 @@ export interface WaitOutcome {
  */
 export type StepOutcome<Out> = NoModificationOutcome<Out> | ModifiedOutcome | WaitOutcome;
 
-/** Options of {@linkcode noModification}. */
+/**
+ * Options of {@linkcode noModification}.
+ *
+ * @example
+ * ```ts
+ * import { noModification, type NoModificationOptions } from "@staircase/staircase";
+ *
+ * const options: NoModificationOptions = { status: { phase: "Ready" } };
+ * console.log(noModification("web-config", options).status); // { phase: "Ready" }
+ * ```
+ */
 export interface NoModificationOptions {
   /** A status to write, best effort. */
   readonly status?: object | undefined;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkStep } from "./_check_step.ts";
+import { checkStep, checkSteps } from "./_check_step.ts";
 import { InvalidPlanError } from "./errors.ts";
 import type { AnyStep, Step } from "./step.ts";
 
@@ -33,6 +33,9 @@ export interface Plan<R> {
   /** The steps, in the order they run. */
   readonly steps: readonly AnyStep<R>[];
 }
+
+// Set right before step() or initial() construct a builder from steps already checked.
+let trusted = false;
 
 /**
  * An immutable, typed plan under construction: each {@linkcode PlanBuilder.step} accepts only a
@@ -65,9 +68,13 @@ export class PlanBuilder<R, D> implements Plan<R> {
    * Creates a builder; use {@linkcode plan} instead.
    *
    * @param initialData The first step's input.
-   * @param steps The steps so far.
+   * @param steps The steps so far (frozen in place).
+   * @throws {InvalidPlanError} If a step is malformed or two steps share a name.
    */
   constructor(initialData: unknown, steps: readonly AnyStep<R>[]) {
+    // The executor trusts builders' steps: check them unless step() or initial() already did.
+    if (trusted) trusted = false;
+    else checkSteps(steps);
     this.initialData = initialData;
     this.steps = Object.freeze(steps);
   }
@@ -91,6 +98,7 @@ export class PlanBuilder<R, D> implements Plan<R> {
     if (this.steps.length > 0) {
       throw new InvalidPlanError("initial() must be called before the first step()");
     }
+    trusted = true;
     return new PlanBuilder<R, T>(data, this.steps);
   }
 
@@ -99,7 +107,10 @@ export class PlanBuilder<R, D> implements Plan<R> {
    *
    * @param step The next step.
    * @returns A new builder; this one is unchanged.
-   * @throws {InvalidPlanError} If `step` has no non-empty string `name` or no `run` function.
+   * @throws {InvalidPlanError} If `step` has no non-empty string `name` or no `run` function, or
+   * if an earlier step of the plan has the same name (names identify steps in RunResults, errors,
+   * logs and metrics, so they must be unique in a plan; reusing one step object twice needs two
+   * steps with distinct names, e.g. `{ ...step, name: "second-name" }`).
    *
    * @example
    * ```ts
@@ -113,7 +124,8 @@ export class PlanBuilder<R, D> implements Plan<R> {
    * ```
    */
   step<Out>(step: Step<D, Out, R>): PlanBuilder<R, Out> {
-    checkStep(step, this.steps.length);
+    checkStep(step, this.steps.length, this.steps);
+    trusted = true;
     return new PlanBuilder<R, Out>(this.initialData, [...this.steps, step as AnyStep<R>]);
   }
 }

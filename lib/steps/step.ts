@@ -58,7 +58,11 @@ import type { StepOutcome } from "./outcome.ts";
  * ```
  */
 export interface Step<In, Out, R> {
-  /** A stable name: it shows up in RunResults, errors, logs and metrics. */
+  /**
+   * A stable name: it identifies the step in RunResults, errors, logs and metrics, so it stays
+   * the same from Run to Run and is unique within a plan (a duplicate is an InvalidPlanError; to
+   * run the same logic twice, copy the step under another name: `{ ...step, name: "other" }`).
+   */
   readonly name: string;
   /**
    * Runs the step once for the Run described by `context`, given the previous step's data.

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  InvalidPlanError,
   modified,
   noModification,
   plan,
@@ -8,8 +7,6 @@ import {
   RunAbortedError,
   RunExecutor,
   runPlan,
-  StatusWriteError,
-  type StatusWriter,
   StepFailedError,
   type StepOutcome,
   StepTimeoutError,
@@ -183,86 +180,6 @@ Deno.test("a synchronously throwing step and a non-outcome result are step failu
   assert.ok(result.error.cause instanceof RangeError);
 });
 
-Deno.test("a failed status write is logged and recorded, and neither fails the Run nor stops the requeue", async () => {
-  const logger = new RecordingLogger();
-  const failing: StatusWriter<Res> = { write: () => Promise.reject(new Error("409 Conflict")) };
-  const trace: string[] = [];
-  const p = plan<Res>()
-    .step(traced(trace, "report", () => noModification(1, { status: { phase: "A" } })))
-    .step(traced(trace, "change", () => modified({ status: { phase: "B" } })));
-  const result = await executor({ logger, statusWriter: failing }).run(resource(), p);
-  assert.deepEqual(trace, ["report", "change"]);
-  assert.equal(result.reason, "modified");
-  assert.equal(result.error, undefined);
-  assert.deepEqual(result.action, { type: "requeue" });
-  assert.equal(result.statusWrites.length, 2);
-  for (const [i, write] of result.statusWrites.entries()) {
-    assert.equal(write.ok, false);
-    assert.equal(write.stepIndex, i);
-    assert.ok(write.error instanceof StatusWriteError);
-    assert.equal((write.error.cause as Error).message, "409 Conflict");
-  }
-  assert.equal(logger.records.filter((r) => r.level === "warn").length, 2);
-});
-
-Deno.test("status writes succeed in order, before the next step", async () => {
-  const events: string[] = [];
-  const writer: StatusWriter<Res> = {
-    write: async (res, status, options) => {
-      await new Promise((r) => setTimeout(r, 1));
-      events.push(
-        `write ${JSON.stringify(status)} for ${res.metadata.name} by ${options.stepName}`,
-      );
-    },
-  };
-  const p = plan<Res>()
-    .step(traced(events, "one", () => noModification(0, { status: { a: 1 } })))
-    .step(traced(events, "two", () => wait({ reason: "later", status: { b: 2 } })));
-  const result = await executor({ statusWriter: writer }).run(resource(), p);
-  assert.deepEqual(events, [
-    "one",
-    'write {"a":1} for web by one',
-    "two",
-    'write {"b":2} for web by two',
-  ]);
-  assert.deepEqual(result.statusWrites.map((w) => [w.stepName, w.ok]), [["one", true], [
-    "two",
-    true,
-  ]]);
-  assert.equal(result.reason, "wait");
-});
-
-Deno.test("a status without a configured writer is recorded as a failed write", async () => {
-  const p = plan<Res>().step(traced([], "s", () => modified({ status: { x: 1 } })));
-  const result = await executor().run(resource(), p);
-  assert.equal(result.reason, "modified");
-  assert.equal(result.statusWrites[0].ok, false);
-  assert.match(result.statusWrites[0].error!.message, /no StatusWriter/);
-});
-
-Deno.test("a status write that hangs times out, is recorded, and the Run goes on", async () => {
-  let aborted = false;
-  const hanging: StatusWriter<Res> = {
-    write: (_r, _s, options) =>
-      new Promise((_resolve, reject) => {
-        options.signal.addEventListener("abort", () => {
-          aborted = true;
-          reject(options.signal.reason);
-        });
-      }),
-  };
-  const trace: string[] = [];
-  const p = plan<Res>()
-    .step(traced(trace, "a", () => noModification(0, { status: { x: 1 } })))
-    .step(pass(trace, "b"));
-  const result = await executor({ statusWriter: hanging, stepTimeoutMs: 30 }).run(resource(), p);
-  assert.deepEqual(trace, ["a", "b"]);
-  assert.equal(result.reason, "in-sync");
-  assert.equal(result.statusWrites[0].ok, false);
-  assert.match(result.statusWrites[0].error!.message, /did not settle within 30 ms/);
-  assert.ok(aborted);
-});
-
 Deno.test("a step that does not settle in time ends the Run with StepTimeoutError and its signal is aborted", async () => {
   const trace: string[] = [];
   let signal: AbortSignal | undefined;
@@ -422,21 +339,6 @@ Deno.test("observer callbacks see every step; a throwing observer is ignored", a
     "done b modified",
     "end modified",
   ]);
-});
-
-Deno.test("malformed plans and options are rejected with InvalidPlanError", async () => {
-  await assert.rejects(
-    executor().run(resource(), { initialData: 0, steps: [{ name: "", run: () => {} }] } as never),
-    InvalidPlanError,
-  );
-  await assert.rejects(
-    executor().run(resource(), { initialData: 0, steps: [{ name: "x" }] } as never),
-    /step 0 \("x"\) has no run function/,
-  );
-  await assert.rejects(executor().run(resource(), {} as never), InvalidPlanError);
-  assert.throws(() => executor({ stepTimeoutMs: 0 }), InvalidPlanError);
-  assert.throws(() => executor({ stepTimeoutMs: Number.NaN }), InvalidPlanError);
-  assert.throws(() => executor({ resyncAfterMs: -5 }), InvalidPlanError);
 });
 
 Deno.test("reconcile builds the plan from the frozen resource; a throwing reconciler fails the Run", async () => {

@@ -1,15 +1,25 @@
 import assert from "node:assert/strict";
-import { InvalidPlanError, noModification, plan, type Step } from "../../lib/steps/mod.ts";
+import {
+  InvalidPlanError,
+  noModification,
+  plan,
+  PlanBuilder,
+  PlanFailedError,
+  RunExecutor,
+  type Step,
+} from "../../lib/steps/mod.ts";
+import { RecordingLogger, unusedClient } from "./_helpers.ts";
 
 const inc: Step<number, number, unknown> = {
   name: "inc",
   run: (_c, n) => Promise.resolve(noModification(n + 1)),
 };
+const inc2: Step<number, number, unknown> = { ...inc, name: "inc-again" };
 
 Deno.test("builders are immutable: step() returns a new builder", () => {
   const base = plan().initial(1);
   const one = base.step(inc);
-  const two = one.step(inc);
+  const two = one.step(inc2);
   assert.equal(base.steps.length, 0);
   assert.equal(one.steps.length, 1);
   assert.equal(two.steps.length, 2);
@@ -27,4 +37,49 @@ Deno.test("malformed steps are refused with a message naming the problem", () =>
   assert.throws(() => p.step({ name: "", run: inc.run } as never), /step 0 has no name/);
   assert.throws(() => p.step({ name: "x" } as never), /step 0 \("x"\) has no run function/);
   assert.throws(() => p.step(inc).step({ run: inc.run } as never), /step 1 has no name/);
+});
+
+Deno.test("step names are unique in a plan: a duplicate (or the same step twice) is refused", () => {
+  const p = plan().initial(1).step(inc).step(inc2);
+  assert.throws(
+    () => p.step({ ...inc2, name: "inc" }),
+    (error: unknown) =>
+      error instanceof InvalidPlanError && /steps 0 and 2 are both named "inc"/.test(error.message),
+  );
+  assert.throws(() => plan().initial(1).step(inc).step(inc), /steps 0 and 1 .* "inc"/);
+  // The way to run the same logic twice: a copy under another name.
+  assert.equal(plan().initial(1).step(inc).step({ ...inc, name: "inc-2" }).steps.length, 2);
+});
+
+Deno.test("the PlanBuilder constructor checks its steps (the executor trusts builders)", () => {
+  assert.throws(() => new PlanBuilder(0, [inc, inc] as never), /both named "inc"/);
+  assert.throws(() => new PlanBuilder(0, [{ name: "x" }] as never), /has no run function/);
+  assert.throws(() => new PlanBuilder(0, "nope" as never), /must be an array/);
+  assert.equal(new PlanBuilder(0, [inc, inc2] as never).steps.length, 2);
+});
+
+Deno.test("plain-object plans are checked by the executor on every Run", async () => {
+  const executor = new RunExecutor({ client: unusedClient, logger: new RecordingLogger() });
+  await assert.rejects(
+    executor.run({}, { initialData: 0, steps: [inc, { ...inc }] }),
+    /steps 0 and 1 are both named "inc"/,
+  );
+  const ok = await executor.run({}, { initialData: 0, steps: [inc, inc2] });
+  assert.equal(ok.reason, "in-sync");
+});
+
+Deno.test("reconcile: a malformed plan from the reconciler is a PlanFailedError, not a rejection", async () => {
+  const executor = new RunExecutor({ client: unusedClient, logger: new RecordingLogger() });
+  const plans = [
+    () => ({ initialData: 0, steps: [inc, inc] }), // the same step object twice
+    () => plan().initial(0).step(inc).step(inc), // the builder throws while building
+    () => undefined as never,
+  ];
+  for (const make of plans) {
+    const result = await executor.reconcile({}, { plan: make });
+    assert.equal(result.reason, "failed");
+    assert.ok(result.error instanceof PlanFailedError);
+    assert.ok(result.error.cause instanceof InvalidPlanError, String(result.error.cause));
+    assert.equal(result.action.type, "retry-with-backoff");
+  }
 });
