@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { startControlPlane } from "../lib/testing/control_plane.ts";
+import { type ControlPlane, startControlPlane } from "../lib/testing/control_plane.ts";
 import { TEST_KUBECONFIG_ENV } from "../lib/testing/shared.ts";
 
 const sep = Deno.args.indexOf("--");
@@ -19,7 +19,7 @@ if (command.length === 0) {
 
 let code = 1;
 const started = performance.now();
-let cp;
+let cp: ControlPlane;
 try {
   cp = await startControlPlane();
 } catch (err) {
@@ -30,6 +30,8 @@ console.error(
   `[control-plane] ready at ${cp.url} in ${((performance.now() - started) / 1000).toFixed(1)}s; ` +
     `${TEST_KUBECONFIG_ENV}=${cp.kubeconfig.path}`,
 );
+const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+const listeners = new Map<Deno.Signal, () => void>();
 try {
   const child = new Deno.Command(command[0], {
     args: command.slice(1),
@@ -38,20 +40,27 @@ try {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  // Pass termination on to the command; the control plane's own handlers stop it afterwards.
-  const forward = (signal: Deno.Signal) => () => {
-    try {
-      child.kill(signal);
-    } catch {
-      // Already exited.
-    }
-  };
-  Deno.addSignalListener("SIGTERM", forward("SIGTERM"));
+  // Pass SIGINT/SIGTERM on to the command and wait for it, so the control plane is stopped
+  // only after the command is done with it; a second signal kills the command outright.
+  let signalled = false;
+  for (const signal of signals) {
+    const listener = () => {
+      try {
+        child.kill(signalled ? "SIGKILL" : signal);
+      } catch {
+        // Already exited.
+      }
+      signalled = true;
+    };
+    listeners.set(signal, listener);
+    Deno.addSignalListener(signal, listener);
+  }
   const status = await child.status;
-  code = status.code;
+  code = status.code; // 128 + n when the command died of signal n
 } catch (err) {
   console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 } finally {
   await cp.stop();
+  for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
 }
 Deno.exit(code);

@@ -1,7 +1,12 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * Process-wide registry of running control planes, so they are stopped on SIGINT/SIGTERM and
- * on process exit even when a test forgot to (or could not) call `stop()`.
+ * Process-wide registry of running control planes, so they are killed at process exit even
+ * when a test forgot to (or could not) call `stop()`.
+ *
+ * No signal listener is installed on purpose: in Deno a listener replaces the default "exit on
+ * SIGINT/SIGTERM", so one here would override the host program's own shutdown. When a signal
+ * ends the process, the watchdog started with each control plane (see `processes.ts`) kills
+ * its processes and removes its folder.
  *
  * @module
  */
@@ -13,25 +18,10 @@ export interface TrackedControlPlane {
   dir: string;
   /** Its processes. */
   processes: LoggedProcess[];
-  /** The graceful stop. */
-  stop(): Promise<void>;
 }
 
 const live = new Set<TrackedControlPlane>();
-const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 let installed = false;
-
-function onSignal(signal: Deno.Signal): () => void {
-  return () => {
-    // Stop everything, then exit the way the signal would have (128 + signal number).
-    const code = signal === "SIGINT" ? 130 : 143;
-    const all = [...live].map((cp) => cp.stop().catch(() => {}));
-    const cap = new Promise((resolve) => setTimeout(resolve, 15_000));
-    Promise.race([Promise.all(all), cap]).finally(() => Deno.exit(code));
-  };
-}
-
-const handlers = new Map(SIGNALS.map((s) => [s, onSignal(s)]));
 
 function onUnload(): void {
   // Synchronous last resort; the watchdog process removes folders that are still busy.
@@ -53,12 +43,12 @@ function onUnload(): void {
 }
 
 /**
- * Registers a running control plane; installs the signal and unload handlers on first use.
+ * Registers a running control plane; installs the unload handler on first use.
  *
  * @example
  * ```ts ignore
  * import { track, untrack } from "./cleanup.ts";
- * const entry = { dir: "/tmp/x", processes: [], stop: async () => {} };
+ * const entry = { dir: "/tmp/x", processes: [] };
  * track(entry);
  * untrack(entry);
  * ```
@@ -67,26 +57,23 @@ export function track(cp: TrackedControlPlane): void {
   live.add(cp);
   if (!installed) {
     installed = true;
-    for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
     globalThis.addEventListener("unload", onUnload);
   }
 }
 
 /**
- * Forgets a stopped control plane; removes the handlers when none is left, so an idle process
- * keeps its default signal behaviour.
+ * Forgets a stopped control plane; removes the unload handler when none is left.
  *
  * @example
  * ```ts ignore
  * import { untrack } from "./cleanup.ts";
- * untrack({ dir: "/tmp/x", processes: [], stop: async () => {} });
+ * untrack({ dir: "/tmp/x", processes: [] });
  * ```
  */
 export function untrack(cp: TrackedControlPlane): void {
   live.delete(cp);
   if (installed && live.size === 0) {
     installed = false;
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
     globalThis.removeEventListener("unload", onUnload);
   }
 }

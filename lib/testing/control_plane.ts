@@ -13,11 +13,12 @@ import { createCertificateAuthority, generateKeyPairPem } from "./certs.ts";
 import { ensureControlPlaneAssets } from "./assets/ensure.ts";
 import { checkExecutable } from "./assets/ensure.ts";
 import type { ControlPlaneAssets } from "./assets/ensure.ts";
-import { ControlPlaneStartError, PortInUseError } from "./errors.ts";
+import { ControlPlaneTempDirError, PortInUseError } from "./errors.ts";
 import { buildKubeconfig, type KubeconfigFile, writeKubeconfig } from "./kubeconfig.ts";
 import { assertPortFree, freePort } from "./ports.ts";
-import { type LoggedProcess, logTail, spawnLogged, startReaper, terminate } from "./processes.ts";
+import { type LoggedProcess, spawnLogged, startReaper, terminate } from "./processes.ts";
 import { track, untrack } from "./cleanup.ts";
+import { waitReady } from "./ready.ts";
 
 /** Options for {@linkcode startControlPlane}. */
 export interface ControlPlaneOptions {
@@ -65,19 +66,29 @@ export interface ControlPlane extends AsyncDisposable {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_ENV = "STAIRCASE_CONTROL_PLANE_START_TIMEOUT";
+// A port picked as free can be taken by another process before etcd or kube-apiserver binds
+// it (parallel test runs); starting again on new ports fixes that.
+const PORT_ATTEMPTS = 3;
 
 function startTimeout(options: ControlPlaneOptions): number {
   if (options.startTimeoutMs !== undefined) return options.startTimeoutMs;
-  const env = Deno.env.get("STAIRCASE_CONTROL_PLANE_START_TIMEOUT");
-  const secs = env ? Number(env) : NaN;
-  return Number.isFinite(secs) && secs > 0 ? secs * 1000 : DEFAULT_START_TIMEOUT_MS;
+  const env = Deno.env.get(START_TIMEOUT_ENV);
+  if (env === undefined || env.trim() === "") return DEFAULT_START_TIMEOUT_MS;
+  const secs = Number(env);
+  if (!Number.isFinite(secs) || secs <= 0) {
+    throw new TypeError(`${START_TIMEOUT_ENV}="${env}" must be a positive number of seconds`);
+  }
+  return secs * 1000;
 }
 
 /**
  * Starts etcd and kube-apiserver on free loopback ports and waits until `/readyz` passes.
  * Binaries come from `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use.
- * Everything is cleaned up by `stop()`, `await using`, SIGINT/SIGTERM, process exit, and by a
- * watchdog process if this process is killed outright.
+ * Everything is cleaned up by `stop()`, `await using`, at process exit, and by a watchdog
+ * process when this process dies any other way (a signal, `kill -9`). No signal listener is
+ * installed, so the host program's own SIGINT/SIGTERM handling is unchanged. Ports picked as
+ * free that another process takes before the binaries bind them are picked again (3 tries).
  *
  * @example
  * ```ts ignore
@@ -87,26 +98,43 @@ function startTimeout(options: ControlPlaneOptions): number {
  * ```
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const timeoutMs = startTimeout(options);
   const assets = options.assets ?? await ensureControlPlaneAssets();
   if (options.assets) {
     await checkExecutable("kube-apiserver", assets.kubeApiServer, "options");
     await checkExecutable("etcd", assets.etcd, "options");
   }
-  if (options.apiServerPort !== undefined) assertPortFree(options.apiServerPort, "kube-apiserver");
-  if (options.etcdPort !== undefined) assertPortFree(options.etcdPort, "etcd");
+  for (let attempt = 1;; attempt++) {
+    if (options.apiServerPort !== undefined) {
+      assertPortFree(options.apiServerPort, "kube-apiserver");
+    }
+    if (options.etcdPort !== undefined) assertPortFree(options.etcdPort, "etcd");
+    try {
+      return await startOnce(assets, options, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof PortInUseError) || attempt >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
 
-  const dir = await Deno.makeTempDir({ dir: options.tempDir, prefix: "staircase-control-plane-" });
+async function startOnce(
+  assets: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd">,
+  options: ControlPlaneOptions,
+  timeoutMs: number,
+): Promise<ControlPlane> {
+  const dir = await makeTempDir(options.tempDir);
   const pidFile = join(dir, "pids");
   await Deno.writeTextFile(pidFile, "");
   const reaper = startReaper(dir, pidFile);
   if (options.unref) reaper.unref();
   const processes: LoggedProcess[] = [];
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
+  // graceMs: how long each process may take to exit after SIGTERM before SIGKILL.
+  const stopWithin = (graceMs: number): Promise<void> => {
     stopped ??= (async () => {
       untrack(entry);
       // Stop the API server first so it does not log etcd connection errors for long.
-      for (const p of [...processes].reverse()) await terminate(p);
+      for (const p of [...processes].reverse()) await terminate(p, graceMs);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       try {
         reaper.kill("SIGTERM");
@@ -117,7 +145,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     })();
     return stopped;
   };
-  const entry = { dir, processes, stop };
+  const stop = (): Promise<void> => stopWithin(10_000);
+  const entry = { dir, processes };
   track(entry);
 
   const logs = { etcd: join(dir, "etcd.log"), apiServer: join(dir, "kube-apiserver.log") };
@@ -182,7 +211,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       apiServer,
       logs,
       ports: { etcd: etcdPort, apiServer: apiPort },
-      timeoutMs: startTimeout(options),
+      timeoutMs,
     });
     const kubeconfig = await writeKubeconfig(
       join(dir, "admin.kubeconfig"),
@@ -219,85 +248,17 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       [Symbol.asyncDispose]: stop,
     };
   } catch (err) {
-    await stop();
+    // A half-started API server can take its full grace period to shut down; nothing of it
+    // is worth keeping.
+    await stopWithin(0);
     throw err;
   }
 }
 
-interface ReadyInput {
-  url: string;
-  certDir: string;
-  clientCertPem: string;
-  clientKeyPem: string;
-  etcd: LoggedProcess;
-  apiServer: LoggedProcess;
-  logs: { etcd: string; apiServer: string };
-  ports: { etcd: number; apiServer: number };
-  timeoutMs: number;
-}
-
-/** Polls `/readyz`; returns the serving CA PEM. Throws a named error on exit or timeout. */
-async function waitReady(input: ReadyInput): Promise<string> {
-  const deadline = Date.now() + input.timeoutMs;
-  let exited: { name: string; code: number } | undefined;
-  input.etcd.exited.then((s) => exited ??= { name: "etcd", code: s.code });
-  input.apiServer.exited.then((s) => exited ??= { name: "kube-apiserver", code: s.code });
-  let client: Deno.HttpClient | undefined;
-  let serverCaPem = "";
-  let lastProblem = "no response yet";
+async function makeTempDir(parent: string | undefined): Promise<string> {
   try {
-    while (Date.now() < deadline) {
-      if (exited) break;
-      if (!client) {
-        // kube-apiserver writes its self-signed serving certificate (with its CA) here.
-        serverCaPem = await Deno.readTextFile(join(input.certDir, "apiserver.crt")).catch(() => "");
-        if (serverCaPem.includes("END CERTIFICATE")) {
-          client = Deno.createHttpClient({
-            caCerts: [serverCaPem],
-            cert: input.clientCertPem,
-            key: input.clientKeyPem,
-          });
-        }
-      }
-      if (client) {
-        try {
-          const res = await fetch(`${input.url}/readyz`, {
-            client,
-            signal: AbortSignal.timeout(5000),
-          });
-          const body = await res.text();
-          if (res.ok) return serverCaPem;
-          lastProblem = `/readyz answered ${res.status}: ${body.slice(-500)}`;
-        } catch (err) {
-          lastProblem = `/readyz: ${err instanceof Error ? err.message : String(err)}`;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  } finally {
-    client?.close();
+    return await Deno.makeTempDir({ dir: parent, prefix: "staircase-control-plane-" });
+  } catch (err) {
+    throw new ControlPlaneTempDirError(parent ?? "the system temp folder", { cause: err });
   }
-  // Give the log a moment to receive the last lines of a crashed process.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const etcdLog = await logTail(input.logs.etcd);
-  const apiLog = await logTail(input.logs.apiServer);
-  const exitedNow = exited as { name: string; code: number } | undefined;
-  if (exitedNow) {
-    const log = exitedNow.name === "etcd" ? etcdLog : apiLog;
-    if (/address already in use/i.test(log)) {
-      const port = exitedNow.name === "etcd" ? input.ports.etcd : input.ports.apiServer;
-      throw new PortInUseError(port, exitedNow.name);
-    }
-    throw new ControlPlaneStartError(
-      `${exitedNow.name} exited early with code ${exitedNow.code}`,
-      etcdLog,
-      apiLog,
-    );
-  }
-  throw new ControlPlaneStartError(
-    `kube-apiserver not ready after ${Math.round(input.timeoutMs / 1000)} s (${lastProblem}); ` +
-      "raise STAIRCASE_CONTROL_PLANE_START_TIMEOUT (seconds) on slow machines",
-    etcdLog,
-    apiLog,
-  );
 }

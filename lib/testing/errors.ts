@@ -61,3 +61,29 @@ export class PortInUseError extends Error {
     this.component = component;
   }
 }
+
+/**
+ * The control plane's temp folder could not be created (the parent is missing, not a folder,
+ * or not writable).
+ *
+ * @example
+ * ```ts
+ * import { ControlPlaneTempDirError } from "./errors.ts";
+ * const err = new ControlPlaneTempDirError("/read-only");
+ * console.log(err.parent); // "/read-only"
+ * ```
+ */
+export class ControlPlaneTempDirError extends Error {
+  /** The folder in which the temp folder was to be created. */
+  readonly parent: string;
+  /** Creates the error; the cause says what the OS answered. */
+  constructor(parent: string, options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? ` (${options.cause.message})` : "";
+    super(
+      `Cannot create the control plane's temp folder in ${parent}${reason}; pass a writable folder as the tempDir option or set TMPDIR.`,
+      options,
+    );
+    this.name = "ControlPlaneTempDirError";
+    this.parent = parent;
+  }
+}

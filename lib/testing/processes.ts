@@ -100,6 +100,8 @@ alive() {
   fi
 }
 trap 'exit 0' TERM
+# Ctrl-C in a terminal signals the whole process group: outlive it to clean up after Deno.
+trap '' INT HUP QUIT
 while alive; do sleep 0.5; done
 pids=$(cat "$pidfile" 2>/dev/null)
 for p in $pids; do kill -KILL "$p" 2>/dev/null; done

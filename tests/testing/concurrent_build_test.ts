@@ -3,36 +3,9 @@
 // must build it once and both end up with the same complete folder.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fakeGo } from "./helpers.ts";
 
 const fixture = new URL("./fixtures/ensure_assets.ts", import.meta.url).pathname;
-
-/** A stand-in for `go` that logs each build and produces the binaries slowly. */
-function fakeGo(dir: string, log: string): string {
-  const upstream = join(dir, "upstream.go.mod");
-  Deno.writeTextFileSync(
-    upstream,
-    "module k8s.io/kubernetes\n\ngo 1.25.0\n\nreplace k8s.io/api => ./staging/src/k8s.io/api\n",
-  );
-  const path = join(dir, "go");
-  Deno.writeTextFileSync(
-    path,
-    `#!/bin/sh
-case "$1" in
-  mod) echo '{"GoMod": "${upstream}"}' ;;
-  build)
-    while [ "$1" != "-o" ]; do shift; done
-    out="$2"
-    echo "build $out" >> "${log}"
-    sleep 2
-    printf '#!/bin/sh\\necho fake\\n' > "$out"
-    chmod +x "$out" ;;
-  *) echo "unexpected: $*" >&2; exit 1 ;;
-esac
-`,
-    { mode: 0o755 },
-  );
-  return path;
-}
 
 Deno.test("concurrent builds into one cache: built once, both get the same complete folder", async () => {
   const work = await Deno.makeTempDir({ prefix: "staircase-concurrent-build-" });

@@ -2,13 +2,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startControlPlane } from "../../lib/testing/control_plane.ts";
+import { clusterFromKubeconfig } from "../../lib/testing/shared.ts";
 import { ensureControlPlaneAssets } from "../../lib/testing/assets/ensure.ts";
 import {
   ControlPlaneAssetsError,
   ControlPlaneBuildError,
   GoNotFoundError,
 } from "../../lib/testing/assets/errors.ts";
-import { ControlPlaneStartError, PortInUseError } from "../../lib/testing/errors.ts";
+import {
+  ControlPlaneStartError,
+  ControlPlaneTempDirError,
+  PortInUseError,
+} from "../../lib/testing/errors.ts";
 import { eventually } from "./helpers.ts";
 
 /** Writes an executable shell script. */
@@ -157,6 +162,62 @@ Deno.test("missing Go gives GoNotFoundError; a failing build gives ControlPlaneB
     assert.deepEqual(left, [], "lock file or half-built folder left in the cache");
   } finally {
     await Deno.remove(cacheDir, { recursive: true });
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
+Deno.test("a temp folder that cannot be created gives ControlPlaneTempDirError, nothing started", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const file = await Deno.makeTempFile();
+  try {
+    for (const parent of ["/nonexistent-staircase-parent", file]) {
+      await assert.rejects(
+        startControlPlane({ assets, tempDir: parent }),
+        (err) =>
+          err instanceof ControlPlaneTempDirError && err.parent === parent &&
+          err.message.includes("tempDir"),
+      );
+    }
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("a malformed STAIRCASE_CONTROL_PLANE_START_TIMEOUT is refused, not ignored", async () => {
+  for (const value of ["abc", "-5", "0"]) {
+    await withEnv({ STAIRCASE_CONTROL_PLANE_START_TIMEOUT: value }, () =>
+      assert.rejects(
+        startControlPlane({ assets: { etcd: "/nonexistent", kubeApiServer: "/nonexistent" } }),
+        (err) =>
+          err instanceof TypeError && err.message.includes("STAIRCASE_CONTROL_PLANE_START_TIMEOUT"),
+      ));
+  }
+});
+
+Deno.test("a picked port taken before etcd binds it: started again on new ports", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const bin = await Deno.makeTempDir();
+  try {
+    // The first etcd fails the way a lost port race does; later ones are the real etcd.
+    const count = join(bin, "count");
+    const etcd = await script(
+      bin,
+      "etcd",
+      `if [ ! -e "${count}" ]; then
+  touch "${count}"
+  echo "listen tcp 127.0.0.1:1: bind: address already in use" >&2
+  exit 1
+fi
+exec "${assets.etcd}" "$@"`,
+    );
+    const started = performance.now();
+    await using cp = await startControlPlane({
+      assets: { etcd, kubeApiServer: assets.kubeApiServer },
+    });
+    console.log(`ready after one lost port race in ${Math.round(performance.now() - started)} ms`);
+    const cluster = await clusterFromKubeconfig(cp.kubeconfig.path);
+    assert.equal((await cluster.request("GET", "/readyz")).status, 200);
+  } finally {
     await Deno.remove(bin, { recursive: true });
   }
 });

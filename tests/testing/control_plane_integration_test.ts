@@ -1,6 +1,7 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 import assert from "node:assert/strict";
 import { startControlPlane } from "../../lib/testing/control_plane.ts";
+import { ensureControlPlaneAssets } from "../../lib/testing/assets/ensure.ts";
 import {
   clusterFromKubeconfig,
   TestRequestError,
@@ -54,8 +55,60 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
     assert.equal(cp.kubeconfig.config.clusters[0].cluster.server, cp.url);
 
     await t.step("/version reports the built version", async () => {
-      const { body } = await cluster.request<{ gitVersion: string }>("GET", "/version");
-      assert.match(body.gitVersion, /^v1\.\d+\.\d+$/);
+      const assets = await ensureControlPlaneAssets();
+      const { body } = await cluster.request<Record<string, string>>("GET", "/version");
+      // Unknown only when KUBEBUILDER_ASSETS / TEST_ASSET_* name binaries built elsewhere.
+      const expected = assets.kubernetesVersion;
+      if (expected) {
+        assert.equal(body.gitVersion, expected);
+        assert.equal(`v${body.major}.${body.minor}`, expected.split(".").slice(0, 2).join("."));
+        assert.equal(body.gitTreeState, "clean");
+        assert.notEqual(body.buildDate, "1970-01-01T00:00:00Z");
+      } else {
+        assert.match(body.gitVersion, /^v1\.\d+\.\d+$/);
+      }
+    });
+
+    await t.step("a TokenRequest token authenticates as its service account", async () => {
+      await withNamespace(async (ns) => {
+        // No controller-manager: service accounts are not made by default.
+        await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
+          metadata: { name: "robot" },
+        });
+        const { body: tr } = await cluster.request<{ status: { token: string } }>(
+          "POST",
+          `/api/v1/namespaces/${ns}/serviceaccounts/robot/token`,
+          { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
+        );
+        const client = Deno.createHttpClient({ caCerts: [cp.serverCaPem] });
+        try {
+          const review = async (token: string) => {
+            const res = await fetch(
+              `${cp.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+              {
+                method: "POST",
+                client,
+                headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+                body: JSON.stringify({
+                  apiVersion: "authentication.k8s.io/v1",
+                  kind: "SelfSubjectReview",
+                }),
+              },
+            );
+            const body = await res.json() as { status?: { userInfo?: { username?: string } } };
+            return { status: res.status, body };
+          };
+          const ok = await review(tr.status.token);
+          assert.equal(ok.status, 201, JSON.stringify(ok.body));
+          assert.equal(ok.body.status?.userInfo?.username, `system:serviceaccount:${ns}:robot`);
+          // A token with a forged signature is refused.
+          const forged = tr.status.token.slice(0, -4) +
+            (tr.status.token.endsWith("AAAA") ? "BBBB" : "AAAA");
+          assert.equal((await review(forged)).status, 401);
+        } finally {
+          client.close();
+        }
+      }, { cluster, prefix: "sa" });
     });
 
     await t.step("a CRD becomes Established", async () => {
@@ -156,35 +209,81 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
   await cp.stop(); // idempotent
 });
 
-for (const signal of ["SIGTERM", "SIGINT", "SIGKILL"] as const) {
-  Deno.test(`control plane: cleaned up when the test process gets ${signal}`, async () => {
-    const fixture = new URL("./fixtures/start_and_wait.ts", import.meta.url).pathname;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", fixture],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
+/** Starts `fixture` (which prints one JSON line first) and returns the line and the child. */
+async function spawnFixture(
+  fixture: string,
+  ownGroup = false,
+): Promise<{ child: Deno.ChildProcess; first: string; rest: Promise<string> }> {
+  const path = new URL(`./fixtures/${fixture}`, import.meta.url).pathname;
+  const args = ["run", "-A", path];
+  // setsid: its own process group, so the group can be signalled like a terminal's Ctrl-C.
+  const child = new Deno.Command(ownGroup ? "setsid" : Deno.execPath(), {
+    args: ownGroup ? [Deno.execPath(), ...args] : args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const newline = text.indexOf("\n");
+  const rest = (async () => {
+    let more = text.slice(newline + 1);
+    while (true) {
       const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
+      if (done) return more;
+      more += value;
     }
-    const info = JSON.parse(text) as { dir: string; pids: number[] };
+  })();
+  return { child, first: text.slice(0, newline), rest };
+}
+
+const ENDINGS = [
+  { name: "SIGTERM", send: (pid: number) => Deno.kill(pid, "SIGTERM") },
+  { name: "SIGINT", send: (pid: number) => Deno.kill(pid, "SIGINT") },
+  { name: "SIGKILL", send: (pid: number) => Deno.kill(pid, "SIGKILL") },
+  // A terminal's Ctrl-C signals every process of the group: etcd, kube-apiserver, the watchdog.
+  {
+    name: "SIGINT to its process group",
+    group: true,
+    send: (pid: number) => Deno.kill(-pid, "SIGINT"),
+  },
+];
+
+for (const ending of ENDINGS) {
+  Deno.test(`control plane: cleaned up when the test process gets ${ending.name}`, async () => {
+    const { child, first, rest } = await spawnFixture("start_and_wait.ts", ending.group);
+    const info = JSON.parse(first) as { dir: string; pids: number[] };
     assert.equal(info.pids.length, 2);
     for (const pid of info.pids) assert.ok(await processAlive(pid), `pid ${pid} not running`);
-    child.kill(signal);
+    ending.send(child.pid);
     await child.status;
-    await reader.cancel();
+    await rest;
     const allGone = await eventually(async () => {
       for (const pid of info.pids) if (await processAlive(pid)) return false;
       return !(await pathExists(info.dir));
     });
-    assert.ok(allGone, `processes ${info.pids} or folder ${info.dir} left after ${signal}`);
+    assert.ok(allGone, `processes ${info.pids} or folder ${info.dir} left after ${ending.name}`);
   });
 }
+
+Deno.test("a running control plane leaves the host program's own SIGINT handling alone", async () => {
+  const { child, first, rest } = await spawnFixture("host_sigint.ts");
+  const info = JSON.parse(first) as { dir: string; pids: number[] };
+  Deno.kill(child.pid, "SIGINT");
+  const status = await child.status;
+  const out = await rest;
+  // The host's handler ran to its end, used the still-running control plane, chose its code.
+  assert.equal(status.code, 0, out);
+  assert.match(out, /host handler: \/readyz 200/);
+  assert.match(out, /host handler: stopped/);
+  assert.equal(await pathExists(info.dir), false);
+  for (const pid of info.pids) assert.equal(await processAlive(pid), false, `pid ${pid} left`);
+});
 
 Deno.test("with_control_plane runs the command against one control plane and forwards its exit code", async () => {
   const tool = new URL("../../tools/with_control_plane.ts", import.meta.url).pathname;

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { homedir } from "node:os";
 import { ControlPlaneAssetsError, ControlPlaneBuildError } from "./errors.ts";
 import { buildEtcd, buildKubeApiServer, type ProgressReporter } from "./go_build.ts";
+import { acquireLock } from "./lock.ts";
+import { pathExists } from "./path_exists.ts";
 
 /** The Kubernetes version built by default. */
 export const DEFAULT_KUBERNETES_VERSION = "v1.37.2";
@@ -146,15 +148,6 @@ export async function checkExecutable(
   throw new ControlPlaneAssetsError(component, path, source);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function ensureVersion(
   root: string,
   version: string,
@@ -169,13 +162,13 @@ async function ensureVersion(
     kubernetesVersion: version,
     etcdVersion,
   };
-  // The final folder only ever appears complete (atomic rename), so its presence is enough.
-  if (await exists(dir)) return result;
+  // The final folder only ever appears complete (atomic rename), so its presence is enough;
+  // the check catches binaries removed by hand afterwards.
+  if (await pathExists(dir)) return await checkedCache(result, dir);
   await Deno.mkdir(root, { recursive: true });
-  const lock = join(root, `${version}-etcd${etcdVersion}.lock`);
-  await acquireLock(lock, progress);
+  const lock = await acquireLock(join(root, `${version}-etcd${etcdVersion}.lock`), progress);
   try {
-    if (await exists(dir)) return result;
+    if (await pathExists(dir)) return await checkedCache(result, dir);
     const work = await Deno.makeTempDir({ dir: root, prefix: ".build-" });
     const out = join(work, "out");
     await Deno.mkdir(out);
@@ -192,39 +185,27 @@ async function ensureVersion(
       join(out, "build-info.json"),
       JSON.stringify({ kubernetesVersion: version, etcdVersion, builtAt: new Date() }, null, 2),
     );
-    await Deno.rename(out, dir);
+    try {
+      await Deno.rename(out, dir);
+    } catch (err) {
+      // Another builder that broke a lock it wrongly took for stale got there first: use its.
+      if (!(await pathExists(dir))) throw err;
+    }
     await Deno.remove(work, { recursive: true });
     return { ...result, source: "build" };
   } finally {
-    await Deno.remove(lock).catch(() => {});
+    await lock.release();
   }
 }
 
-/** Creates `lock` exclusively; waits while a live process holds it, breaks stale locks. */
-async function acquireLock(lock: string, progress: ProgressReporter): Promise<void> {
-  let announced = false;
-  while (true) {
-    try {
-      const file = await Deno.open(lock, { write: true, createNew: true });
-      await file.write(new TextEncoder().encode(String(Deno.pid)));
-      file.close();
-      return;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-    }
-    const holder = Number((await Deno.readTextFile(lock).catch(() => "")).trim());
-    // A lock whose holder is gone (crash, kill -9) is stale; /proc tells on Linux only.
-    const canCheck = await exists("/proc/self");
-    if (canCheck && Number.isInteger(holder) && holder > 0 && !(await exists(`/proc/${holder}`))) {
-      await Deno.remove(lock).catch(() => {});
-      continue;
-    }
-    if (!announced) {
-      progress(`waiting for another process (pid ${holder}) building the control plane`);
-      announced = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+async function checkedCache(
+  result: ControlPlaneAssets,
+  dir: string,
+): Promise<ControlPlaneAssets> {
+  const source = `the build cache; delete ${dir} to rebuild`;
+  await checkExecutable("kube-apiserver", result.kubeApiServer, source);
+  await checkExecutable("etcd", result.etcd, source);
+  return result;
 }
 
 function isMissingModule(output: string): boolean {
