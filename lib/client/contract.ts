@@ -9,7 +9,17 @@
  * @module
  */
 
-/** HTTP methods the Kubernetes API uses. */
+/**
+ * HTTP methods the Kubernetes API uses.
+ *
+ * @example
+ * ```ts
+ * import type { HttpMethod } from "@staircase/staircase/client";
+ *
+ * const method: HttpMethod = "PATCH";
+ * console.log(method);
+ * ```
+ */
 export type HttpMethod =
   | "GET"
   | "POST"
@@ -19,13 +29,53 @@ export type HttpMethod =
   | "HEAD"
   | "OPTIONS";
 
-/** A JSON primitive. `undefined` is allowed so optional fields type-check. */
+/**
+ * A JSON primitive. `undefined` is allowed so optional fields type-check.
+ *
+ * @example
+ * ```ts
+ * import type { JSONPrimitive } from "@staircase/staircase/client";
+ *
+ * const values: JSONPrimitive[] = ["a", 1, true, null];
+ * console.log(values.length);
+ * ```
+ */
 export type JSONPrimitive = string | number | boolean | null | undefined;
-/** Any JSON value. */
+/**
+ * Any JSON value.
+ *
+ * @example
+ * ```ts
+ * import type { JSONValue } from "@staircase/staircase/client";
+ *
+ * const value: JSONValue = { items: [1, "two", { three: null }] };
+ * console.log(JSON.stringify(value));
+ * ```
+ */
 export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
-/** A JSON object. */
+/**
+ * A JSON object.
+ *
+ * @example
+ * ```ts
+ * import type { JSONObject } from "@staircase/staircase/client";
+ *
+ * const labels: JSONObject = { app: "web", tier: "frontend" };
+ * console.log(Object.keys(labels));
+ * ```
+ */
 export type JSONObject = { [key: string]: JSONValue };
-/** A JSON array. */
+/**
+ * A JSON array.
+ *
+ * @example
+ * ```ts
+ * import type { JSONArray } from "@staircase/staircase/client";
+ *
+ * const patch: JSONArray = [{ op: "remove", path: "/metadata/labels/tier" }];
+ * console.log(patch.length);
+ * ```
+ */
 export type JSONArray = JSONValue[];
 
 /**
@@ -40,6 +90,20 @@ export type JSONArray = JSONValue[];
  * | – | true | the body as a byte stream |
  * | true | true | a stream of parsed JSON lines (watch) |
  * | – | – | the body as bytes |
+ *
+ * @example A watch request
+ * ```ts
+ * import type { RequestOptions } from "@staircase/staircase/client";
+ *
+ * const options: RequestOptions = {
+ *   method: "GET",
+ *   path: "/api/v1/namespaces/default/configmaps",
+ *   querystring: new URLSearchParams({ watch: "true", allowWatchBookmarks: "true" }),
+ *   expectJson: true,
+ *   expectStream: true,
+ * };
+ * console.log(options.path);
+ * ```
  */
 export interface RequestOptions {
   /** The HTTP method. */
@@ -105,10 +169,33 @@ export interface RestClient {
   defaultNamespace?: string;
 }
 
-/** The kinds of event a watch stream carries. */
+/**
+ * The kinds of event a watch stream carries.
+ *
+ * @example
+ * ```ts
+ * import type { WatchEventType } from "@staircase/staircase/client";
+ *
+ * const seen: WatchEventType[] = ["ADDED", "BOOKMARK"];
+ * console.log(seen.includes("ADDED"));
+ * ```
+ */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
-/** An object event on a watch stream. */
+/**
+ * An object event on a watch stream.
+ *
+ * @example
+ * ```ts
+ * import type { WatchObjectEvent } from "@staircase/staircase/client";
+ *
+ * const event: WatchObjectEvent<{ metadata: { name: string } }> = {
+ *   type: "ADDED",
+ *   object: { metadata: { name: "web" } },
+ * };
+ * console.log(event.object.metadata.name);
+ * ```
+ */
 export interface WatchObjectEvent<T> {
   /** What happened to the object. */
   type: "ADDED" | "MODIFIED" | "DELETED";
@@ -116,7 +203,20 @@ export interface WatchObjectEvent<T> {
   object: T;
 }
 
-/** A bookmark: only the resourceVersion the watch has reached is meaningful. */
+/**
+ * A bookmark: only the resourceVersion the watch has reached is meaningful.
+ *
+ * @example
+ * ```ts
+ * import type { WatchBookmarkEvent } from "@staircase/staircase/client";
+ *
+ * const event: WatchBookmarkEvent = {
+ *   type: "BOOKMARK",
+ *   object: { metadata: { resourceVersion: "12345" } },
+ * };
+ * console.log(event.object.metadata.resourceVersion);
+ * ```
+ */
 export interface WatchBookmarkEvent {
   /** Always `BOOKMARK`. */
   type: "BOOKMARK";
@@ -124,5 +224,19 @@ export interface WatchBookmarkEvent {
   object: { kind?: string; apiVersion?: string; metadata: { resourceVersion: string } };
 }
 
-/** An event on a watch stream, before errors are turned into exceptions. */
+/**
+ * An event on a watch stream, before errors are turned into exceptions.
+ *
+ * @example
+ * ```ts
+ * import type { WatchEvent } from "@staircase/staircase/client";
+ *
+ * function describe(event: WatchEvent<{ metadata?: { name?: string } }>): string {
+ *   return event.type === "BOOKMARK"
+ *     ? `reached ${event.object.metadata.resourceVersion}`
+ *     : `${event.type} ${event.object.metadata?.name}`;
+ * }
+ * console.log(describe({ type: "DELETED", object: { metadata: { name: "web" } } }));
+ * ```
+ */
 export type WatchEvent<T> = WatchObjectEvent<T> | WatchBookmarkEvent;
