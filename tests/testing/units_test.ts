@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { derElement, derInteger, derOid, derTime, toPem } from "../../lib/testing/der.ts";
 import { createCertificateAuthority } from "../../lib/testing/certs.ts";
 import { stagingModules } from "../../lib/testing/assets/go_build.ts";
+import { isMissingModule } from "../../lib/testing/assets/missing_module.ts";
 import {
   buildKubeconfig,
   readKubeconfigTls,
@@ -78,4 +79,20 @@ Deno.test("kubeconfig round-trips through a file", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("only the module proxy's own 'missing' wording triggers the version fallback", () => {
+  const missing = [
+    "go: k8s.io/kubernetes@v1.37.2: invalid version: unknown revision v1.37.2",
+    "go: module k8s.io/api@v0.37.9: reading https://proxy.golang.org/k8s.io/api/@v/v0.37.9.mod: 404 Not Found",
+    "go: k8s.io/foo@v0.1.0: reading https://proxy.golang.org/k8s.io/foo/@v/v0.1.0.info: 410 Gone",
+    'go: no matching versions for query "v0.37.2"',
+  ];
+  for (const line of missing) assert.ok(isMissingModule(line), line);
+  const real = [
+    "sh: 1: gcc: not found",
+    "open /tmp/x/go.mod: file not found",
+    "./main.go:3:2: undefined: foo",
+  ];
+  for (const line of real) assert.ok(!isMissingModule(line), line);
 });

@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { ControlPlaneAssetsError, ControlPlaneBuildError } from "./errors.ts";
 import { buildEtcd, buildKubeApiServer, type ProgressReporter } from "./go_build.ts";
 import { acquireLock } from "./lock.ts";
+import { isMissingModule } from "./missing_module.ts";
 import { pathExists } from "./path_exists.ts";
 
 /** The Kubernetes version built by default. */
@@ -206,9 +207,4 @@ async function checkedCache(
   await checkExecutable("kube-apiserver", result.kubeApiServer, source);
   await checkExecutable("etcd", result.etcd, source);
   return result;
-}
-
-function isMissingModule(output: string): boolean {
-  return /unknown revision|not found|no matching versions|invalid version|410 Gone|404 Not Found/i
-    .test(output);
 }
