@@ -1,10 +1,10 @@
 // Internal validation helpers shared by the step model.
 
 /** Throws a RangeError unless `ms` is undefined or a finite number >= 0. */
-export function checkDelay(ms: unknown, what = "requeueAfterMs"): void {
+export function checkDelay(ms: unknown): void {
   if (ms === undefined) return;
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${what} must be a finite number >= 0, got ${describe(ms)}`);
+    throw new RangeError(`requeueAfterMs must be a finite number >= 0, got ${describe(ms)}`);
   }
 }
 

@@ -78,11 +78,6 @@ export function unwatch(run: Watched): void {
   }
 }
 
-/** How many Runs are watched (for tests). */
-export function watchedCount(): number {
-  return size;
-}
-
 function idleCheck(): void {
   if (size === 0 && ++idleHops < IDLE_HOPS) {
     queueMicrotask(idleCheck);
