@@ -5,6 +5,7 @@
  */
 
 import type { JSONValue, RestClient } from "../client/contract.ts";
+import { ResourceClient } from "../client/resource_client.ts";
 
 /**
  * Options the executor passes to {@linkcode StatusWriter.write}.
@@ -145,7 +146,8 @@ export class MergePatchStatusWriter implements StatusWriter<ObjectIdentity> {
    *
    * @param resource The object whose status is written.
    * @returns The request path, every segment URL-encoded.
-   * @throws {TypeError} If the name, namespace or apiVersion needed is missing.
+   * @throws {TypeError} If the name, namespace or apiVersion needed is missing, or the name or
+   * namespace is `.` or `..` (fetch would resolve them to another path).
    *
    * @example
    * ```ts
@@ -179,15 +181,13 @@ export class MergePatchStatusWriter implements StatusWriter<ObjectIdentity> {
     }
     const namespace = resource.metadata?.namespace;
     const namespaced = this.#target.namespaced ?? namespace !== undefined;
-    const e = encodeURIComponent;
-    let path = group === "" ? `/api/${e(version)}` : `/apis/${e(group)}/${e(version)}`;
-    if (namespaced) {
-      if (typeof namespace !== "string" || namespace === "") {
-        throw new TypeError("cannot write status: the resource has no metadata.namespace");
-      }
-      path += `/namespaces/${e(namespace)}`;
+    if (namespaced && (typeof namespace !== "string" || namespace === "")) {
+      throw new TypeError("cannot write status: the resource has no metadata.namespace");
     }
-    return `${path}/${e(this.#target.plural)}/${e(name)}/status`;
+    // The client's own path builder: same encoding, and it refuses "." / ".." segments.
+    const { plural } = this.#target;
+    return new ResourceClient(this.#client, { group, version, plural, kind: plural, namespaced })
+      .path(name, "status", namespaced ? namespace : undefined);
   }
 
   /**

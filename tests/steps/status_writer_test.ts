@@ -60,7 +60,20 @@ Deno.test("missing identity fields give clear errors", async () => {
     () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "a" } }),
     /metadata.namespace/,
   );
+  // "." and ".." would be resolved by fetch to another object's (or the namespace's) path.
+  assert.throws(
+    () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "..", namespace: "n" } }),
+    /cannot be ".."/,
+  );
+  assert.throws(
+    () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "a", namespace: "." } }),
+    /cannot be "."/,
+  );
   await assert.rejects(writer.write({ metadata: {} }, {}, options), TypeError);
+  await assert.rejects(
+    writer.write({ apiVersion: "v1", metadata: { name: "..", namespace: "n" } }, {}, options),
+    TypeError,
+  );
   assert.equal(requests.length, 0);
   assert.throws(() => new MergePatchStatusWriter(client, { plural: "" }), /plural/);
 });
