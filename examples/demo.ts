@@ -98,7 +98,7 @@ class RunWatcher {
   runs = 0;
   quiet = 0;
   #modifiedSeen = false;
-  #waiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  #resolve: (() => void) | undefined;
 
   onRun = (_key: unknown, result: RunResult): void => {
     this.runs++;
@@ -107,9 +107,9 @@ class RunWatcher {
     if (quiet) this.quiet++;
     else printRun(this.runs, result);
     if (result.reason === "modified") this.#modifiedSeen = true;
-    if (result.reason === "in-sync" && this.#modifiedSeen && this.#waiter) {
-      this.#waiter.resolve();
-      this.#waiter = undefined;
+    if (result.reason === "in-sync" && this.#modifiedSeen && this.#resolve) {
+      this.#resolve();
+      this.#resolve = undefined;
     }
   };
 
@@ -121,12 +121,9 @@ class RunWatcher {
         () => reject(new Error(`the operator did not settle within ${timeoutMs / 1000} s`)),
         timeoutMs,
       );
-      this.#waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject,
+      this.#resolve = () => {
+        clearTimeout(timer);
+        resolve();
       };
     });
   }
