@@ -82,6 +82,18 @@ function errorText(err: unknown): string {
   return parts.join(": ");
 }
 
+/** The request body and its content type, built once for all attempts. */
+function requestBody(options: HttpRequestOptions): { body?: BodyInit; contentType?: string } {
+  if (options.bodyJson !== undefined) {
+    return {
+      body: JSON.stringify(options.bodyJson),
+      contentType: options.contentType ?? "application/json",
+    };
+  }
+  const body = (options.bodyRaw as Uint8Array<ArrayBuffer> | undefined) ?? options.bodyStream;
+  return { body, contentType: body ? options.contentType : undefined };
+}
+
 /**
  * A {@linkcode RestClient} over HTTP(S) for one {@linkcode ClusterConnection}.
  *
@@ -182,7 +194,10 @@ export class HttpRestClient implements RestClient {
     }
     const query = options.querystring?.toString();
     const url = `${this.connection.server}${path}${query ? `?${query}` : ""}`;
+    // A stream body is consumed by the first attempt, so it can never be sent again.
     const retryable = isRetryableMethod(method, options.idempotent) && !options.bodyStream;
+    const body = requestBody(options);
+    // One budget for every kind of retry: wire failures and retryable statuses together.
     const maxAttempts = this.#retry?.maxAttempts ?? 1;
     let renewedCredentials = false;
     for (let attempt = 1;; attempt++) {
@@ -190,7 +205,25 @@ export class HttpRestClient implements RestClient {
       const creds: RequestCredentials = (await this.connection.credentials?.get(
         options.abortSignal,
       )) ?? {};
-      const { response, done } = await this.#send(url, options, creds);
+      let sent: { response: Response; done: () => void };
+      try {
+        sent = await this.#send(url, options, body, creds);
+      } catch (failure) {
+        if (
+          !this.#retry || !retryable || attempt >= maxAttempts ||
+          !(failure instanceof ConnectionError) || failure instanceof TlsError
+        ) throw failure;
+        const delay = retryDelayMs(this.#retry, attempt);
+        log.debug("{method} {path}: {error}; retrying in {delay} ms", {
+          method,
+          path,
+          error: failure.message,
+          delay: Math.round(delay),
+        });
+        await sleep(delay, options.abortSignal);
+        continue;
+      }
+      const { response, done } = sent;
       if (response.ok) {
         try {
           return await this.#read(response, options);
@@ -210,6 +243,7 @@ export class HttpRestClient implements RestClient {
         attempt--;
         continue;
       }
+      // The server sends 429 before doing anything, so any method may be repeated.
       const statusRetryable = response.status === 429 ? !options.bodyStream : retryable;
       if (
         this.#retry && statusRetryable && attempt < maxAttempts &&
@@ -244,81 +278,58 @@ export class HttpRestClient implements RestClient {
     }
   }
 
-  /** Sends one attempt, retrying failures on the wire for requests that allow it. */
+  /** Sends one attempt; failures on the wire are thrown as {@linkcode ConnectionError}s. */
   async #send(
     url: string,
     options: HttpRequestOptions,
+    body: { body?: BodyInit; contentType?: string },
     creds: RequestCredentials,
   ): Promise<{ response: Response; done: () => void }> {
-    const retryable = isRetryableMethod(options.method, options.idempotent) && !options.bodyStream;
-    const maxAttempts = retryable ? this.#retry?.maxAttempts ?? 1 : 1;
     const headers = new Headers({
       "accept": options.accept ?? "application/json",
       "user-agent": this.#userAgent,
     });
     if (creds.authorization) headers.set("authorization", creds.authorization);
-    let body: BodyInit | undefined;
-    if (options.bodyJson !== undefined) {
-      body = JSON.stringify(options.bodyJson);
-      headers.set("content-type", options.contentType ?? "application/json");
-    } else if (options.bodyRaw) {
-      body = options.bodyRaw as Uint8Array<ArrayBuffer>;
-      if (options.contentType) headers.set("content-type", options.contentType);
-    } else if (options.bodyStream) {
-      body = options.bodyStream;
-      if (options.contentType) headers.set("content-type", options.contentType);
-    }
+    if (body.contentType) headers.set("content-type", body.contentType);
     const client = this.#httpClient(creds.clientCertificate ?? this.connection.clientCertificate);
-    for (let attempt = 1;; attempt++) {
-      const userSignal = options.abortSignal;
-      if (userSignal?.aborted) throw userSignal.reason;
-      // The timeout has its own controller, combined with the caller's signal by
-      // AbortSignal.any, which adds no listener to a long-lived caller signal (a streamed
-      // response ends at a time we do not observe, so such a listener would never be removed).
-      const controller = new AbortController();
-      const signal = userSignal
-        ? AbortSignal.any([userSignal, controller.signal])
-        : controller.signal;
-      let timedOut = false;
-      const timer = this.#timeoutMs > 0
-        ? setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, this.#timeoutMs)
-        : undefined;
-      const done = (): void => clearTimeout(timer);
-      try {
-        const response = await fetch(url, {
-          method: options.method,
-          headers,
-          body,
-          signal,
-          client,
-        });
-        if (options.expectStream) {
-          // Streams live on: only the time to the headers is limited. The caller's signal
-          // still cancels the stream.
-          clearTimeout(timer);
-          return { response, done: () => {} };
-        }
-        return { response, done };
-      } catch (err) {
-        done();
-        if (userSignal?.aborted) throw userSignal.reason;
-        const failure = timedOut
-          ? new ConnectionError(this.connection.server, `no response within ${this.#timeoutMs} ms`)
-          : this.#explainFetchError(err);
-        if (!(failure instanceof ConnectionError) || failure instanceof TlsError) throw failure;
-        if (attempt >= maxAttempts || !this.#retry) throw failure;
-        const delay = retryDelayMs(this.#retry, attempt);
-        log.debug("{method} {url}: {error}; retrying in {delay} ms", {
-          method: options.method,
-          url: url.split("?")[0],
-          error: failure.message,
-          delay: Math.round(delay),
-        });
-        await sleep(delay, userSignal);
+    const userSignal = options.abortSignal;
+    if (userSignal?.aborted) throw userSignal.reason;
+    // The timeout has its own controller, combined with the caller's signal by
+    // AbortSignal.any, which adds no listener to a long-lived caller signal (a streamed
+    // response ends at a time we do not observe, so such a listener would never be removed).
+    const controller = new AbortController();
+    const signal = userSignal
+      ? AbortSignal.any([userSignal, controller.signal])
+      : controller.signal;
+    let timedOut = false;
+    const timer = this.#timeoutMs > 0
+      ? setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.#timeoutMs)
+      : undefined;
+    const done = (): void => clearTimeout(timer);
+    try {
+      const response = await fetch(url, {
+        method: options.method,
+        headers,
+        body: body.body,
+        signal,
+        client,
+      });
+      if (options.expectStream) {
+        // Streams live on: only the time to the headers is limited. The caller's signal
+        // still cancels the stream.
+        clearTimeout(timer);
+        return { response, done: () => {} };
       }
+      return { response, done };
+    } catch (err) {
+      done();
+      if (userSignal?.aborted) throw userSignal.reason;
+      throw timedOut
+        ? new ConnectionError(this.connection.server, `no response within ${this.#timeoutMs} ms`)
+        : this.#explainFetchError(err);
     }
   }
 

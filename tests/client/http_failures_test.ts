@@ -135,3 +135,23 @@ Deno.test("http: streamed responses leave no listeners on a long-lived abort sig
     })(),
   );
 });
+
+Deno.test("http: wire failures and retryable statuses share one maxAttempts budget", async () => {
+  const unavailable = new TextEncoder().encode(
+    "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy",
+  );
+  // The first connection is answered 503; every later one is dropped.
+  const server = tcpServer(async (conn, i) => {
+    await conn.read(new Uint8Array(4096));
+    if (i === 0) await conn.write(unavailable);
+    conn.close();
+  });
+  try {
+    using client = new HttpRestClient({ server: `http://127.0.0.1:${server.port}` }, fast);
+    const err = await client.performRequest({ method: "GET", path: "/x" }).catch((e) => e);
+    assert.ok(err instanceof ConnectionError, String(err));
+    assert.equal(server.connections(), 3, "3 attempts in total, not 3 per kind");
+  } finally {
+    await server.close();
+  }
+});
