@@ -12,7 +12,7 @@ import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
 import { isIdentifier, pascalCase } from "../common/naming.ts";
 import { VERSION } from "../../lib/version.ts";
 import { CrdInputError } from "./errors.ts";
-import { type KindVersion, renderTypes } from "./render_types.ts";
+import { deprecationText, type KindVersion, renderTypes } from "./render_types.ts";
 import type { CustomResourceDefinition } from "./types.ts";
 
 /** Options of {@linkcode generateCrdFiles}. */
@@ -149,29 +149,6 @@ export async function generateCrdFiles(
     });
   }
   return files;
-}
-
-/**
- * The `@deprecated` text of a deprecated CRD version.
- *
- * @example
- * ```ts
- * import { deprecationText } from "./generate.ts";
- * const crd = { metadata: {}, spec: { group: "a.io", scope: "Cluster", names: { plural: "xs", kind: "X" }, versions: [] } };
- * console.log(deprecationText(crd, "v1beta1", undefined)); // a.io/v1beta1 X is deprecated.
- * ```
- *
- * @param crd The definition.
- * @param version The deprecated version.
- * @param warning The CRD's `deprecationWarning`, if any.
- * @returns The text.
- */
-export function deprecationText(
-  crd: CustomResourceDefinition,
-  version: string,
-  warning: string | undefined,
-): string {
-  return warning ?? `${crd.spec.group}/${version} ${crd.spec.names.kind} is deprecated.`;
 }
 
 /** A specifier as is, or a file path made relative to the generated file. */

@@ -142,7 +142,7 @@ function renderKind(
     members.push("[key: string]: unknown;");
   }
   const deprecated = version.deprecated
-    ? [`@deprecated ${version.deprecationWarning ?? `${groupVersion} ${kind} is deprecated.`}`]
+    ? [`@deprecated ${deprecationText(crd, version.name, version.deprecationWarning)}`]
     : [];
   const scope = crd.spec.scope === "Namespaced" ? "namespaced" : "cluster-scoped";
   const doc = renderJsDoc(
@@ -164,6 +164,29 @@ function renderKind(
     `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
     `/** The objects. */\nitems: ${names.type}[];\n}\n\n` +
     registry.declarations.join("\n");
+}
+
+/**
+ * The `@deprecated` text of a deprecated CRD version.
+ *
+ * @example
+ * ```ts
+ * import { deprecationText } from "./render_types.ts";
+ * const crd = { metadata: {}, spec: { group: "a.io", scope: "Cluster", names: { plural: "xs", kind: "X" }, versions: [] } };
+ * console.log(deprecationText(crd, "v1beta1", undefined)); // a.io/v1beta1 X is deprecated.
+ * ```
+ *
+ * @param crd The definition.
+ * @param version The deprecated version.
+ * @param warning The CRD's `deprecationWarning`, if any.
+ * @returns The text.
+ */
+export function deprecationText(
+  crd: CustomResourceDefinition,
+  version: string,
+  warning: string | undefined,
+): string {
+  return warning ?? `${crd.spec.group}/${version} ${crd.spec.names.kind} is deprecated.`;
 }
 
 /** `An` before a vowel sound (by spelling), `A` otherwise. */
