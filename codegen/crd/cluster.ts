@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { JSONObject, RestClient } from "../../lib/client/contract.ts";
+import type { RestClient } from "../../lib/client/contract.ts";
+import { ResourceClient } from "../../lib/client/resource_client.ts";
 import type { CrdDocument } from "./read.ts";
 import type { CustomResourceDefinition } from "./types.ts";
 
@@ -28,22 +29,17 @@ export async function readClusterCrds(
   client: RestClient,
   groups: string[] = [],
 ): Promise<CrdDocument[]> {
+  const crds = new ResourceClient<CustomResourceDefinition>(client, {
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    plural: "customresourcedefinitions",
+    kind: "CustomResourceDefinition",
+    namespaced: false,
+  });
   const out: CrdDocument[] = [];
-  let token: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: "500" });
-    if (token) query.set("continue", token);
-    const page = await client.performRequest({
-      method: "GET",
-      path: "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-      querystring: query,
-      expectJson: true,
-    }) as JSONObject;
-    for (const item of (page.items ?? []) as unknown as CustomResourceDefinition[]) {
-      if (groups.length > 0 && !groups.includes(item.spec.group)) continue;
-      out.push({ crd: item, origin: `cluster:${item.metadata.name}` });
-    }
-    token = ((page.metadata ?? {}) as JSONObject).continue as string | undefined;
-  } while (token);
+  for await (const item of crds.listAll()) {
+    if (groups.length > 0 && !groups.includes(item.spec.group)) continue;
+    out.push({ crd: item, origin: `cluster:${item.metadata.name}` });
+  }
   return out.sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0));
 }
