@@ -6,8 +6,19 @@
 
 import type { JSONObject, JSONValue, RestClient } from "../client/contract.ts";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api_error.ts";
+import { ResourceClient } from "../client/resource_client.ts";
 
-const CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+type Crds = ResourceClient<JSONObject>;
+
+function crdClient(client: RestClient): Crds {
+  return new ResourceClient<JSONObject>(client, {
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    plural: "customresourcedefinitions",
+    kind: "CustomResourceDefinition",
+    namespaced: false,
+  });
+}
 
 /**
  * A CustomResourceDefinition manifest as it is installed (plain JSON, as read from YAML or
@@ -125,39 +136,28 @@ export async function installCrd(
     kind: "CustomResourceDefinition",
     metadata: { ...crd.metadata, name },
   } as unknown as JSONObject;
-  const query = new URLSearchParams({ fieldManager: options.fieldManager ?? "staircase" });
-  const path = `${CRD_PATH}/${encodeURIComponent(name)}`;
+  const crds = crdClient(client);
+  const write = {
+    fieldManager: options.fieldManager ?? "staircase",
+    abortSignal: options.abortSignal,
+  };
   let action: InstallCrdResult["action"] = "unchanged";
   // A concurrent writer can make create or replace conflict; re-read and try again a few times.
   for (let attempt = 0;; attempt++) {
-    const current = await getOrUndefined(client, path, options.abortSignal);
+    const current = await getOrUndefined(crds, name, options.abortSignal);
     try {
       if (current === undefined) {
-        await client.performRequest({
-          method: "POST",
-          path: CRD_PATH,
-          querystring: query,
-          bodyJson: desired,
-          expectJson: true,
-          abortSignal: options.abortSignal,
-        });
+        await crds.create(desired, write);
         action = "created";
       } else if (!crdMatches(crd, current)) {
         const metadata = current.metadata as JSONObject;
-        await client.performRequest({
-          method: "PUT",
-          path,
-          querystring: query,
-          bodyJson: {
-            ...desired,
-            metadata: {
-              ...(desired.metadata as JSONObject),
-              resourceVersion: metadata.resourceVersion ?? null,
-            },
+        await crds.replace(name, {
+          ...desired,
+          metadata: {
+            ...(desired.metadata as JSONObject),
+            resourceVersion: metadata.resourceVersion ?? null,
           },
-          expectJson: true,
-          abortSignal: options.abortSignal,
-        });
+        }, write);
         action = "replaced";
       }
       break;
@@ -166,7 +166,7 @@ export async function installCrd(
       throw err;
     }
   }
-  await waitEstablished(client, name, path, options);
+  await waitEstablished(crds, name, options);
   return { name, action, changed: action !== "unchanged" };
 }
 
@@ -239,17 +239,12 @@ function jsonEqual(a: JSONValue | unknown, b: JSONValue | unknown): boolean {
 }
 
 async function getOrUndefined(
-  client: RestClient,
-  path: string,
+  crds: Crds,
+  name: string,
   abortSignal: AbortSignal | undefined,
 ): Promise<JSONObject | undefined> {
   try {
-    return await client.performRequest({
-      method: "GET",
-      path,
-      expectJson: true,
-      abortSignal,
-    }) as JSONObject;
+    return await crds.get(name, { abortSignal });
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -257,16 +252,15 @@ async function getOrUndefined(
 }
 
 async function waitEstablished(
-  client: RestClient,
+  crds: Crds,
   name: string,
-  path: string,
   options: InstallCrdOptions,
 ): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const interval = options.pollIntervalMs ?? 200;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = await getOrUndefined(client, path, options.abortSignal);
+    const current = await getOrUndefined(crds, name, options.abortSignal);
     const conditions =
       ((current?.status as JSONObject | undefined)?.conditions ?? []) as JSONObject[];
     const find = (type: string) => conditions.find((c) => c.type === type);
