@@ -62,20 +62,16 @@ Deno.test("http: response modes: bytes, byte stream, JSON lines", async () => {
   assert.deepEqual(await Array.fromAsync(lines), [{ a: 1 }, { a: 2 }]);
 });
 
-Deno.test("http: 429 with Retry-After and 503 are retried for GET", async () => {
-  const times: number[] = [];
+Deno.test("http: 429 and 503 are retried for GET", async () => {
   await using server = startServer((_req, i) => {
-    times.push(performance.now());
     if (i === 0) return statusResponse(429, "TooManyRequests");
     if (i === 1) return new Response("busy", { status: 503 });
     return json({ ok: true });
   });
-  // 429 answers carry Retry-After: 1 (second).
-  const original = server.requests;
   using client = new HttpRestClient({ server: server.url }, fast);
   const result = await client.performRequest({ method: "GET", path: "/x", expectJson: true });
   assert.deepEqual(result, { ok: true });
-  assert.equal(original.length, 3);
+  assert.equal(server.requests.length, 3);
 });
 
 Deno.test("http: Retry-After is honoured", async () => {
@@ -101,6 +97,7 @@ Deno.test("http: POST is not retried on 503; idempotent opt-in is", async () => 
   assert.equal(server.requests.length, 1);
   await assert.rejects(
     client.performRequest({ method: "PUT", path: "/x", bodyJson: {}, idempotent: true }),
+    (err: unknown) => err instanceof KubernetesApiError && err.code === 503,
   );
   assert.equal(server.requests.length, 1 + 5);
 });

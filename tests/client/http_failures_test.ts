@@ -133,6 +133,7 @@ Deno.test("http: streamed responses leave no listeners on a long-lived abort sig
     (async () => {
       for await (const _ of stream) { /* drain */ }
     })(),
+    /stop/,
   );
 });
 
