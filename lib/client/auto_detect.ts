@@ -5,7 +5,7 @@
  */
 
 import type { ClusterConnection } from "./connection.ts";
-import { ClientConfigError, MissingPermissionError } from "./errors.ts";
+import { ClientConfigError } from "./errors.ts";
 import { HttpRestClient, type HttpRestClientOptions } from "./http_client.ts";
 import { inClusterConnection, type InClusterOptions } from "./in_cluster.ts";
 import { loadKubeConfig, type LoadKubeConfigOptions } from "./kubeconfig.ts";
@@ -13,6 +13,7 @@ import {
   connectionFromKubeConfig,
   type KubeConfigConnectionOptions,
 } from "./kubeconfig_connection.ts";
+import { explainPermissionError } from "./permissions.ts";
 
 /**
  * Options of {@linkcode autoDetectClient}.
@@ -32,7 +33,6 @@ export interface AutoDetectOptions extends HttpRestClientOptions {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof MissingPermissionError) return `${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -53,32 +53,18 @@ export async function autoDetectConnection(
 ): Promise<ClusterConnection> {
   const attempts: string[] = [];
   if (options.inCluster !== false) {
-    let host: string | undefined;
-    let hostError: unknown;
     try {
-      host = options.inCluster?.host ?? Deno.env.get("KUBERNETES_SERVICE_HOST");
-    } catch (err) {
-      hostError = err;
-    }
-    if (hostError !== undefined) {
-      attempts.push(
-        `in-cluster: ${
-          describe(
-            new MissingPermissionError(
-              "reading KUBERNETES_SERVICE_HOST",
-              "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT",
-            ),
-          )
-        }`,
-      );
-    } else if (!host) {
+      const host = options.inCluster?.host ?? Deno.env.get("KUBERNETES_SERVICE_HOST");
+      if (host) return await inClusterConnection(options.inCluster || {});
       attempts.push("in-cluster: KUBERNETES_SERVICE_HOST is not set");
-    } else {
-      try {
-        return await inClusterConnection(options.inCluster || {});
-      } catch (err) {
-        attempts.push(`in-cluster: ${describe(err)}`);
-      }
+    } catch (err) {
+      const explained = explainPermissionError(
+        err,
+        "reading KUBERNETES_SERVICE_HOST",
+        "env",
+        "KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT",
+      );
+      attempts.push(`in-cluster: ${describe(explained)}`);
     }
   }
   if (options.kubeconfig !== false) {

@@ -6,9 +6,8 @@
  */
 
 import { parse as parseYaml } from "yaml";
-import { ClientConfigError } from "./errors.ts";
+import { ClientConfigError, MissingPermissionError } from "./errors.ts";
 import { explainPermissionError, isPermissionError } from "./permissions.ts";
-import { MissingPermissionError } from "./errors.ts";
 
 /**
  * A cluster entry.
