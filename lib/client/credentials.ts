@@ -80,11 +80,12 @@ export interface CredentialSource {
  * ```
  */
 export class StaticCredentials implements CredentialSource {
-  readonly #authorization?: string;
+  // Built once: every request reads it.
+  readonly #creds: RequestCredentials;
 
   /** Uses this `Authorization` header value. */
   constructor(authorization?: string) {
-    this.#authorization = authorization;
+    this.#creds = Object.freeze({ authorization });
   }
 
   /**
@@ -116,7 +117,7 @@ export class StaticCredentials implements CredentialSource {
 
   /** Returns the fixed credentials. */
   get(): Promise<RequestCredentials> {
-    return Promise.resolve({ authorization: this.#authorization });
+    return Promise.resolve(this.#creds);
   }
 
   /** Fixed credentials cannot change: a retry would not help. */

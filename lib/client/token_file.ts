@@ -40,6 +40,8 @@ export class TokenFileCredentials implements CredentialSource {
   readonly path: string;
   readonly #interval: number;
   #token?: string;
+  /** The header built from {@linkcode #token}, rebuilt only when the token changes. */
+  #creds: RequestCredentials = {};
   #mtime?: number;
   #checkedAt = -Infinity;
 
@@ -54,7 +56,7 @@ export class TokenFileCredentials implements CredentialSource {
     if (this.#token === undefined || performance.now() - this.#checkedAt >= this.#interval) {
       await this.#refresh(false);
     }
-    return { authorization: `Bearer ${this.#token}` };
+    return this.#creds;
   }
 
   /** Re-reads the file now; `true` when the token changed. */
@@ -74,7 +76,10 @@ export class TokenFileCredentials implements CredentialSource {
       const text = await Deno.readTextFile(this.path);
       const token = text.trim();
       if (token === "") throw new CredentialError(`token file ${this.path} is empty`);
-      this.#token = token;
+      if (token !== this.#token) {
+        this.#token = token;
+        this.#creds = Object.freeze({ authorization: `Bearer ${token}` });
+      }
       this.#mtime = (await Deno.stat(this.path)).mtime?.getTime();
     } catch (err) {
       if (err instanceof CredentialError) throw err;
