@@ -139,25 +139,24 @@ export async function connectionFromKubeConfig(
   if (cluster["proxy-url"]) connection.proxyUrl = cluster["proxy-url"];
 
   if (user) {
-    const certData = user["client-certificate-data"] ??
-      (user["client-certificate"]
-        ? await readPem(user["client-certificate"], "client-certificate", source)
-        : undefined);
-    const keyData = user["client-key-data"] ??
-      (user["client-key"] ? await readPem(user["client-key"], "client-key", source) : undefined);
-    if (certData !== undefined || keyData !== undefined) {
-      if (certData === undefined || keyData === undefined) {
+    const cert = user["client-certificate-data"] !== undefined
+      ? decodeBase64(user["client-certificate-data"], "client-certificate-data", source)
+      : user["client-certificate"]
+      ? await readPem(user["client-certificate"], "client-certificate", source)
+      : undefined;
+    const key = user["client-key-data"] !== undefined
+      ? decodeBase64(user["client-key-data"], "client-key-data", source)
+      : user["client-key"]
+      ? await readPem(user["client-key"], "client-key", source)
+      : undefined;
+    if (cert !== undefined || key !== undefined) {
+      if (cert === undefined || key === undefined) {
         throw new ClientConfigError(
           `user "${context.user}" has a client certificate without a key, or a key without a certificate`,
           { source },
         );
       }
-      connection.clientCertificate = {
-        cert: user["client-certificate-data"]
-          ? decodeBase64(certData, "client-certificate-data", source)
-          : certData,
-        key: user["client-key-data"] ? decodeBase64(keyData, "client-key-data", source) : keyData,
-      };
+      connection.clientCertificate = { cert, key };
     }
     if (user.token) {
       connection.credentials = StaticCredentials.bearer(user.token);
