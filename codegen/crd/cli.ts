@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import type { RestClient } from "../../lib/client/contract.ts";
 import { readClusterCrds } from "./cluster.ts";
 import { generateCrdFiles } from "./generate.ts";
-import { syncGeneratedFiles } from "./output.ts";
+import { syncGeneratedFiles } from "../common/output.ts";
 import { type CrdDocument, readCrdSources } from "./read.ts";
 
 /** The usage text of the `crd` subcommand. */

@@ -9,11 +9,14 @@
 import { dirname, relative, resolve } from "node:path";
 import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
 import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import type { GeneratedFile } from "../common/output.ts";
 import { isIdentifier, pascalCase } from "../common/naming.ts";
 import { VERSION } from "../../lib/version.ts";
 import { CrdInputError } from "./errors.ts";
 import { deprecationText, type KindVersion, renderTypes } from "./render_types.ts";
 import type { CustomResourceDefinition } from "./types.ts";
+
+export type { GeneratedFile } from "../common/output.ts";
 
 /** Options of {@linkcode generateCrdFiles}. */
 export interface CrdGenerateOptions {
@@ -30,16 +33,6 @@ export interface CrdGenerateOptions {
   metaImport?: string;
   /** The output folder; needed to make file-path imports relative. Default `.`. */
   outDir?: string;
-}
-
-/** One generated file. */
-export interface GeneratedFile {
-  /** The path relative to the output folder, e.g. `example.com/v1/types.ts`. */
-  path: string;
-  /** The formatted contents. */
-  content: string;
-  /** The kinds the file covers, for summary lines. */
-  kinds: string[];
 }
 
 /** The patch kinds the API server accepts for custom resources (no strategic merge). */

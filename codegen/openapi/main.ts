@@ -12,6 +12,7 @@
  */
 
 import { GENERATED_HEADER } from "../common/format.ts";
+import { syncGeneratedFiles } from "../common/output.ts";
 import { generateApis } from "./generate.ts";
 import { loadSpecs } from "./specs.ts";
 
@@ -118,24 +119,13 @@ export async function run(options: CliOptions): Promise<string[]> {
     runtimeImport: options.runtimeImport,
   });
   const stale = await generatedFilesOnDisk(options.out);
-  const changed: string[] = [];
-  for (const [path, text] of files) {
-    stale.delete(path);
-    let current: string | undefined;
-    try {
-      current = await Deno.readTextFile(`${options.out}/${path}`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (current === text) continue;
-    changed.push(path);
-    if (!options.check) {
-      await Deno.mkdir(`${options.out}/${path.slice(0, path.lastIndexOf("/"))}`, {
-        recursive: true,
-      });
-      await Deno.writeTextFile(`${options.out}/${path}`, text);
-    }
-  }
+  for (const path of files.keys()) stale.delete(path);
+  const reports = await syncGeneratedFiles(
+    options.out,
+    [...files].map(([path, content]) => ({ path, content, kinds: [] })),
+    options.check,
+  );
+  const changed = reports.filter((r) => r.outcome !== "unchanged").map((r) => r.path);
   for (const path of stale) {
     changed.push(`${path} (stale)`);
     if (!options.check) await Deno.remove(`${options.out}/${path}`);

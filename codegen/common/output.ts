@@ -5,7 +5,16 @@
  */
 
 import { dirname, join } from "node:path";
-import type { GeneratedFile } from "./generate.ts";
+
+/** One generated file. */
+export interface GeneratedFile {
+  /** The path relative to the output folder, e.g. `example.com/v1/types.ts`. */
+  path: string;
+  /** The formatted contents. */
+  content: string;
+  /** The kinds the file covers, for summary lines. */
+  kinds: string[];
+}
 
 /** What happened to one file. */
 export type FileOutcome = "written" | "unchanged" | "differs" | "missing";
