@@ -33,6 +33,7 @@ export * from "./api_error.ts";
 export * from "./errors.ts";
 export * from "./resource_options.ts";
 export * from "./resource_client.ts";
+export * from "./resource_type.ts";
 export * from "./watch.ts";
 export * from "./json_lines.ts";
 export * from "./credentials.ts";

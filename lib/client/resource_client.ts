@@ -20,6 +20,7 @@ import {
   type WatchOptions,
   type WriteOptions,
 } from "./resource_options.ts";
+import type { ResourceType } from "./resource_type.ts";
 import type { Scale } from "./scale.ts";
 import type { Status } from "./status.ts";
 import { type WatchEnd, watchEvents } from "./watch.ts";
@@ -101,8 +102,15 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
   /** The namespace of this view; `undefined` means all namespaces (or cluster-scoped). */
   readonly namespaceName?: string;
 
-  /** Creates a client for `resource`, optionally scoped to `namespace`. */
-  constructor(client: RestClient, resource: ResourceDescriptor, namespace?: string) {
+  /**
+   * Creates a client for `resource` (a resource token, whose object type it takes on),
+   * optionally scoped to `namespace`.
+   */
+  constructor(
+    client: RestClient,
+    resource: ResourceType<T, boolean, TList> | ResourceDescriptor,
+    namespace?: string,
+  ) {
     if (namespace !== undefined && !resource.namespaced) {
       throw new TypeError(`${resource.kind} is cluster-scoped: it has no namespaces`);
     }
