@@ -34,6 +34,7 @@ export * from "./errors.ts";
 export * from "./resource_options.ts";
 export * from "./resource_client.ts";
 export * from "./resource_type.ts";
+export * from "./resource_version.ts";
 export * from "./watch.ts";
 export * from "./json_lines.ts";
 export * from "./credentials.ts";

@@ -1,0 +1,194 @@
+/**
+ * The contract between the watch-fed caches and their readers (steps, controllers,
+ * read-your-own-writes): {@linkcode CacheReader} for reads, {@linkcode Informer} for a cache
+ * that a watcher keeps up to date.
+ *
+ * @module
+ */
+
+import type { ResourceType } from "../client/resource_type.ts";
+
+/**
+ * The metadata every cached object has (the rest of the object is the kind's own).
+ *
+ * @example
+ * ```ts
+ * import type { CachedMetadata } from "@staircase/staircase/controller";
+ *
+ * const meta: CachedMetadata = { name: "web", namespace: "default", uid: "1", resourceVersion: "7" };
+ * console.log(meta.name);
+ * ```
+ */
+export interface CachedMetadata {
+  /** The object's name. */
+  readonly name?: string;
+  /** The object's namespace; absent for cluster-scoped kinds. */
+  readonly namespace?: string;
+  /** The object's UID. */
+  readonly uid?: string;
+  /** The object's resourceVersion. */
+  readonly resourceVersion?: string;
+  /** Labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Owner references (the controller reference has `controller: true`). */
+  readonly ownerReferences?: readonly {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly uid: string;
+    readonly controller?: boolean;
+  }[];
+}
+
+/**
+ * The key of one object: `namespace/name`, or `name` for cluster-scoped kinds (as client-go's
+ * `MetaNamespaceKeyFunc`).
+ *
+ * @example
+ * ```ts
+ * import { objectKey } from "@staircase/staircase/controller";
+ *
+ * console.log(objectKey({ metadata: { name: "web", namespace: "default" } })); // default/web
+ * console.log(objectKey({ metadata: { name: "node-1" } })); // node-1
+ * ```
+ *
+ * @param object An object with `metadata.name` (and `metadata.namespace` when namespaced).
+ * @returns The key.
+ * @throws {TypeError} If the object has no name.
+ */
+export function objectKey(object: { readonly metadata?: CachedMetadata }): string {
+  const name = object?.metadata?.name;
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError("objectKey(): the object has no metadata.name");
+  }
+  const namespace = object.metadata?.namespace;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/**
+ * Which cached objects {@linkcode CacheReader.list} returns. Every given criterion must hold.
+ *
+ * @example
+ * ```ts
+ * import type { CacheListOptions } from "@staircase/staircase/controller";
+ *
+ * const children: CacheListOptions = {
+ *   namespace: "default",
+ *   labelSelector: { "app.kubernetes.io/managed-by": "greeting-operator" },
+ * };
+ * console.log(children.namespace);
+ * ```
+ */
+export interface CacheListOptions {
+  /** Only objects in this namespace. */
+  readonly namespace?: string;
+  /**
+   * Only objects whose labels match: a selector string in the API server's syntax
+   * (`app=web,tier!=db,env in (a,b),!legacy`) or an equality map.
+   */
+  readonly labelSelector?: string | Readonly<Record<string, string>>;
+  /** Only objects with an owner reference to this UID. */
+  readonly ownerUid?: string;
+}
+
+/**
+ * Reads from a cache: what steps get for every kind their controller watches. Objects are
+ * deeply frozen and shared: never mutate them (copy with `structuredClone` to edit).
+ *
+ * @typeParam T The object type.
+ *
+ * @example
+ * ```ts
+ * import type { CacheReader } from "@staircase/staircase/controller";
+ *
+ * interface ConfigMap { metadata?: { name?: string; namespace?: string }; data?: Record<string, string> }
+ *
+ * function message(cache: CacheReader<ConfigMap>, namespace: string): string | undefined {
+ *   return cache.get("settings", namespace)?.data?.message;
+ * }
+ * console.log(typeof message);
+ * ```
+ */
+export interface CacheReader<T> {
+  /** The kind this cache holds. */
+  readonly resource: ResourceType<T>;
+  /**
+   * One object by name (and namespace, for namespaced kinds), or `undefined` when the cache
+   * does not hold it.
+   */
+  get(name: string, namespace?: string): T | undefined;
+  /** The objects matching `options`, in no particular order. */
+  list(options?: CacheListOptions): T[];
+}
+
+/**
+ * A change the cache applied, as its subscribers hear it. `previous` is the object before a
+ * modification (absent for additions); for deletions `object` is the last known state.
+ *
+ * @typeParam T The object type.
+ *
+ * @example
+ * ```ts
+ * import type { CacheEvent } from "@staircase/staircase/controller";
+ *
+ * const event: CacheEvent<{ metadata: { name: string } }> = {
+ *   type: "deleted",
+ *   object: { metadata: { name: "web" } },
+ * };
+ * console.log(event.type);
+ * ```
+ */
+export interface CacheEvent<T> {
+  /** What happened. */
+  readonly type: "added" | "modified" | "deleted";
+  /** The object now (its last known state for deletions). */
+  readonly object: T;
+  /** The object before a modification. */
+  readonly previous?: T;
+}
+
+/**
+ * A cache of one (kind, scope, selector) that a watcher keeps current: the reflector store
+ * plus what controllers need from it.
+ *
+ * @typeParam T The object type.
+ *
+ * @example Waiting until the cache has seen one's own write
+ * ```ts
+ * import type { Informer } from "@staircase/staircase/controller";
+ *
+ * async function afterWrite(informer: Informer<unknown>, writtenVersion: string): Promise<void> {
+ *   await informer.waitForSync();
+ *   if (!informer.hasObserved(writtenVersion)) console.log("the cache is behind the write");
+ * }
+ * console.log(typeof afterWrite);
+ * ```
+ */
+export interface Informer<T> extends CacheReader<T> {
+  /** True once the initial state (watch-list or LIST) is in the cache. */
+  readonly synced: boolean;
+  /**
+   * The newest resourceVersion the cache has caught up with (from the initial state, watch
+   * events and bookmarks), or `undefined` before the first sync.
+   */
+  readonly resourceVersion: string | undefined;
+  /**
+   * Whether the cache reflects every change of its kind up to `resourceVersion` (a
+   * resourceVersion of the same kind, e.g. from a write's response; KEP-5504 comparison).
+   */
+  hasObserved(resourceVersion: string): boolean;
+  /**
+   * Resolves once {@linkcode Informer.hasObserved} holds for `resourceVersion`; rejects with
+   * the signal's reason when `signal` aborts first.
+   */
+  waitUntilObserved(resourceVersion: string, signal?: AbortSignal): Promise<void>;
+  /** Resolves once synced; rejects with the signal's reason when `signal` aborts first. */
+  waitForSync(signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `listener` for every change applied from now on (synchronously, in order). A
+   * listener that throws is logged and does not affect the cache or other listeners.
+   *
+   * @returns A function that unsubscribes.
+   */
+  subscribe(listener: (event: CacheEvent<T>) => void): () => void;
+}
