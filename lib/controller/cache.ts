@@ -192,3 +192,58 @@ export interface Informer<T> extends CacheReader<T> {
    */
   subscribe(listener: (event: CacheEvent<T>) => void): () => void;
 }
+
+/**
+ * Reads any kind a controller caches, by resource token: what a step gets as
+ * `context.cache`. A kind the controller does not cache is a {@linkcode NotCachedError}.
+ *
+ * @example
+ * ```ts
+ * import type { ObjectCache } from "@staircase/staircase/controller";
+ * import { resourceType } from "@staircase/staircase/client";
+ *
+ * interface ConfigMap { metadata?: { name?: string; namespace?: string }; data?: Record<string, string> }
+ * const ConfigMaps = resourceType<ConfigMap>()({
+ *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
+ * });
+ *
+ * function message(cache: ObjectCache, namespace: string): string | undefined {
+ *   return cache.get(ConfigMaps, "settings", namespace)?.data?.message;
+ * }
+ * console.log(typeof message);
+ * ```
+ */
+export interface ObjectCache {
+  /** One cached object of `resource`'s kind, or `undefined` when the cache does not hold it. */
+  get<T>(resource: ResourceType<T>, name: string, namespace?: string): T | undefined;
+  /** The cached objects of `resource`'s kind that match `options`. */
+  list<T>(resource: ResourceType<T>, options?: CacheListOptions): T[];
+}
+
+/**
+ * Thrown when a step reads a kind its controller does not cache (declare it with `owns(...)`
+ * or `watches(...)`, or read it live through the client).
+ *
+ * @example
+ * ```ts
+ * import { NotCachedError } from "@staircase/staircase/controller";
+ *
+ * const error = new NotCachedError("v1", "Secret");
+ * console.log(error.message);
+ * ```
+ */
+export class NotCachedError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param apiVersion The kind's apiVersion.
+   * @param kind The kind.
+   */
+  constructor(apiVersion: string, kind: string) {
+    super(
+      `${kind} (${apiVersion}) is not cached by this controller: declare it with owns() or ` +
+        "watches(), or read it live through context.client",
+    );
+    this.name = "NotCachedError";
+  }
+}
