@@ -13,3 +13,4 @@
  */
 
 export * from "./cache.ts";
+export * from "./leader_election.ts";
