@@ -14,3 +14,4 @@
 
 export * from "./cache.ts";
 export * from "./leader_election.ts";
+export * from "./health.ts";
