@@ -15,3 +15,4 @@
 export * from "./cache.ts";
 export * from "./leader_election.ts";
 export * from "./health.ts";
+export * from "./shutdown.ts";
