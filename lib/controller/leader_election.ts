@@ -47,14 +47,15 @@ const now = (): number => performance.now();
  * import type { LeaderElectorOptions } from "@staircase/staircase/controller";
  * import type { RestClient } from "@staircase/staircase/client";
  *
- * declare const client: RestClient;
- * const options: LeaderElectorOptions = {
- *   client,
- *   name: "greeting-operator",
- *   namespace: "greeting-system",
- *   onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
- * };
- * console.log(options.name);
+ * function electionOptions(client: RestClient): LeaderElectorOptions {
+ *   return {
+ *     client,
+ *     name: "greeting-operator",
+ *     namespace: Deno.env.get("LEADER_ELECTION_NAMESPACE") ?? "default",
+ *     onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
+ *   };
+ * }
+ * console.log(typeof electionOptions);
  * ```
  */
 export interface LeaderElectorOptions {
