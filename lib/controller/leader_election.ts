@@ -51,7 +51,7 @@ const now = (): number => performance.now();
  *   return {
  *     client,
  *     name: "greeting-operator",
- *     namespace: Deno.env.get("LEADER_ELECTION_NAMESPACE") ?? "default",
+ *     namespace: Deno.env.get("POD_NAMESPACE") ?? "default",
  *     onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
  *   };
  * }

@@ -185,8 +185,10 @@ Deno.test("the manifests: every file in the kustomization, consistent with each 
   }]);
   assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "health" });
   assert.deepEqual(container.readinessProbe.httpGet, { path: "/readyz", port: "health" });
+  // The operator's command line (examples/greeting/main.ts): election on, health on 8081.
+  assert.deepEqual(container.args, ["--leader-elect", "--health-port", String(HEALTH_PORT)]);
   assert.deepEqual(container.env, [{
-    name: "LEADER_ELECTION_NAMESPACE",
+    name: "POD_NAMESPACE",
     valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } },
   }]);
   assert.equal(container.securityContext.allowPrivilegeEscalation, false);
