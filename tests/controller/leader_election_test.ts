@@ -147,7 +147,8 @@ Deno.test("a stopped leader releases the Lease and the follower takes over at on
     const runB = b.run(stopB.signal);
     try {
       // b has read the Lease once and knows a leads.
-      while (b.state !== "follower") await delay(20);
+      assert.equal(await b.known(), "follower");
+      assert.equal(await a.known(), "leader");
       assert.equal(b.leader, a.identity);
       assert.equal(a.state, "leader");
       const before = performance.now();
