@@ -279,6 +279,10 @@ function microTime(date: Date = new Date()): string {
  * {@linkcode LeaderElector.run} stops. After a term ends the elector keeps campaigning until
  * `run`'s signal aborts. API errors are logged and retried; they never end `run`.
  *
+ * As with client-go, do not delete a Lease that is held: a follower then finds it missing,
+ * creates it and leads at once, while the old leader notices only at its next renewal (within
+ * `retryPeriodMs`).
+ *
  * @example Running work only while leading
  * ```ts ignore
  * import { LeaderElector } from "@staircase/staircase/controller";
