@@ -6,7 +6,7 @@
  * Without kube-controller-manager there is no garbage collection (owner references are not
  * followed), namespaces stay `Terminating` after delete and no default service accounts or
  * tokens are made. With it (`controllerManager: true`) those work; see
- * {@linkcode CONTROLLER_MANAGER_CONTROLLERS} for which controllers run. There is never a
+ * `CONTROLLER_MANAGER_CONTROLLERS` for which controllers run. There is never a
  * scheduler or kubelet: no pods ever run.
  *
  * @module
@@ -17,7 +17,6 @@ import { ensureControlPlaneAssets } from "./assets/ensure.ts";
 import { checkExecutable } from "./assets/ensure.ts";
 import type { ControlPlaneAssets } from "./assets/ensure.ts";
 import type { ProgressReporter } from "./assets/go_build.ts";
-import type { CONTROLLER_MANAGER_CONTROLLERS } from "./controller_manager.ts";
 import { ControlPlaneTempDirError, PortInUseError } from "./errors.ts";
 import { buildKubeconfig, type KubeconfigFile, writeKubeconfig } from "./kubeconfig.ts";
 import { launchControlPlane, type LaunchPorts } from "./launch.ts";
@@ -34,7 +33,7 @@ export interface ControlPlaneOptions {
   assets?: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd" | "kubeControllerManager">;
   /**
    * Run kube-controller-manager with the controllers of
-   * {@linkcode CONTROLLER_MANAGER_CONTROLLERS} (garbage collection, namespace deletion, service
+   * `CONTROLLER_MANAGER_CONTROLLERS` (garbage collection, namespace deletion, service
    * accounts and their tokens, aggregated ClusterRoles, quota); it is built on first use like
    * the other binaries and adds under a second to the start. Left unset, it runs whenever its
    * binary is at hand: always with the build cache, and with `assets` or KUBEBUILDER_ASSETS /

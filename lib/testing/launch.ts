@@ -59,6 +59,8 @@ export interface LaunchInput {
   detached: boolean;
   /** Extra kube-apiserver flags. */
   extraApiServerArgs?: string[];
+  /** The cluster name in the admin kubeconfig (default "staircase-test"). */
+  kubeconfigClusterName?: string;
   /** How long to wait for each component to be ready, in ms. */
   timeoutMs: number;
   /** Receives every process as soon as it is spawned (to stop it on failure, to record it). */
@@ -168,6 +170,7 @@ export async function launchControlPlane(input: LaunchInput): Promise<Launched> 
       certPem: pki.admin.certPem,
       keyPem: pki.admin.keyPem,
       userName: "admin",
+      clusterName: input.kubeconfigClusterName,
     }),
   );
 

@@ -6,7 +6,7 @@
  */
 
 const HOW_TO_OVERRIDE =
-  "Set KUBEBUILDER_ASSETS to a folder holding `kube-apiserver` and `etcd` (or TEST_ASSET_KUBE_APISERVER / TEST_ASSET_ETCD to the binaries) to skip the build.";
+  "Set KUBEBUILDER_ASSETS to a folder holding `kube-apiserver`, `etcd` and (optionally) `kube-controller-manager` (or TEST_ASSET_KUBE_APISERVER / TEST_ASSET_ETCD / TEST_ASSET_KUBE_CONTROLLER_MANAGER to the binaries) to skip the build.";
 
 /**
  * The Go toolchain needed to build kube-apiserver and etcd is not on PATH.
@@ -24,7 +24,7 @@ export class GoNotFoundError extends Error {
   /** Creates the error for the `go` command that was not found. */
   constructor(command: string, options?: ErrorOptions) {
     super(
-      `The Go toolchain ("${command}") was not found on PATH; it is needed to build kube-apiserver and etcd. Install Go >= 1.26, or: ${HOW_TO_OVERRIDE}`,
+      `The Go toolchain ("${command}") was not found on PATH; it is needed to build kube-apiserver, etcd and kube-controller-manager. Install Go >= 1.26, or: ${HOW_TO_OVERRIDE}`,
       options,
     );
     this.name = "GoNotFoundError";
@@ -43,7 +43,7 @@ export class GoNotFoundError extends Error {
  * ```
  */
 export class ControlPlaneBuildError extends Error {
-  /** Which binary: "kube-apiserver" or "etcd". */
+  /** Which binary: "kube-apiserver", "etcd" or "kube-controller-manager". */
   readonly component: string;
   /** The version that was being built. */
   readonly version: string;
@@ -85,7 +85,7 @@ export class ControlPlaneBuildError extends Error {
  * ```
  */
 export class ControlPlaneAssetsError extends Error {
-  /** Which binary: "kube-apiserver" or "etcd". */
+  /** Which binary: "kube-apiserver", "etcd" or "kube-controller-manager". */
   readonly component: string;
   /** The path that was checked. */
   readonly path: string;

@@ -1,0 +1,466 @@
+// Copyright 2026 the staircase authors. Apache-2.0 license.
+/**
+ * Persistent, named local clusters (etcd + kube-apiserver + kube-controller-manager) that run
+ * in the background for development by hand: the library side of `deno task cluster`.
+ *
+ * Each cluster lives in `~/.cache/staircase/clusters/<name>` (data, certificates, logs,
+ * `admin.kubeconfig`, `state.json`) and keeps its ports, so `up` after a reboot or a `stop`
+ * starts it again with the same data and the same kubeconfig. The processes run in their own
+ * session and outlive the command that started them. A lock per cluster serialises `up`,
+ * `stop` and `down`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ensureControlPlaneAssets } from "../assets/ensure.ts";
+import type { ProgressReporter } from "../assets/go_build.ts";
+import { acquireLock } from "../assets/lock.ts";
+import { pathExists } from "../assets/path_exists.ts";
+import { startTimeout } from "../control_plane.ts";
+import { readKubeconfigTls } from "../kubeconfig.ts";
+import { type ComponentName, launchControlPlane, type LaunchPorts } from "../launch.ts";
+import { assertPortFree } from "../ports.ts";
+import { type LoggedProcess, terminate } from "../processes.ts";
+import { ClusterNotFoundError, ClusterPortInUseError, ClusterRunningError } from "./errors.ts";
+import {
+  checkClusterName,
+  type ClusterRecord,
+  clustersRoot,
+  isClusterProcess,
+  readState,
+  stopPid,
+  writeState,
+} from "./state.ts";
+
+/** The name used when none is given. */
+export const DEFAULT_CLUSTER_NAME = "default";
+
+/** How a cluster is doing. */
+export type ClusterPhase =
+  /** All processes run and the API server is ready. */
+  | "running"
+  /** All processes run but the API server does not answer `/readyz`. */
+  | "unhealthy"
+  /** Some processes died (killed, crashed): the next `up` cleans up and starts again. */
+  | "stale"
+  /** No process runs (after `stop` or a reboot): `up` starts it with its data. */
+  | "stopped";
+
+/** A cluster as found on disk and in the process table. */
+export interface ClusterStatus {
+  /** Its name. */
+  name: string;
+  /** How it is doing. */
+  phase: ClusterPhase;
+  /** Its folder. */
+  dir: string;
+  /** The API server URL (known once it was started). */
+  url?: string;
+  /** The admin kubeconfig (user "admin" in group system:masters). */
+  kubeconfigPath: string;
+  /** Its ports. */
+  ports?: LaunchPorts;
+  /** Whether kube-controller-manager is part of it. */
+  controllerManager: boolean;
+  /** The live processes. */
+  pids: Partial<Record<ComponentName, number>>;
+  /** What is wrong, for `stale` and `unhealthy` (empty otherwise). */
+  problems: string[];
+}
+
+/** Options of {@linkcode clusterUp}. */
+export interface ClusterUpOptions {
+  /** The cluster's name. @default {"default"} */
+  name?: string;
+  /** Remove its data first and start empty (on new ports). @default {false} */
+  fresh?: boolean;
+  /** The API server port of a new (or fresh) cluster. @default {the first free from 16443} */
+  apiServerPort?: number;
+  /** Run kube-controller-manager. @default {true} */
+  controllerManager?: boolean;
+  /** Progress lines (binary builds, stale instances cleaned up). @default {stderr} */
+  onProgress?: ProgressReporter;
+  /** How long to wait for each component, in ms. @default {60 s or env STAIRCASE_CONTROL_PLANE_START_TIMEOUT} */
+  startTimeoutMs?: number;
+}
+
+/** What {@linkcode clusterUp} did. */
+export interface ClusterUpResult extends ClusterStatus {
+  /** Started new, started again from its data, or found running. */
+  outcome: "created" | "restarted" | "already-running";
+  /** Problems of a stale instance that was cleaned up first. */
+  cleanedUp: string[];
+}
+
+/**
+ * The folder of cluster `name`.
+ *
+ * @example
+ * ```ts
+ * import { clusterDir } from "@staircase/staircase/testing";
+ * console.log(clusterDir("dev")); // ~/.cache/staircase/clusters/dev
+ * ```
+ */
+export function clusterDir(name: string = DEFAULT_CLUSTER_NAME): string {
+  checkClusterName(name);
+  return join(clustersRoot(), name);
+}
+
+/**
+ * Starts cluster `name` in the background and returns once it is ready; reports a running
+ * one instead of starting another. A stale instance (some of its processes killed) is stopped
+ * first. Throws {@linkcode ClusterRunningError} for `fresh` on a running cluster,
+ * {@linkcode ClusterPortInUseError} when a port it keeps is taken, `GoNotFoundError` when the
+ * binaries must be built and Go is missing.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterUp } from "@staircase/staircase/testing";
+ * const cluster = await clusterUp({ name: "dev" });
+ * console.log(`export KUBECONFIG=${cluster.kubeconfigPath}`);
+ * ```
+ */
+export async function clusterUp(options: ClusterUpOptions = {}): Promise<ClusterUpResult> {
+  const name = options.name ?? DEFAULT_CLUSTER_NAME;
+  const dir = clusterDir(name);
+  const progress = options.onProgress ?? ((line) => console.error(`[cluster] ${line}`));
+  const timeoutMs = startTimeout(options);
+  await Deno.mkdir(clustersRoot(), { recursive: true });
+  const lock = await acquireLock(
+    join(clustersRoot(), `${name}.lock`),
+    progress,
+    `starting or stopping cluster "${name}"`,
+  );
+  try {
+    let record = await readState(dir);
+    const cleanedUp: string[] = [];
+    if (await pathExists(dir)) {
+      const status = await statusOf(name, dir, record);
+      if (status.phase === "running") {
+        if (options.fresh) throw new ClusterRunningError(name, status.url ?? "");
+        return { ...status, outcome: "already-running", cleanedUp };
+      }
+      if (status.phase !== "stopped") {
+        cleanedUp.push(...status.problems);
+        progress(
+          `cluster "${name}" was left ${status.phase} (${status.problems.join("; ")}); ` +
+            "stopping what is left of it",
+        );
+        await stopProcesses(dir, 0);
+      }
+    }
+    if (options.fresh) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      record = undefined;
+    }
+    try {
+      await startIn(dir, name, record, options, progress, timeoutMs);
+    } catch (err) {
+      // A cluster whose first start failed has nothing worth keeping (the error holds the log
+      // tails); one that ran before keeps its data.
+      if (!record) await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw err;
+    }
+    const outcome = record ? "restarted" : "created";
+    return { ...(await statusOf(name, dir, await readState(dir))), outcome, cleanedUp };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function startIn(
+  dir: string,
+  name: string,
+  record: ClusterRecord | undefined,
+  options: ClusterUpOptions,
+  progress: ProgressReporter,
+  timeoutMs: number,
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const controllerManager = options.controllerManager ?? true;
+  const assets = await ensureControlPlaneAssets({
+    controllerManager,
+    ignoreEnv: false,
+    onProgress: progress,
+  });
+  const ports = record
+    ? await keptPorts(name, record.ports, controllerManager)
+    : await pickPorts(name, options.apiServerPort, controllerManager);
+  const current: ClusterRecord = {
+    name,
+    ports,
+    controllerManager,
+    pids: {},
+    createdAt: record?.createdAt ?? new Date().toISOString(),
+  };
+  await writeState(dir, current);
+  const processes: LoggedProcess[] = [];
+  try {
+    await launchControlPlane({
+      assets,
+      dir,
+      ports,
+      controllerManager,
+      fsync: true,
+      detached: true,
+      kubeconfigClusterName: `staircase-${name}`,
+      timeoutMs,
+      onSpawn: async (component, process) => {
+        processes.push(process);
+        current.pids[component] = process.child.pid;
+        await writeState(dir, current);
+      },
+    });
+  } catch (err) {
+    for (const p of processes.reverse()) await terminate(p, 5_000);
+    current.pids = {};
+    await writeState(dir, current);
+    throw err;
+  }
+  current.startedAt = new Date().toISOString();
+  await writeState(dir, current);
+}
+
+/**
+ * How cluster `name` is doing. Throws {@linkcode ClusterNotFoundError} when it does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterStatus } from "@staircase/staircase/testing";
+ * const status = await clusterStatus("dev");
+ * if (status.phase === "running") console.log(status.kubeconfigPath);
+ * ```
+ */
+export async function clusterStatus(name: string = DEFAULT_CLUSTER_NAME): Promise<ClusterStatus> {
+  const dir = clusterDir(name);
+  if (!(await pathExists(dir))) throw new ClusterNotFoundError(name);
+  return await statusOf(name, dir, await readState(dir));
+}
+
+/**
+ * Every cluster under the clusters folder, by name.
+ *
+ * @example
+ * ```ts ignore
+ * import { listClusters } from "@staircase/staircase/testing";
+ * for (const c of await listClusters()) console.log(c.name, c.phase);
+ * ```
+ */
+export async function listClusters(): Promise<ClusterStatus[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(clustersRoot())) {
+      if (entry.isDirectory) names.push(entry.name);
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  const statuses: ClusterStatus[] = [];
+  for (const name of names.sort()) {
+    const dir = join(clustersRoot(), name);
+    statuses.push(await statusOf(name, dir, await readState(dir)));
+  }
+  return statuses;
+}
+
+/**
+ * Stops cluster `name` and keeps its data (`up` starts it again). Returns false when it does
+ * not exist.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterStop } from "@staircase/staircase/testing";
+ * await clusterStop("dev");
+ * ```
+ */
+export function clusterStop(name: string = DEFAULT_CLUSTER_NAME): Promise<boolean> {
+  return stopOrDown(name, false);
+}
+
+/**
+ * Stops cluster `name` and removes its folder. Returns false when it did not exist.
+ *
+ * @example
+ * ```ts ignore
+ * import { clusterDown } from "@staircase/staircase/testing";
+ * await clusterDown("dev");
+ * ```
+ */
+export function clusterDown(name: string = DEFAULT_CLUSTER_NAME): Promise<boolean> {
+  return stopOrDown(name, true);
+}
+
+async function stopOrDown(name: string, remove: boolean): Promise<boolean> {
+  const dir = clusterDir(name);
+  if (!(await pathExists(dir))) return false;
+  const lock = await acquireLock(
+    join(clustersRoot(), `${name}.lock`),
+    (line) => console.error(`[cluster] ${line}`),
+    `starting or stopping cluster "${name}"`,
+  );
+  try {
+    await stopProcesses(dir, 10_000);
+    if (remove) {
+      await Deno.remove(dir, { recursive: true });
+    } else {
+      const record = await readState(dir);
+      if (record) await writeState(dir, { ...record, pids: {} });
+    }
+    return true;
+  } finally {
+    await lock.release();
+  }
+}
+
+const COMPONENTS: readonly ComponentName[] = ["etcd", "kube-apiserver", "kube-controller-manager"];
+
+async function statusOf(
+  name: string,
+  dir: string,
+  record: ClusterRecord | undefined,
+): Promise<ClusterStatus> {
+  const controllerManager = record?.controllerManager ?? false;
+  const expected = COMPONENTS.filter((c) => c !== "kube-controller-manager" || controllerManager);
+  const pids: ClusterStatus["pids"] = {};
+  const problems: string[] = [];
+  for (const component of expected) {
+    const pid = record?.pids[component];
+    if (pid !== undefined && await isClusterProcess(pid, dir)) pids[component] = pid;
+    else {problems.push(
+        pid === undefined ? `${component} is not running` : `${component} (pid ${pid}) is gone`,
+      );}
+  }
+  const stray = (await clusterProcesses(dir)).filter((p) => !Object.values(pids).includes(p));
+  if (stray.length > 0) problems.push(`unrecorded processes ${stray.join(", ")} still run`);
+  const url = record ? `https://127.0.0.1:${record.ports.apiServer}` : undefined;
+  const kubeconfigPath = join(dir, "admin.kubeconfig");
+  const base = { name, dir, url, kubeconfigPath, ports: record?.ports, controllerManager, pids };
+  if (Object.keys(pids).length === 0 && stray.length === 0) {
+    return { ...base, phase: "stopped", problems: [] };
+  }
+  if (problems.length > 0) return { ...base, phase: "stale", problems };
+  const ready = await readyz(kubeconfigPath);
+  if (ready === true) return { ...base, phase: "running", problems: [] };
+  return { ...base, phase: "unhealthy", problems: [ready] };
+}
+
+async function readyz(kubeconfigPath: string): Promise<true | string> {
+  let client: Deno.HttpClient | undefined;
+  try {
+    const tls = await readKubeconfigTls(kubeconfigPath);
+    client = Deno.createHttpClient({ caCerts: [tls.caPem], cert: tls.certPem, key: tls.keyPem });
+    // A busy machine can take a few seconds to answer; a hung server never does.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const res = await fetch(`${tls.server}/readyz`, {
+          client,
+          signal: AbortSignal.timeout(5_000),
+        });
+        await res.body?.cancel();
+        if (res.ok) return true;
+      } catch {
+        // Try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    return "the API server does not answer /readyz";
+  } catch (err) {
+    return `cannot read ${kubeconfigPath}: ${err instanceof Error ? err.message : err}`;
+  } finally {
+    client?.close();
+  }
+}
+
+/** PIDs of every process whose command line names the cluster's folder. */
+async function clusterProcesses(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
+    if (await isClusterProcess(pid, dir)) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Stops every process of the cluster, the newest first (controller-manager, API server, etcd). */
+async function stopProcesses(dir: string, graceMs: number): Promise<void> {
+  const pids = (await clusterProcesses(dir)).sort((a, b) => b - a);
+  for (const pid of pids) await stopPid(pid, dir, graceMs);
+}
+
+async function keptPorts(
+  name: string,
+  ports: LaunchPorts,
+  controllerManager: boolean,
+): Promise<LaunchPorts> {
+  const kept = { ...ports };
+  if (controllerManager && kept.controllerManager === undefined) {
+    kept.controllerManager = pickPort(20257, await reservedPorts(name));
+  }
+  const entries: [string, number | undefined][] = [
+    ["kube-apiserver", kept.apiServer],
+    ["etcd", kept.etcd],
+    ["etcd (peer)", kept.etcdPeer],
+    ["kube-controller-manager", controllerManager ? kept.controllerManager : undefined],
+  ];
+  for (const [component, port] of entries) {
+    if (port !== undefined && !portFree(port)) {
+      throw new ClusterPortInUseError(name, port, component);
+    }
+  }
+  return kept;
+}
+
+async function pickPorts(
+  name: string,
+  apiServerPort: number | undefined,
+  controllerManager: boolean,
+): Promise<LaunchPorts> {
+  const reserved = await reservedPorts(name);
+  if (apiServerPort !== undefined) {
+    assertPortFree(apiServerPort, "kube-apiserver");
+    reserved.add(apiServerPort);
+  }
+  // Below the ephemeral range (32768+), so outgoing connections do not take them between
+  // restarts; other clusters' ports are skipped even while those clusters are stopped.
+  const apiServer = apiServerPort ?? pickPort(16443, reserved);
+  const etcd = pickPort(22379, reserved);
+  const etcdPeer = pickPort(22380, reserved);
+  const cm = controllerManager ? pickPort(20257, reserved) : undefined;
+  return { apiServer, etcd, etcdPeer, controllerManager: cm };
+}
+
+function pickPort(from: number, reserved: Set<number>): number {
+  for (let port = from; port < from + 2000; port++) {
+    if (reserved.has(port) || !portFree(port)) continue;
+    reserved.add(port);
+    return port;
+  }
+  throw new Error(`No free port on 127.0.0.1 between ${from} and ${from + 1999}`);
+}
+
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function reservedPorts(except: string): Promise<Set<number>> {
+  const reserved = new Set<number>();
+  try {
+    for await (const entry of Deno.readDir(clustersRoot())) {
+      if (!entry.isDirectory || entry.name === except) continue;
+      const record = await readState(join(clustersRoot(), entry.name)).catch(() => undefined);
+      for (const port of Object.values(record?.ports ?? {})) {
+        if (typeof port === "number") reserved.add(port);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return reserved;
+}
