@@ -87,7 +87,9 @@ function parse(args: string[]): Parsed {
 function describe(status: ClusterStatus): string {
   const pids = Object.entries(status.pids).map(([c, pid]) => `${c} ${pid}`).join(", ");
   const lines = [
-    `cluster "${status.name}": ${status.phase}${status.url ? ` at ${status.url}` : ""}`,
+    `cluster "${status.name}": ${status.phase}${
+      status.url ? (status.phase === "running" ? ` at ${status.url}` : ` (${status.url})`) : ""
+    }`,
     `  kube-controller-manager: ${status.controllerManager ? "on" : "off"}`,
     `  data: ${status.dir}`,
   ];

@@ -71,9 +71,12 @@ Deno.test("garbage collection: background propagation removes the children", () 
     await configMap(cluster, ns, "child-a", owner);
     await configMap(cluster, ns, "child-b", owner);
     await deleteWith(cluster, `/api/v1/namespaces/${ns}/configmaps/owner`, "Background");
-    const gone = await eventually(async () =>
-      !(await exists(cluster, `/api/v1/namespaces/${ns}/configmaps/child-a`)) &&
-      !(await exists(cluster, `/api/v1/namespaces/${ns}/configmaps/child-b`)), SETTLE_MS);
+    const gone = await eventually(
+      async () =>
+        !(await exists(cluster, `/api/v1/namespaces/${ns}/configmaps/child-a`)) &&
+        !(await exists(cluster, `/api/v1/namespaces/${ns}/configmaps/child-b`)),
+      SETTLE_MS,
+    );
     assert.ok(gone, "children of a deleted owner still exist: is kube-controller-manager running?");
   }));
 

@@ -405,7 +405,7 @@ async function keptPorts(
     ["kube-controller-manager", controllerManager ? kept.controllerManager : undefined],
   ];
   for (const [component, port] of entries) {
-    if (port !== undefined && !portFree(port)) {
+    if (port !== undefined && await somethingListens(port)) {
       throw new ClusterPortInUseError(name, port, component);
     }
   }
@@ -438,6 +438,27 @@ function pickPort(from: number, reserved: Set<number>): number {
     return port;
   }
   throw new Error(`No free port on 127.0.0.1 between ${from} and ${from + 1999}`);
+}
+
+/**
+ * Whether a process listens on `port`. A bind test would also fail on connections of the
+ * cluster's previous processes that linger in TIME_WAIT, which the binaries (Go sets
+ * SO_REUSEADDR) bind over without trouble.
+ */
+async function somethingListens(port: number): Promise<boolean> {
+  // A killed multi-threaded process shows as a zombie a moment before its last thread has
+  // closed its sockets: give a port just freed by the cleanup a few seconds.
+  const deadline = Date.now() + 5_000;
+  while (true) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conn.close();
+    } catch {
+      return false;
+    }
+    if (Date.now() > deadline) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function portFree(port: number): boolean {
