@@ -19,7 +19,7 @@ import type { ControlPlaneAssets } from "./assets/ensure.ts";
 import type { ProgressReporter } from "./assets/go_build.ts";
 import { ControlPlaneTempDirError, PortInUseError } from "./errors.ts";
 import { buildKubeconfig, type KubeconfigFile, writeKubeconfig } from "./kubeconfig.ts";
-import { launchControlPlane, type LaunchPorts } from "./launch.ts";
+import { type ControlPlanePorts, launchControlPlane } from "./launch.ts";
 import { assertPortFree, freePort } from "./ports.ts";
 import { type LoggedProcess, startReaper, terminate } from "./processes.ts";
 import { track, untrack } from "./cleanup.ts";
@@ -206,7 +206,7 @@ async function startOnce(
   track(entry);
 
   try {
-    const ports: LaunchPorts = {
+    const ports: ControlPlanePorts = {
       etcd: options.etcdPort ?? freePort(),
       etcdPeer: freePort(),
       apiServer: options.apiServerPort ?? freePort(),

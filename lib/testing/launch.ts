@@ -32,7 +32,7 @@ export interface LaunchAssets {
 }
 
 /** Loopback ports of one control plane. */
-export interface LaunchPorts {
+export interface ControlPlanePorts {
   /** kube-apiserver's secure port. */
   apiServer: number;
   /** etcd's client port. */
@@ -50,7 +50,7 @@ export interface LaunchInput {
   /** The folder for data, certificates, logs and kubeconfigs (existing files are reused). */
   dir: string;
   /** The ports. */
-  ports: LaunchPorts;
+  ports: ControlPlanePorts;
   /** Run kube-controller-manager. */
   controllerManager: boolean;
   /** Let etcd fsync (a persistent cluster); off for throwaway data. */
@@ -64,11 +64,11 @@ export interface LaunchInput {
   /** How long to wait for each component to be ready, in ms. */
   timeoutMs: number;
   /** Receives every process as soon as it is spawned (to stop it on failure, to record it). */
-  onSpawn(name: ComponentName, process: LoggedProcess): Promise<void> | void;
+  onSpawn(name: ControlPlaneComponent, process: LoggedProcess): Promise<void> | void;
 }
 
 /** The processes of a control plane. */
-export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager";
+export type ControlPlaneComponent = "etcd" | "kube-apiserver" | "kube-controller-manager";
 
 /** A control plane whose processes are all ready. */
 export interface Launched {

@@ -18,7 +18,11 @@ import { acquireLock } from "../assets/lock.ts";
 import { pathExists } from "../assets/path_exists.ts";
 import { startTimeout } from "../control_plane.ts";
 import { readKubeconfigTls } from "../kubeconfig.ts";
-import { type ComponentName, launchControlPlane, type LaunchPorts } from "../launch.ts";
+import {
+  type ControlPlaneComponent,
+  type ControlPlanePorts,
+  launchControlPlane,
+} from "../launch.ts";
 import { assertPortFree } from "../ports.ts";
 import { type LoggedProcess, terminate } from "../processes.ts";
 import { ClusterNotFoundError, ClusterPortInUseError, ClusterRunningError } from "./errors.ts";
@@ -59,11 +63,11 @@ export interface ClusterStatus {
   /** The admin kubeconfig (user "admin" in group system:masters). */
   kubeconfigPath: string;
   /** Its ports. */
-  ports?: LaunchPorts;
+  ports?: ControlPlanePorts;
   /** Whether kube-controller-manager is part of it. */
   controllerManager: boolean;
   /** The live processes. */
-  pids: Partial<Record<ComponentName, number>>;
+  pids: Partial<Record<ControlPlaneComponent, number>>;
   /** What is wrong, for `stale` and `unhealthy` (empty otherwise). */
   problems: string[];
 }
@@ -313,7 +317,11 @@ async function stopOrDown(name: string, remove: boolean): Promise<boolean> {
   }
 }
 
-const COMPONENTS: readonly ComponentName[] = ["etcd", "kube-apiserver", "kube-controller-manager"];
+const COMPONENTS: readonly ControlPlaneComponent[] = [
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+];
 
 async function statusOf(
   name: string,
@@ -391,9 +399,9 @@ async function stopProcesses(dir: string, graceMs: number): Promise<void> {
 
 async function keptPorts(
   name: string,
-  ports: LaunchPorts,
+  ports: ControlPlanePorts,
   controllerManager: boolean,
-): Promise<LaunchPorts> {
+): Promise<ControlPlanePorts> {
   const kept = { ...ports };
   if (controllerManager && kept.controllerManager === undefined) {
     kept.controllerManager = pickPort(20257, await reservedPorts(name));
@@ -416,7 +424,7 @@ async function pickPorts(
   name: string,
   apiServerPort: number | undefined,
   controllerManager: boolean,
-): Promise<LaunchPorts> {
+): Promise<ControlPlanePorts> {
   const reserved = await reservedPorts(name);
   if (apiServerPort !== undefined) {
     assertPortFree(apiServerPort, "kube-apiserver");

@@ -7,18 +7,18 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { ComponentName, LaunchPorts } from "../launch.ts";
+import type { ControlPlaneComponent, ControlPlanePorts } from "../launch.ts";
 
 /** What `state.json` in a cluster's folder records. */
 export interface ClusterRecord {
   /** The cluster's name. */
   name: string;
   /** Its ports, kept across restarts so the kubeconfig stays valid. */
-  ports: LaunchPorts;
+  ports: ControlPlanePorts;
   /** Whether kube-controller-manager runs. */
   controllerManager: boolean;
   /** PIDs of the last start, recorded as each process is spawned. */
-  pids: Partial<Record<ComponentName, number>>;
+  pids: Partial<Record<ControlPlaneComponent, number>>;
   /** When the cluster was first created (ISO 8601). */
   createdAt: string;
   /** When it was last started (ISO 8601). */
