@@ -135,7 +135,8 @@ Deno.test("the build: staging replaces from go.mod, version ldflags, trimpath, n
       etcdVersion: "v3.6.10",
     });
     assert.equal(again.source, "cache");
-    assert.equal((await Deno.readTextFile(log)).trim().split("\n").length, 2);
+    // etcd, kube-apiserver and (by default) kube-controller-manager.
+    assert.equal((await Deno.readTextFile(log)).trim().split("\n").length, 3);
   });
 });
 
@@ -210,8 +211,13 @@ Deno.test("kube-controller-manager from env: the folder or TEST_ASSET_*, require
       () => ensureControlPlaneAssets({ controllerManager: true }),
     );
     assert.equal(fromVar.kubeControllerManager, own);
-    const notAsked = await withAssetEnv(env, () => ensureControlPlaneAssets());
-    assert.equal(notAsked.kubeControllerManager, undefined);
+    const byDefault = await withAssetEnv(env, () => ensureControlPlaneAssets());
+    assert.equal(byDefault.kubeControllerManager, inFolder);
+    const off = await withAssetEnv(
+      env,
+      () => ensureControlPlaneAssets({ controllerManager: false }),
+    );
+    assert.equal(off.kubeControllerManager, undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -225,7 +231,7 @@ Deno.test("kube-controller-manager is built into the existing cache folder, once
       kubernetesVersion: "v1.36.3",
       onProgress: () => {},
     } as const;
-    const plain = await ensureControlPlaneAssets(options);
+    const plain = await ensureControlPlaneAssets({ ...options, controllerManager: false });
     assert.equal(plain.kubeControllerManager, undefined);
     const withCm = await ensureControlPlaneAssets({ ...options, controllerManager: true });
     const folder = join(cache, "v1.36.3-etcdv3.6.16");

@@ -29,7 +29,9 @@ try {
   console.error(
     `[control-plane] ${assets.source}: kube-apiserver ${
       assets.kubernetesVersion ?? "(env)"
-    }, etcd ${assets.etcdVersion ?? "(env)"} in ${secs}s`,
+    }, etcd ${assets.etcdVersion ?? "(env)"}${
+      assets.kubeControllerManager ? ", kube-controller-manager" : ""
+    } in ${secs}s`,
   );
   console.log(dirname(assets.kubeApiServer));
 } catch (err) {

@@ -53,8 +53,8 @@ export interface EnsureAssetsOptions {
    * Also find or build kube-controller-manager (same version, same cache folder). With
    * `"if-available"`, binaries from KUBEBUILDER_ASSETS / TEST_ASSET_* that do not include it
    * (as envtest's asset folders do not) are returned without it instead of failing; without env
-   * overrides it is built like `true`.
-   * @default {false}
+   * overrides it is built like `true`. `false` leaves it out.
+   * @default {"if-available"}
    */
   controllerManager?: boolean | "if-available";
   /** Ignore KUBEBUILDER_ASSETS / TEST_ASSET_* (default false). */
@@ -83,8 +83,8 @@ export function defaultAssetCacheDir(): string {
 }
 
 /**
- * Returns paths to `kube-apiserver` and `etcd` (and `kube-controller-manager` with
- * `controllerManager: true`): from `TEST_ASSET_KUBE_APISERVER` / `TEST_ASSET_ETCD` /
+ * Returns paths to `kube-apiserver`, `etcd` and `kube-controller-manager` (unless
+ * `controllerManager: false`): from `TEST_ASSET_KUBE_APISERVER` / `TEST_ASSET_ETCD` /
  * `TEST_ASSET_KUBE_CONTROLLER_MANAGER`, else from the `KUBEBUILDER_ASSETS` folder, else from
  * the build cache, building them with Go (minutes on a cold machine) when missing. Concurrent
  * callers share one build: a lock file serialises builders and each result is moved into place
@@ -99,8 +99,9 @@ export function defaultAssetCacheDir(): string {
 export async function ensureControlPlaneAssets(
   options: EnsureAssetsOptions = {},
 ): Promise<ControlPlaneAssets> {
+  const controllerManager = options.controllerManager ?? "if-available";
   if (!options.ignoreEnv) {
-    const fromEnv = await assetsFromEnv(options.controllerManager ?? false);
+    const fromEnv = await assetsFromEnv(controllerManager);
     if (fromEnv) return fromEnv;
   }
   const progress = options.onProgress ?? ((line) => console.error(`[control-plane] ${line}`));
@@ -113,7 +114,7 @@ export async function ensureControlPlaneAssets(
   for (const version of versions) {
     try {
       const assets = await ensureVersion(root, version, etcdVersion, progress);
-      if (!options.controllerManager) return assets;
+      if (!controllerManager) return assets;
       return await ensureControllerManager(root, assets, progress);
     } catch (err) {
       // Fall back only when the module proxy lacks something for this version.
