@@ -1,7 +1,7 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * A real local Kubernetes control plane (etcd + kube-apiserver, and kube-controller-manager on
- * request) for tests, like envtest.
+ * A real local Kubernetes control plane (etcd + kube-apiserver + kube-controller-manager) for
+ * tests, like envtest.
  *
  * Without kube-controller-manager there is no garbage collection (owner references are not
  * followed), namespaces stay `Terminating` after delete and no default service accounts or
@@ -120,8 +120,8 @@ export function startTimeout(options: { startTimeoutMs?: number }): number {
 }
 
 /**
- * Starts etcd and kube-apiserver (and kube-controller-manager with `controllerManager: true`)
- * on free loopback ports and waits until all are ready. Binaries come from
+ * Starts etcd, kube-apiserver and (unless `controllerManager: false` or its binary is not at
+ * hand) kube-controller-manager on free loopback ports and waits until all are ready. Binaries come from
  * `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use. Everything is
  * cleaned up by `stop()`, `await using`, at process exit, and by a watchdog process when this
  * process dies any other way (a signal, `kill -9`). No signal listener is installed, so the

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { ControlPlaneStartError } from "./errors.ts";
+ * import { ControlPlaneStartError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneStartError("kube-apiserver exited with code 1", "", "");
  * console.log(err.name); // "ControlPlaneStartError"
  * ```
@@ -53,7 +53,7 @@ export class ControlPlaneStartError extends Error {
  *
  * @example
  * ```ts
- * import { PortInUseError } from "./errors.ts";
+ * import { PortInUseError } from "@staircase/staircase/testing";
  * const err = new PortInUseError(6443, "kube-apiserver");
  * console.log(err.port); // 6443
  * ```
@@ -81,7 +81,7 @@ export class PortInUseError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneTempDirError } from "./errors.ts";
+ * import { ControlPlaneTempDirError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneTempDirError("/read-only");
  * console.log(err.parent); // "/read-only"
  * ```

@@ -92,7 +92,7 @@ export function defaultAssetCacheDir(): string {
  *
  * @example
  * ```ts ignore
- * import { ensureControlPlaneAssets } from "./ensure.ts";
+ * import { ensureControlPlaneAssets } from "@staircase/staircase/testing";
  * const { kubeApiServer, etcd } = await ensureControlPlaneAssets();
  * ```
  */

@@ -13,7 +13,7 @@ const HOW_TO_OVERRIDE =
  *
  * @example
  * ```ts
- * import { GoNotFoundError } from "./errors.ts";
+ * import { GoNotFoundError } from "@staircase/staircase/testing";
  * const err = new GoNotFoundError("go");
  * console.log(err.name); // "GoNotFoundError"
  * ```
@@ -37,7 +37,7 @@ export class GoNotFoundError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneBuildError } from "./errors.ts";
+ * import { ControlPlaneBuildError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneBuildError("etcd", "v3.6.16", "go: module not found", "/tmp/log");
  * console.log(err.message.includes("etcd")); // true
  * ```
@@ -79,7 +79,7 @@ export class ControlPlaneBuildError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneAssetsError } from "./errors.ts";
+ * import { ControlPlaneAssetsError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneAssetsError("etcd", "/nope/etcd", "KUBEBUILDER_ASSETS");
  * console.log(err.name); // "ControlPlaneAssetsError"
  * ```
