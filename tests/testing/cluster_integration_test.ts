@@ -90,6 +90,17 @@ Deno.test("cluster: up, kubectl get ns, down leaves no process and no folder", (
     assert.equal(ns.code, 0, ns.stderr);
     assert.match(ns.stdout, /namespace\/kube-system/);
     assert.equal(ok(await cluster(root, "kubeconfig", "dev")).trim(), kubeconfig);
+    // An operator started with `deno run` and KUBECONFIG pointing at the cluster.
+    const operator = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(repo, "tests/testing/fixtures/list_namespaces.ts")],
+      cwd: repo,
+      env: { KUBECONFIG: kubeconfig! },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const names = new TextDecoder().decode(operator.stdout);
+    assert.equal(operator.code, 0, new TextDecoder().decode(operator.stderr));
+    assert.match(names, /^kube-system$/m);
     assert.match(ok(await cluster(root, "status", "dev")), /cluster "dev": running/);
     const pids = Object.values((await state(root, "dev")).pids);
     assert.equal(pids.length, 3, "etcd, kube-apiserver and kube-controller-manager");
@@ -141,7 +152,7 @@ Deno.test("cluster: a SIGKILLed instance is detected and cleaned up by the next 
     assert.equal(ns.code, 0, ns.stderr);
   }));
 
-Deno.test("cluster: stop then up keeps the data; two clusters run at once on their own ports", () =>
+Deno.test("cluster: stop (or a reboot) then up keeps the data; two clusters run at once on their own ports", () =>
   withRoot(async (root) => {
     ok(await cluster(root, "up", "a"));
     ok(await cluster(root, "up", "b"));
@@ -156,6 +167,10 @@ Deno.test("cluster: stop then up keeps the data; two clusters run at once on the
 
     assert.match(ok(await cluster(root, "stop", "a")), /stopped \(data kept\)/);
     assert.deepEqual(await processesOf(join(root, "a")), []);
+    // As after a reboot: the recorded PIDs now belong to unrelated live processes.
+    const record = JSON.parse(await Deno.readTextFile(join(root, "a", "state.json")));
+    record.pids = { etcd: 1, "kube-apiserver": Deno.pid };
+    await Deno.writeTextFile(join(root, "a", "state.json"), JSON.stringify(record));
     const stopped = await cluster(root, "status", "a");
     assert.equal(stopped.code, 1, "status exits 1 unless the cluster runs");
     assert.match(stopped.stdout, /cluster "a": stopped/);
