@@ -1,7 +1,7 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * Where a persistent local cluster keeps its data, the state file that records its ports and
- * processes, and telling a live process of the cluster from a dead one (or a reused PID).
+ * Where a persistent local cluster keeps its data, and the state file that records its ports and
+ * the PIDs of its last start.
  *
  * @module
  */
@@ -94,51 +94,4 @@ export async function writeState(dir: string, state: ClusterRecord): Promise<voi
   const tmp = join(dir, `.state.json.${Deno.pid}`);
   await Deno.writeTextFile(tmp, JSON.stringify(state, null, 2) + "\n");
   await Deno.rename(tmp, join(dir, "state.json"));
-}
-
-/**
- * Whether `pid` is a live (not zombie) process whose command line mentions `dir`: every
- * process of a cluster names its folder in a flag, so a PID reused after a reboot by something
- * else does not count.
- *
- * @example
- * ```ts ignore
- * import { isClusterProcess } from "./state.ts";
- * await isClusterProcess(1234, "/root/.cache/staircase/clusters/dev");
- * ```
- */
-export async function isClusterProcess(pid: number, dir: string): Promise<boolean> {
-  try {
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    if (stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z") return false;
-    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    // With the separator, so cluster "dev" does not claim the processes of "dev2".
-    return cmdline.includes(`${dir}/`);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Sends SIGTERM to `pid`, waits up to `graceMs` for it to go, then SIGKILL and waits again.
- *
- * @example
- * ```ts ignore
- * import { stopPid } from "./state.ts";
- * await stopPid(1234, "/root/.cache/staircase/clusters/dev");
- * ```
- */
-export async function stopPid(pid: number, dir: string, graceMs = 10_000): Promise<void> {
-  for (const [signal, waitMs] of [["SIGTERM", graceMs], ["SIGKILL", 5_000]] as const) {
-    if (!(await isClusterProcess(pid, dir))) return;
-    try {
-      Deno.kill(pid, signal);
-    } catch {
-      return; // Gone in between.
-    }
-    const deadline = Date.now() + waitMs;
-    while (Date.now() < deadline && await isClusterProcess(pid, dir)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
