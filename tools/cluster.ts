@@ -12,7 +12,8 @@
  * ```
  *
  * NAME defaults to "default" (also `--name NAME`). Data lives in
- * `~/.cache/staircase/clusters/NAME`. Exit codes: 0 done, 1 failed, 2 bad usage.
+ * `~/.cache/staircase/clusters/NAME`. Exit codes: 0 done, 1 failed (and `status` when a cluster
+ * is not running), 2 bad usage.
  *
  * @module
  */
