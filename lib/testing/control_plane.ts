@@ -121,8 +121,8 @@ export function startTimeout(options: { startTimeoutMs?: number }): number {
 
 /**
  * Starts etcd, kube-apiserver and (unless `controllerManager: false` or its binary is not at
- * hand) kube-controller-manager on free loopback ports and waits until all are ready. Binaries come from
- * `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use. Everything is
+ * hand) kube-controller-manager on free loopback ports and waits until all are ready. Binaries
+ * come from `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use. Everything is
  * cleaned up by `stop()`, `await using`, at process exit, and by a watchdog process when this
  * process dies any other way (a signal, `kill -9`). No signal listener is installed, so the
  * host program's own SIGINT/SIGTERM handling is unchanged. Ports picked as free that another

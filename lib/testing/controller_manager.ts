@@ -66,7 +66,10 @@ export interface ControllerManagerArgsInput {
  * ```ts ignore
  * import { controllerManagerArgs } from "./controller_manager.ts";
  * const args = controllerManagerArgs({
- *   kubeconfigPath: "/tmp/cm.kubeconfig", port: 10257, certDir: "/tmp/cm", serviceAccountKeyPath: "/tmp/sa.key",
+ *   kubeconfigPath: "/tmp/cm.kubeconfig",
+ *   port: 10257,
+ *   certDir: "/tmp/cm",
+ *   serviceAccountKeyPath: "/tmp/sa.key",
  * });
  * ```
  */

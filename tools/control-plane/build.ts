@@ -4,8 +4,8 @@
  * holding them.
  *
  * Usage: `deno run -A tools/control-plane/build.ts [--kubernetes-version v1.37.2]
- * [--etcd-version v3.6.16] [--no-controller-manager] [--ignore-env]`. Progress goes to stderr, the folder to stdout
- * (usable as `KUBEBUILDER_ASSETS=$(deno run -A tools/control-plane/build.ts)`).
+ * [--etcd-version v3.6.16] [--no-controller-manager] [--ignore-env]`. Progress goes to stderr,
+ * the folder to stdout (usable as `KUBEBUILDER_ASSETS=$(deno run -A tools/control-plane/build.ts)`).
  *
  * @module
  */

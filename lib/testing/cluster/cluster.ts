@@ -83,7 +83,10 @@ export interface ClusterUpOptions {
   controllerManager?: boolean;
   /** Progress lines (binary builds, stale instances cleaned up). @default {stderr} */
   onProgress?: ProgressReporter;
-  /** How long to wait for each component, in ms. @default {60 s or env STAIRCASE_CONTROL_PLANE_START_TIMEOUT} */
+  /**
+   * How long to wait for each component, in ms.
+   * @default {60 s, or env STAIRCASE_CONTROL_PLANE_START_TIMEOUT in seconds}
+   */
   startTimeoutMs?: number;
 }
 
