@@ -200,6 +200,11 @@ async function startIn(
     createdAt: record?.createdAt ?? new Date().toISOString(),
   };
   await writeState(dir, current);
+  progress(
+    `starting cluster "${name}" (${
+      controllerManager ? "etcd, kube-apiserver, kube-controller-manager" : "etcd, kube-apiserver"
+    }) in ${dir}`,
+  );
   const processes: LoggedProcess[] = [];
   try {
     await launchControlPlane({
