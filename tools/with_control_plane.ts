@@ -3,7 +3,9 @@
  * Starts ONE test control plane, runs a command with env `STAIRCASE_TEST_KUBECONFIG` set to
  * its admin kubeconfig, forwards the command's exit code and always stops the control plane.
  *
- * Usage: `deno run -A tools/with_control_plane.ts -- deno test -A tests/`
+ * Usage: `deno run -A tools/with_control_plane.ts [--no-controller-manager] -- deno test -A tests/`
+ * (kube-controller-manager runs by default: garbage collection, namespace deletion, service
+ * accounts).
  *
  * @module
  */
@@ -12,8 +14,16 @@ import { TEST_KUBECONFIG_ENV } from "../lib/testing/shared.ts";
 
 const sep = Deno.args.indexOf("--");
 const command = sep >= 0 ? Deno.args.slice(sep + 1) : Deno.args;
+const own = sep >= 0 ? Deno.args.slice(0, sep) : [];
+const unknown = own.filter((a) => a !== "--no-controller-manager");
+if (unknown.length > 0) {
+  console.error(`unknown option(s) ${unknown.join(" ")}; the only one is --no-controller-manager`);
+  Deno.exit(2);
+}
 if (command.length === 0) {
-  console.error("usage: deno run -A tools/with_control_plane.ts -- <command> [args...]");
+  console.error(
+    "usage: deno run -A tools/with_control_plane.ts [--no-controller-manager] -- <command> [args...]",
+  );
   Deno.exit(2);
 }
 
@@ -21,13 +31,17 @@ let code = 1;
 const started = performance.now();
 let cp: ControlPlane;
 try {
-  cp = await startControlPlane();
+  cp = await startControlPlane(
+    own.includes("--no-controller-manager") ? { controllerManager: false } : {},
+  );
 } catch (err) {
   console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   Deno.exit(1);
 }
 console.error(
-  `[control-plane] ready at ${cp.url} in ${((performance.now() - started) / 1000).toFixed(1)}s; ` +
+  `[control-plane] ready at ${cp.url}${
+    cp.controllerManager ? " with kube-controller-manager" : ""
+  } in ${((performance.now() - started) / 1000).toFixed(1)}s; ` +
     `${TEST_KUBECONFIG_ENV}=${cp.kubeconfig.path}`,
 );
 const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];

@@ -93,10 +93,52 @@ export async function createCertificateAuthority(
     extension("2.5.29.14", false, derOctetString(await keyId(spki))), // subjectKeyIdentifier
   ];
   const certDer = await signCertificate(subject, subject, spki, extensions, pair.keys.privateKey);
+  return authority(commonName, toPem("CERTIFICATE", certDer), pair.privateKeyPem, pair.keys, spki);
+}
+
+/**
+ * Loads a CA made by {@linkcode createCertificateAuthority} back from its PEM files, so a
+ * control plane restarted from its folder can still issue client certificates.
+ *
+ * @example
+ * ```ts
+ * import { createCertificateAuthority, loadCertificateAuthority } from "./certs.ts";
+ * const made = await createCertificateAuthority("staircase-test-ca");
+ * const ca = await loadCertificateAuthority("staircase-test-ca", made.certPem, made.keyPem);
+ * const user = await ca.issueClientCertificate("viewer");
+ * ```
+ */
+export async function loadCertificateAuthority(
+  commonName: string,
+  certPem: string,
+  keyPem: string,
+): Promise<CertificateAuthority> {
+  const pkcs8 = fromPem(keyPem);
+  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, EC_PARAMS, true, ["sign"]);
+  // The public key is the private JWK without "d"; WebCrypto has no direct derivation.
+  const { d: _d, key_ops: _ops, ...publicJwk } = await crypto.subtle.exportKey("jwk", privateKey);
+  const publicKey = await crypto.subtle.importKey("jwk", publicJwk, EC_PARAMS, true, ["verify"]);
+  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", publicKey));
+  return authority(commonName, certPem, keyPem, { privateKey, publicKey }, spki);
+}
+
+function fromPem(pem: string): Uint8Array<ArrayBuffer> {
+  const body = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+}
+
+async function authority(
+  commonName: string,
+  certPem: string,
+  keyPem: string,
+  keys: CryptoKeyPair,
+  spki: Uint8Array<ArrayBuffer>,
+): Promise<CertificateAuthority> {
+  const subject = encodeName(commonName, []);
   const caKeyId = await keyId(spki);
   return {
-    certPem: toPem("CERTIFICATE", certDer),
-    keyPem: pair.privateKeyPem,
+    certPem,
+    keyPem,
     commonName,
     async issueClientCertificate(cn: string, organizations: string[] = []) {
       if (cn.length === 0) throw new TypeError("A client certificate needs a non-empty name");
@@ -114,7 +156,7 @@ export async function createCertificateAuthority(
         encodeName(cn, organizations),
         leafSpki,
         leafExtensions,
-        pair.keys.privateKey,
+        keys.privateKey,
       );
       return { certPem: toPem("CERTIFICATE", der), keyPem: leaf.privateKeyPem, commonName: cn };
     },

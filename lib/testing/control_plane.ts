@@ -1,29 +1,47 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * A real local Kubernetes control plane (etcd + kube-apiserver) for tests, like envtest.
+ * A real local Kubernetes control plane (etcd + kube-apiserver + kube-controller-manager) for
+ * tests, like envtest.
  *
- * There is no controller-manager or scheduler: no garbage collection (owner references are
- * not followed), namespaces stay `Terminating` after delete, no default service accounts or
- * tokens, no pods ever run. Use a fresh namespace per test instead of deleting things.
+ * Without kube-controller-manager there is no garbage collection (owner references are not
+ * followed), namespaces stay `Terminating` after delete and no default service accounts or
+ * tokens are made. With it (`controllerManager: true`) those work; see
+ * `CONTROLLER_MANAGER_CONTROLLERS` for which controllers run. There is never a
+ * scheduler or kubelet: no pods ever run.
  *
  * @module
  */
 import { join } from "node:path";
-import { createCertificateAuthority, generateKeyPairPem } from "./certs.ts";
+import { HttpRestClient, type HttpRestClientOptions } from "../client/http_client.ts";
 import { ensureControlPlaneAssets } from "./assets/ensure.ts";
 import { checkExecutable } from "./assets/ensure.ts";
 import type { ControlPlaneAssets } from "./assets/ensure.ts";
+import type { ProgressReporter } from "./assets/go_build.ts";
 import { ControlPlaneTempDirError, PortInUseError } from "./errors.ts";
 import { buildKubeconfig, type KubeconfigFile, writeKubeconfig } from "./kubeconfig.ts";
+import { type ControlPlanePorts, launchControlPlane } from "./launch.ts";
 import { assertPortFree, freePort } from "./ports.ts";
-import { type LoggedProcess, spawnLogged, startReaper, terminate } from "./processes.ts";
+import { type LoggedProcess, startReaper, terminate } from "./processes.ts";
 import { track, untrack } from "./cleanup.ts";
-import { waitReady } from "./ready.ts";
 
 /** Options for {@linkcode startControlPlane}. */
 export interface ControlPlaneOptions {
-  /** Binaries to use; default: {@linkcode ensureControlPlaneAssets} (env overrides or build). */
-  assets?: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd">;
+  /**
+   * Binaries to use; default: {@linkcode ensureControlPlaneAssets} (env overrides or build).
+   * `kubeControllerManager` is needed with `controllerManager: true`.
+   */
+  assets?: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd" | "kubeControllerManager">;
+  /**
+   * Run kube-controller-manager with the controllers of
+   * `CONTROLLER_MANAGER_CONTROLLERS` (garbage collection, namespace deletion, service
+   * accounts and their tokens, aggregated ClusterRoles, quota); it is built on first use like
+   * the other binaries and adds under a second to the start. Left unset, it runs whenever its
+   * binary is at hand: always with the build cache, and with `assets` or KUBEBUILDER_ASSETS /
+   * TEST_ASSET_* only when they include it (envtest's asset folders do not). `true` makes a
+   * missing binary an error, `false` never runs it.
+   * @default {true when its binary is available}
+   */
+  controllerManager?: boolean;
   /** kube-apiserver port on 127.0.0.1 (default: a free port). */
   apiServerPort?: number;
   /** etcd client port on 127.0.0.1 (default: a free port). */
@@ -37,6 +55,8 @@ export interface ControlPlaneOptions {
   extraApiServerArgs?: string[];
   /** Parent folder of the temp folder (default: the system temp folder). */
   tempDir?: string;
+  /** Progress lines while binaries are built on first use (default: stderr). */
+  onProgress?: ProgressReporter;
   /**
    * Let this Deno process exit while the control plane still runs (default false); it is then
    * stopped by the exit handlers and the watchdog. Used for the lazily shared control plane.
@@ -54,24 +74,41 @@ export interface ControlPlane extends AsyncDisposable {
   serverCaPem: string;
   /** The temp folder holding data, certificates, logs and kubeconfigs (removed by stop). */
   dir: string;
-  /** Log file paths. */
-  logs: { etcd: string; apiServer: string };
+  /** Whether kube-controller-manager runs. */
+  controllerManager: boolean;
+  /** Log file paths (`controllerManager` only when it runs). */
+  logs: { etcd: string; apiServer: string; controllerManager?: string };
+  /**
+   * A staircase client for the admin user. Close it (or `using`) when done; it does not outlive
+   * the control plane.
+   */
+  client(options?: HttpRestClientOptions): HttpRestClient;
   /**
    * Makes a client-certificate user (signed by the throwaway CA) with the groups given, and
    * writes a kubeconfig for it. It has no permissions until RBAC grants them.
    */
   createUser(name: string, groups?: string[]): Promise<KubeconfigFile>;
-  /** Stops both processes, waits for them and removes the temp folder. Idempotent. */
+  /** Stops the processes, waits for them and removes the temp folder. Idempotent. */
   stop(): Promise<void>;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_ENV = "STAIRCASE_CONTROL_PLANE_START_TIMEOUT";
-// A port picked as free can be taken by another process before etcd or kube-apiserver binds
-// it (parallel test runs); starting again on new ports fixes that.
+// A port picked as free can be taken by another process before a binary binds it (parallel
+// test runs); starting again on new ports fixes that.
 const PORT_ATTEMPTS = 3;
 
-function startTimeout(options: ControlPlaneOptions): number {
+/**
+ * Reads the start timeout: the option, else env `STAIRCASE_CONTROL_PLANE_START_TIMEOUT`
+ * (seconds), else 60 s.
+ *
+ * @example
+ * ```ts ignore
+ * import { startTimeout } from "./control_plane.ts";
+ * startTimeout({}); // 60_000 unless the env var says otherwise
+ * ```
+ */
+export function startTimeout(options: { startTimeoutMs?: number }): number {
   if (options.startTimeoutMs !== undefined) return options.startTimeoutMs;
   const env = Deno.env.get(START_TIMEOUT_ENV);
   if (env === undefined || env.trim() === "") return DEFAULT_START_TIMEOUT_MS;
@@ -83,26 +120,44 @@ function startTimeout(options: ControlPlaneOptions): number {
 }
 
 /**
- * Starts etcd and kube-apiserver on free loopback ports and waits until `/readyz` passes.
- * Binaries come from `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use.
- * Everything is cleaned up by `stop()`, `await using`, at process exit, and by a watchdog
- * process when this process dies any other way (a signal, `kill -9`). No signal listener is
- * installed, so the host program's own SIGINT/SIGTERM handling is unchanged. Ports picked as
- * free that another process takes before the binaries bind them are picked again (3 tries).
+ * Starts etcd, kube-apiserver and (unless `controllerManager: false` or its binary is not at
+ * hand) kube-controller-manager on free loopback ports and waits until all are ready. Binaries
+ * come from `KUBEBUILDER_ASSETS` / `TEST_ASSET_*` or are built with Go on first use. Everything is
+ * cleaned up by `stop()`, `await using`, at process exit, and by a watchdog process when this
+ * process dies any other way (a signal, `kill -9`). No signal listener is installed, so the
+ * host program's own SIGINT/SIGTERM handling is unchanged. Ports picked as free that another
+ * process takes before the binaries bind them are picked again (3 tries).
  *
  * @example
  * ```ts ignore
- * import { startControlPlane } from "./control_plane.ts";
- * await using cp = await startControlPlane();
- * console.log(cp.url, cp.kubeconfig.path);
+ * import { startControlPlane } from "@staircase/staircase/testing";
+ * await using cp = await startControlPlane({ controllerManager: true });
+ * using client = cp.client();
+ * const namespaces = await client.performRequest({
+ *   method: "GET",
+ *   path: "/api/v1/namespaces",
+ *   expectJson: true,
+ * });
  * ```
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const timeoutMs = startTimeout(options);
-  const assets = options.assets ?? await ensureControlPlaneAssets();
+  const assets = options.assets ?? await ensureControlPlaneAssets({
+    controllerManager: options.controllerManager ?? "if-available",
+    onProgress: options.onProgress,
+  });
+  const controllerManager = options.controllerManager ??
+    assets.kubeControllerManager !== undefined;
   if (options.assets) {
     await checkExecutable("kube-apiserver", assets.kubeApiServer, "options");
     await checkExecutable("etcd", assets.etcd, "options");
+    if (controllerManager) {
+      await checkExecutable(
+        "kube-controller-manager",
+        assets.kubeControllerManager ?? "(unset)",
+        "options",
+      );
+    }
   }
   for (let attempt = 1;; attempt++) {
     if (options.apiServerPort !== undefined) {
@@ -110,7 +165,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
     if (options.etcdPort !== undefined) assertPortFree(options.etcdPort, "etcd");
     try {
-      return await startOnce(assets, options, timeoutMs);
+      return await startOnce(assets, options, controllerManager, timeoutMs);
     } catch (err) {
       if (!(err instanceof PortInUseError) || attempt >= PORT_ATTEMPTS) throw err;
     }
@@ -118,8 +173,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 }
 
 async function startOnce(
-  assets: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd">,
+  assets: Pick<ControlPlaneAssets, "kubeApiServer" | "etcd" | "kubeControllerManager">,
   options: ControlPlaneOptions,
+  controllerManager: boolean,
   timeoutMs: number,
 ): Promise<ControlPlane> {
   const dir = await makeTempDir(options.tempDir);
@@ -133,7 +189,7 @@ async function startOnce(
   const stopWithin = (graceMs: number): Promise<void> => {
     stopped ??= (async () => {
       untrack(entry);
-      // Stop the API server first so it does not log etcd connection errors for long.
+      // Stop in reverse start order, so the API server does not log etcd errors for long.
       for (const p of [...processes].reverse()) await terminate(p, graceMs);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       try {
@@ -149,87 +205,45 @@ async function startOnce(
   const entry = { dir, processes };
   track(entry);
 
-  const logs = { etcd: join(dir, "etcd.log"), apiServer: join(dir, "kube-apiserver.log") };
   try {
-    const pki = join(dir, "pki");
-    await Deno.mkdir(pki);
-    const ca = await createCertificateAuthority("staircase-test-client-ca");
-    const admin = await ca.issueClientCertificate("admin", ["system:masters"]);
-    const sa = await generateKeyPairPem();
-    await Deno.writeTextFile(join(pki, "client-ca.crt"), ca.certPem);
-    await Deno.writeTextFile(join(pki, "sa.pub"), sa.publicKeyPem);
-    await Deno.writeTextFile(join(pki, "sa.key"), sa.privateKeyPem, { mode: 0o600 });
-
-    const etcdPort = options.etcdPort ?? freePort();
-    const peerPort = freePort();
-    const apiPort = options.apiServerPort ?? freePort();
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const etcd = spawnLogged(assets.etcd, [
-      `--data-dir=${join(dir, "etcd-data")}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
-      "--unsafe-no-fsync=true",
-      "--log-level=warn",
-    ], logs.etcd);
-    processes.push(etcd);
-    if (options.unref) etcd.child.unref();
-    await Deno.writeTextFile(pidFile, `${etcd.child.pid} `, { append: true });
-
-    const certDir = join(dir, "serving-certs");
-    const url = `https://127.0.0.1:${apiPort}`;
-    const apiServer = spawnLogged(assets.kubeApiServer, [
-      `--etcd-servers=${etcdUrl}`,
-      `--cert-dir=${certDir}`,
-      `--secure-port=${apiPort}`,
-      "--bind-address=127.0.0.1",
-      "--advertise-address=127.0.0.1",
-      // A loopback advertise address is refused by the default endpoint reconciler.
-      "--endpoint-reconciler-type=none",
-      "--service-cluster-ip-range=10.0.0.0/24",
-      "--allow-privileged=true",
-      "--disable-admission-plugins=ServiceAccount",
-      "--authorization-mode=RBAC",
-      `--client-ca-file=${join(pki, "client-ca.crt")}`,
-      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-      `--service-account-key-file=${join(pki, "sa.pub")}`,
-      `--service-account-signing-key-file=${join(pki, "sa.key")}`,
-      ...(options.extraApiServerArgs ?? []),
-    ], logs.apiServer);
-    processes.push(apiServer);
-    if (options.unref) apiServer.child.unref();
-    await Deno.writeTextFile(pidFile, `${apiServer.child.pid} `, { append: true });
-
-    const serverCaPem = await waitReady({
-      url,
-      certDir,
-      clientCertPem: admin.certPem,
-      clientKeyPem: admin.keyPem,
-      etcd,
-      apiServer,
-      logs,
-      ports: { etcd: etcdPort, apiServer: apiPort },
+    const ports: ControlPlanePorts = {
+      etcd: options.etcdPort ?? freePort(),
+      etcdPeer: freePort(),
+      apiServer: options.apiServerPort ?? freePort(),
+      controllerManager: controllerManager ? freePort() : undefined,
+    };
+    const launched = await launchControlPlane({
+      assets,
+      dir,
+      ports,
+      controllerManager,
+      fsync: false,
+      detached: false,
+      extraApiServerArgs: options.extraApiServerArgs,
       timeoutMs,
+      onSpawn: async (_name, process) => {
+        processes.push(process);
+        if (options.unref) process.child.unref();
+        await Deno.writeTextFile(pidFile, `${process.child.pid} `, { append: true });
+      },
     });
-    const kubeconfig = await writeKubeconfig(
-      join(dir, "admin.kubeconfig"),
-      buildKubeconfig({
-        server: url,
-        caPem: serverCaPem,
-        certPem: admin.certPem,
-        keyPem: admin.keyPem,
-        userName: "admin",
-      }),
-    );
+    const { url, serverCaPem, ca, admin } = launched;
     await Deno.mkdir(join(dir, "users"));
     return {
       url,
-      kubeconfig,
+      kubeconfig: launched.kubeconfig,
       serverCaPem,
       dir,
-      logs,
+      controllerManager,
+      logs: launched.logs,
+      client(clientOptions?: HttpRestClientOptions): HttpRestClient {
+        return new HttpRestClient({
+          server: url,
+          caCerts: [serverCaPem],
+          clientCertificate: { cert: admin.certPem, key: admin.keyPem },
+          description: `the test control plane at ${url} (admin)`,
+        }, clientOptions);
+      },
       async createUser(name: string, groups: string[] = []): Promise<KubeconfigFile> {
         if (!/^[A-Za-z0-9._@:-]+$/.test(name)) {
           throw new TypeError(`User name "${name}" must match [A-Za-z0-9._@:-]+`);

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { ControlPlaneStartError } from "./errors.ts";
+ * import { ControlPlaneStartError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneStartError("kube-apiserver exited with code 1", "", "");
  * console.log(err.name); // "ControlPlaneStartError"
  * ```
@@ -21,17 +21,30 @@ export class ControlPlaneStartError extends Error {
   readonly etcdLog: string;
   /** Last lines of the kube-apiserver log. */
   readonly apiServerLog: string;
+  /** Last lines of the kube-controller-manager log, when it was the one that failed. */
+  readonly controllerManagerLog: string | undefined;
   /** Creates the error; `reason` says what went wrong. */
-  constructor(reason: string, etcdLog: string, apiServerLog: string, options?: ErrorOptions) {
+  constructor(
+    reason: string,
+    etcdLog: string,
+    apiServerLog: string,
+    options?: ErrorOptions & { controllerManagerLog?: string },
+  ) {
+    const cmLog = options?.controllerManagerLog;
     super(
       `The test control plane failed to start: ${reason}\n--- etcd log (tail) ---\n${
         etcdLog || "(empty)"
-      }\n--- kube-apiserver log (tail) ---\n${apiServerLog || "(empty)"}`,
+      }\n--- kube-apiserver log (tail) ---\n${apiServerLog || "(empty)"}${
+        cmLog === undefined
+          ? ""
+          : `\n--- kube-controller-manager log (tail) ---\n${cmLog || "(empty)"}`
+      }`,
       options,
     );
     this.name = "ControlPlaneStartError";
     this.etcdLog = etcdLog;
     this.apiServerLog = apiServerLog;
+    this.controllerManagerLog = cmLog;
   }
 }
 
@@ -40,7 +53,7 @@ export class ControlPlaneStartError extends Error {
  *
  * @example
  * ```ts
- * import { PortInUseError } from "./errors.ts";
+ * import { PortInUseError } from "@staircase/staircase/testing";
  * const err = new PortInUseError(6443, "kube-apiserver");
  * console.log(err.port); // 6443
  * ```
@@ -68,7 +81,7 @@ export class PortInUseError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneTempDirError } from "./errors.ts";
+ * import { ControlPlaneTempDirError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneTempDirError("/read-only");
  * console.log(err.parent); // "/read-only"
  * ```

@@ -42,6 +42,8 @@ export interface KubeconfigInput {
   keyPem: string;
   /** The user (and context) name. */
   userName: string;
+  /** The cluster name in the file (the context is `<user>@<cluster>`). @default {"staircase-test"} */
+  clusterName?: string;
 }
 
 function b64(text: string): string {
@@ -64,7 +66,7 @@ function b64(text: string): string {
  * ```
  */
 export function buildKubeconfig(input: KubeconfigInput): TestKubeconfig {
-  const cluster = "staircase-test";
+  const cluster = input.clusterName ?? "staircase-test";
   const context = `${input.userName}@${cluster}`;
   return {
     apiVersion: "v1",

@@ -1,31 +1,88 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * Testing against a real Kubernetes API server: a local control plane (etcd +
- * kube-apiserver, like controller-runtime's envtest), built from the Go module proxy on first
- * use, and helpers to share one across a test run with a fresh namespace per test.
+ * Testing against a real Kubernetes API server: a local control plane (etcd, kube-apiserver
+ * and kube-controller-manager, like controller-runtime's envtest plus garbage collection and
+ * namespace deletion), built from the Go module proxy on first use; helpers to share one across
+ * a test run with a fresh namespace per test; and persistent named clusters for development by
+ * hand (`deno task cluster`).
  *
- * No controller-manager runs: no garbage collection, deleted namespaces stay `Terminating`,
- * no default service accounts, no pods run.
+ * kube-controller-manager runs the controllers of {@linkcode CONTROLLER_MANAGER_CONTROLLERS}:
+ * owner references are followed, deleted namespaces go away, every namespace gets a `default`
+ * ServiceAccount. There is no scheduler or kubelet: no pods run.
  *
- * Binaries: `KUBEBUILDER_ASSETS` (a folder with `kube-apiserver` and `etcd`) or
- * `TEST_ASSET_KUBE_APISERVER` / `TEST_ASSET_ETCD` override the build, which otherwise goes to
- * `$XDG_CACHE_HOME/staircase/control-plane/<version>-etcd<version>/` (~15 min cold on 2 cores).
+ * Binaries: `KUBEBUILDER_ASSETS` (a folder with `kube-apiserver`, `etcd` and optionally
+ * `kube-controller-manager`) or `TEST_ASSET_KUBE_APISERVER` / `TEST_ASSET_ETCD` /
+ * `TEST_ASSET_KUBE_CONTROLLER_MANAGER` override the build, which otherwise goes to
+ * `$XDG_CACHE_HOME/staircase/control-plane/<version>-etcd<version>/` (minutes, once).
  *
  * @example Start a control plane for one test file
  * ```ts ignore
  * import { startControlPlane } from "@staircase/staircase/testing";
  * await using cp = await startControlPlane();
- * console.log(cp.url, cp.kubeconfig.path);
+ * using client = cp.client(); // admin, system:masters
  * const viewer = await cp.createUser("viewer", ["viewers"]);
+ * console.log(cp.url, cp.kubeconfig.path, viewer.path);
+ * ```
+ *
+ * @example One shared control plane per test run, a fresh namespace per test
+ * ```ts ignore
+ * import { withNamespace } from "@staircase/staircase/testing";
+ * Deno.test("creates a ConfigMap", () =>
+ *   withNamespace(async (ns, cluster) => {
+ *     await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, {
+ *       metadata: { name: "a" },
+ *     });
+ *   }));
  * ```
  *
  * @module
  */
-export * from "./control_plane.ts";
-export * from "./shared.ts";
-export * from "./kubeconfig.ts";
-export * from "./errors.ts";
-export * from "./certs.ts";
-export * from "./assets/ensure.ts";
-export * from "./assets/errors.ts";
+export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from "./control_plane.ts";
+export {
+  clusterFromKubeconfig,
+  createTestNamespace,
+  type NamespaceOptions,
+  TEST_KUBECONFIG_ENV,
+  type TestCluster,
+  testKubeconfig,
+  TestRequestError,
+  type TestRequestOptions,
+  type TestResponse,
+  useTestControlPlane,
+  withNamespace,
+} from "./shared.ts";
+export type { KubeconfigFile, TestKubeconfig } from "./kubeconfig.ts";
+export type { ControlPlaneComponent, ControlPlanePorts } from "./launch.ts";
+export { CONTROLLER_MANAGER_CONTROLLERS } from "./controller_manager.ts";
+export { ControlPlaneStartError, ControlPlaneTempDirError, PortInUseError } from "./errors.ts";
+export {
+  type ControlPlaneAssets,
+  DEFAULT_ETCD_VERSION,
+  DEFAULT_KUBERNETES_VERSION,
+  type EnsureAssetsOptions,
+  ensureControlPlaneAssets,
+} from "./assets/ensure.ts";
+export {
+  ControlPlaneAssetsError,
+  ControlPlaneBuildError,
+  GoNotFoundError,
+} from "./assets/errors.ts";
 export type { ProgressReporter } from "./assets/go_build.ts";
+export {
+  clusterDir,
+  clusterDown,
+  type ClusterPhase,
+  type ClusterStatus,
+  clusterStatus,
+  clusterStop,
+  clusterUp,
+  type ClusterUpOptions,
+  type ClusterUpResult,
+  DEFAULT_CLUSTER_NAME,
+  listClusters,
+} from "./cluster/cluster.ts";
+export {
+  ClusterNotFoundError,
+  ClusterPortInUseError,
+  ClusterRunningError,
+} from "./cluster/errors.ts";

@@ -18,7 +18,8 @@ export interface LoggedProcess {
 
 /**
  * Starts `binary args...` with its output appended to `logPath`, through `sh -c exec` so no
- * Deno stream has to be pumped and the PID is the binary's own.
+ * Deno stream has to be pumped and the PID is the binary's own. A `detached` process runs in
+ * its own session and does not keep this process alive: it outlives it.
  *
  * @example
  * ```ts ignore
@@ -27,13 +28,20 @@ export interface LoggedProcess {
  * await p.exited;
  * ```
  */
-export function spawnLogged(binary: string, args: string[], logPath: string): LoggedProcess {
+export function spawnLogged(
+  binary: string,
+  args: string[],
+  logPath: string,
+  detached = false,
+): LoggedProcess {
   const child = new Deno.Command("sh", {
     args: ["-c", 'log="$1"; shift; exec "$@" >>"$log" 2>&1', "sh", logPath, binary, ...args],
     stdin: "null",
     stdout: "null",
     stderr: "null",
+    detached,
   }).spawn();
+  if (detached) child.unref();
   return { child, logPath, exited: child.status };
 }
 

@@ -7,8 +7,9 @@
  * starts one for this process. It does not keep the process alive and is stopped when the
  * process exits (exit handlers, plus a watchdog process if Deno is killed outright).
  *
- * No controller-manager runs (as in envtest): no garbage collection, deleted namespaces stay
- * `Terminating`, no default service accounts.
+ * kube-controller-manager runs when its binary is at hand (see `startControlPlane`): owner
+ * references are followed and deleted namespaces go away. Without it (envtest's asset folders),
+ * deleted namespaces stay `Terminating`.
  *
  * @module
  */
@@ -39,7 +40,7 @@ export interface TestRequestOptions {
  *
  * @example
  * ```ts
- * import { TestRequestError } from "./shared.ts";
+ * import { TestRequestError } from "@staircase/staircase/testing";
  * const err = new TestRequestError("GET", "/api/v1/namespaces/x", 404, "not found");
  * console.log(err.status); // 404
  * ```
@@ -84,7 +85,7 @@ let shared: Promise<TestCluster> | undefined;
  *
  * @example
  * ```ts ignore
- * import { testKubeconfig } from "./shared.ts";
+ * import { testKubeconfig } from "@staircase/staircase/testing";
  * const path = await testKubeconfig();
  * ```
  */
@@ -97,7 +98,7 @@ export async function testKubeconfig(): Promise<string> {
  *
  * @example
  * ```ts ignore
- * import { useTestControlPlane } from "./shared.ts";
+ * import { useTestControlPlane } from "@staircase/staircase/testing";
  * const cluster = await useTestControlPlane();
  * const { body } = await cluster.request("GET", "/version");
  * ```
@@ -123,7 +124,7 @@ async function openShared(): Promise<TestCluster> {
  *
  * @example
  * ```ts ignore
- * import { clusterFromKubeconfig } from "./shared.ts";
+ * import { clusterFromKubeconfig } from "@staircase/staircase/testing";
  * const cluster = await clusterFromKubeconfig("/tmp/admin.kubeconfig");
  * ```
  */
@@ -175,7 +176,7 @@ export async function clusterFromKubeconfig(path: string): Promise<TestCluster> 
 export interface NamespaceOptions {
   /** Name prefix (default "test"); a random suffix is appended. */
   prefix?: string;
-  /** Keep the namespace afterwards (default false: it is deleted, and stays Terminating). */
+  /** Keep the namespace afterwards (default false: it is deleted). */
   keep?: boolean;
   /** Cluster to use (default {@linkcode useTestControlPlane}). */
   cluster?: TestCluster;
@@ -183,11 +184,11 @@ export interface NamespaceOptions {
 
 /**
  * Creates a fresh namespace on the shared control plane, runs `fn` with its name, then deletes
- * it (it stays `Terminating`: no controller-manager runs; names never repeat).
+ * it (without waiting for the deletion to finish; names never repeat).
  *
  * @example
  * ```ts ignore
- * import { withNamespace } from "./shared.ts";
+ * import { withNamespace } from "@staircase/staircase/testing";
  * Deno.test("creates a ConfigMap", () =>
  *   withNamespace(async (ns, cluster) => {
  *     await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, {
@@ -218,7 +219,7 @@ export async function withNamespace<T>(
  *
  * @example
  * ```ts ignore
- * import { createTestNamespace } from "./shared.ts";
+ * import { createTestNamespace } from "@staircase/staircase/testing";
  * const ns = await createTestNamespace("watch");
  * ```
  */

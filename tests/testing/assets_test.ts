@@ -7,7 +7,12 @@ import { ensureControlPlaneAssets } from "../../lib/testing/assets/ensure.ts";
 import { ControlPlaneAssetsError } from "../../lib/testing/assets/errors.ts";
 import { fakeGo } from "./helpers.ts";
 
-const ASSET_VARS = ["KUBEBUILDER_ASSETS", "TEST_ASSET_KUBE_APISERVER", "TEST_ASSET_ETCD"];
+const ASSET_VARS = [
+  "KUBEBUILDER_ASSETS",
+  "TEST_ASSET_KUBE_APISERVER",
+  "TEST_ASSET_ETCD",
+  "TEST_ASSET_KUBE_CONTROLLER_MANAGER",
+];
 
 async function withAssetEnv<T>(
   vars: Record<string, string>,
@@ -130,7 +135,8 @@ Deno.test("the build: staging replaces from go.mod, version ldflags, trimpath, n
       etcdVersion: "v3.6.10",
     });
     assert.equal(again.source, "cache");
-    assert.equal((await Deno.readTextFile(log)).trim().split("\n").length, 2);
+    // etcd, kube-apiserver and (by default) kube-controller-manager.
+    assert.equal((await Deno.readTextFile(log)).trim().split("\n").length, 3);
   });
 });
 
@@ -169,5 +175,81 @@ Deno.test("a cache folder whose binary was removed gives ControlPlaneAssetsError
         err instanceof ControlPlaneAssetsError && err.component === "etcd" &&
         err.message.includes(`delete ${join(cache, "v1.37.2-etcdv3.6.16")}`),
     );
+  });
+});
+
+Deno.test("kube-controller-manager from env: the folder or TEST_ASSET_*, required only when asked for", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const folder = join(dir, "assets");
+    await executable(join(folder, "kube-apiserver"));
+    await executable(join(folder, "etcd"));
+    const env = { KUBEBUILDER_ASSETS: folder };
+    // An envtest folder (no kube-controller-manager): fine unless it is required.
+    const optional = await withAssetEnv(
+      env,
+      () => ensureControlPlaneAssets({ controllerManager: "if-available" }),
+    );
+    assert.equal(optional.kubeControllerManager, undefined);
+    await withAssetEnv(env, () =>
+      assert.rejects(
+        ensureControlPlaneAssets({ controllerManager: true }),
+        (err) =>
+          err instanceof ControlPlaneAssetsError && err.component === "kube-controller-manager" &&
+          err.message.includes("TEST_ASSET_KUBE_CONTROLLER_MANAGER"),
+      ));
+
+    const inFolder = await executable(join(folder, "kube-controller-manager"));
+    const fromFolder = await withAssetEnv(
+      env,
+      () => ensureControlPlaneAssets({ controllerManager: "if-available" }),
+    );
+    assert.equal(fromFolder.kubeControllerManager, inFolder);
+    const own = await executable(join(dir, "other", "kube-controller-manager"));
+    const fromVar = await withAssetEnv(
+      { ...env, TEST_ASSET_KUBE_CONTROLLER_MANAGER: own },
+      () => ensureControlPlaneAssets({ controllerManager: true }),
+    );
+    assert.equal(fromVar.kubeControllerManager, own);
+    const byDefault = await withAssetEnv(env, () => ensureControlPlaneAssets());
+    assert.equal(byDefault.kubeControllerManager, inFolder);
+    const off = await withAssetEnv(
+      env,
+      () => ensureControlPlaneAssets({ controllerManager: false }),
+    );
+    assert.equal(off.kubeControllerManager, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kube-controller-manager is built into the existing cache folder, once, same version", async () => {
+  await withFakeGo(async ({ cache, log }) => {
+    const options = {
+      ignoreEnv: true,
+      cacheDir: cache,
+      kubernetesVersion: "v1.36.3",
+      onProgress: () => {},
+    } as const;
+    const plain = await ensureControlPlaneAssets({ ...options, controllerManager: false });
+    assert.equal(plain.kubeControllerManager, undefined);
+    const withCm = await ensureControlPlaneAssets({ ...options, controllerManager: true });
+    const folder = join(cache, "v1.36.3-etcdv3.6.16");
+    assert.equal(withCm.kubeControllerManager, join(folder, "kube-controller-manager"));
+    assert.equal(withCm.source, "build");
+    const args = await Deno.readTextFile(`${log}.kube-controller-manager.args`);
+    assert.match(args, /^CGO_ENABLED=0 build .*-trimpath /);
+    assert.ok(args.includes("-X k8s.io/component-base/version.gitVersion=v1.36.3"), args);
+    assert.match(args, / k8s\.io\/kubernetes\/cmd\/kube-controller-manager$/m);
+    const goMod = await Deno.readTextFile(`${log}.kube-controller-manager.go.mod`);
+    assert.match(goMod, /require k8s\.io\/kubernetes v1\.36\.3/);
+
+    const again = await ensureControlPlaneAssets({ ...options, controllerManager: true });
+    assert.equal(again.source, "cache");
+    // etcd, kube-apiserver, then kube-controller-manager: three builds in all.
+    assert.equal((await Deno.readTextFile(log)).trim().split("\n").length, 3);
+    const left = [];
+    for await (const entry of Deno.readDir(cache)) left.push(entry.name);
+    assert.deepEqual(left, ["v1.36.3-etcdv3.6.16"], "lock or work folder left behind");
   });
 });

@@ -221,3 +221,39 @@ exec "${assets.etcd}" "$@"`,
     await Deno.remove(bin, { recursive: true });
   }
 });
+
+Deno.test("a kube-controller-manager that exits early gives ControlPlaneStartError with its log, nothing left", async () => {
+  const assets = await ensureControlPlaneAssets();
+  const dir = await Deno.makeTempDir();
+  const bin = await Deno.makeTempDir();
+  try {
+    const fake = await script(bin, "kube-controller-manager", 'echo "fake kcm: boom" >&2; exit 4');
+    await assert.rejects(
+      startControlPlane({
+        assets: { ...assets, kubeControllerManager: fake },
+        controllerManager: true,
+        tempDir: dir,
+      }),
+      (err) =>
+        err instanceof ControlPlaneStartError &&
+        /kube-controller-manager exited early with code 4/.test(err.message) &&
+        err.controllerManagerLog?.includes("fake kcm: boom") === true,
+    );
+    assert.ok(await isEmptyDir(dir), "temp folder left behind");
+    assert.equal(await eventually(async () => !(await anyProcessMentions(dir)), 5000), true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
+Deno.test("controllerManager: true without its binary in the given assets is ControlPlaneAssetsError", async () => {
+  const assets = await ensureControlPlaneAssets();
+  await assert.rejects(
+    startControlPlane({
+      assets: { kubeApiServer: assets.kubeApiServer, etcd: assets.etcd },
+      controllerManager: true,
+    }),
+    (err) => err instanceof ControlPlaneAssetsError && err.component === "kube-controller-manager",
+  );
+});

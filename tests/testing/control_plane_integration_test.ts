@@ -54,6 +54,24 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
     assert.equal(cluster.url, cp.url);
     assert.equal(cp.kubeconfig.config.clusters[0].cluster.server, cp.url);
 
+    await t.step("client() talks to it as admin with staircase's client", async () => {
+      using client = cp.client();
+      const list = await client.performRequest({
+        method: "GET",
+        path: "/api/v1/namespaces",
+        expectJson: true,
+      }) as { items: { metadata: { name: string } }[] };
+      assert.ok(list.items.some((ns) => ns.metadata.name === "kube-system"));
+      const review = await client.performRequest({
+        method: "POST",
+        path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        bodyJson: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+        expectJson: true,
+      }) as { status: { userInfo: { username: string; groups: string[] } } };
+      assert.equal(review.status.userInfo.username, "admin");
+      assert.ok(review.status.userInfo.groups.includes("system:masters"));
+    });
+
     await t.step("/version reports the built version", async () => {
       const assets = await ensureControlPlaneAssets();
       const { body } = await cluster.request<Record<string, string>>("GET", "/version");
@@ -180,7 +198,8 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
           viewer.request("GET", path),
           (err) => err instanceof TestRequestError && err.status === 403,
         );
-        // Not the aggregated "view" ClusterRole: without controller-manager it has no rules.
+        // A Role, not the aggregated "view" ClusterRole, which has rules only once
+        // kube-controller-manager has aggregated them.
         const rbac = `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}`;
         await cluster.request("POST", `${rbac}/roles`, {
           metadata: { name: "configmap-reader" },
@@ -246,7 +265,7 @@ const ENDINGS = [
   { name: "SIGTERM", send: (pid: number) => Deno.kill(pid, "SIGTERM") },
   { name: "SIGINT", send: (pid: number) => Deno.kill(pid, "SIGINT") },
   { name: "SIGKILL", send: (pid: number) => Deno.kill(pid, "SIGKILL") },
-  // A terminal's Ctrl-C signals every process of the group: etcd, kube-apiserver, the watchdog.
+  // A terminal's Ctrl-C signals every process of the group: the binaries and the watchdog.
   {
     name: "SIGINT to its process group",
     group: true,
@@ -258,7 +277,7 @@ for (const ending of ENDINGS) {
   Deno.test(`control plane: cleaned up when the test process gets ${ending.name}`, async () => {
     const { child, first, rest } = await spawnFixture("start_and_wait.ts", ending.group);
     const info = JSON.parse(first) as { dir: string; pids: number[] };
-    assert.equal(info.pids.length, 2);
+    assert.equal(info.pids.length, 3, "etcd, kube-apiserver and kube-controller-manager");
     for (const pid of info.pids) assert.ok(await processAlive(pid), `pid ${pid} not running`);
     ending.send(child.pid);
     await child.status;

@@ -1,7 +1,7 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 import assert from "node:assert/strict";
 import { derElement, derInteger, derOid, derTime, toPem } from "../../lib/testing/der.ts";
-import { createCertificateAuthority } from "../../lib/testing/certs.ts";
+import { createCertificateAuthority, loadCertificateAuthority } from "../../lib/testing/certs.ts";
 import { stagingModules } from "../../lib/testing/assets/go_build.ts";
 import { isMissingModule } from "../../lib/testing/assets/missing_module.ts";
 import {
@@ -43,6 +43,28 @@ Deno.test("certs: a client certificate carries the name, groups and the CA as is
   for (const s of ["alice", "devs", "ops", "unit-ca"]) assert.ok(text.includes(s), s);
   assert.match(leaf.keyPem, /^-----BEGIN PRIVATE KEY-----/);
   await assert.rejects(ca.issueClientCertificate(""), TypeError);
+});
+
+Deno.test("certs: a CA loaded back from its PEM files issues certificates that verify", async () => {
+  const made = await createCertificateAuthority("unit-ca");
+  const loaded = await loadCertificateAuthority("unit-ca", made.certPem, made.keyPem);
+  const leaf = await loaded.issueClientCertificate("bob", ["devs"]);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/ca.pem`, made.certPem);
+    await Deno.writeTextFile(`${dir}/leaf.pem`, leaf.certPem);
+    // openssl checks the signature, the issuer name and the key identifiers.
+    const out = await new Deno.Command("openssl", {
+      args: ["verify", "-purpose", "sslclient", "-CAfile", `${dir}/ca.pem`, `${dir}/leaf.pem`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /leaf\.pem: OK/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("stagingModules reads both replace forms and ignores others", () => {

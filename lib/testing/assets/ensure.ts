@@ -1,14 +1,19 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * Finds the kube-apiserver and etcd binaries, building them with Go into a per-version cache
- * folder when they are missing.
+ * Finds the kube-apiserver, etcd and (when asked for) kube-controller-manager binaries,
+ * building them with Go into a per-version cache folder when they are missing.
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { ControlPlaneAssetsError, ControlPlaneBuildError } from "./errors.ts";
-import { buildEtcd, buildKubeApiServer, type ProgressReporter } from "./go_build.ts";
+import {
+  buildEtcd,
+  buildKubeApiServer,
+  buildKubeControllerManager,
+  type ProgressReporter,
+} from "./go_build.ts";
 import { acquireLock } from "./lock.ts";
 import { isMissingModule } from "./missing_module.ts";
 import { pathExists } from "./path_exists.ts";
@@ -26,6 +31,8 @@ export interface ControlPlaneAssets {
   kubeApiServer: string;
   /** Absolute path of the etcd binary. */
   etcd: string;
+  /** Absolute path of kube-controller-manager, when it was asked for. */
+  kubeControllerManager?: string;
   /** Where they came from: an override env var, the cache, or a fresh build. */
   source: "env" | "options" | "cache" | "build";
   /** The Kubernetes version, when known (always known for cache/build). */
@@ -42,6 +49,14 @@ export interface EnsureAssetsOptions {
   etcdVersion?: string;
   /** Cache root (default `$XDG_CACHE_HOME/staircase/control-plane` or `~/.cache/...`). */
   cacheDir?: string;
+  /**
+   * Also find or build kube-controller-manager (same version, same cache folder). With
+   * `"if-available"`, binaries from KUBEBUILDER_ASSETS / TEST_ASSET_* that do not include it
+   * (as envtest's asset folders do not) are returned without it instead of failing; without env
+   * overrides it is built like `true`. `false` leaves it out.
+   * @default {"if-available"}
+   */
+  controllerManager?: boolean | "if-available";
   /** Ignore KUBEBUILDER_ASSETS / TEST_ASSET_* (default false). */
   ignoreEnv?: boolean;
   /** Progress lines (default: stderr). */
@@ -68,22 +83,25 @@ export function defaultAssetCacheDir(): string {
 }
 
 /**
- * Returns paths to `kube-apiserver` and `etcd`: from `TEST_ASSET_KUBE_APISERVER` /
- * `TEST_ASSET_ETCD`, else from the `KUBEBUILDER_ASSETS` folder, else from the build cache,
- * building them with Go (minutes on a cold machine) when missing. Concurrent callers share one
- * build: a lock file serialises builders and the result is moved into place atomically.
+ * Returns paths to `kube-apiserver`, `etcd` and `kube-controller-manager` (unless
+ * `controllerManager: false`): from `TEST_ASSET_KUBE_APISERVER` / `TEST_ASSET_ETCD` /
+ * `TEST_ASSET_KUBE_CONTROLLER_MANAGER`, else from the `KUBEBUILDER_ASSETS` folder, else from
+ * the build cache, building them with Go (minutes on a cold machine) when missing. Concurrent
+ * callers share one build: a lock file serialises builders and each result is moved into place
+ * atomically.
  *
  * @example
  * ```ts ignore
- * import { ensureControlPlaneAssets } from "./ensure.ts";
+ * import { ensureControlPlaneAssets } from "@staircase/staircase/testing";
  * const { kubeApiServer, etcd } = await ensureControlPlaneAssets();
  * ```
  */
 export async function ensureControlPlaneAssets(
   options: EnsureAssetsOptions = {},
 ): Promise<ControlPlaneAssets> {
+  const controllerManager = options.controllerManager ?? "if-available";
   if (!options.ignoreEnv) {
-    const fromEnv = await assetsFromEnv();
+    const fromEnv = await assetsFromEnv(controllerManager);
     if (fromEnv) return fromEnv;
   }
   const progress = options.onProgress ?? ((line) => console.error(`[control-plane] ${line}`));
@@ -95,7 +113,9 @@ export async function ensureControlPlaneAssets(
   const failures: ControlPlaneBuildError[] = [];
   for (const version of versions) {
     try {
-      return await ensureVersion(root, version, etcdVersion, progress);
+      const assets = await ensureVersion(root, version, etcdVersion, progress);
+      if (!controllerManager) return assets;
+      return await ensureControllerManager(root, assets, progress);
     } catch (err) {
       // Fall back only when the module proxy lacks something for this version.
       if (!(err instanceof ControlPlaneBuildError) || !isMissingModule(err.outputTail)) throw err;
@@ -106,7 +126,9 @@ export async function ensureControlPlaneAssets(
   throw failures[failures.length - 1];
 }
 
-async function assetsFromEnv(): Promise<ControlPlaneAssets | undefined> {
+async function assetsFromEnv(
+  controllerManager: boolean | "if-available",
+): Promise<ControlPlaneAssets | undefined> {
   const apiEnv = Deno.env.get("TEST_ASSET_KUBE_APISERVER");
   const etcdEnv = Deno.env.get("TEST_ASSET_ETCD");
   const folder = Deno.env.get("KUBEBUILDER_ASSETS");
@@ -123,7 +145,58 @@ async function assetsFromEnv(): Promise<ControlPlaneAssets | undefined> {
     apiEnv ? "TEST_ASSET_KUBE_APISERVER" : "KUBEBUILDER_ASSETS",
   );
   await checkExecutable("etcd", etcd, etcdEnv ? "TEST_ASSET_ETCD" : "KUBEBUILDER_ASSETS");
-  return { kubeApiServer: api, etcd, source: "env" };
+  if (!controllerManager) return { kubeApiServer: api, etcd, source: "env" };
+  const kcmEnv = Deno.env.get(KCM_ENV);
+  const kcm = kcmEnv ?? (folder ? join(folder, "kube-controller-manager") : undefined);
+  if (controllerManager === "if-available" && !kcmEnv && !(kcm && await pathExists(kcm))) {
+    return { kubeApiServer: api, etcd, source: "env" };
+  }
+  if (!kcm) throw new ControlPlaneAssetsError("kube-controller-manager", "(unset)", KCM_ENV);
+  await checkExecutable("kube-controller-manager", kcm, kcmEnv ? KCM_ENV : "KUBEBUILDER_ASSETS");
+  return { kubeApiServer: api, etcd, kubeControllerManager: kcm, source: "env" };
+}
+
+const KCM_ENV = "TEST_ASSET_KUBE_CONTROLLER_MANAGER";
+
+/**
+ * Adds kube-controller-manager to a complete cache folder: built under the folder's lock in a
+ * work folder, then renamed into place, so the file only ever appears whole.
+ */
+async function ensureControllerManager(
+  root: string,
+  assets: ControlPlaneAssets,
+  progress: ProgressReporter,
+): Promise<ControlPlaneAssets> {
+  const version = assets.kubernetesVersion!;
+  const dir = dirname(assets.kubeApiServer);
+  const path = join(dir, "kube-controller-manager");
+  const source = `the build cache; delete ${path} to rebuild`;
+  const result: ControlPlaneAssets = { ...assets, kubeControllerManager: path };
+  if (await pathExists(path)) {
+    await checkExecutable("kube-controller-manager", path, source);
+    return result;
+  }
+  const lock = await acquireLock(`${dir}.lock`, progress);
+  try {
+    if (await pathExists(path)) {
+      await checkExecutable("kube-controller-manager", path, source);
+      return result;
+    }
+    const work = await Deno.makeTempDir({ dir: root, prefix: ".build-" });
+    try {
+      progress(`building kube-controller-manager into ${dir} (once per version)`);
+      await buildKubeControllerManager(version, work, work, { onProgress: progress });
+      await Deno.rename(join(work, "kube-controller-manager"), path);
+    } catch (err) {
+      // Keep the small build log the error points to; drop a half-built binary.
+      await Deno.remove(join(work, "kube-controller-manager")).catch(() => {});
+      throw err;
+    }
+    await Deno.remove(work, { recursive: true });
+    return { ...result, source: "build" };
+  } finally {
+    await lock.release();
+  }
 }
 
 /**

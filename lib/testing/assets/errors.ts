@@ -6,14 +6,14 @@
  */
 
 const HOW_TO_OVERRIDE =
-  "Set KUBEBUILDER_ASSETS to a folder holding `kube-apiserver` and `etcd` (or TEST_ASSET_KUBE_APISERVER / TEST_ASSET_ETCD to the binaries) to skip the build.";
+  "Set KUBEBUILDER_ASSETS to a folder holding `kube-apiserver`, `etcd` and (optionally) `kube-controller-manager` (or TEST_ASSET_KUBE_APISERVER / TEST_ASSET_ETCD / TEST_ASSET_KUBE_CONTROLLER_MANAGER to the binaries) to skip the build.";
 
 /**
  * The Go toolchain needed to build kube-apiserver and etcd is not on PATH.
  *
  * @example
  * ```ts
- * import { GoNotFoundError } from "./errors.ts";
+ * import { GoNotFoundError } from "@staircase/staircase/testing";
  * const err = new GoNotFoundError("go");
  * console.log(err.name); // "GoNotFoundError"
  * ```
@@ -24,7 +24,7 @@ export class GoNotFoundError extends Error {
   /** Creates the error for the `go` command that was not found. */
   constructor(command: string, options?: ErrorOptions) {
     super(
-      `The Go toolchain ("${command}") was not found on PATH; it is needed to build kube-apiserver and etcd. Install Go >= 1.26, or: ${HOW_TO_OVERRIDE}`,
+      `The Go toolchain ("${command}") was not found on PATH; it is needed to build kube-apiserver, etcd and kube-controller-manager. Install Go >= 1.26, or: ${HOW_TO_OVERRIDE}`,
       options,
     );
     this.name = "GoNotFoundError";
@@ -37,13 +37,13 @@ export class GoNotFoundError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneBuildError } from "./errors.ts";
+ * import { ControlPlaneBuildError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneBuildError("etcd", "v3.6.16", "go: module not found", "/tmp/log");
  * console.log(err.message.includes("etcd")); // true
  * ```
  */
 export class ControlPlaneBuildError extends Error {
-  /** Which binary: "kube-apiserver" or "etcd". */
+  /** Which binary: "kube-apiserver", "etcd" or "kube-controller-manager". */
   readonly component: string;
   /** The version that was being built. */
   readonly version: string;
@@ -79,13 +79,13 @@ export class ControlPlaneBuildError extends Error {
  *
  * @example
  * ```ts
- * import { ControlPlaneAssetsError } from "./errors.ts";
+ * import { ControlPlaneAssetsError } from "@staircase/staircase/testing";
  * const err = new ControlPlaneAssetsError("etcd", "/nope/etcd", "KUBEBUILDER_ASSETS");
  * console.log(err.name); // "ControlPlaneAssetsError"
  * ```
  */
 export class ControlPlaneAssetsError extends Error {
-  /** Which binary: "kube-apiserver" or "etcd". */
+  /** Which binary: "kube-apiserver", "etcd" or "kube-controller-manager". */
   readonly component: string;
   /** The path that was checked. */
   readonly path: string;

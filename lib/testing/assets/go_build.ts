@@ -1,6 +1,7 @@
 // Copyright 2026 the staircase authors. Apache-2.0 license.
 /**
- * Builds kube-apiserver and etcd from the Go module proxy, each in a scratch module.
+ * Builds kube-apiserver, kube-controller-manager and etcd from the Go module proxy, each in a
+ * scratch module.
  *
  * @module
  */
@@ -18,6 +19,9 @@ export interface GoBuildOptions {
   onProgress?: ProgressReporter;
 }
 
+/** A binary built from `k8s.io/kubernetes`. */
+export type KubernetesComponent = "kube-apiserver" | "kube-controller-manager";
+
 /**
  * Builds `kube-apiserver` at `version` (like "v1.37.2") into `outDir/kube-apiserver`.
  *
@@ -30,35 +34,64 @@ export interface GoBuildOptions {
  * await buildKubeApiServer("v1.37.2", "/tmp/work", "/tmp/out");
  * ```
  */
-export async function buildKubeApiServer(
+export function buildKubeApiServer(
   version: string,
   workDir: string,
   outDir: string,
   options: GoBuildOptions = {},
+): Promise<void> {
+  return buildKubernetesComponent("kube-apiserver", version, workDir, outDir, options);
+}
+
+/**
+ * Builds `kube-controller-manager` at `version` into `outDir/kube-controller-manager`, from
+ * the same scratch module as kube-apiserver (so a warm Go build cache shares most packages).
+ *
+ * @example
+ * ```ts ignore
+ * import { buildKubeControllerManager } from "./go_build.ts";
+ * await buildKubeControllerManager("v1.37.2", "/tmp/work", "/tmp/out");
+ * ```
+ */
+export function buildKubeControllerManager(
+  version: string,
+  workDir: string,
+  outDir: string,
+  options: GoBuildOptions = {},
+): Promise<void> {
+  return buildKubernetesComponent("kube-controller-manager", version, workDir, outDir, options);
+}
+
+async function buildKubernetesComponent(
+  component: KubernetesComponent,
+  version: string,
+  workDir: string,
+  outDir: string,
+  options: GoBuildOptions,
 ): Promise<void> {
   const match = /^v1\.(\d+)\.(\d+)$/.exec(version);
   if (!match) throw new TypeError(`Expected a Kubernetes version like "v1.37.2", got "${version}"`);
   const stagingVersion = `v0.${match[1]}.${match[2]}`;
   const go = goCommand(options);
   const progress = reporter(options);
-  const modDir = join(workDir, "kube-apiserver-module");
+  const modDir = join(workDir, `${component}-module`);
   await Deno.mkdir(modDir, { recursive: true });
 
-  progress(`kube-apiserver ${version}: reading k8s.io/kubernetes's go.mod from the module proxy`);
+  progress(`${component} ${version}: reading k8s.io/kubernetes's go.mod from the module proxy`);
   const download = await runGo(go, ["mod", "download", "-json", `k8s.io/kubernetes@${version}`], {
     cwd: workDir,
-    component: "kube-apiserver",
+    component,
     version,
   });
   const info = JSON.parse(download) as { GoMod?: string; Error?: string };
   if (!info.GoMod) {
-    throw new ControlPlaneBuildError("kube-apiserver", version, info.Error ?? download);
+    throw new ControlPlaneBuildError(component, version, info.Error ?? download);
   }
   const upstream = await Deno.readTextFile(info.GoMod);
   const staging = stagingModules(upstream);
   if (staging.length === 0) {
     throw new ControlPlaneBuildError(
-      "kube-apiserver",
+      component,
       version,
       `no "=> ./staging/" replace lines found in ${info.GoMod}`,
     );
@@ -66,7 +99,7 @@ export async function buildKubeApiServer(
   const goLine = /^go\s+(\S+)\s*$/m.exec(upstream)?.[1] ?? "1.26.0";
   const godebug = upstream.split("\n").filter((l) => /^godebug\s/.test(l));
   const goMod = [
-    "module staircase.local/kube-apiserver-build",
+    `module staircase.local/${component}-build`,
     "",
     `go ${goLine}`,
     "",
@@ -93,20 +126,23 @@ export async function buildKubeApiServer(
   for (const pkg of ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]) {
     for (const [key, value] of Object.entries(vars)) ldflags.push(`-X ${pkg}.${key}=${value}`);
   }
+  const expected = component === "kube-apiserver"
+    ? "a cold build takes 10-20 min on 2 cores"
+    : "a few minutes after kube-apiserver, whose packages it mostly shares";
   progress(
-    `kube-apiserver ${version}: building (${staging.length} staging modules replaced; a cold build takes 10-20 min on 2 cores)`,
+    `${component} ${version}: building (${staging.length} staging modules replaced; ${expected})`,
   );
   await goBuild(
     go,
     modDir,
-    "k8s.io/kubernetes/cmd/kube-apiserver",
-    join(outDir, "kube-apiserver"),
+    `k8s.io/kubernetes/cmd/${component}`,
+    join(outDir, component),
     {
       ldflags: ldflags.join(" "),
-      component: "kube-apiserver",
+      component,
       version,
       progress,
-      logPath: join(workDir, "kube-apiserver-build.log"),
+      logPath: join(workDir, `${component}-build.log`),
     },
   );
 }

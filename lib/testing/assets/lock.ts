@@ -37,7 +37,11 @@ export interface HeldLock {
  * }
  * ```
  */
-export async function acquireLock(path: string, progress: ProgressReporter): Promise<HeldLock> {
+export async function acquireLock(
+  path: string,
+  progress: ProgressReporter,
+  holderDoing = "building the control plane",
+): Promise<HeldLock> {
   let announced = false;
   while (true) {
     try {
@@ -50,12 +54,12 @@ export async function acquireLock(path: string, progress: ProgressReporter): Pro
     }
     const holder = Number((await Deno.readTextFile(path).catch(() => "")).trim());
     if (await isStale(path, holder)) {
-      progress(`breaking the stale build lock ${path} (holder pid ${holder || "?"} is gone)`);
+      progress(`breaking the stale lock ${path} (holder pid ${holder || "?"} is gone)`);
       await Deno.remove(path).catch(() => {});
       continue;
     }
     if (!announced) {
-      progress(`waiting for another process (pid ${holder}) building the control plane`);
+      progress(`waiting for another process (pid ${holder}) ${holderDoing}`);
       announced = true;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
