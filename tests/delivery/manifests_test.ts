@@ -16,12 +16,8 @@ import {
   type RestClient,
 } from "../../lib/client/mod.ts";
 import { LeaderElector } from "../../lib/controller/mod.ts";
-import {
-  type KubeconfigTls,
-  readKubeconfigTls,
-  type TestCluster,
-  withNamespace,
-} from "../../lib/testing/mod.ts";
+import { type TestCluster, withNamespace } from "../../lib/testing/mod.ts";
+import { type KubeconfigTls, readKubeconfigTls } from "../../lib/testing/kubeconfig.ts";
 import { type LogRecord, recordingLogger, timeToLead } from "../controller/_leader.ts";
 
 const DEPLOY = new URL("../../deploy/greeting/", import.meta.url);
