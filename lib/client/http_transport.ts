@@ -297,7 +297,7 @@ function secretsOf(creds: RequestCredentials): string[] {
   const auth = creds.authorization;
   if (auth === undefined) return [];
   const space = auth.indexOf(" ");
-  return space > 0 ? [auth, auth.slice(space + 1)] : [auth];
+  return space > 0 ? [auth.slice(space + 1), auth] : [auth];
 }
 
 /**
