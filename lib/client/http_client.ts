@@ -33,7 +33,7 @@ const log = getLogger(["staircase", "client"]);
  *
  * @example
  * ```ts
- * import type { HttpRestClientOptions } from "./http_client.ts";
+ * import type { HttpRestClientOptions } from "@staircase/staircase/client";
  * const opts: HttpRestClientOptions = { rateLimit: { qps: 20, burst: 40 }, retry: { maxAttempts: 3 } };
  * console.log(opts);
  * ```

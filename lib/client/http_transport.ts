@@ -142,7 +142,9 @@ export class HttpTransport {
     // link from that signal to the body does not survive a garbage collection, so bodies are
     // read (and streams cancelled) through our own readers below instead.
     const controller = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
+    const signal = userSignal
+      ? AbortSignal.any([userSignal, controller.signal])
+      : controller.signal;
     let timedOut = false;
     let stopBody: ((reason: unknown) => void) | undefined;
     const arm = (ms: number): ReturnType<typeof setTimeout> | undefined =>

@@ -15,7 +15,7 @@ import { TokenFileCredentials } from "./token_file.ts";
  *
  * @example
  * ```ts
- * import { SERVICE_ACCOUNT_DIR } from "./in_cluster.ts";
+ * import { SERVICE_ACCOUNT_DIR } from "@staircase/staircase/client";
  * console.log(`${SERVICE_ACCOUNT_DIR}/token`);
  * ```
  */
@@ -26,7 +26,7 @@ export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccoun
  *
  * @example
  * ```ts
- * import type { InClusterOptions } from "./in_cluster.ts";
+ * import type { InClusterOptions } from "@staircase/staircase/client";
  * const opts: InClusterOptions = { serviceAccountDir: "/tmp/fake-sa", host: "127.0.0.1", port: 6443 };
  * console.log(opts.host);
  * ```
@@ -72,7 +72,7 @@ async function readFile(path: string, optional: boolean): Promise<string | undef
  *
  * @example
  * ```ts ignore
- * import { inClusterConnection } from "./in_cluster.ts";
+ * import { inClusterConnection } from "@staircase/staircase/client";
  * const connection = await inClusterConnection();
  * console.log(connection.namespace);
  * ```

@@ -11,7 +11,7 @@ import { sleep } from "./sleep.ts";
  *
  * @example
  * ```ts
- * import type { RateLimiterOptions } from "./rate_limiter.ts";
+ * import type { RateLimiterOptions } from "@staircase/staircase/client";
  * const limit: RateLimiterOptions = { qps: 50, burst: 100 };
  * console.log(limit);
  * ```
@@ -45,7 +45,7 @@ export const MIN_QPS: number = 1000 / 2_147_483_647;
  *
  * @example
  * ```ts
- * import { RateLimiter } from "./rate_limiter.ts";
+ * import { RateLimiter } from "@staircase/staircase/client";
  *
  * const limiter = new RateLimiter({ qps: 50, burst: 100 });
  * await limiter.acquire();

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { ResourceDescriptor } from "./resource_options.ts";
+ * import type { ResourceDescriptor } from "@staircase/staircase/client";
  * const configMaps: ResourceDescriptor = {
  *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
  * };
@@ -35,7 +35,7 @@ export interface ResourceDescriptor {
  *
  * @example
  * ```ts
- * import type { ObjectList } from "./resource_options.ts";
+ * import type { ObjectList } from "@staircase/staircase/client";
  * const list: ObjectList<{ metadata?: { name?: string } }> = { items: [], metadata: {} };
  * console.log(list.items.length);
  * ```
@@ -57,7 +57,7 @@ export interface ObjectList<T> {
  *
  * @example
  * ```ts
- * import type { PatchType } from "./resource_options.ts";
+ * import type { PatchType } from "@staircase/staircase/client";
  * const type: PatchType = "merge";
  * console.log(type);
  * ```
@@ -69,7 +69,7 @@ export type PatchType = "merge" | "json" | "strategic" | "apply";
  *
  * @example
  * ```ts
- * import type { GetOptions } from "./resource_options.ts";
+ * import type { GetOptions } from "@staircase/staircase/client";
  * const opts: GetOptions = { resourceVersion: "0" };
  * console.log(opts);
  * ```
@@ -86,7 +86,7 @@ export interface GetOptions {
  *
  * @example
  * ```ts
- * import type { ListOptions } from "./resource_options.ts";
+ * import type { ListOptions } from "@staircase/staircase/client";
  * const opts: ListOptions = { labelSelector: "app=web", limit: 100 };
  * console.log(opts);
  * ```
@@ -116,7 +116,7 @@ export interface ListOptions {
  *
  * @example
  * ```ts
- * import type { WatchState } from "./resource_options.ts";
+ * import type { WatchState } from "@staircase/staircase/client";
  * const state: WatchState = {};
  * // pass { state } to watch(); afterwards state.resourceVersion is where to resume
  * console.log(state.resourceVersion);
@@ -132,7 +132,7 @@ export interface WatchState {
  *
  * @example
  * ```ts
- * import type { WatchOptions } from "./resource_options.ts";
+ * import type { WatchOptions } from "@staircase/staircase/client";
  * const opts: WatchOptions = { allowWatchBookmarks: true, timeoutSeconds: 300, idleTimeoutMs: 90_000 };
  * console.log(opts);
  * ```
@@ -162,7 +162,7 @@ export interface WatchOptions extends ListOptions {
  *
  * @example
  * ```ts
- * import type { WriteOptions } from "./resource_options.ts";
+ * import type { WriteOptions } from "@staircase/staircase/client";
  * const opts: WriteOptions = { fieldManager: "my-operator", dryRun: true };
  * console.log(opts);
  * ```
@@ -185,7 +185,7 @@ export interface WriteOptions {
  *
  * @example
  * ```ts
- * import type { PatchOptions } from "./resource_options.ts";
+ * import type { PatchOptions } from "@staircase/staircase/client";
  * const opts: PatchOptions<"apply"> = { type: "apply", fieldManager: "my-operator", force: true };
  * console.log(opts);
  * ```
@@ -203,7 +203,7 @@ export interface PatchOptions<K extends PatchType = PatchType> extends WriteOpti
  *
  * @example
  * ```ts
- * import type { RawPatchOptions } from "./resource_options.ts";
+ * import type { RawPatchOptions } from "@staircase/staircase/client";
  * const opts: RawPatchOptions = { type: "merge", subresource: "status" };
  * console.log(opts);
  * ```
@@ -218,7 +218,7 @@ export interface RawPatchOptions extends PatchOptions {
  *
  * @example
  * ```ts
- * import type { DeleteOptions } from "./resource_options.ts";
+ * import type { DeleteOptions } from "@staircase/staircase/client";
  * const opts: DeleteOptions = { propagationPolicy: "Foreground", preconditions: { uid: "1234" } };
  * console.log(opts);
  * ```
@@ -249,7 +249,7 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
  *
  * @example
  * ```ts
- * import { patchContentType } from "./resource_options.ts";
+ * import { patchContentType } from "@staircase/staircase/client";
  * console.log(patchContentType("merge")); // "application/merge-patch+json"
  * ```
  */

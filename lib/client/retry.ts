@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import type { RetryOptions } from "./retry.ts";
+ * import type { RetryOptions } from "@staircase/staircase/client";
  * const retry: RetryOptions = { maxAttempts: 3, maxDelayMs: 2_000 };
  * console.log(retry);
  * ```
@@ -36,7 +36,7 @@ export interface RetryOptions {
  *
  * @example
  * ```ts
- * import { type RetryPolicy, retryPolicy } from "./retry.ts";
+ * import { type RetryPolicy, retryPolicy } from "@staircase/staircase/client";
  * const policy: RetryPolicy = retryPolicy({ maxAttempts: 2 });
  * console.log(policy.baseDelayMs);
  * ```
@@ -48,7 +48,7 @@ export type RetryPolicy = Required<RetryOptions>;
  *
  * @example
  * ```ts
- * import { retryPolicy } from "./retry.ts";
+ * import { retryPolicy } from "@staircase/staircase/client";
  * console.log(retryPolicy({ maxAttempts: 3 }).statusCodes); // [ 429, 503, 504 ]
  * ```
  */
@@ -70,7 +70,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  *
  * @example
  * ```ts
- * import { isRetryableMethod } from "./retry.ts";
+ * import { isRetryableMethod } from "@staircase/staircase/client";
  * console.log(isRetryableMethod("GET"), isRetryableMethod("POST")); // true false
  * console.log(isRetryableMethod("PUT", true)); // true: the caller vouched for it
  * ```
@@ -85,7 +85,7 @@ export function isRetryableMethod(method: string, idempotent?: boolean): boolean
  *
  * @example
  * ```ts
- * import { retryDelayMs, retryPolicy } from "./retry.ts";
+ * import { retryDelayMs, retryPolicy } from "@staircase/staircase/client";
  * const policy = retryPolicy();
  * console.log(retryDelayMs(policy, 1) <= 250, retryDelayMs(policy, 1, 2) >= 2000); // true true
  * ```
@@ -114,7 +114,7 @@ export function retryDelayMs(
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "./retry.ts";
+ * import { parseRetryAfter } from "@staircase/staircase/client";
  * console.log(parseRetryAfter("3")); // 3
  * ```
  */

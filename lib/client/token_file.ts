@@ -14,7 +14,7 @@ import { explainPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { TokenFileOptions } from "./token_file.ts";
+ * import type { TokenFileOptions } from "@staircase/staircase/client";
  * const opts: TokenFileOptions = { checkIntervalMs: 60_000 };
  * console.log(opts);
  * ```
@@ -30,7 +30,7 @@ export interface TokenFileOptions {
  *
  * @example
  * ```ts ignore
- * import { TokenFileCredentials } from "./token_file.ts";
+ * import { TokenFileCredentials } from "@staircase/staircase/client";
  * const creds = new TokenFileCredentials("/var/run/secrets/kubernetes.io/serviceaccount/token");
  * await creds.get();
  * ```

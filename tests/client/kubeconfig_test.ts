@@ -7,7 +7,7 @@ import { fixture, fixturePath } from "./test_server.ts";
 const b64 = (s: string): string => btoa(s);
 import process from "node:process";
 import { CredentialError } from "../../lib/client/errors.ts";
-import { type PatchType, patchContentType } from "../../lib/client/resource_options.ts";
+import { patchContentType, type PatchType } from "../../lib/client/resource_options.ts";
 import { fails } from "./test_server.ts";
 
 Deno.test("kubeconfig: merge like client-go (first definition wins, first current-context)", async () => {
