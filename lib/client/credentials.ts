@@ -24,7 +24,8 @@ export interface ClientCertificate {
 
 /**
  * A copy of `certificate` whose `key` is not enumerable, so `JSON.stringify` and
- * `Deno.inspect` of the object (or of a connection holding it) never show the key.
+ * `Deno.inspect` of the object (or of a connection holding it) never show the key. Read
+ * `key` directly: a spread (`{ ...cert }`) leaves it behind.
  *
  * @example
  * ```ts

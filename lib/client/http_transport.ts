@@ -50,6 +50,9 @@ export interface HttpTransportOptions {
 /** Messages fetch gives for TLS failures. */
 const TLS_PATTERN = /certificate|tls|handshake|UnknownIssuer|NotValidForName|BadSignature/i;
 
+/** Statuses that ask the client to go elsewhere (304 Not Modified is not one). */
+const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
+
 /** The most of an error response's body that is read. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -185,7 +188,7 @@ export class HttpTransport {
       } catch (err) {
         throw failure(err, "response");
       }
-      if (response.status >= 300 && response.status < 400 || response.type === "opaqueredirect") {
+      if (REDIRECT_STATUSES.has(response.status) || response.type === "opaqueredirect") {
         await response.body?.cancel().catch(() => {});
         throw new RedirectError(
           `${options.method} ${options.path}`,
