@@ -39,15 +39,29 @@ const log = getLogger(["staircase", "client"]);
  * ```
  */
 export interface HttpRestClientOptions {
-  /** Retry settings, or `false` for none. */
+  /**
+   * Retry settings, or `false` for none.
+   *
+   * @default {{ maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 10000 }}
+   */
   retry?: RetryOptions | false;
-  /** Client-side rate limit; off by default. */
+  /**
+   * Client-side rate limit.
+   *
+   * @default {false}
+   */
   rateLimit?: RateLimiterOptions | false;
-  /** The `User-Agent` header. Default `staircase/<version>`. */
+  /**
+   * The `User-Agent` header.
+   *
+   * @default {"staircase/<version>"}
+   */
   userAgent?: string;
   /**
    * How long to wait for a response, in milliseconds: for the whole body, or for the headers
-   * of a streamed response. Default 60,000; 0 waits forever.
+   * of a streamed response, and for credentials to load; 0 waits forever.
+   *
+   * @default {60000}
    */
   requestTimeoutMs?: number;
   /**

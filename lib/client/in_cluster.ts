@@ -32,13 +32,21 @@ export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccoun
  * ```
  */
 export interface InClusterOptions {
-  /** The folder holding `token`, `ca.crt` and `namespace`. Default {@linkcode SERVICE_ACCOUNT_DIR}. */
+  /**
+   * The folder holding `token`, `ca.crt` and `namespace`.
+   *
+   * @default {"/var/run/secrets/kubernetes.io/serviceaccount"}
+   */
   serviceAccountDir?: string;
   /** The API server host, instead of `KUBERNETES_SERVICE_HOST`. */
   host?: string;
   /** The API server port, instead of `KUBERNETES_SERVICE_PORT`. */
   port?: string | number;
-  /** How often the token file is checked for changes, in milliseconds. Default 60,000. */
+  /**
+   * How often the token file is checked for changes, in milliseconds.
+   *
+   * @default {60000}
+   */
   tokenCheckIntervalMs?: number;
 }
 

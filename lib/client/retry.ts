@@ -19,15 +19,35 @@
  * ```
  */
 export interface RetryOptions {
-  /** Attempts in total, including the first. Default 5; 1 turns retries off. */
+  /**
+   * Attempts in total, including the first; 1 turns retries off.
+   *
+   * @default {5}
+   */
   maxAttempts?: number;
-  /** The first backoff delay in milliseconds. Default 250. */
+  /**
+   * The first backoff delay in milliseconds.
+   *
+   * @default {250}
+   */
   baseDelayMs?: number;
-  /** The largest backoff delay in milliseconds. Default 10,000. */
+  /**
+   * The largest backoff delay in milliseconds.
+   *
+   * @default {10000}
+   */
   maxDelayMs?: number;
-  /** The largest `Retry-After` honoured, in milliseconds. Default 60,000. */
+  /**
+   * The largest `Retry-After` honoured, in milliseconds.
+   *
+   * @default {60000}
+   */
   maxRetryAfterMs?: number;
-  /** HTTP status codes worth retrying. Default `[429, 503, 504]`. */
+  /**
+   * HTTP status codes worth retrying.
+   *
+   * @default {[429, 503, 504]}
+   */
   statusCodes?: number[];
 }
 

@@ -20,7 +20,11 @@ import { explainPermissionError } from "./permissions.ts";
  * ```
  */
 export interface TokenFileOptions {
-  /** How often to check the file for changes, in milliseconds. Default 10,000. */
+  /**
+   * How often to check the file for changes, in milliseconds.
+   *
+   * @default {10000}
+   */
   checkIntervalMs?: number;
 }
 
