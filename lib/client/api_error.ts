@@ -145,6 +145,7 @@ function redactText(text: unknown): string | undefined {
 
 /** A copy of `status` whose free texts are redacted. */
 function redactStatus(status: Status): Status {
+  if (typeof status !== "object" || status === null) return {};
   const out: Status = { ...status };
   if (status.message !== undefined) out.message = redactText(status.message);
   const details = status.details;

@@ -33,9 +33,16 @@ const log = getLogger(["staircase", "client"]);
  *
  * @example
  * ```ts
- * import type { HttpRestClientOptions } from "@staircase/staircase/client";
- * const opts: HttpRestClientOptions = { rateLimit: { qps: 20, burst: 40 }, retry: { maxAttempts: 3 } };
- * console.log(opts);
+ * import { HttpRestClient } from "@staircase/staircase/client";
+ *
+ * // No connection is opened before the first request.
+ * using client = new HttpRestClient({ server: "https://10.0.0.1:6443", caCerts: [] }, {
+ *   rateLimit: { qps: 20, burst: 40 },
+ *   retry: { maxAttempts: 3 },
+ *   requestTimeoutMs: 10_000,
+ *   strictTrust: true, // 10.0.0.1 is a private address: only the cluster's CA can vouch for it
+ * });
+ * console.log(client.connection.server);
  * ```
  */
 export interface HttpRestClientOptions {

@@ -69,9 +69,17 @@ export type PatchType = "merge" | "json" | "strategic" | "apply";
  *
  * @example
  * ```ts
- * import type { GetOptions } from "@staircase/staircase/client";
- * const opts: GetOptions = { resourceVersion: "0" };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.get("settings", { resourceVersion: "0" }));
+ * // request: "GET /api/v1/namespaces/default/configmaps/settings?resourceVersion=0"
  * ```
  */
 export interface GetOptions {
@@ -86,9 +94,17 @@ export interface GetOptions {
  *
  * @example
  * ```ts
- * import type { ListOptions } from "@staircase/staircase/client";
- * const opts: ListOptions = { labelSelector: "app=web", limit: 100 };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.list({ labelSelector: "app=web", limit: 100 }));
+ * // request: "GET /api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb&limit=100"
  * ```
  */
 export interface ListOptions {
@@ -162,9 +178,17 @@ export interface WatchOptions extends ListOptions {
  *
  * @example
  * ```ts
- * import type { WriteOptions } from "@staircase/staircase/client";
- * const opts: WriteOptions = { fieldManager: "my-operator", dryRun: true };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.create({ metadata: { name: "a" } }, { fieldManager: "my-operator", dryRun: true }));
+ * // request: "POST /api/v1/namespaces/default/configmaps?dryRun=All&fieldManager=my-operator"
  * ```
  */
 export interface WriteOptions {
@@ -203,9 +227,17 @@ export interface PatchOptions<K extends PatchType = PatchType> extends WriteOpti
  *
  * @example
  * ```ts
- * import type { RawPatchOptions } from "@staircase/staircase/client";
- * const opts: RawPatchOptions = { type: "merge", subresource: "status" };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.patchRaw("a", { status: { ready: true } }, { type: "merge", subresource: "status" }));
+ * // request: "PATCH /api/v1/namespaces/default/configmaps/a/status?"
  * ```
  */
 export interface RawPatchOptions extends PatchOptions {
@@ -218,9 +250,17 @@ export interface RawPatchOptions extends PatchOptions {
  *
  * @example
  * ```ts
- * import type { DeleteOptions } from "@staircase/staircase/client";
- * const opts: DeleteOptions = { propagationPolicy: "Foreground", preconditions: { uid: "1234" } };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.delete("a", { propagationPolicy: "Foreground", preconditions: { uid: "1234" } }));
+ * // body: { kind: "DeleteOptions", propagationPolicy: "Foreground", ... }
  * ```
  */
 export interface DeleteOptions {

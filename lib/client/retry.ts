@@ -13,9 +13,12 @@
  *
  * @example
  * ```ts
- * import type { RetryOptions } from "@staircase/staircase/client";
- * const retry: RetryOptions = { maxAttempts: 3, maxDelayMs: 2_000 };
- * console.log(retry);
+ * import { HttpRestClient, retryPolicy } from "@staircase/staircase/client";
+ *
+ * using client = new HttpRestClient({ server: "https://10.0.0.1:6443" }, {
+ *   retry: { maxAttempts: 3, maxDelayMs: 2_000 },
+ * });
+ * console.log(retryPolicy({ maxAttempts: 3 }).baseDelayMs, client.connection.server); // 250 ...
  * ```
  */
 export interface RetryOptions {
