@@ -4,6 +4,8 @@
  * @module
  */
 
+import { redactSecrets } from "./redact.ts";
+import { MAX_RETRY_AFTER_SECONDS } from "./retry.ts";
 import type { Status, StatusCause, StatusDetails } from "./status.ts";
 
 /** Reasons the API server uses, by HTTP code, for bodies that carry no `Status`. */
@@ -30,7 +32,7 @@ const REASON_BY_CODE: Record<number, string> = {
  *
  * @example
  * ```ts
- * import type { ApiErrorRequest } from "./api_error.ts";
+ * import type { ApiErrorRequest } from "@staircase/staircase/client";
  * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces" };
  * console.log(request.path);
  * ```
@@ -47,7 +49,7 @@ export interface ApiErrorRequest {
  *
  * @example Handling a missing object
  * ```ts
- * import { isNotFound, KubernetesApiError } from "./api_error.ts";
+ * import { isNotFound, KubernetesApiError } from "@staircase/staircase/client";
  *
  * const err = new KubernetesApiError({ kind: "Status", code: 404, reason: "NotFound", message: "gone" });
  * console.log(err instanceof KubernetesApiError, isNotFound(err)); // true true
@@ -69,20 +71,25 @@ export class KubernetesApiError extends Error {
   /** Seconds to wait before retrying, from `Retry-After` or the `Status` details. */
   readonly retryAfterSeconds?: number;
 
-  /** Builds the error from a `Status` and, optionally, the request that produced it. */
+  /**
+   * Builds the error from a `Status` and, optionally, the request that produced it. The
+   * texts of the `Status` (its message and each cause's message) are redacted with
+   * `redactSecrets`, because servers and proxies echo what they were sent.
+   */
   constructor(status: Status, request?: ApiErrorRequest, retryAfterSeconds?: number) {
-    const code = status.code ?? 500;
-    const reason = status.reason || REASON_BY_CODE[code] || "Unknown";
+    const safe = redactStatus(status);
+    const code = typeof safe.code === "number" ? safe.code : 500;
+    const reason = safe.reason || REASON_BY_CODE[code] || "Unknown";
     const where = request ? `${request.method} ${request.path}: ` : "";
-    super(`${where}${code} ${reason}${status.message ? `: ${status.message}` : ""}`);
+    super(`${where}${code} ${reason}${safe.message ? `: ${safe.message}` : ""}`);
     this.name = "KubernetesApiError";
     this.code = code;
     this.reason = reason;
-    this.details = status.details;
-    this.causes = status.details?.causes ?? [];
-    this.status = status;
+    this.details = safe.details;
+    this.causes = safe.details?.causes ?? [];
+    this.status = safe;
     this.request = request;
-    this.retryAfterSeconds = retryAfterSeconds ?? status.details?.retryAfterSeconds;
+    this.retryAfterSeconds = clampSeconds(retryAfterSeconds ?? safe.details?.retryAfterSeconds);
   }
 
   /**
@@ -127,7 +134,35 @@ export class KubernetesApiError extends Error {
   }
 }
 
-function hasReason(err: unknown, reason: string, code: number): boolean {
+function clampSeconds(value: unknown): number | undefined {
+  if (typeof value !== "number" || !(value >= 0)) return undefined;
+  return Math.min(value, MAX_RETRY_AFTER_SECONDS);
+}
+
+function redactText(text: unknown): string | undefined {
+  return typeof text === "string" ? redactSecrets(text) : undefined;
+}
+
+/** A copy of `status` whose free texts are redacted. */
+function redactStatus(status: Status): Status {
+  if (typeof status !== "object" || status === null) return {};
+  const out: Status = { ...status };
+  if (status.message !== undefined) out.message = redactText(status.message);
+  const details = status.details;
+  if (details && typeof details === "object") {
+    out.details = { ...details };
+    if (Array.isArray(details.causes)) {
+      out.details.causes = details.causes.map((c) =>
+        c && typeof c === "object" && c.message !== undefined
+          ? { ...c, message: redactText(c.message) }
+          : c
+      );
+    }
+  }
+  return out;
+}
+
+function hasReason(err: unknown, reason: string, code: number): err is KubernetesApiError {
   return err instanceof KubernetesApiError && (err.reason === reason || err.code === code);
 }
 
@@ -136,11 +171,11 @@ function hasReason(err: unknown, reason: string, code: number): boolean {
  *
  * @example
  * ```ts
- * import { isNotFound } from "./api_error.ts";
+ * import { isNotFound } from "@staircase/staircase/client";
  * console.log(isNotFound(new Error("x"))); // false
  * ```
  */
-export function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): err is KubernetesApiError {
   return hasReason(err, "NotFound", 404);
 }
 
@@ -150,11 +185,11 @@ export function isNotFound(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isConflict, KubernetesApiError } from "./api_error.ts";
+ * import { isConflict, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isConflict(new KubernetesApiError({ code: 409, reason: "Conflict" }))); // true
  * ```
  */
-export function isConflict(err: unknown): boolean {
+export function isConflict(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError && err.reason === "Conflict";
 }
 
@@ -163,11 +198,11 @@ export function isConflict(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isAlreadyExists, KubernetesApiError } from "./api_error.ts";
+ * import { isAlreadyExists, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isAlreadyExists(new KubernetesApiError({ code: 409, reason: "AlreadyExists" }))); // true
  * ```
  */
-export function isAlreadyExists(err: unknown): boolean {
+export function isAlreadyExists(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError && err.reason === "AlreadyExists";
 }
 
@@ -177,11 +212,11 @@ export function isAlreadyExists(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isGone, KubernetesApiError } from "./api_error.ts";
+ * import { isGone, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isGone(new KubernetesApiError({ code: 410, reason: "Expired" }))); // true
  * ```
  */
-export function isGone(err: unknown): boolean {
+export function isGone(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError &&
     (err.code === 410 || err.reason === "Gone" || err.reason === "Expired");
 }
@@ -191,11 +226,11 @@ export function isGone(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isInvalid, KubernetesApiError } from "./api_error.ts";
+ * import { isInvalid, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isInvalid(new KubernetesApiError({ code: 422, reason: "Invalid" }))); // true
  * ```
  */
-export function isInvalid(err: unknown): boolean {
+export function isInvalid(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Invalid", 422);
 }
 
@@ -204,11 +239,11 @@ export function isInvalid(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isForbidden, KubernetesApiError } from "./api_error.ts";
+ * import { isForbidden, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isForbidden(new KubernetesApiError({ code: 403, reason: "Forbidden" }))); // true
  * ```
  */
-export function isForbidden(err: unknown): boolean {
+export function isForbidden(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Forbidden", 403);
 }
 
@@ -217,11 +252,11 @@ export function isForbidden(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isTooManyRequests, KubernetesApiError } from "./api_error.ts";
+ * import { isTooManyRequests, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isTooManyRequests(new KubernetesApiError({ code: 429 }))); // true
  * ```
  */
-export function isTooManyRequests(err: unknown): boolean {
+export function isTooManyRequests(err: unknown): err is KubernetesApiError {
   return hasReason(err, "TooManyRequests", 429);
 }
 
@@ -230,10 +265,10 @@ export function isTooManyRequests(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { isUnauthorized, KubernetesApiError } from "./api_error.ts";
+ * import { isUnauthorized, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isUnauthorized(new KubernetesApiError({ code: 401 }))); // true
  * ```
  */
-export function isUnauthorized(err: unknown): boolean {
+export function isUnauthorized(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Unauthorized", 401);
 }

@@ -13,7 +13,7 @@ import { redactSecrets } from "./redact.ts";
  *
  * @example
  * ```ts
- * import { ClientConfigError } from "./errors.ts";
+ * import { ClientConfigError } from "@staircase/staircase/client";
  * const err = new ClientConfigError("context \"dev\" not found", { source: "/home/me/.kube/config" });
  * console.log(err.message);
  * ```
@@ -44,7 +44,7 @@ export class ClientConfigError extends Error {
  *
  * @example
  * ```ts
- * import { MissingPermissionError } from "./errors.ts";
+ * import { MissingPermissionError } from "@staircase/staircase/client";
  * const err = new MissingPermissionError("reading the kubeconfig", "--allow-read=/home/me/.kube/config");
  * console.log(err.flag);
  * ```
@@ -67,7 +67,7 @@ export class MissingPermissionError extends Error {
  *
  * @example
  * ```ts
- * import { CredentialError } from "./errors.ts";
+ * import { CredentialError } from "@staircase/staircase/client";
  * console.log(new CredentialError("exec plugin \"gke-auth\" exited with code 1").name);
  * ```
  */
@@ -85,7 +85,7 @@ export class CredentialError extends Error {
  *
  * @example
  * ```ts
- * import { ConnectionError } from "./errors.ts";
+ * import { ConnectionError } from "@staircase/staircase/client";
  * const err = new ConnectionError("https://127.0.0.1:6443", "connection refused");
  * console.log(err.server);
  * ```
@@ -108,7 +108,7 @@ export class ConnectionError extends Error {
  *
  * @example
  * ```ts
- * import { TlsError } from "./errors.ts";
+ * import { TlsError } from "@staircase/staircase/client";
  * const err = new TlsError("https://127.0.0.1:6443", "invalid peer certificate: UnknownIssuer");
  * console.log(err instanceof Error, err.name);
  * ```
@@ -122,11 +122,11 @@ export class TlsError extends ConnectionError {
 }
 
 /**
- * A watch stream delivered no bytes for longer than its idle timeout and was closed.
+ * A watch stream delivered no event for longer than its idle timeout and was closed.
  *
  * @example
  * ```ts
- * import { WatchIdleError } from "./errors.ts";
+ * import { WatchIdleError } from "@staircase/staircase/client";
  * console.log(new WatchIdleError(60_000).idleTimeoutMs);
  * ```
  */
@@ -136,8 +136,67 @@ export class WatchIdleError extends Error {
 
   /** Creates the error. */
   constructor(idleTimeoutMs: number) {
-    super(`watch stream was silent for more than ${idleTimeoutMs} ms; it is considered dead`);
+    super(
+      `watch stream delivered no event for more than ${idleTimeoutMs} ms; it is considered dead`,
+    );
     this.name = "WatchIdleError";
     this.idleTimeoutMs = idleTimeoutMs;
+  }
+}
+
+/**
+ * The API server (or something in front of it) answered with a redirect. Redirects are never
+ * followed: a redirect could send the request body and credentials elsewhere, downgrade
+ * HTTPS to plain HTTP, or turn a read of one object into a read of another.
+ *
+ * @example
+ * ```ts
+ * import { RedirectError } from "@staircase/staircase/client";
+ * const err = new RedirectError("GET /api/v1/namespaces", 302, "http://elsewhere/");
+ * console.log(err.location, err.status);
+ * ```
+ */
+export class RedirectError extends Error {
+  /** The HTTP status (301, 302, 303, 307 or 308). */
+  readonly status: number;
+  /** Where the redirect pointed (user info in it redacted), or `undefined` when it named none. */
+  readonly location?: string;
+
+  /** Creates the error. */
+  constructor(request: string, status: number, location?: string) {
+    const where = location === undefined ? undefined : redactSecrets(location);
+    super(
+      `${request}: the server answered with a redirect (HTTP ${status}${
+        where === undefined ? ", no location" : ` to ${where}`
+      }), which is never followed`,
+    );
+    this.name = "RedirectError";
+    this.status = status;
+    this.location = where;
+  }
+}
+
+/**
+ * A line of a JSON-lines stream (one watch event) grew past the decoder's limit; the stream
+ * was stopped rather than buffer without bound.
+ *
+ * @example
+ * ```ts
+ * import { LineTooLongError } from "@staircase/staircase/client";
+ * console.log(new LineTooLongError(16 * 1024 * 1024).maxLineLength);
+ * ```
+ */
+export class LineTooLongError extends Error {
+  /** The limit that was exceeded, in characters. */
+  readonly maxLineLength: number;
+
+  /** Creates the error. */
+  constructor(maxLineLength: number) {
+    super(
+      `JSON-lines stream: a line is longer than the limit of ${maxLineLength} characters ` +
+        "(maxLineLength); the stream was stopped",
+    );
+    this.name = "LineTooLongError";
+    this.maxLineLength = maxLineLength;
   }
 }

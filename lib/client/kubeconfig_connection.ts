@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ClusterConnection } from "./connection.ts";
-import { StaticCredentials } from "./credentials.ts";
+import { hideKey, StaticCredentials } from "./credentials.ts";
 import { ClientConfigError } from "./errors.ts";
 import { ExecCredentials } from "./exec_plugin.ts";
 import type { KubeConfig } from "./kubeconfig.ts";
@@ -18,7 +18,7 @@ import { TokenFileCredentials } from "./token_file.ts";
  *
  * @example
  * ```ts
- * import type { KubeConfigConnectionOptions } from "./kubeconfig_connection.ts";
+ * import type { KubeConfigConnectionOptions } from "@staircase/staircase/client";
  * const opts: KubeConfigConnectionOptions = { context: "staging" };
  * console.log(opts.context);
  * ```
@@ -28,6 +28,13 @@ export interface KubeConfigConnectionOptions {
   context?: string;
   /** How often a `tokenFile` is checked for changes, in milliseconds. */
   tokenFileCheckIntervalMs?: number;
+  /**
+   * How long an exec credential plugin may run, in milliseconds (kubeconfig has no field
+   * for it).
+   *
+   * @default {60000}
+   */
+  execTimeoutMs?: number;
 }
 
 function decodeBase64(data: string, what: string, source: string): string {
@@ -58,8 +65,8 @@ async function readPem(path: string, what: string, source: string): Promise<stri
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
- * import { connectionFromKubeConfig } from "./kubeconfig_connection.ts";
+ * import { parseKubeConfig } from "@staircase/staircase/client";
+ * import { connectionFromKubeConfig } from "@staircase/staircase/client";
  *
  * const config = parseKubeConfig(JSON.stringify({
  *   "current-context": "dev",
@@ -156,7 +163,7 @@ export async function connectionFromKubeConfig(
           { source },
         );
       }
-      connection.clientCertificate = { cert, key };
+      connection.clientCertificate = hideKey({ cert, key });
     }
     if (user.token) {
       connection.credentials = StaticCredentials.bearer(user.token);
@@ -165,7 +172,10 @@ export async function connectionFromKubeConfig(
         checkIntervalMs: options.tokenFileCheckIntervalMs,
       });
     } else if (user.exec) {
-      connection.credentials = new ExecCredentials(user.exec, { cluster });
+      connection.credentials = new ExecCredentials(user.exec, {
+        cluster,
+        timeoutMs: options.execTimeoutMs,
+      });
     } else if (user.username !== undefined && user.password !== undefined) {
       connection.credentials = StaticCredentials.basic(user.username, user.password);
     } else if (user["auth-provider"]) {

@@ -13,21 +13,44 @@
  *
  * @example
  * ```ts
- * import type { RetryOptions } from "./retry.ts";
- * const retry: RetryOptions = { maxAttempts: 3, maxDelayMs: 2_000 };
- * console.log(retry);
+ * import { HttpRestClient, retryPolicy } from "@staircase/staircase/client";
+ *
+ * using client = new HttpRestClient({ server: "https://10.0.0.1:6443" }, {
+ *   retry: { maxAttempts: 3, maxDelayMs: 2_000 },
+ * });
+ * console.log(retryPolicy({ maxAttempts: 3 }).baseDelayMs, client.connection.server); // 250 ...
  * ```
  */
 export interface RetryOptions {
-  /** Attempts in total, including the first. Default 5; 1 turns retries off. */
+  /**
+   * Attempts in total, including the first; 1 turns retries off.
+   *
+   * @default {5}
+   */
   maxAttempts?: number;
-  /** The first backoff delay in milliseconds. Default 250. */
+  /**
+   * The first backoff delay in milliseconds.
+   *
+   * @default {250}
+   */
   baseDelayMs?: number;
-  /** The largest backoff delay in milliseconds. Default 10,000. */
+  /**
+   * The largest backoff delay in milliseconds.
+   *
+   * @default {10000}
+   */
   maxDelayMs?: number;
-  /** The largest `Retry-After` honoured, in milliseconds. Default 60,000. */
+  /**
+   * The largest `Retry-After` honoured, in milliseconds.
+   *
+   * @default {60000}
+   */
   maxRetryAfterMs?: number;
-  /** HTTP status codes worth retrying. Default `[429, 503, 504]`. */
+  /**
+   * HTTP status codes worth retrying.
+   *
+   * @default {[429, 503, 504]}
+   */
   statusCodes?: number[];
 }
 
@@ -36,7 +59,7 @@ export interface RetryOptions {
  *
  * @example
  * ```ts
- * import { type RetryPolicy, retryPolicy } from "./retry.ts";
+ * import { type RetryPolicy, retryPolicy } from "@staircase/staircase/client";
  * const policy: RetryPolicy = retryPolicy({ maxAttempts: 2 });
  * console.log(policy.baseDelayMs);
  * ```
@@ -48,7 +71,7 @@ export type RetryPolicy = Required<RetryOptions>;
  *
  * @example
  * ```ts
- * import { retryPolicy } from "./retry.ts";
+ * import { retryPolicy } from "@staircase/staircase/client";
  * console.log(retryPolicy({ maxAttempts: 3 }).statusCodes); // [ 429, 503, 504 ]
  * ```
  */
@@ -70,7 +93,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  *
  * @example
  * ```ts
- * import { isRetryableMethod } from "./retry.ts";
+ * import { isRetryableMethod } from "@staircase/staircase/client";
  * console.log(isRetryableMethod("GET"), isRetryableMethod("POST")); // true false
  * console.log(isRetryableMethod("PUT", true)); // true: the caller vouched for it
  * ```
@@ -85,7 +108,7 @@ export function isRetryableMethod(method: string, idempotent?: boolean): boolean
  *
  * @example
  * ```ts
- * import { retryDelayMs, retryPolicy } from "./retry.ts";
+ * import { retryDelayMs, retryPolicy } from "@staircase/staircase/client";
  * const policy = retryPolicy();
  * console.log(retryDelayMs(policy, 1) <= 250, retryDelayMs(policy, 1, 2) >= 2000); // true true
  * ```
@@ -95,7 +118,9 @@ export function retryDelayMs(
   attempt: number,
   retryAfterSeconds?: number,
 ): number {
-  if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
+  // Only a positive wait counts: "0", a past date or garbage would mean "retry at once",
+  // which hammers a server that is asking for room.
+  if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
     // A little jitter on top keeps many clients from returning in lockstep.
     const base = Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs);
     return base + Math.random() * Math.min(base * 0.1, 1000);
@@ -106,11 +131,13 @@ export function retryDelayMs(
 }
 
 /**
- * Parses a `Retry-After` header (seconds, or an HTTP date) into seconds.
+ * Parses a `Retry-After` header (seconds, or an HTTP date) into seconds, clamped to
+ * {@linkcode MAX_RETRY_AFTER_SECONDS}. Garbage, negative values, `0` and past dates give
+ * `undefined`, so the caller falls back to its backoff instead of retrying at once.
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "./retry.ts";
+ * import { parseRetryAfter } from "@staircase/staircase/client";
  * console.log(parseRetryAfter("3")); // 3
  * ```
  */
@@ -118,10 +145,22 @@ export function parseRetryAfter(
   value: string | null,
   now: number = Date.now(),
 ): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - now) / 1000);
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  let seconds: number;
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    seconds = Number(text);
+  } else if (/[a-z]/i.test(text)) {
+    const date = Date.parse(text);
+    if (Number.isNaN(date)) return undefined;
+    seconds = (date - now) / 1000;
+  } else {
+    return undefined; // "-5", "1e9", "Infinity", ...: not a Retry-After value
+  }
+  if (!(seconds > 0)) return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
 }
+
+/** The longest `Retry-After` taken at its word, in seconds (one day). */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;
