@@ -36,10 +36,9 @@ export { type CrdGenerateOptions, generateCrdFiles, type GeneratedFile } from ".
 export { type FileOutcome, type FileReport, syncGeneratedFiles } from "./common/output.ts";
 export { CrdInputError, CrdSchemaError } from "./crd/errors.ts";
 export type {
-  CrdVersion,
   CustomResourceDefinition,
-  JsonSchemaProps,
-  JsonValue,
+  CustomResourceDefinitionVersion,
+  JSONSchemaProps,
 } from "./crd/types.ts";
 export type {
   HttpMethod,

@@ -118,6 +118,7 @@ function memberLines(
   schema: SchemaObject,
   path: string,
   o: TypeEmitterOptions,
+  memberTypes: Readonly<Record<string, string>> = {},
 ): { lines: string[]; types: string[] } {
   const required = new Set(schema.required ?? []);
   const lines: string[] = [];
@@ -130,7 +131,9 @@ function memberLines(
         "property schema is not an object",
       );
     }
-    const type = schemaToType(prop, `${path}/properties/${name}`, o);
+    const type = Object.hasOwn(memberTypes, name)
+      ? memberTypes[name]
+      : schemaToType(prop, `${path}/properties/${name}`, o);
     types.push(type);
     // `deno doc --lint` wants JSDoc on every member, so undocumented ones get a stub.
     const text = prop.description ?? refSiblingDescription(prop) ?? `The \`${name}\` field.`;
@@ -166,8 +169,13 @@ function indexSignature(
   return `[key: string]: ${unionOf([valueType, ...memberTypes, ...optional])};`;
 }
 
-function objectLiteral(schema: SchemaObject, path: string, o: TypeEmitterOptions): string {
-  const { lines, types } = memberLines(schema, path, o);
+function objectLiteral(
+  schema: SchemaObject,
+  path: string,
+  o: TypeEmitterOptions,
+  memberTypes?: Readonly<Record<string, string>>,
+): string {
+  const { lines, types } = memberLines(schema, path, o, memberTypes);
   const index = indexSignature(schema, path, o, types);
   if (index !== undefined) lines.push(index);
   return lines.length === 0 ? "{}" : `{\n${lines.join("\n")}\n}`;
@@ -304,6 +312,15 @@ export function schemaToType(
  * const text = emitDeclaration("Foo", { type: "object", properties: { a: { type: "string" } } }, "#");
  * console.log(text); // export interface Foo { a?: string; }
  * ```
+ *
+ * @param name The type name.
+ * @param schema The schema.
+ * @param path The JSON path, for errors and callbacks.
+ * @param options How references and inline objects are handled.
+ * @param extraTags More JSDoc tags.
+ * @param memberTypes Types that replace the mapped type of top-level members (the literal
+ * `apiVersion` and `kind` of a kind).
+ * @returns The declaration.
  */
 export function emitDeclaration(
   name: string,
@@ -311,6 +328,7 @@ export function emitDeclaration(
   path: string,
   options: TypeEmitterOptions = {},
   extraTags: string[] = [],
+  memberTypes: Readonly<Record<string, string>> = {},
 ): string {
   const doc = renderJsDoc(schema.description, [...schemaDocTags(schema), ...extraTags]);
   const plainObject = schema.$ref === undefined && schema.allOf === undefined &&
@@ -320,7 +338,7 @@ export function emitDeclaration(
     (schema.type === "object" || schema.type === undefined) &&
     Object.keys(schema.properties ?? {}).length > 0;
   if (plainObject) {
-    return `${doc}export interface ${name} ${objectLiteral(schema, path, options)}\n`;
+    return `${doc}export interface ${name} ${objectLiteral(schema, path, options, memberTypes)}\n`;
   }
   const inlineOnly = { ...options, nameInline: undefined };
   const top = schema.type === "object" && schema.properties !== undefined ? inlineOnly : options;

@@ -77,7 +77,7 @@ export async function generateCrdFiles(
     if (!isIdentifier(crd.spec.names.kind)) {
       // Kubernetes allows `-` in kinds; such a kind cannot name a type or a method.
       throw new CrdInputError(
-        crd.metadata.name ?? `${crd.spec.names.plural}.${crd.spec.group}`,
+        crd.metadata?.name ?? `${crd.spec.names.plural}.${crd.spec.group}`,
         undefined,
         `spec.names.kind ${JSON.stringify(crd.spec.names.kind)} is not a valid TypeScript ` +
           `identifier, so no type can be named after it`,
@@ -102,10 +102,11 @@ export async function generateCrdFiles(
     const [group, version] = [entries[0].crd.spec.group, entries[0].version.name];
     const dir = `${group}/${version}`;
     const kinds = entries.map((e) => e.crd.spec.names.kind);
+    const typeNames = new Set<string>();
     const typesText = renderTypes(`${group}/${version}`, entries, {
       runtimeImport: importFrom(runtime, outDir, `${dir}/types.ts`),
       metaImport: importFrom(meta, outDir, `${dir}/types.ts`),
-    });
+    }, typeNames);
     files.push({
       path: `${dir}/types.ts`,
       content: await formatTypeScript(GENERATED_HEADER + typesText, `${dir}/types.ts`),
@@ -117,11 +118,13 @@ export async function generateCrdFiles(
       runtimeImport: importFrom(runtime, outDir, `${dir}/mod.ts`),
       typesImport: "./types.ts",
       exampleImport: "./mod.ts",
+      exportedTypeNames: typeNames,
       resources: entries.map(({ crd, version: v }) => ({
         group,
         version,
         kind: crd.spec.names.kind,
         plural: crd.spec.names.plural,
+        listKind: crd.spec.names.listKind,
         namespaced: crd.spec.scope === "Namespaced",
         typeName: crd.spec.names.kind,
         listTypeName: `${crd.spec.names.kind}List`,

@@ -72,7 +72,7 @@ export async function readCrdSources(
   }
   const seen = new Map<string, string>();
   for (const { crd, origin } of result.crds) {
-    const name = crd.metadata.name ?? "";
+    const name = crd.metadata?.name ?? "";
     const before = seen.get(name);
     if (before !== undefined) {
       throw new CrdInputError(origin, undefined, `CRD ${name} is also defined in ${before}`);

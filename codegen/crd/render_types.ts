@@ -11,14 +11,14 @@ import { schemaDocTags, schemaToType } from "../common/type_emitter.ts";
 import { CrdSchemaError } from "./errors.ts";
 import { normalizeSchema } from "./normalize.ts";
 import { readablePath, TypeRegistry } from "./type_registry.ts";
-import type { CrdVersion, CustomResourceDefinition } from "./types.ts";
+import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from "./types.ts";
 
 /** One kind in one version. */
 export interface KindVersion {
   /** The definition. */
   crd: CustomResourceDefinition;
   /** The served version to render. */
-  version: CrdVersion;
+  version: CustomResourceDefinitionVersion;
 }
 
 /** Import specifiers used by the rendered types. */
@@ -61,6 +61,8 @@ const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
  * @param groupVersion `group/version`, for documentation.
  * @param entries The kinds of this group-version, in output order.
  * @param imports Where `ObjectMeta`, `ListMeta` and the JSON types come from.
+ * @param taken Receives every name the module declares or imports (so that names exported
+ * next to it, such as resource tokens, can avoid them).
  * @returns The module text without the generated-file header.
  * @throws {CrdSchemaError} When a schema cannot be mapped.
  */
@@ -68,8 +70,9 @@ export function renderTypes(
   groupVersion: string,
   entries: KindVersion[],
   imports: RenderTypesImports,
+  taken: Set<string> = new Set(),
 ): string {
-  const taken = new Set<string>(MODULE_NAMES);
+  for (const name of MODULE_NAMES) taken.add(name);
   for (const { crd } of entries) taken.add(crd.spec.names.kind).add(`${crd.spec.names.kind}List`);
   // A kind named like an imported or global type (`ObjectMeta`, `Record`) is declared under
   // another local name and exported under its own, so the module still sees the original.
@@ -83,7 +86,7 @@ export function renderTypes(
   };
   const blocks: string[] = [];
   for (const entry of entries) {
-    const crdName = entry.crd.metadata.name ?? entry.crd.spec.names.plural;
+    const crdName = entry.crd.metadata?.name ?? entry.crd.spec.names.plural;
     const kind = entry.crd.spec.names.kind;
     const names = { type: localName(kind), list: localName(`${kind}List`) };
     try {
@@ -115,6 +118,7 @@ function renderKind(
 ): string {
   const { crd, version } = entry;
   const kind = crd.spec.names.kind;
+  const listKind = crd.spec.names.listKind ?? `${kind}List`;
   const schema = version.schema?.openAPIV3Schema;
   if (schema === undefined) {
     throw new SchemaMappingError("", "the version has no schema.openAPIV3Schema");
@@ -160,7 +164,7 @@ function renderKind(
     `/** The API version: always \`${groupVersion}\`. */\napiVersion?: ${
       JSON.stringify(groupVersion)
     };\n` +
-    `/** The kind: always \`${kind}List\`. */\nkind?: "${kind}List";\n` +
+    `/** The kind: always \`${listKind}\`. */\nkind?: ${JSON.stringify(listKind)};\n` +
     `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
     `/** The objects. */\nitems: ${names.type}[];\n}\n\n` +
     registry.declarations.join("\n");
