@@ -5,9 +5,8 @@
  */
 
 import { renderJsDoc } from "../common/jsdoc.ts";
-import { propertyKey } from "../common/naming.ts";
 import { SchemaMappingError, type SchemaObject } from "../common/schema.ts";
-import { schemaDocTags, schemaToType } from "../common/type_emitter.ts";
+import { objectMembers } from "../common/type_emitter.ts";
 import { CrdSchemaError } from "./errors.ts";
 import { normalizeSchema } from "./normalize.ts";
 import { readablePath, TypeRegistry } from "./type_registry.ts";
@@ -124,7 +123,10 @@ function renderKind(
     throw new SchemaMappingError("", "the version has no schema.openAPIV3Schema");
   }
   const root = normalizeSchema(schema as SchemaObject);
-  const options = registry.options(kind, { embeddedMetadataType: "ObjectMeta" });
+  const options = registry.options(kind, {
+    embeddedMetadataType: "ObjectMeta",
+    structural: true,
+  });
   const required = new Set(root.required ?? []);
   const members: string[] = [
     `/** The API version: always \`${groupVersion}\`. */\napiVersion: ${
@@ -133,14 +135,12 @@ function renderKind(
     `/** The kind: always \`${kind}\`. */\nkind: ${JSON.stringify(kind)};`,
     `/** Standard object metadata. */\nmetadata?: ObjectMeta;`,
   ];
-  for (const name of Object.keys(root.properties ?? {}).sort()) {
-    if (OBJECT_FIELDS.has(name)) continue;
-    const prop = root.properties![name];
-    const type = schemaToType(prop, `/properties/${name}`, options);
-    // Every member gets JSDoc (as nested ones do) so generated modules pass `deno doc --lint`.
-    const doc = renderJsDoc(prop.description ?? `The \`${name}\` field.`, schemaDocTags(prop));
-    members.push(`${doc}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${type};`);
+  // The members besides apiVersion, kind and metadata, mapped like the members of any object.
+  const rest: SchemaObject = { type: "object", required: root.required, properties: {} };
+  for (const [name, prop] of Object.entries(root.properties ?? {})) {
+    if (!OBJECT_FIELDS.has(name)) rest.properties![name] = prop;
   }
+  members.push(...objectMembers(rest, "", options));
   if (root["x-kubernetes-preserve-unknown-fields"] === true) {
     members.push("/** Fields the schema does not declare; the server keeps them. */");
     members.push("[key: string]: unknown;");

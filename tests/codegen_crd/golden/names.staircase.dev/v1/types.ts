@@ -6,7 +6,6 @@
  */
 
 import type { ListMeta, ObjectMeta } from "../../../../../lib/apis/meta/v1/mod.ts";
-import type { JSONObject } from "../../../../../lib/client/mod.ts";
 
 /**
  * An Error object.
@@ -78,14 +77,22 @@ export interface ObjectSpec2 {
   "123abc"?: string;
   /** The `__proto__` field. */
   __proto__?: string;
-  /** The `bareObject` field. */
-  bareObject?: JSONObject;
+  /**
+   * The `bareObject` field.
+   *
+   * Only an empty object survives here: the schema declares no fields and does not preserve unknown ones, so the server prunes everything sent.
+   */
+  bareObject?: Record<string, never>;
   /** The `constructor` field. */
   constructor?: string;
   /** The `deep` field. */
   deep?: ObjectSpecDeep[][][];
-  /** The `emptyProps` field. */
-  emptyProps?: JSONObject;
+  /**
+   * The `emptyProps` field.
+   *
+   * Only an empty object survives here: the schema declares no fields and does not preserve unknown ones, so the server prunes everything sent.
+   */
+  emptyProps?: Record<string, never>;
   /** The `héllo wörld` field. */
   "héllo wörld"?: string;
   /** The `intOrStrings` field. */
@@ -124,6 +131,7 @@ export interface ObjectSpecList2 {
 export interface ObjectSpecMixed {
   /** The `known` field. */
   known?: string;
+  /** Fields the schema does not declare; the server keeps them. */
   [key: string]: unknown;
 }
 
