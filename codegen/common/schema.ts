@@ -76,7 +76,7 @@ export interface SchemaObject {
  * console.log(schemaToType({ [FORBIDDEN]: true }, "#")); // never
  * ```
  */
-export const FORBIDDEN: "x-staircase-forbidden" = "x-staircase-forbidden";
+export const FORBIDDEN = "x-staircase-forbidden" as const;
 
 /**
  * Thrown when a schema construct cannot be mapped to a TypeScript type. The

@@ -74,7 +74,7 @@ export function normalizeSchema(schema: SchemaObject): SchemaObject {
   const base: SchemaObject = { ...out };
   for (const key of ["oneOf", "anyOf", "description", "nullable", "default"]) delete base[key];
   const unions = variantGroups.map(({ key, branches }) => ({
-    anyOf: branches.map((b, i) => normalizeSchema(variant(base, branches, i, key === "oneOf"))),
+    anyOf: branches.map((_, i) => normalizeSchema(variant(base, branches, i, key === "oneOf"))),
   }));
   return {
     ...(out.description === undefined ? {} : { description: out.description }),

@@ -127,7 +127,6 @@ function renderKind(
     embeddedMetadataType: "ObjectMeta",
     structural: true,
   });
-  const required = new Set(root.required ?? []);
   const members: string[] = [
     `/** The API version: always \`${groupVersion}\`. */\napiVersion: ${
       JSON.stringify(groupVersion)
