@@ -8,7 +8,7 @@
 
 import { dirname, relative, resolve } from "node:path";
 import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
-import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import { formatTypeScriptFiles, GENERATED_HEADER } from "../common/format.ts";
 import type { GeneratedFile } from "../common/output.ts";
 import { isIdentifier, pascalCase } from "../common/naming.ts";
 import { VERSION } from "../../lib/version.ts";
@@ -33,6 +33,13 @@ export interface CrdGenerateOptions {
   metaImport?: string;
   /** The output folder; needed to make file-path imports relative. Default `.`. */
   outDir?: string;
+  /**
+   * Format the files with `deno fmt` (one pass for all files). Without it the files are valid
+   * but unformatted TypeScript.
+   *
+   * @default {true}
+   */
+  format?: boolean;
 }
 
 /** The patch kinds the API server accepts for custom resources (no strategic merge). */
@@ -109,7 +116,7 @@ export async function generateCrdFiles(
     }, typeNames);
     files.push({
       path: `${dir}/types.ts`,
-      content: await formatTypeScript(GENERATED_HEADER + typesText, `${dir}/types.ts`),
+      content: GENERATED_HEADER + typesText,
       kinds,
     });
     const api = emitApiModule({
@@ -140,11 +147,16 @@ export async function generateCrdFiles(
       ` * @module\n */\n\nexport * from "./types.ts";\n`;
     files.push({
       path: `${dir}/mod.ts`,
-      content: await formatTypeScript(GENERATED_HEADER + modDoc + api, `${dir}/mod.ts`),
+      content: GENERATED_HEADER + modDoc + api,
       kinds,
     });
   }
-  return files;
+  if (options.format === false) return files;
+  const formatted = await formatTypeScriptFiles(
+    files.map((f) => f.content),
+    files.map((f) => f.path),
+  );
+  return files.map((f, i) => ({ ...f, content: formatted[i] }));
 }
 
 /** A specifier as is, or a file path made relative to the generated file. */

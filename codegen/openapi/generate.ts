@@ -6,7 +6,7 @@
  */
 
 import { emitApiModule } from "../common/api_emitter.ts";
-import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import { formatTypeScriptFiles, GENERATED_HEADER } from "../common/format.ts";
 import { renderJsDoc } from "../common/jsdoc.ts";
 import { pascalCase } from "../common/naming.ts";
 import { SchemaMappingError } from "../common/schema.ts";
@@ -189,9 +189,7 @@ export async function generateApis(
     if (!byModule.has(dir)) raw.set(`${dir}/types.ts`, "");
     raw.set(`${dir}/mod.ts`, modModule(dir, true, exampleImportPrefix));
   }
-  const out = new Map<string, string>();
-  for (const path of [...raw.keys()].sort()) {
-    out.set(path, GENERATED_HEADER + await formatTypeScript(raw.get(path)!, path));
-  }
-  return out;
+  const paths = [...raw.keys()].sort();
+  const formatted = await formatTypeScriptFiles(paths.map((p) => raw.get(p)!), paths);
+  return new Map(paths.map((path, i) => [path, GENERATED_HEADER + formatted[i]]));
 }

@@ -141,7 +141,7 @@ Deno.test("invalid YAML names the file and document and exits 2", () =>
     equal(r.code, 2);
     match(
       r.err.join("\n"),
-      /CrdInputError: .*invalid_yaml\.txt \(document 2\): invalid YAML: .*line 6/,
+      /CrdInputError: .*invalid_yaml\.txt \(document 2\): invalid YAML at line 7: missed comma/,
     );
     const stdin = await run(["-", "--out", dir], "a: [1\n");
     equal(stdin.code, 2);

@@ -242,7 +242,7 @@ Deno.test(
         const expected = await generateCrdFiles(fromFiles, options);
         deepStrictEqual(
           lines.map((l) => l.split(/\s+/)[1]),
-          expected.map((f) => `${out}/${f.path}`),
+          [...expected.map((f) => `${out}/${f.path}`), `${out}/staircase-codegen.json`],
         );
         for (const f of expected) {
           equal(await Deno.readTextFile(`${out}/${f.path}`), f.content, f.path);
