@@ -84,19 +84,23 @@ export function renderTypes(
     return local;
   };
   const blocks: string[] = [];
-  for (const entry of entries) {
+  const names = entries.map(({ crd }) => ({
+    type: localName(crd.spec.names.kind),
+    list: localName(`${crd.spec.names.kind}List`),
+  }));
+  // One registry for the group-version: its kinds share identical nested shapes.
+  const registry = new TypeRegistry(taken);
+  for (const [i, entry] of entries.entries()) {
     const crdName = entry.crd.metadata?.name ?? entry.crd.spec.names.plural;
-    const kind = entry.crd.spec.names.kind;
-    const names = { type: localName(kind), list: localName(`${kind}List`) };
     try {
-      blocks.push(renderKind(groupVersion, entry, names, new TypeRegistry(taken)));
+      blocks.push(renderKind(groupVersion, entry, names[i], registry));
     } catch (err) {
       if (!(err instanceof SchemaMappingError)) throw err;
       const problem = err.message.slice(err.path.length + 2);
       throw new CrdSchemaError(crdName, entry.version.name, readablePath(err.path), problem);
     }
   }
-  const body = blocks.join("\n") +
+  const body = registry.resolve(blocks.join("\n")) +
     (renames.length > 0 ? `\nexport type { ${renames.join(", ")} };\n` : "");
   const kinds = entries.map((e) => e.crd.spec.names.kind).join(", ");
   const json = ["JSONObject", "JSONValue"].filter((t) => new RegExp(`\\b${t}\\b`).test(body));
@@ -118,6 +122,7 @@ function renderKind(
   const { crd, version } = entry;
   const kind = crd.spec.names.kind;
   const listKind = crd.spec.names.listKind ?? `${kind}List`;
+  const mark = registry.declarations.length;
   const schema = version.schema?.openAPIV3Schema;
   if (schema === undefined) {
     throw new SchemaMappingError("", "the version has no schema.openAPIV3Schema");
@@ -166,7 +171,7 @@ function renderKind(
     `/** The kind: always \`${listKind}\`. */\nkind?: ${JSON.stringify(listKind)};\n` +
     `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
     `/** The objects. */\nitems: ${names.type}[];\n}\n\n` +
-    registry.declarations.join("\n");
+    registry.declarations.slice(mark).join("\n");
 }
 
 /**

@@ -33,6 +33,7 @@ Deno.test("CRD fixtures generate the golden files", async () => {
     here("./fixtures"),
     here("./fixtures/offline"),
     here("./fixtures/defects"),
+    here("./fixtures/shared"),
   ]);
   const files = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   if (Deno.env.get("UPDATE_GOLDEN") === "1") {
@@ -53,6 +54,7 @@ Deno.test("generation is deterministic across runs and input order", async () =>
     here("./fixtures"),
     here("./fixtures/offline"),
     here("./fixtures/defects"),
+    here("./fixtures/shared"),
   ]);
   const a = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   const b = await generateCrdFiles(crds.map((c) => c.crd).reverse(), GOLDEN_OPTIONS);

@@ -90,21 +90,21 @@ export interface BalancerSpecConsistentHashVariant1Variant1 {
   /** The `httpHeaderName` field. */
   httpHeaderName?: never;
   /** The `maglev` field. */
-  maglev?: BalancerSpecConsistentHashVariant1Variant1Maglev;
+  maglev?: BalancerSpecConsistentHashMaglev;
   /** The `ringHash` field. */
-  ringHash?: BalancerSpecConsistentHashVariant1Variant1RingHash;
+  ringHash?: BalancerSpecConsistentHashRingHash;
   /** The `useSourceIp` field. */
   useSourceIp?: never;
 }
 
-/** The object at `.spec.consistentHash (variant 1) (variant 1).maglev` of Balancer. */
-export interface BalancerSpecConsistentHashVariant1Variant1Maglev {
+/** The object at `.spec.consistentHash (variant 1) (variant 1).maglev` of Balancer (and 3 more places). */
+export interface BalancerSpecConsistentHashMaglev {
   /** The `tableSize` field. */
   tableSize?: number;
 }
 
-/** The object at `.spec.consistentHash (variant 1) (variant 1).ringHash` of Balancer. */
-export interface BalancerSpecConsistentHashVariant1Variant1RingHash {
+/** The object at `.spec.consistentHash (variant 1) (variant 1).ringHash` of Balancer (and 3 more places). */
+export interface BalancerSpecConsistentHashRingHash {
   /** The `minimumRingSize` field. */
   minimumRingSize?: number;
 }
@@ -114,9 +114,9 @@ export interface BalancerSpecConsistentHashVariant1Variant2 {
   /** The `httpHeaderName` field. */
   httpHeaderName: string;
   /** The `maglev` field. */
-  maglev?: BalancerSpecConsistentHashVariant1Variant1Maglev;
+  maglev?: BalancerSpecConsistentHashMaglev;
   /** The `ringHash` field. */
-  ringHash?: BalancerSpecConsistentHashVariant1Variant1RingHash;
+  ringHash?: BalancerSpecConsistentHashRingHash;
   /** The `useSourceIp` field. */
   useSourceIp?: never;
 }
@@ -126,9 +126,9 @@ export interface BalancerSpecConsistentHashVariant1Variant3 {
   /** The `httpHeaderName` field. */
   httpHeaderName?: never;
   /** The `maglev` field. */
-  maglev?: BalancerSpecConsistentHashVariant1Variant1Maglev;
+  maglev?: BalancerSpecConsistentHashMaglev;
   /** The `ringHash` field. */
-  ringHash?: BalancerSpecConsistentHashVariant1Variant1RingHash;
+  ringHash?: BalancerSpecConsistentHashRingHash;
   /** The `useSourceIp` field. */
   useSourceIp: boolean;
 }
@@ -152,7 +152,7 @@ export interface BalancerSpecConsistentHashVariant2Variant2 {
   /** The `maglev` field. */
   maglev?: never;
   /** The `ringHash` field. */
-  ringHash: BalancerSpecConsistentHashVariant1Variant1RingHash;
+  ringHash: BalancerSpecConsistentHashRingHash;
   /** The `useSourceIp` field. */
   useSourceIp?: boolean;
 }
@@ -162,7 +162,7 @@ export interface BalancerSpecConsistentHashVariant2Variant3 {
   /** The `httpHeaderName` field. */
   httpHeaderName?: string;
   /** The `maglev` field. */
-  maglev: BalancerSpecConsistentHashVariant1Variant1Maglev;
+  maglev: BalancerSpecConsistentHashMaglev;
   /** The `ringHash` field. */
   ringHash?: never;
   /** The `useSourceIp` field. */

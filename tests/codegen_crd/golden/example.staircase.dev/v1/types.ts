@@ -148,7 +148,7 @@ export interface WidgetSpec {
    */
   replicas?: number;
   /** The `secondary` field. */
-  secondary?: WidgetSpecPrimary;
+  secondary?: WidgetSpecSecondary;
   /** An array of maps. */
   selectors?: Array<Record<string, string>>;
   /** The `size` field. */
@@ -194,6 +194,14 @@ export interface WidgetSpecPorts {
 
 /** The object at `.spec.primary` of Widget. */
 export interface WidgetSpecPrimary {
+  /** The `host` field. */
+  host: string;
+  /** The `port` field. */
+  port?: number;
+}
+
+/** The object at `.spec.secondary` of Widget. */
+export interface WidgetSpecSecondary {
   /** The `host` field. */
   host: string;
   /** The `port` field. */

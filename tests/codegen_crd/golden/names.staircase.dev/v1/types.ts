@@ -175,7 +175,7 @@ export interface ObjectMetaList {
   items: ObjectMetaKind[];
 }
 
-/** The object at `.spec` of ObjectMeta. */
+/** The object at `.spec` of ObjectMeta (and 1 more place). */
 export interface ObjectMetaSpec {
   /** The `q` field. */
   q?: string;
@@ -194,7 +194,7 @@ export interface ObjectSpec {
   /** Standard object metadata. */
   metadata?: ObjectMeta;
   /** The `spec` field. */
-  spec?: ObjectSpecSpec;
+  spec?: ObjectMetaSpec;
 }
 
 /** A list of ObjectSpec objects. */
@@ -207,12 +207,6 @@ export interface ObjectSpecList {
   metadata?: ListMeta;
   /** The objects. */
   items: ObjectSpec[];
-}
-
-/** The object at `.spec` of ObjectSpec. */
-export interface ObjectSpecSpec {
-  /** The `q` field. */
-  q?: string;
 }
 
 /**
@@ -294,7 +288,7 @@ export interface Status {
   /** The `spec` field. */
   spec?: StatusSpec;
   /** The `status` field. */
-  status?: StatusSpec;
+  status?: StatusStatus;
 }
 
 /** A list of Status objects. */
@@ -311,6 +305,12 @@ export interface StatusList {
 
 /** The object at `.spec` of Status. */
 export interface StatusSpec {
+  /** The `replicas` field. */
+  replicas?: number;
+}
+
+/** The object at `.status` of Status. */
+export interface StatusStatus {
   /** The `replicas` field. */
   replicas?: number;
 }
