@@ -85,8 +85,8 @@ function wrapForIntersection(type: string): string {
 }
 
 function arrayOf(type: string): string {
-  // \u0001 delimits the name placeholders of the CRD generator's type registry.
-  return /^[A-Za-z0-9_$.\u0001]+(\[\])*$/.test(type) ? `${type}[]` : `Array<${type}>`;
+  // ⟦n⟧ is a name placeholder of the CRD generator's type registry.
+  return /^([A-Za-z0-9_$.]|⟦\d+⟧)+(\[\])*$/.test(type) ? `${type}[]` : `Array<${type}>`;
 }
 
 function literalUnion(schema: SchemaObject, path: string): string {

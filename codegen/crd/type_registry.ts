@@ -93,8 +93,8 @@ export class TypeRegistry {
     this.#names ??= this.#assignNames();
     const names = this.#names;
     return text
-      .replace(/\u0001(\d+)\u0001/g, (_, i) => names[Number(i)])
-      .replace(/\u0002(\d+)\u0002/g, (_, i) => this.#description(Number(i)));
+      .replace(/⟦(\d+)⟧/g, (_, i) => names[Number(i)])
+      .replace(/⟦D(\d+)⟧/g, (_, i) => this.#description(Number(i)));
   }
 
   #name(root: string, schema: SchemaObject, path: string, options: TypeEmitterOptions): string {
@@ -118,7 +118,7 @@ export class TypeRegistry {
     const slot = this.declarations.push("") - 1;
     this.declarations[slot] = emitDeclaration(
       placeholder(id),
-      { ...shape, description: description ?? `\u0002${id}\u0002` },
+      { ...shape, description: description ?? `⟦D${id}⟧` },
       path,
       options,
     );
@@ -145,8 +145,9 @@ export class TypeRegistry {
   }
 }
 
+/** Stands for a name until names are given (brackets no schema or identifier uses). */
 function placeholder(id: number): string {
-  return `\u0001${id}\u0001`;
+  return `⟦${id}⟧`;
 }
 
 function shortest<T extends { root: string; segments: string[] }>(list: T[]): T {
