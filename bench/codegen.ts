@@ -102,8 +102,8 @@ export async function makeCrdSet(count = CRDS): Promise<Map<string, unknown>> {
         selector,
         resources,
         containers: { type: "array", items: container },
-        volumes: { type: "array", items: volume },
-        ...(big ? { template } : { sidecar: container }),
+        ...(i % 2 === 0 ? { volumes: { type: "array", items: volume } } : {}),
+        ...(big ? { template } : {}),
         mode: { type: "string", enum: ["Fast", "Slow"] },
       },
     };

@@ -110,9 +110,11 @@ export async function generateCrdFiles(
     const dir = `${group}/${version}`;
     const kinds = entries.map((e) => e.crd.spec.names.kind);
     const typeNames = new Set<string>();
+    const metaImport = importFrom(meta, outDir, `${dir}/types.ts`);
     const typesText = renderTypes(`${group}/${version}`, entries, {
       runtimeImport: importFrom(runtime, outDir, `${dir}/types.ts`),
-      metaImport: importFrom(meta, outDir, `${dir}/types.ts`),
+      metaImport,
+      builtinImport: siblingModules(metaImport),
     }, typeNames);
     files.push({
       path: `${dir}/types.ts`,
@@ -157,6 +159,16 @@ export async function generateCrdFiles(
     files.map((f) => f.path),
   );
   return files.map((f, i) => ({ ...f, content: formatted[i] }));
+}
+
+/**
+ * The specifiers of the built-in modules next to the meta/v1 one (`.../apis/meta/v1[/mod.ts]`
+ * gives `.../apis/core/v1[/mod.ts]`); `undefined` when the meta import has another form.
+ */
+function siblingModules(metaImport: string): ((module: string) => string) | undefined {
+  const parts = /^(.*)meta\/v1(\/mod\.ts)?$/.exec(metaImport);
+  if (parts === null) return undefined;
+  return (module) => `${parts[1]}${module}${parts[2] ?? ""}`;
 }
 
 /** A specifier as is, or a file path made relative to the generated file. */

@@ -10,6 +10,7 @@ import { objectMembers } from "../common/type_emitter.ts";
 import { CrdSchemaError } from "./errors.ts";
 import { normalizeSchema } from "./normalize.ts";
 import { readablePath, TypeRegistry } from "./type_registry.ts";
+import { BuiltinTypes } from "./builtin_types.ts";
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from "./types.ts";
 
 /** One kind in one version. */
@@ -26,6 +27,11 @@ export interface RenderTypesImports {
   runtimeImport: string;
   /** The meta/v1 module (for `ObjectMeta` and `ListMeta`). */
   metaImport: string;
+  /**
+   * The import specifier of a built-in module (`core/v1`, ...), for built-in types reused for
+   * identical shapes; no reuse when absent.
+   */
+  builtinImport?: (module: string) => string;
 }
 
 /** Type names the module itself refers to: its imports and the global types it uses. */
@@ -78,7 +84,10 @@ export function renderTypes(
   const renames: string[] = [];
   const localName = (name: string): string => {
     if (!MODULE_NAMES.has(name)) return name;
-    const registry = new TypeRegistry(taken);
+    const builtins = imports.builtinImport === undefined
+      ? undefined
+      : new BuiltinTypes(imports.builtinImport, taken);
+    const registry = new TypeRegistry(taken, builtins);
     const local = registry.reserve(`${name}Kind`);
     renames.push(`${local} as ${name}`);
     return local;
@@ -89,7 +98,10 @@ export function renderTypes(
     list: localName(`${crd.spec.names.kind}List`),
   }));
   // One registry for the group-version: its kinds share identical nested shapes.
-  const registry = new TypeRegistry(taken);
+  const builtins = imports.builtinImport === undefined
+    ? undefined
+    : new BuiltinTypes(imports.builtinImport, taken);
+  const registry = new TypeRegistry(taken, builtins);
   for (const [i, entry] of entries.entries()) {
     const crdName = entry.crd.metadata?.name ?? entry.crd.spec.names.plural;
     try {
@@ -106,7 +118,9 @@ export function renderTypes(
   const json = ["JSONObject", "JSONValue"].filter((t) => new RegExp(`\\b${t}\\b`).test(body));
   return `/**\n * Object types of the ${groupVersion} custom resources ${kinds}, generated from ` +
     `their CustomResourceDefinitions.\n *\n * @module\n */\n\n` +
-    `import type { ListMeta, ObjectMeta } from "${imports.metaImport}";\n` +
+    (builtins === undefined
+      ? `import type { ListMeta, ObjectMeta } from "${imports.metaImport}";\n`
+      : builtins.importLines({ "meta/v1": ["ListMeta", "ObjectMeta"] })) +
     (json.length > 0
       ? `import type { ${json.join(", ")} } from "${imports.runtimeImport}";\n`
       : "") +

@@ -10,6 +10,8 @@
 
 import { pascalCase } from "../common/naming.ts";
 import type { SchemaObject } from "../common/schema.ts";
+import { signatureHash } from "../common/shape.ts";
+import type { BuiltinTypes } from "./builtin_types.ts";
 import { emitDeclaration, type TypeEmitterOptions } from "../common/type_emitter.ts";
 
 /** Names longer than this keep the kind and the last path segments that fit. */
@@ -20,6 +22,8 @@ interface Shape {
   candidates: { root: string; segments: string[]; path: string }[];
   /** Whether the declaration needs a generated description (the schema has none). */
   describe: boolean;
+  /** The named shapes directly inside this one, and the path from this one to them. */
+  children: { suffix: string; id: number }[];
 }
 
 /**
@@ -44,14 +48,20 @@ export class TypeRegistry {
   #shapes: Shape[] = [];
   #taken: Set<string>;
   #names: string[] | undefined;
+  #emitting: { id: number; path: string }[] = [];
+  #builtins: BuiltinTypes | undefined;
+  #builtinByKey = new Map<string, string | undefined>();
+  #hashes = new WeakMap<object, string>();
 
   /**
    * Creates a registry.
    *
    * @param taken Type names already used in the module; new names avoid them and are added.
+   * @param builtins Built-in types to reuse for identical shapes; none when absent.
    */
-  constructor(taken: Set<string>) {
+  constructor(taken: Set<string>, builtins?: BuiltinTypes) {
     this.#taken = taken;
+    this.#builtins = builtins;
   }
 
   /**
@@ -102,27 +112,69 @@ export class TypeRegistry {
     const { description, nullable: _n, default: _d, ...shape } = schema;
     // Identical shapes under different property names (configMapKeyRef, secretKeyRef) are
     // different things: each keeps a name of its own.
-    const key = `${lastProperty(path)}\u0000${canonicalJson(shape)}`;
-    const candidate = { root, segments: pathSegments(path), path };
-    const known = this.#byKey.get(key);
-    if (known !== undefined) {
-      this.#shapes[known].candidates.push(candidate);
-      // Walk the shape again (discarding the text) so that its nested shapes also hear of this
-      // place: their shortest name may start here.
-      emitDeclaration(placeholder(known), shape, path, options);
-      return placeholder(known);
+    const key = `${lastProperty(path)}\u0000${this.#hash(shape)}`;
+    if (this.#builtins !== undefined) {
+      if (!this.#builtinByKey.has(key)) {
+        this.#builtinByKey.set(key, this.#builtins.match(shape, lastProperty(path)));
+      }
+      const builtin = this.#builtinByKey.get(key);
+      if (builtin !== undefined) return builtin;
     }
-    const id = this.#shapes.push({ candidates: [candidate], describe: description === undefined }) -
-      1;
-    this.#byKey.set(key, id);
-    const slot = this.declarations.push("") - 1;
-    this.declarations[slot] = emitDeclaration(
-      placeholder(id),
-      { ...shape, description: description ?? `⟦D${id}⟧` },
-      path,
-      options,
-    );
+    const parent = this.#emitting.at(-1);
+    let id = this.#byKey.get(key);
+    if (id !== undefined) {
+      // Its nested shapes are seen here too: their shortest name may start at this place.
+      this.#addCandidate(id, root, path);
+    } else {
+      id = this.#shapes.push({
+        candidates: [{ root, segments: pathSegments(path), path }],
+        describe: description === undefined,
+        children: [],
+      }) - 1;
+      this.#byKey.set(key, id);
+      const slot = this.declarations.push("") - 1;
+      this.#emitting.push({ id, path });
+      try {
+        this.declarations[slot] = emitDeclaration(
+          placeholder(id),
+          { ...shape, description: description ?? `⟦D${id}⟧` },
+          path,
+          options,
+        );
+      } finally {
+        this.#emitting.pop();
+      }
+    }
+    if (parent !== undefined) {
+      this.#shapes[parent.id].children.push({ suffix: path.slice(parent.path.length), id });
+    }
     return placeholder(id);
+  }
+
+  #addCandidate(id: number, root: string, path: string): void {
+    const shape = this.#shapes[id];
+    shape.candidates.push({ root, segments: pathSegments(path), path });
+    for (const child of shape.children) this.#addCandidate(child.id, root, path + child.suffix);
+  }
+
+  /** A structural hash of a parsed schema value, computed once per object (bottom-up). */
+  #hash(value: unknown): string {
+    if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "u";
+    const known = this.#hashes.get(value);
+    if (known !== undefined) return known;
+    const text = Array.isArray(value)
+      ? `[${value.map((v) => this.#hash(v)).join(",")}]`
+      : `{${
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, v]) => `${JSON.stringify(k)}:${this.#hash(v)}`)
+          .join(",")
+      }}`;
+    // Short texts stay as they are; long ones are hashed so parents stay short.
+    const hash = text.length <= 32 ? text : `#${signatureHash(text)}${text.length}`;
+    this.#hashes.set(value, hash);
+    return hash;
   }
 
   #assignNames(): string[] {

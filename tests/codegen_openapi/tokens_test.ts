@@ -14,7 +14,7 @@ import type { CustomResourceDefinition as CrdOfCodegen } from "../../codegen/mod
 import {
   type ConfigMap,
   ConfigMaps,
-  Endpoints as EndpointsType,
+  type Endpoints as EndpointsType,
   EndpointsResource,
   Events as CoreEvents,
 } from "../../lib/apis/core/v1/mod.ts";
