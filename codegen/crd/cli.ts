@@ -35,7 +35,9 @@ Options:
                          (default jsr:@staircase/staircase@<version>/client; a ./ or ../ path is
                          taken relative to the working directory).
   --meta-import SPEC     Import of the meta/v1 types (ObjectMeta, ListMeta); default
-                         jsr:@staircase/staircase@<version>/apis/meta/v1.
+                         jsr:@staircase/staircase@<version>/apis/meta/v1. Built-in types
+                         reused for identical shapes come from its sibling modules
+                         (.../apis/core/v1, ...).
   -h, --help             Show this text.
 
 Exit codes: 0 success, 1 --check found differences, 2 bad usage or input.`;
