@@ -4,7 +4,7 @@
  * @module
  */
 
-import { load, YAMLException } from "js-yaml";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { CrdInputError } from "./errors.ts";
 import type { CustomResourceDefinition } from "./types.ts";
 
@@ -129,7 +129,8 @@ function parseDocuments(text: string, source: string): unknown[] {
     try {
       // js-yaml refuses an empty input; an empty document (comments only) is skipped.
       if (body.split("\n").some((l) => l.trim() !== "" && !l.trimStart().startsWith("#"))) {
-        value = load(body, { filename: source });
+        // The YAML 1.2 core schema (as the reader before): no timestamps, binaries or sets.
+        value = load(body, { filename: source, schema: CORE_SCHEMA });
       }
     } catch (err) {
       if (!(err instanceof YAMLException)) throw err;
