@@ -20,8 +20,6 @@ export const MAX_TYPE_NAME_LENGTH = 60;
 interface Shape {
   /** Candidate names: the kind, then the path segments, for every place the shape is seen. */
   candidates: { root: string; segments: string[]; path: string }[];
-  /** Whether the declaration needs a generated description (the schema has none). */
-  describe: boolean;
   /** The named shapes directly inside this one, and the path from this one to them. */
   children: { suffix: string; id: number }[];
 }
@@ -128,7 +126,6 @@ export class TypeRegistry {
     } else {
       id = this.#shapes.push({
         candidates: [{ root, segments: pathSegments(path), path }],
-        describe: description === undefined,
         children: [],
       }) - 1;
       this.#byKey.set(key, id);
