@@ -124,11 +124,21 @@ export async function installCrd(
   options: InstallCrdOptions = {},
 ): Promise<InstallCrdResult> {
   const name = crd.metadata?.name ?? `${crd.spec.names.plural}.${crd.spec.group}`;
+  // A manifest read back from a server carries bookkeeping an apply must not send (managed
+  // fields are refused; a resourceVersion would make the apply conditional).
+  const {
+    resourceVersion: _rv,
+    managedFields: _mf,
+    uid: _uid,
+    creationTimestamp: _ct,
+    generation: _g,
+    ...metadata
+  } = crd.metadata ?? {};
   const desired: CustomResourceDefinition = {
-    ...crd,
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { ...crd.metadata, name },
+    metadata: { ...metadata, name },
+    spec: crd.spec,
   };
   const crds = crdClient(client);
   const before = await getOrUndefined(crds, name, options.abortSignal);

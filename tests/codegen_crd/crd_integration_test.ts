@@ -333,6 +333,9 @@ Deno.test(
         const stored = await new ResourceClient(client, CustomResourceDefinitions)
           .get(`probes.${group}`);
         equal(stored.spec.conversion?.webhook?.clientConfig?.service?.port, 443, "defaulted");
+        // A CRD as read back (resourceVersion, managedFields, status) installs as unchanged.
+        ok(stored.metadata?.managedFields && stored.metadata.resourceVersion && stored.status);
+        equal((await installCrd(client, stored)).action, "unchanged");
         deepStrictEqual(await installCrd(client, withWebhook("converter")), {
           name: `probes.${group}`,
           action: "unchanged",
