@@ -33,13 +33,19 @@ export {
 export type { ReadCrdSourcesOptions } from "./crd/read.ts";
 export { readClusterCrds } from "./crd/cluster.ts";
 export { type CrdGenerateOptions, generateCrdFiles, type GeneratedFile } from "./crd/generate.ts";
-export { type FileOutcome, type FileReport, syncGeneratedFiles } from "./common/output.ts";
+export {
+  type FileOutcome,
+  type FileReport,
+  MANIFEST_FILE,
+  ManifestError,
+  syncGeneratedFiles,
+  syncGeneratedTree,
+} from "./common/output.ts";
 export { CrdInputError, CrdSchemaError } from "./crd/errors.ts";
 export type {
-  CrdVersion,
   CustomResourceDefinition,
-  JsonSchemaProps,
-  JsonValue,
+  CustomResourceDefinitionVersion,
+  JSONSchemaProps,
 } from "./crd/types.ts";
 export type {
   HttpMethod,

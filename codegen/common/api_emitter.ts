@@ -6,7 +6,7 @@
  */
 
 import { renderJsDoc } from "./jsdoc.ts";
-import { pluralKind } from "./naming.ts";
+import { pluralKind, tokenName } from "./naming.ts";
 import type { ApiModuleSpec, ApiResourceSpec } from "./api_spec.ts";
 
 export type { ApiModuleSpec, ApiResourceSpec, ApiVerb, PatchKind } from "./api_spec.ts";
@@ -20,7 +20,7 @@ const RUNTIME_TYPES = [
   "ObjectList",
   "PatchBody",
   "PatchOptions",
-  "ResourceDescriptor",
+  "ResourceType",
   "RestClient",
   "Scale",
   "Status",
@@ -30,15 +30,31 @@ const RUNTIME_TYPES = [
   "WriteOptions",
 ];
 
-function constName(r: ApiResourceSpec): string {
-  return `${r.plural.replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}_RESOURCE`;
+/** A resource together with the name of its token. */
+interface TokenedResource extends ApiResourceSpec {
+  /** The exported token constant, e.g. `ConfigMaps`. */
+  token: string;
 }
 
-function descriptorConst(r: ApiResourceSpec): string {
-  const fields = `group: ${JSON.stringify(r.group)}, version: ${JSON.stringify(r.version)}, ` +
-    `kind: ${JSON.stringify(r.kind)}, plural: ${JSON.stringify(r.plural)}, ` +
-    `namespaced: ${r.namespaced}`;
-  return `const ${constName(r)}: ResourceDescriptor = { ${fields} };\n`;
+/** The exported, typed resource token of one kind (`export const ConfigMaps: ResourceType<...>`). */
+function tokenConst(r: TokenedResource): string {
+  const listType = r.listTypeName === undefined ? "" : `, ${r.listTypeName}`;
+  const facts = [
+    `group: ${JSON.stringify(r.group)}`,
+    `version: ${JSON.stringify(r.version)}`,
+    `kind: ${JSON.stringify(r.kind)}`,
+    `plural: ${JSON.stringify(r.plural)}`,
+    `namespaced: ${r.namespaced}`,
+    ...(r.listKind !== undefined && r.listKind !== `${r.kind}List`
+      ? [`listKind: ${JSON.stringify(r.listKind)}`]
+      : []),
+  ].join(", ");
+  const gv = r.group === "" ? r.version : `${r.group}/${r.version}`;
+  const doc = `The resource token of ${gv} ${r.kind} (\`${r.plural}\`, ` +
+    `${r.namespaced ? "namespaced" : "cluster-scoped"}).`;
+  const tags = r.deprecated !== undefined ? [`@deprecated ${r.deprecated}`] : [];
+  return `${renderJsDoc(doc, tags)}export const ${r.token}: ResourceType<${r.typeName}, ` +
+    `${r.namespaced}${listType}> = resourceType<${r.typeName}${listType}>()({ ${facts} });\n`;
 }
 
 /**
@@ -53,7 +69,7 @@ function patchTypeParam(r: ApiResourceSpec): string {
 interface MethodContext {
   /** `ns` view methods or cluster-wide ones. */
   scope: "namespaced" | "cluster" | "allNamespaces";
-  r: ApiResourceSpec;
+  r: TokenedResource;
 }
 
 function method(doc: string, r: ApiResourceSpec, signature: string, body: string): string {
@@ -66,7 +82,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
   const Ks = pluralKind(r.kind, r.plural);
   const T = r.typeName;
   const L = r.listTypeName ?? `ObjectList<${T}>`;
-  const rc = `this.#resource<${T}, ${L}>(${constName(r)})`;
+  const rc = `this.#resource<${T}, ${L}>(${r.token})`;
   const where = scope === "namespaced"
     ? " in this namespace"
     : scope === "allNamespaces"
@@ -202,7 +218,7 @@ function resourceMethods({ scope, r }: MethodContext): string {
 }
 
 function subresourceMethods(
-  r: ApiResourceSpec,
+  r: TokenedResource,
   sub: "Status" | "Scale",
   T: string,
   where: string,
@@ -248,7 +264,7 @@ function subresourceMethods(
 
 function resourceHelper(namespaced: boolean): string {
   const ns = namespaced ? ", this.namespace" : "";
-  return `#resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {\n` +
+  return `#resource<T, L extends ObjectList<T>>(resource: ResourceType<T, boolean, L>): ResourceClient<T, L> {\n` +
     `return new ResourceClient<T, L>(this.#client, resource${ns});\n}\n`;
 }
 
@@ -303,16 +319,27 @@ export function emitApiModule(spec: ApiModuleSpec): string {
   ].sort();
   const aliases = typeAliases(typeNames);
   const local = (name: string): string => aliases.get(name) ?? name;
-  const resources = sorted.map((r) => ({
+  const nsClass = `${spec.className.replace(/Api$/, "")}NamespacedApi`;
+  // Tokens are exported next to the types (`mod.ts` re-exports both), so they avoid every
+  // name the module exports or refers to.
+  const taken = new Set([
+    ...(spec.exportedTypeNames ?? []),
+    ...typeNames,
+    ...aliases.values(),
+    ...BODY_NAMES,
+    spec.className,
+    nsClass,
+  ]);
+  const resources: TokenedResource[] = sorted.map((r) => ({
     ...r,
     typeName: local(r.typeName),
     listTypeName: r.listTypeName === undefined ? undefined : local(r.listTypeName),
+    token: tokenName(r.kind, r.plural, taken),
   }));
   const namespacedResources = resources.filter((r) => r.namespaced);
   const clusterResources = resources.filter((r) => !r.namespaced);
-  const nsClass = `${spec.className.replace(/Api$/, "")}NamespacedApi`;
   const parts: string[] = [];
-  parts.push(...resources.map(descriptorConst), "\n");
+  parts.push(resources.map(tokenConst).join("\n"), "\n");
   const hasNamespaced = namespacedResources.length > 0;
   parts.push(renderJsDoc(
     `Typed access to the ${spec.groupVersion} API.` +
@@ -357,7 +384,7 @@ export function emitApiModule(spec: ApiModuleSpec): string {
   const body = parts.join("");
   // Import only what the body uses, so modules lacking some verbs stay lint-clean.
   const used = RUNTIME_TYPES.filter((t) => new RegExp(`\\b${t}\\b`).test(body));
-  return `import { ResourceClient } from "${spec.runtimeImport}";\n` +
+  return `import { ResourceClient, resourceType } from "${spec.runtimeImport}";\n` +
     `import type { ${used.join(", ")} } from "${spec.runtimeImport}";\n` +
     `import type { ${
       typeNames.map((n) => (aliases.has(n) ? `${n} as ${aliases.get(n)}` : n)).join(", ")
@@ -368,6 +395,7 @@ export function emitApiModule(spec: ApiModuleSpec): string {
 const BODY_NAMES: ReadonlySet<string> = new Set([
   ...RUNTIME_TYPES,
   "ResourceClient",
+  "resourceType",
   "Promise",
   "AsyncGenerator",
   // The type parameter of patch methods.

@@ -32,6 +32,8 @@ export interface ApiResourceSpec {
   namespaced: boolean;
   /** The TypeScript type of one object. */
   typeName: string;
+  /** The list kind when it is not `<kind>List` (custom resources may choose another). */
+  listKind?: string;
   /** The TypeScript type of a list (`items: typeName[]`); `ObjectList<typeName>` when absent. */
   listTypeName?: string;
   /** Verbs on the resource itself. */
@@ -60,4 +62,9 @@ export interface ApiModuleSpec {
   typesImport: string;
   /** Import specifier users write for this module, for `@example` blocks. */
   exampleImport: string;
+  /**
+   * Names the types module exports (re-exported next to the Api module): resource tokens are
+   * named so that they never collide with them (see `tokenName`).
+   */
+  exportedTypeNames?: Iterable<string>;
 }

@@ -76,3 +76,32 @@ export function pluralKind(kind: string, plural: string): string {
   if (common === 0) return pascalCase(plural);
   return kind.slice(0, common) + plural.slice(common);
 }
+
+/**
+ * The name of a generated resource token: the plural of the kind in the kind's casing
+ * ({@linkcode pluralKind}: `ConfigMaps`, `NetworkPolicies`, `Greetings`). When that name is
+ * already taken in the module (a type or another export of the same name: kind `Endpoints`
+ * has the plural `endpoints`), `Resource` is appended (`EndpointsResource`), then a number
+ * (`EndpointsResource2`, ...) until the name is free. The chosen name is added to `taken`.
+ *
+ * @example
+ * ```ts
+ * import { tokenName } from "./naming.ts";
+ *
+ * const taken = new Set(["Endpoints", "EndpointsList", "ConfigMap"]);
+ * console.log(tokenName("ConfigMap", "configmaps", taken)); // ConfigMaps
+ * console.log(tokenName("Endpoints", "endpoints", taken)); // EndpointsResource
+ * ```
+ *
+ * @param kind The kind, e.g. `ConfigMap`.
+ * @param plural The lower-case resource plural, e.g. `configmaps`.
+ * @param taken Names already used in the module; the result is added to it.
+ * @returns The token name.
+ */
+export function tokenName(kind: string, plural: string, taken: Set<string>): string {
+  const wanted = pluralKind(kind, plural);
+  let name = taken.has(wanted) ? `${wanted}Resource` : wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted}Resource${i}`;
+  taken.add(name);
+  return name;
+}

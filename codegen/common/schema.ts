@@ -65,6 +65,20 @@ export interface SchemaObject {
 }
 
 /**
+ * A schema key the CRD normalizer sets on a field a union variant excludes; the field maps to
+ * `never` (`a?: never`), so setting it does not type-check.
+ *
+ * @example
+ * ```ts
+ * import { FORBIDDEN } from "./schema.ts";
+ * import { schemaToType } from "./type_emitter.ts";
+ *
+ * console.log(schemaToType({ [FORBIDDEN]: true }, "#")); // never
+ * ```
+ */
+export const FORBIDDEN = "x-staircase-forbidden" as const;
+
+/**
  * Thrown when a schema construct cannot be mapped to a TypeScript type. The
  * message names the JSON path of the offending schema.
  *

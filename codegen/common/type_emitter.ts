@@ -9,7 +9,7 @@
 
 import { renderJsDoc } from "./jsdoc.ts";
 import { propertyKey } from "./naming.ts";
-import { SchemaMappingError, type SchemaObject } from "./schema.ts";
+import { FORBIDDEN, SchemaMappingError, type SchemaObject } from "./schema.ts";
 
 /** How the emitter resolves references and names inline objects. */
 export interface TypeEmitterOptions {
@@ -31,7 +31,20 @@ export interface TypeEmitterOptions {
   jsonObjectType?: string;
   /** The type of `metadata` in embedded resources; default the JSON object type. */
   embeddedMetadataType?: string;
+  /**
+   * Structural-schema (CustomResourceDefinition) semantics: the server prunes fields a schema
+   * does not declare (an object without properties only keeps `{}`), fills in defaults (a
+   * required field with a default is optional on input), and objects that preserve unknown
+   * fields take any members (`Record<string, unknown>`, with or without declared properties).
+   * Built-in types keep the OpenAPI meaning.
+   *
+   * @default {false}
+   */
+  structural?: boolean;
 }
+
+/** The JSDoc of the index signature of objects that preserve unknown fields. */
+const UNKNOWN_FIELDS_DOC = "Fields the schema does not declare; the server keeps them.";
 
 /** Keys that give a schema a TypeScript shape (others only constrain values). */
 const SHAPE_KEYS = new Set(["type", "properties", "additionalProperties", "items", "$ref"]);
@@ -72,7 +85,8 @@ function wrapForIntersection(type: string): string {
 }
 
 function arrayOf(type: string): string {
-  return /^[A-Za-z0-9_$.]+(\[\])*$/.test(type) ? `${type}[]` : `Array<${type}>`;
+  // ⟦n⟧ is a name placeholder of the CRD generator's type registry.
+  return /^([A-Za-z0-9_$.]|⟦\d+⟧)+(\[\])*$/.test(type) ? `${type}[]` : `Array<${type}>`;
 }
 
 function literalUnion(schema: SchemaObject, path: string): string {
@@ -110,14 +124,60 @@ export function schemaDocTags(schema: SchemaObject): string[] {
   if (schema["x-kubernetes-list-type"] === "map" && Array.isArray(mapKeys)) {
     tags.push(`List type \`map\`, keyed by ${mapKeys.map((k) => `\`${k}\``).join(", ")}.`);
   }
+  if (schema["x-kubernetes-int-or-string"] === true) {
+    tags.push(
+      "An integer or a string: the server refuses a fractional number such as `0.5` (422).",
+    );
+  }
   if (schema.default !== undefined) tags.push(`@default ${JSON.stringify(schema.default)}`);
   return tags;
+}
+
+/**
+ * Whether `schema` is an object the server prunes to `{}`: `type: object` without properties,
+ * additional properties, preserved unknown fields or embedded resource (structural schemas).
+ *
+ * @example
+ * ```ts
+ * import { isPrunedEmptyObject } from "./type_emitter.ts";
+ *
+ * console.log(isPrunedEmptyObject({ type: "object" })); // true
+ * console.log(isPrunedEmptyObject({ type: "object", "x-kubernetes-preserve-unknown-fields": true })); // false
+ * ```
+ */
+export function isPrunedEmptyObject(schema: SchemaObject): boolean {
+  return schema.type === "object" && Object.keys(schema.properties ?? {}).length === 0 &&
+    (schema.additionalProperties === undefined || schema.additionalProperties === false) &&
+    schema["x-kubernetes-preserve-unknown-fields"] !== true &&
+    schema["x-kubernetes-embedded-resource"] !== true &&
+    schema.$ref === undefined &&
+    ![schema.allOf, schema.oneOf, schema.anyOf].some((l) => l?.some(carriesShape));
+}
+
+/** Notes on a member that only structural schemas need (pruning, server defaults). */
+function structuralNotes(prop: SchemaObject, requiredWithDefault: boolean): string[] {
+  const notes: string[] = [];
+  let inner = prop;
+  while (inner.type === "array" && inner.items !== undefined && !Array.isArray(inner.items)) {
+    inner = inner.items;
+  }
+  if (isPrunedEmptyObject(inner)) {
+    notes.push(
+      "Only an empty object survives here: the schema declares no fields and does not preserve " +
+        "unknown ones, so the server prunes everything sent.",
+    );
+  }
+  if (requiredWithDefault) {
+    notes.push("Required by the schema, optional on input: the server fills in the default.");
+  }
+  return notes;
 }
 
 function memberLines(
   schema: SchemaObject,
   path: string,
   o: TypeEmitterOptions,
+  memberTypes: Readonly<Record<string, string>> = {},
 ): { lines: string[]; types: string[] } {
   const required = new Set(schema.required ?? []);
   const lines: string[] = [];
@@ -130,12 +190,16 @@ function memberLines(
         "property schema is not an object",
       );
     }
-    const type = schemaToType(prop, `${path}/properties/${name}`, o);
+    const type = Object.hasOwn(memberTypes, name)
+      ? memberTypes[name]
+      : schemaToType(prop, `${path}/properties/${name}`, o);
     types.push(type);
     // `deno doc --lint` wants JSDoc on every member, so undocumented ones get a stub.
     const text = prop.description ?? refSiblingDescription(prop) ?? `The \`${name}\` field.`;
-    const doc = renderJsDoc(text, schemaDocTags(prop));
-    const optional = required.has(name) ? "" : "?";
+    const defaulted = o.structural === true && required.has(name) && prop.default !== undefined;
+    const notes = o.structural === true ? structuralNotes(prop, defaulted) : [];
+    const doc = renderJsDoc(text, [...notes, ...schemaDocTags(prop)]);
+    const optional = required.has(name) && !defaulted ? "" : "?";
     lines.push(`${doc}${propertyKey(name)}${optional}: ${type};`);
   }
   return { lines, types };
@@ -143,6 +207,26 @@ function memberLines(
 
 function refSiblingDescription(schema: SchemaObject): string | undefined {
   return schema.allOf?.length === 1 ? schema.allOf[0].description : undefined;
+}
+
+/**
+ * The member lines (with JSDoc) of an object schema's declared properties, sorted by name,
+ * without an index signature: for callers that add members of their own.
+ *
+ * @example
+ * ```ts
+ * import { objectMembers } from "./type_emitter.ts";
+ *
+ * const lines = objectMembers({ type: "object", properties: { a: { type: "string" } } }, "#");
+ * console.log(lines.length, lines[0].endsWith("a?: string;")); // 1 true
+ * ```
+ */
+export function objectMembers(
+  schema: SchemaObject,
+  path: string,
+  options: TypeEmitterOptions = {},
+): string[] {
+  return memberLines(schema, path, options).lines;
 }
 
 function indexSignature(
@@ -159,15 +243,22 @@ function indexSignature(
       : schemaToType(extra, `${path}/additionalProperties`, o);
   } else if (schema["x-kubernetes-preserve-unknown-fields"] === true) {
     // Known members have named types that are not assignable to JSONValue.
-    return "[key: string]: unknown;";
+    return `${renderJsDoc(UNKNOWN_FIELDS_DOC)}[key: string]: unknown;`;
   }
   if (valueType === undefined) return undefined;
   const optional = memberTypes.length > (schema.required?.length ?? 0) ? ["undefined"] : [];
-  return `[key: string]: ${unionOf([valueType, ...memberTypes, ...optional])};`;
+  return `${renderJsDoc("Entries besides the declared fields.")}[key: string]: ${
+    unionOf([valueType, ...memberTypes, ...optional])
+  };`;
 }
 
-function objectLiteral(schema: SchemaObject, path: string, o: TypeEmitterOptions): string {
-  const { lines, types } = memberLines(schema, path, o);
+function objectLiteral(
+  schema: SchemaObject,
+  path: string,
+  o: TypeEmitterOptions,
+  memberTypes?: Readonly<Record<string, string>>,
+): string {
+  const { lines, types } = memberLines(schema, path, o, memberTypes);
   const index = indexSignature(schema, path, o, types);
   if (index !== undefined) lines.push(index);
   return lines.length === 0 ? "{}" : `{\n${lines.join("\n")}\n}`;
@@ -179,6 +270,11 @@ function objectType(schema: SchemaObject, path: string, o: TypeEmitterOptions): 
   if (!hasProps) {
     if (typeof extra === "object" && extra !== null) {
       return `Record<string, ${schemaToType(extra, `${path}/additionalProperties`, o)}>`;
+    }
+    if (o.structural === true && extra !== true) {
+      // Preserved fields may hold values typed by interfaces, which JSONObject refuses.
+      if (schema["x-kubernetes-preserve-unknown-fields"] === true) return "Record<string, unknown>";
+      if (isPrunedEmptyObject(schema)) return "Record<string, never>";
     }
     return jsonObject(o);
   }
@@ -194,8 +290,11 @@ function embeddedResource(schema: SchemaObject, path: string, o: TypeEmitterOpti
   for (const k of ["apiVersion", "kind", "metadata"]) delete props[k];
   rest.properties = props;
   if (Object.keys(props).length === 0 && schema.additionalProperties === undefined) {
+    // One object type: an intersection with JSONObject would refuse the typed metadata.
     return schema["x-kubernetes-preserve-unknown-fields"] === true
-      ? `${base} & ${jsonObject(o)}`
+      ? `{\napiVersion: string;\nkind: string;\nmetadata?: ${meta};\n${
+        renderJsDoc(UNKNOWN_FIELDS_DOC)
+      }[key: string]: unknown;\n}`
       : base;
   }
   return `${base} & ${wrapForIntersection(objectType(rest, path, o))}`;
@@ -223,6 +322,7 @@ function combinedType(
 }
 
 function baseType(schema: SchemaObject, path: string, o: TypeEmitterOptions): string {
+  if (schema[FORBIDDEN] === true) return "never";
   if (typeof schema.$ref === "string") {
     if (o.resolveRef === undefined) throw new SchemaMappingError(path, "$ref without a resolver");
     return o.resolveRef(schema.$ref, path);
@@ -304,6 +404,15 @@ export function schemaToType(
  * const text = emitDeclaration("Foo", { type: "object", properties: { a: { type: "string" } } }, "#");
  * console.log(text); // export interface Foo { a?: string; }
  * ```
+ *
+ * @param name The type name.
+ * @param schema The schema.
+ * @param path The JSON path, for errors and callbacks.
+ * @param options How references and inline objects are handled.
+ * @param extraTags More JSDoc tags.
+ * @param memberTypes Types that replace the mapped type of top-level members (the literal
+ * `apiVersion` and `kind` of a kind).
+ * @returns The declaration.
  */
 export function emitDeclaration(
   name: string,
@@ -311,6 +420,7 @@ export function emitDeclaration(
   path: string,
   options: TypeEmitterOptions = {},
   extraTags: string[] = [],
+  memberTypes: Readonly<Record<string, string>> = {},
 ): string {
   const doc = renderJsDoc(schema.description, [...schemaDocTags(schema), ...extraTags]);
   const plainObject = schema.$ref === undefined && schema.allOf === undefined &&
@@ -320,7 +430,7 @@ export function emitDeclaration(
     (schema.type === "object" || schema.type === undefined) &&
     Object.keys(schema.properties ?? {}).length > 0;
   if (plainObject) {
-    return `${doc}export interface ${name} ${objectLiteral(schema, path, options)}\n`;
+    return `${doc}export interface ${name} ${objectLiteral(schema, path, options, memberTypes)}\n`;
   }
   const inlineOnly = { ...options, nameInline: undefined };
   const top = schema.type === "object" && schema.properties !== undefined ? inlineOnly : options;

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import type { RestClient } from "../../lib/client/contract.ts";
 import { readClusterCrds } from "./cluster.ts";
 import { generateCrdFiles } from "./generate.ts";
-import { syncGeneratedFiles } from "../common/output.ts";
+import { syncGeneratedTree } from "../common/output.ts";
 import { type CrdDocument, readCrdSources } from "./read.ts";
 
 /** The usage text of the `crd` subcommand. */
@@ -17,14 +17,17 @@ export const CRD_USAGE: string = `Usage:
   codegen crd --from-cluster [--group G]... [--kubeconfig FILE] --out DIR [options]
 
 Generates TypeScript modules from CustomResourceDefinitions: for every served version,
-DIR/<group>/<version>/types.ts (object types) and DIR/<group>/<version>/mod.ts (Api class).
+DIR/<group>/<version>/types.ts (object types) and DIR/<group>/<version>/mod.ts (tokens and
+Api class). DIR/staircase-codegen.json lists the files written; files an earlier run listed
+that are no longer generated are removed (with --check: reported as stale).
 
 PATH is a YAML or JSON file, a folder (its *.yaml, *.yml and *.json files) or - for stdin.
 Multi-document YAML and List objects are accepted; other kinds are skipped with a note.
 
 Options:
   --out DIR              Output folder (required).
-  --check                Write nothing; exit 1 when files on disk differ from the output.
+  --check                Write nothing; exit 1 when files on disk differ from the output
+                         or are stale.
   --from-cluster         Read the CRDs from the API server instead of files.
   --group G              With --from-cluster: only CRDs of group G (repeatable).
   --kubeconfig FILE      With --from-cluster: the kubeconfig (default KUBECONFIG, ~/.kube/config).
@@ -32,7 +35,9 @@ Options:
                          (default jsr:@staircase/staircase@<version>/client; a ./ or ../ path is
                          taken relative to the working directory).
   --meta-import SPEC     Import of the meta/v1 types (ObjectMeta, ListMeta); default
-                         jsr:@staircase/staircase@<version>/apis/meta/v1.
+                         jsr:@staircase/staircase@<version>/apis/meta/v1. Built-in types
+                         reused for identical shapes come from its sibling modules
+                         (.../apis/core/v1, ...).
   -h, --help             Show this text.
 
 Exit codes: 0 success, 1 --check found differences, 2 bad usage or input.`;
@@ -129,18 +134,17 @@ export async function runCrdCommand(args: string[], io: CrdCommandIo = defaultIo
       runtimeImport: values["runtime-import"],
       metaImport: values["meta-import"],
     });
-    const reports = await syncGeneratedFiles(values.out, files, values.check);
+    const reports = await syncGeneratedTree(values.out, files, values.check);
     let differs = 0;
     for (const r of reports) {
-      if (r.outcome === "differs" || r.outcome === "missing") differs++;
-      io.out(
-        `${r.outcome.padEnd(9)} ${values.out.replace(/\/+$/, "")}/${r.path} (${
-          r.kinds.join(", ")
-        })`,
-      );
+      if (r.outcome === "differs" || r.outcome === "missing" || r.outcome === "stale") differs++;
+      const kinds = r.kinds.length > 0 ? ` (${r.kinds.join(", ")})` : "";
+      io.out(`${r.outcome.padEnd(9)} ${values.out.replace(/\/+$/, "")}/${r.path}${kinds}`);
     }
     if (values.check && differs > 0) {
-      io.err(`error: ${differs} generated file(s) are out of date; run without --check`);
+      io.err(
+        `error: ${differs} generated file(s) are out of date or stale; run without --check`,
+      );
       return 1;
     }
     return 0;

@@ -39,7 +39,7 @@ export async function readClusterCrds(
   const out: CrdDocument[] = [];
   for await (const item of crds.listAll()) {
     if (groups.length > 0 && !groups.includes(item.spec.group)) continue;
-    out.push({ crd: item, origin: `cluster:${item.metadata.name}` });
+    out.push({ crd: item, origin: `cluster:${item.metadata?.name}` });
   }
   return out.sort((a, b) => (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0));
 }

@@ -8,7 +8,7 @@
 
 import { dirname, relative, resolve } from "node:path";
 import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
-import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import { formatTypeScriptFiles, GENERATED_HEADER } from "../common/format.ts";
 import type { GeneratedFile } from "../common/output.ts";
 import { isIdentifier, pascalCase } from "../common/naming.ts";
 import { VERSION } from "../../lib/version.ts";
@@ -33,6 +33,13 @@ export interface CrdGenerateOptions {
   metaImport?: string;
   /** The output folder; needed to make file-path imports relative. Default `.`. */
   outDir?: string;
+  /**
+   * Format the files with `deno fmt` (one pass for all files). Without it the files are valid
+   * but unformatted TypeScript.
+   *
+   * @default {true}
+   */
+  format?: boolean;
 }
 
 /** The patch kinds the API server accepts for custom resources (no strategic merge). */
@@ -77,7 +84,7 @@ export async function generateCrdFiles(
     if (!isIdentifier(crd.spec.names.kind)) {
       // Kubernetes allows `-` in kinds; such a kind cannot name a type or a method.
       throw new CrdInputError(
-        crd.metadata.name ?? `${crd.spec.names.plural}.${crd.spec.group}`,
+        crd.metadata?.name ?? `${crd.spec.names.plural}.${crd.spec.group}`,
         undefined,
         `spec.names.kind ${JSON.stringify(crd.spec.names.kind)} is not a valid TypeScript ` +
           `identifier, so no type can be named after it`,
@@ -102,13 +109,16 @@ export async function generateCrdFiles(
     const [group, version] = [entries[0].crd.spec.group, entries[0].version.name];
     const dir = `${group}/${version}`;
     const kinds = entries.map((e) => e.crd.spec.names.kind);
+    const typeNames = new Set<string>();
+    const metaImport = importFrom(meta, outDir, `${dir}/types.ts`);
     const typesText = renderTypes(`${group}/${version}`, entries, {
       runtimeImport: importFrom(runtime, outDir, `${dir}/types.ts`),
-      metaImport: importFrom(meta, outDir, `${dir}/types.ts`),
-    });
+      metaImport,
+      builtinImport: siblingModules(metaImport),
+    }, typeNames);
     files.push({
       path: `${dir}/types.ts`,
-      content: await formatTypeScript(GENERATED_HEADER + typesText, `${dir}/types.ts`),
+      content: GENERATED_HEADER + typesText,
       kinds,
     });
     const api = emitApiModule({
@@ -117,11 +127,13 @@ export async function generateCrdFiles(
       runtimeImport: importFrom(runtime, outDir, `${dir}/mod.ts`),
       typesImport: "./types.ts",
       exampleImport: "./mod.ts",
+      exportedTypeNames: typeNames,
       resources: entries.map(({ crd, version: v }) => ({
         group,
         version,
         kind: crd.spec.names.kind,
         plural: crd.spec.names.plural,
+        listKind: crd.spec.names.listKind,
         namespaced: crd.spec.scope === "Namespaced",
         typeName: crd.spec.names.kind,
         listTypeName: `${crd.spec.names.kind}List`,
@@ -137,11 +149,26 @@ export async function generateCrdFiles(
       ` * @module\n */\n\nexport * from "./types.ts";\n`;
     files.push({
       path: `${dir}/mod.ts`,
-      content: await formatTypeScript(GENERATED_HEADER + modDoc + api, `${dir}/mod.ts`),
+      content: GENERATED_HEADER + modDoc + api,
       kinds,
     });
   }
-  return files;
+  if (options.format === false) return files;
+  const formatted = await formatTypeScriptFiles(
+    files.map((f) => f.content),
+    files.map((f) => f.path),
+  );
+  return files.map((f, i) => ({ ...f, content: formatted[i] }));
+}
+
+/**
+ * The specifiers of the built-in modules next to the meta/v1 one (`.../apis/meta/v1[/mod.ts]`
+ * gives `.../apis/core/v1[/mod.ts]`); `undefined` when the meta import has another form.
+ */
+function siblingModules(metaImport: string): ((module: string) => string) | undefined {
+  const parts = /^(.*)meta\/v1(\/mod\.ts)?$/.exec(metaImport);
+  if (parts === null) return undefined;
+  return (module) => `${parts[1]}${module}${parts[2] ?? ""}`;
 }
 
 /** A specifier as is, or a file path made relative to the generated file. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SchemaObject } from "../common/schema.ts";
+import { FORBIDDEN, type SchemaObject } from "../common/schema.ts";
 
 /** Keys a `oneOf`/`anyOf` branch may have for it to be read as a variant of the object. */
 const VARIANT_KEYS = new Set(["required", "properties", "description", "not"]);
@@ -32,10 +32,21 @@ const VARIANT_KEYS = new Set(["required", "properties", "description", "not"]);
 export function normalizeSchema(schema: SchemaObject): SchemaObject {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
   let out: SchemaObject = { ...schema };
+  // Every oneOf/anyOf, the object's own and those of allOf branches: all of them apply.
+  const groups: { key: "oneOf" | "anyOf"; branches: SchemaObject[] }[] = [];
+  const takeGroups = (from: SchemaObject): SchemaObject => {
+    const rest = { ...from };
+    for (const key of ["oneOf", "anyOf"] as const) {
+      if (Array.isArray(rest[key])) groups.push({ key, branches: rest[key] });
+      delete rest[key];
+    }
+    return rest;
+  };
+  out = takeGroups(out);
   if (Array.isArray(out.allOf)) {
     const branches = out.allOf;
     delete out.allOf;
-    for (const branch of branches) out = mergeSchemas(out, branch);
+    for (const branch of branches) out = mergeSchemas(out, takeGroups(branch));
   }
   if (out.properties !== undefined) {
     const properties: Record<string, SchemaObject> = {};
@@ -48,30 +59,70 @@ export function normalizeSchema(schema: SchemaObject): SchemaObject {
   if (typeof out.additionalProperties === "object" && out.additionalProperties !== null) {
     out.additionalProperties = normalizeSchema(out.additionalProperties);
   }
-  for (const key of ["oneOf", "anyOf"] as const) {
-    const branches = out[key];
-    if (!Array.isArray(branches) || out.properties === undefined) continue;
-    if (!branches.every((b) => Object.keys(b).every((k) => VARIANT_KEYS.has(k)))) continue;
-    if (!branches.some((b) => b.required !== undefined)) continue;
-    // Each branch narrows the same object: the type is the union of the narrowed objects.
-    const base: SchemaObject = { ...out };
-    delete base.oneOf;
-    delete base.anyOf;
-    delete base.description;
-    delete base.nullable;
-    delete base.default;
-    const variants = branches.map((b) => {
-      const { description: _d, not: _n, ...rest } = b;
-      return normalizeSchema(mergeSchemas(base, rest));
-    });
-    return {
-      ...(out.description === undefined ? {} : { description: out.description }),
-      ...(out.nullable === undefined ? {} : { nullable: out.nullable }),
-      ...(out.default === undefined ? {} : { default: out.default }),
-      anyOf: variants,
-    };
+  const variantGroups = groups.filter(({ branches }) =>
+    out.properties !== undefined &&
+    branches.every((b) => Object.keys(b).every((k) => VARIANT_KEYS.has(k))) &&
+    branches.some((b) => b.required !== undefined)
+  );
+  // Other combinators only constrain values (a sibling type gives the shape); keep one of each.
+  for (const { key, branches } of groups) {
+    if (!variantGroups.some((g) => g.branches === branches)) out[key] ??= branches;
   }
-  return out;
+  if (variantGroups.length === 0) return out;
+  // Each branch narrows the same object: a group is the union of the narrowed objects, and
+  // several groups (one per allOf branch) all apply: an intersection of such unions.
+  const base: SchemaObject = { ...out };
+  for (const key of ["oneOf", "anyOf", "description", "nullable", "default"]) delete base[key];
+  const unions = variantGroups.map(({ key, branches }) => ({
+    anyOf: branches.map((_, i) => normalizeSchema(variant(base, branches, i, key === "oneOf"))),
+  }));
+  return {
+    ...(out.description === undefined ? {} : { description: out.description }),
+    ...(out.nullable === undefined ? {} : { nullable: out.nullable }),
+    ...(out.default === undefined ? {} : { default: out.default }),
+    ...(unions.length === 1 ? unions[0] : { allOf: unions }),
+  };
+}
+
+/**
+ * The object `base` narrowed by branch `i`: its required fields, and `never` for the fields
+ * it excludes. A `not` of required lists excludes those fields. With `exclusive` (oneOf: one
+ * branch only may match), a field that alone would make another branch match is excluded too,
+ * so `{ a, b }` does not type-check where the server accepts only one of them.
+ */
+function variant(
+  base: SchemaObject,
+  branches: SchemaObject[],
+  i: number,
+  exclusive: boolean,
+): SchemaObject {
+  const { description: _d, not, ...narrowing } = branches[i];
+  const out = mergeSchemas(base, narrowing);
+  const required = new Set(out.required ?? []);
+  const excluded = new Set<string>();
+  for (const name of singleRequirements(not as SchemaObject | undefined)) excluded.add(name);
+  if (exclusive) {
+    branches.forEach((other, j) => {
+      if (j === i) return;
+      const missing = (other.required ?? []).filter((name) => !required.has(name));
+      if (missing.length === 1) excluded.add(missing[0]);
+    });
+  }
+  const properties: Record<string, SchemaObject> = { ...(out.properties ?? {}) };
+  for (const name of excluded) {
+    if (required.has(name) || properties[name] === undefined) continue;
+    properties[name] = { [FORBIDDEN]: true, description: properties[name].description };
+  }
+  return { ...out, properties };
+}
+
+/** The fields of `{required: [a]}` and `{anyOf: [{required: [a]}, {required: [b]}]}`. */
+function singleRequirements(schema: SchemaObject | undefined): string[] {
+  if (schema === undefined || schema === null || typeof schema !== "object") return [];
+  const own = schema.required?.length === 1 ? schema.required : [];
+  const nested = [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]
+    .flatMap((b) => (b.required?.length === 1 ? b.required : []));
+  return [...own, ...nested];
 }
 
 /** Merges `extra` into `base`: required lists are joined, properties merged, other keys kept. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseAllDocuments } from "yaml";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { CrdInputError } from "./errors.ts";
 import type { CustomResourceDefinition } from "./types.ts";
 
@@ -72,7 +72,7 @@ export async function readCrdSources(
   }
   const seen = new Map<string, string>();
   for (const { crd, origin } of result.crds) {
-    const name = crd.metadata.name ?? "";
+    const name = crd.metadata?.name ?? "";
     const before = seen.get(name);
     if (before !== undefined) {
       throw new CrdInputError(origin, undefined, `CRD ${name} is also defined in ${before}`);
@@ -99,18 +99,94 @@ export async function readCrdSources(
  */
 export function parseCrdDocuments(text: string, source: string): ReadCrdsResult {
   const result: ReadCrdsResult = { crds: [], notes: [] };
-  const documents = parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(documents) ? documents : [documents];
-  list.forEach((doc, i) => {
-    const index = i + 1;
-    if (doc.errors.length > 0) {
-      throw new CrdInputError(source, index, `invalid YAML: ${doc.errors[0].message}`);
-    }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  parseDocuments(text, source).forEach((value, i) => {
     if (value === null || value === undefined) return;
-    collect(value, `${source} (document ${index})`, source, index, result);
+    collect(value, `${source} (document ${i + 1})`, source, i + 1, result);
   });
   return result;
+}
+
+/** More values than this in one document is taken for an alias bomb, not a CRD. */
+const MAX_VALUES = 20_000_000;
+
+/**
+ * The documents of a YAML or JSON text. JSON (a text starting with `{` or `[`) is parsed with
+ * `JSON.parse`, which is far faster than any YAML parser; YAML is split at `---` lines and each
+ * document parsed with js-yaml (several times faster than the `yaml` package on large CRDs).
+ */
+function parseDocuments(text: string, source: string): unknown[] {
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      // Not JSON after all (YAML flow style): read it as YAML, which reports errors well.
+    }
+  }
+  const values: unknown[] = [];
+  for (const { body, firstLine } of splitDocuments(text)) {
+    const index = values.length + 1;
+    let value: unknown = null;
+    try {
+      // js-yaml refuses an empty input; an empty document (comments only) is skipped.
+      if (body.split("\n").some((l) => l.trim() !== "" && !l.trimStart().startsWith("#"))) {
+        // The YAML 1.2 core schema (as the reader before): no timestamps, binaries or sets.
+        value = load(body, { filename: source, schema: CORE_SCHEMA });
+      }
+    } catch (err) {
+      if (!(err instanceof YAMLException)) throw err;
+      const line = err.mark === undefined ? "" : ` at line ${firstLine + err.mark.line}`;
+      throw new CrdInputError(source, index, `invalid YAML${line}: ${err.reason}`);
+    }
+    if (countValues(value, MAX_VALUES) >= MAX_VALUES) {
+      throw new CrdInputError(
+        source,
+        index,
+        `the document expands to more than ${MAX_VALUES} values (YAML aliases?)`,
+      );
+    }
+    values.push(value);
+  }
+  return values;
+}
+
+/**
+ * Splits a YAML stream at document markers (`---` at the start of a line; text after the
+ * marker belongs to the document) and drops `...` end markers. Line numbers are 1-based.
+ */
+function splitDocuments(text: string): { body: string; firstLine: number }[] {
+  const docs: { body: string; firstLine: number }[] = [];
+  const lines = text.split("\n");
+  let current: string[] = [];
+  let firstLine = 1;
+  let started = false;
+  lines.forEach((line, i) => {
+    const marker = /^---(\s|$)/.test(line);
+    if (marker) {
+      if (started || current.some((l) => l.trim() !== "" && !l.trimStart().startsWith("#"))) {
+        docs.push({ body: current.join("\n"), firstLine });
+      }
+      started = true;
+      current = [line.slice(3)];
+      firstLine = i + 1;
+    } else if (/^\.\.\.(\s|$)/.test(line)) {
+      current.push("");
+    } else current.push(line);
+  });
+  docs.push({ body: current.join("\n"), firstLine });
+  return docs;
+}
+
+/** The number of values in `value` counting shared (aliased) parts each time, up to `limit`. */
+function countValues(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count < limit) {
+    const v = stack.pop();
+    count++;
+    if (Array.isArray(v)) stack.push(...v);
+    else if (typeof v === "object" && v !== null) stack.push(...Object.values(v));
+  }
+  return count;
 }
 
 function collect(

@@ -5,20 +5,20 @@
  */
 
 import { renderJsDoc } from "../common/jsdoc.ts";
-import { propertyKey } from "../common/naming.ts";
 import { SchemaMappingError, type SchemaObject } from "../common/schema.ts";
-import { schemaDocTags, schemaToType } from "../common/type_emitter.ts";
+import { objectMembers } from "../common/type_emitter.ts";
 import { CrdSchemaError } from "./errors.ts";
 import { normalizeSchema } from "./normalize.ts";
 import { readablePath, TypeRegistry } from "./type_registry.ts";
-import type { CrdVersion, CustomResourceDefinition } from "./types.ts";
+import { BuiltinTypes } from "./builtin_types.ts";
+import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from "./types.ts";
 
 /** One kind in one version. */
 export interface KindVersion {
   /** The definition. */
   crd: CustomResourceDefinition;
   /** The served version to render. */
-  version: CrdVersion;
+  version: CustomResourceDefinitionVersion;
 }
 
 /** Import specifiers used by the rendered types. */
@@ -27,6 +27,11 @@ export interface RenderTypesImports {
   runtimeImport: string;
   /** The meta/v1 module (for `ObjectMeta` and `ListMeta`). */
   metaImport: string;
+  /**
+   * The import specifier of a built-in module (`core/v1`, ...), for built-in types reused for
+   * identical shapes; no reuse when absent.
+   */
+  builtinImport?: (module: string) => string;
 }
 
 /** Type names the module itself refers to: its imports and the global types it uses. */
@@ -61,6 +66,8 @@ const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
  * @param groupVersion `group/version`, for documentation.
  * @param entries The kinds of this group-version, in output order.
  * @param imports Where `ObjectMeta`, `ListMeta` and the JSON types come from.
+ * @param taken Receives every name the module declares or imports (so that names exported
+ * next to it, such as resource tokens, can avoid them).
  * @returns The module text without the generated-file header.
  * @throws {CrdSchemaError} When a schema cannot be mapped.
  */
@@ -68,39 +75,52 @@ export function renderTypes(
   groupVersion: string,
   entries: KindVersion[],
   imports: RenderTypesImports,
+  taken: Set<string> = new Set(),
 ): string {
-  const taken = new Set<string>(MODULE_NAMES);
+  for (const name of MODULE_NAMES) taken.add(name);
   for (const { crd } of entries) taken.add(crd.spec.names.kind).add(`${crd.spec.names.kind}List`);
   // A kind named like an imported or global type (`ObjectMeta`, `Record`) is declared under
   // another local name and exported under its own, so the module still sees the original.
   const renames: string[] = [];
   const localName = (name: string): string => {
     if (!MODULE_NAMES.has(name)) return name;
-    const registry = new TypeRegistry(taken);
+    const builtins = imports.builtinImport === undefined
+      ? undefined
+      : new BuiltinTypes(imports.builtinImport, taken);
+    const registry = new TypeRegistry(taken, builtins);
     const local = registry.reserve(`${name}Kind`);
     renames.push(`${local} as ${name}`);
     return local;
   };
   const blocks: string[] = [];
-  for (const entry of entries) {
-    const crdName = entry.crd.metadata.name ?? entry.crd.spec.names.plural;
-    const kind = entry.crd.spec.names.kind;
-    const names = { type: localName(kind), list: localName(`${kind}List`) };
+  const names = entries.map(({ crd }) => ({
+    type: localName(crd.spec.names.kind),
+    list: localName(`${crd.spec.names.kind}List`),
+  }));
+  // One registry for the group-version: its kinds share identical nested shapes.
+  const builtins = imports.builtinImport === undefined
+    ? undefined
+    : new BuiltinTypes(imports.builtinImport, taken);
+  const registry = new TypeRegistry(taken, builtins);
+  for (const [i, entry] of entries.entries()) {
+    const crdName = entry.crd.metadata?.name ?? entry.crd.spec.names.plural;
     try {
-      blocks.push(renderKind(groupVersion, entry, names, new TypeRegistry(taken)));
+      blocks.push(renderKind(groupVersion, entry, names[i], registry));
     } catch (err) {
       if (!(err instanceof SchemaMappingError)) throw err;
       const problem = err.message.slice(err.path.length + 2);
       throw new CrdSchemaError(crdName, entry.version.name, readablePath(err.path), problem);
     }
   }
-  const body = blocks.join("\n") +
+  const body = registry.resolve(blocks.join("\n")) +
     (renames.length > 0 ? `\nexport type { ${renames.join(", ")} };\n` : "");
   const kinds = entries.map((e) => e.crd.spec.names.kind).join(", ");
   const json = ["JSONObject", "JSONValue"].filter((t) => new RegExp(`\\b${t}\\b`).test(body));
   return `/**\n * Object types of the ${groupVersion} custom resources ${kinds}, generated from ` +
     `their CustomResourceDefinitions.\n *\n * @module\n */\n\n` +
-    `import type { ListMeta, ObjectMeta } from "${imports.metaImport}";\n` +
+    (builtins === undefined
+      ? `import type { ListMeta, ObjectMeta } from "${imports.metaImport}";\n`
+      : builtins.importLines({ "meta/v1": ["ListMeta", "ObjectMeta"] })) +
     (json.length > 0
       ? `import type { ${json.join(", ")} } from "${imports.runtimeImport}";\n`
       : "") +
@@ -115,13 +135,17 @@ function renderKind(
 ): string {
   const { crd, version } = entry;
   const kind = crd.spec.names.kind;
+  const listKind = crd.spec.names.listKind ?? `${kind}List`;
+  const mark = registry.declarations.length;
   const schema = version.schema?.openAPIV3Schema;
   if (schema === undefined) {
     throw new SchemaMappingError("", "the version has no schema.openAPIV3Schema");
   }
   const root = normalizeSchema(schema as SchemaObject);
-  const options = registry.options(kind, { embeddedMetadataType: "ObjectMeta" });
-  const required = new Set(root.required ?? []);
+  const options = registry.options(kind, {
+    embeddedMetadataType: "ObjectMeta",
+    structural: true,
+  });
   const members: string[] = [
     `/** The API version: always \`${groupVersion}\`. */\napiVersion: ${
       JSON.stringify(groupVersion)
@@ -129,14 +153,12 @@ function renderKind(
     `/** The kind: always \`${kind}\`. */\nkind: ${JSON.stringify(kind)};`,
     `/** Standard object metadata. */\nmetadata?: ObjectMeta;`,
   ];
-  for (const name of Object.keys(root.properties ?? {}).sort()) {
-    if (OBJECT_FIELDS.has(name)) continue;
-    const prop = root.properties![name];
-    const type = schemaToType(prop, `/properties/${name}`, options);
-    // Every member gets JSDoc (as nested ones do) so generated modules pass `deno doc --lint`.
-    const doc = renderJsDoc(prop.description ?? `The \`${name}\` field.`, schemaDocTags(prop));
-    members.push(`${doc}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${type};`);
+  // The members besides apiVersion, kind and metadata, mapped like the members of any object.
+  const rest: SchemaObject = { type: "object", required: root.required, properties: {} };
+  for (const [name, prop] of Object.entries(root.properties ?? {})) {
+    if (!OBJECT_FIELDS.has(name)) rest.properties![name] = prop;
   }
+  members.push(...objectMembers(rest, "", options));
   if (root["x-kubernetes-preserve-unknown-fields"] === true) {
     members.push("/** Fields the schema does not declare; the server keeps them. */");
     members.push("[key: string]: unknown;");
@@ -160,10 +182,10 @@ function renderKind(
     `/** The API version: always \`${groupVersion}\`. */\napiVersion?: ${
       JSON.stringify(groupVersion)
     };\n` +
-    `/** The kind: always \`${kind}List\`. */\nkind?: "${kind}List";\n` +
+    `/** The kind: always \`${listKind}\`. */\nkind?: ${JSON.stringify(listKind)};\n` +
     `/** List metadata: resourceVersion and continue token. */\nmetadata?: ListMeta;\n` +
     `/** The objects. */\nitems: ${names.type}[];\n}\n\n` +
-    registry.declarations.join("\n");
+    registry.declarations.slice(mark).join("\n");
 }
 
 /**

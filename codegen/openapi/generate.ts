@@ -6,7 +6,7 @@
  */
 
 import { emitApiModule } from "../common/api_emitter.ts";
-import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
+import { formatTypeScriptFiles, GENERATED_HEADER } from "../common/format.ts";
 import { renderJsDoc } from "../common/jsdoc.ts";
 import { pascalCase } from "../common/naming.ts";
 import { SchemaMappingError } from "../common/schema.ts";
@@ -38,6 +38,7 @@ function typesModule(
   placements: SchemaPlacement[],
   all: Map<string, SchemaPlacement>,
   runtimeImport: string,
+  kinds: Map<string, Set<string>>,
 ): string {
   const local = new Set(placements.map((p) => p.typeName));
   const imports = new Map<string, Map<string, string>>(); // module -> typeName -> alias
@@ -63,7 +64,9 @@ function typesModule(
       body.push(`${renderJsDoc(doc)}export type Quantity = string;\n`);
       continue;
     }
-    body.push(emitDeclaration(p.typeName, p.schema, path, { resolveRef }));
+    body.push(
+      emitDeclaration(p.typeName, p.schema, path, { resolveRef }, [], kindLiterals(p, kinds)),
+    );
   }
   const text = body.join("\n");
   const head: string[] = [];
@@ -79,6 +82,41 @@ function typesModule(
     head.push(`import type { ${names.join(", ")} } from "../../${target}/types.ts";\n`);
   }
   return `${head.join("")}\n${text}`;
+}
+
+/**
+ * Literal `apiVersion` and `kind` member types for a schema that is exactly one kind (kinds
+ * shared by every group, such as `DeleteOptions` and `WatchEvent`, keep `string`).
+ */
+function kindLiterals(p: SchemaPlacement, kinds: Map<string, Set<string>>): Record<string, string> {
+  const props = p.schema.properties ?? {};
+  const gvks = kinds.get(p.fullName);
+  if (gvks === undefined || gvks.size !== 1) return {};
+  if (props.apiVersion?.type !== "string" || props.kind?.type !== "string") return {};
+  const [apiVersion, kind] = JSON.parse([...gvks][0]) as [string, string];
+  return { apiVersion: JSON.stringify(apiVersion), kind: JSON.stringify(kind) };
+}
+
+/**
+ * The `[apiVersion, kind]` pairs (as JSON) of every schema, across all documents: each document
+ * lists only its own group for shared schemas such as `DeleteOptions`.
+ */
+function kindsBySchema(docs: GroupVersionDocument[]): Map<string, Set<string>> {
+  const kinds = new Map<string, Set<string>>();
+  for (const { document } of docs) {
+    for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+      const gvks = schema["x-kubernetes-group-version-kind"];
+      if (!Array.isArray(gvks)) continue;
+      const set = kinds.get(name) ?? new Set<string>();
+      kinds.set(name, set);
+      for (
+        const { group, version, kind } of gvks as { group: string; version: string; kind: string }[]
+      ) {
+        set.add(JSON.stringify([group === "" ? version : `${group}/${version}`, kind]));
+      }
+    }
+  }
+  return kinds;
 }
 
 function modModule(dir: string, hasApi: boolean, exampleImportPrefix: string): string {
@@ -111,6 +149,7 @@ export async function generateApis(
   const runtimeImport = options.runtimeImport ?? "../../../client/mod.ts";
   const exampleImportPrefix = options.exampleImportPrefix ?? "@staircase/staircase/apis";
   const placements = placeSchemas(docs);
+  const kinds = kindsBySchema(docs);
   const byModule = new Map<string, SchemaPlacement[]>();
   for (const p of placements.values()) {
     byModule.set(p.module, [...(byModule.get(p.module) ?? []), p]);
@@ -119,7 +158,7 @@ export async function generateApis(
   const served = new Set(docs.map((d) => moduleDir(d.group, d.version)));
   for (const [module, list] of byModule) {
     // Types of group-versions the server does not serve are still emitted when referenced.
-    raw.set(`${module}/types.ts`, typesModule(module, list, placements, runtimeImport));
+    raw.set(`${module}/types.ts`, typesModule(module, list, placements, runtimeImport, kinds));
     raw.set(`${module}/mod.ts`, modModule(module, served.has(module), exampleImportPrefix));
   }
   for (const doc of docs) {
@@ -144,14 +183,13 @@ export async function generateApis(
         runtimeImport,
         typesImport: "./types.ts",
         exampleImport: "./mod.ts",
+        exportedTypeNames: (byModule.get(dir) ?? []).map((p) => p.typeName),
       }),
     );
     if (!byModule.has(dir)) raw.set(`${dir}/types.ts`, "");
     raw.set(`${dir}/mod.ts`, modModule(dir, true, exampleImportPrefix));
   }
-  const out = new Map<string, string>();
-  for (const path of [...raw.keys()].sort()) {
-    out.set(path, GENERATED_HEADER + await formatTypeScript(raw.get(path)!, path));
-  }
-  return out;
+  const paths = [...raw.keys()].sort();
+  const formatted = await formatTypeScriptFiles(paths.map((p) => raw.get(p)!), paths);
+  return new Map(paths.map((path, i) => [path, GENERATED_HEADER + formatted[i]]));
 }

@@ -3,7 +3,8 @@
  *
  * ```sh
  * deno run --allow-read --allow-write --allow-run codegen/openapi/main.ts \
- *   [--specs codegen/openapi/specs/v1.37.2] [--out lib/apis] [--check] [--runtime-import SPEC]
+ *   [--specs codegen/openapi/specs/v1.37.2] [--out lib/apis] [--check] [--runtime-import SPEC] \
+ *   [--shapes codegen/crd/builtin_shapes.ts]
  * ```
  *
  * `--check` writes nothing and exits 1 when the files on disk differ.
@@ -11,15 +12,21 @@
  * @module
  */
 
-import { GENERATED_HEADER } from "../common/format.ts";
+import { formatTypeScript, GENERATED_HEADER } from "../common/format.ts";
 import { syncGeneratedFiles } from "../common/output.ts";
+import { basename, dirname } from "node:path";
 import { generateApis } from "./generate.ts";
+import { placeSchemas } from "./model.ts";
+import { builtinShapesModule } from "./shapes.ts";
 import { loadSpecs } from "./specs.ts";
 
 /** The stored documents the committed `lib/apis` is generated from. */
 export const DEFAULT_SPECS_DIR: string = new URL("./specs/v1.37.2", import.meta.url).pathname;
 /** The in-repo output folder. */
 export const DEFAULT_OUT_DIR: string = new URL("../../lib/apis", import.meta.url).pathname;
+/** Where the index of built-in shapes for the CRD generator goes. */
+export const DEFAULT_SHAPES_FILE: string =
+  new URL("../crd/builtin_shapes.ts", import.meta.url).pathname;
 
 /** Parsed command line. */
 export interface CliOptions {
@@ -31,6 +38,8 @@ export interface CliOptions {
   check: boolean;
   /** Runtime import specifier override. */
   runtimeImport?: string;
+  /** Where to write (or compare) the built-in shapes index; not written when absent. */
+  shapes?: string;
 }
 
 /**
@@ -62,7 +71,12 @@ export class UsageError extends Error {
  * ```
  */
 export function parseArgs(args: string[]): CliOptions {
-  const options: CliOptions = { specs: DEFAULT_SPECS_DIR, out: DEFAULT_OUT_DIR, check: false };
+  const options: CliOptions = {
+    specs: DEFAULT_SPECS_DIR,
+    out: DEFAULT_OUT_DIR,
+    check: false,
+    shapes: DEFAULT_SHAPES_FILE,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = (): string => {
@@ -73,6 +87,7 @@ export function parseArgs(args: string[]): CliOptions {
     if (flag === "--specs") options.specs = value();
     else if (flag === "--out") options.out = value();
     else if (flag === "--runtime-import") options.runtimeImport = value();
+    else if (flag === "--shapes") options.shapes = value();
     else if (flag === "--check") options.check = true;
     else throw new UsageError(`unknown argument ${flag}`);
   }
@@ -115,9 +130,8 @@ async function generatedFilesOnDisk(out: string): Promise<Set<string>> {
  * ```
  */
 export async function run(options: CliOptions): Promise<string[]> {
-  const files = await generateApis(await loadSpecs(options.specs), {
-    runtimeImport: options.runtimeImport,
-  });
+  const docs = await loadSpecs(options.specs);
+  const files = await generateApis(docs, { runtimeImport: options.runtimeImport });
   const stale = await generatedFilesOnDisk(options.out);
   for (const path of files.keys()) stale.delete(path);
   const reports = await syncGeneratedFiles(
@@ -129,6 +143,14 @@ export async function run(options: CliOptions): Promise<string[]> {
   for (const path of stale) {
     changed.push(`${path} (stale)`);
     if (!options.check) await Deno.remove(`${options.out}/${path}`);
+  }
+  if (options.shapes !== undefined) {
+    const [shapes] = await syncGeneratedFiles(dirname(options.shapes), [{
+      path: basename(options.shapes),
+      content: await formatTypeScript(builtinShapesModule(placeSchemas(docs)), options.shapes),
+      kinds: [],
+    }], options.check);
+    if (shapes.outcome !== "unchanged") changed.push(options.shapes);
   }
   return changed.sort();
 }

@@ -20,20 +20,17 @@ import type { ObjectList, ResourceDescriptor } from "./resource_options.ts";
  * @typeParam N `true` for namespaced kinds, `false` for cluster-scoped ones.
  * @typeParam L The list type.
  *
- * @example Addressing a kind through its token
+ * @example Addressing a kind through its generated token
  * ```ts
- * import { ResourceClient, resourceType, type RestClient } from "@staircase/staircase/client";
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface Foo { apiVersion?: "example.com/v1"; kind?: "Foo"; spec?: { size: number } }
- * const Foos = resourceType<Foo>()({
- *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
- * });
- *
- * async function sizeOf(client: RestClient, name: string): Promise<number | undefined> {
- *   const foo = await new ResourceClient(client, Foos).namespace("default").get(name);
- *   return foo.spec?.size;
+ * async function settingsOf(client: RestClient, name: string): Promise<string | undefined> {
+ *   // The client's object type (ConfigMap) comes from the token.
+ *   const configMap = await new ResourceClient(client, ConfigMaps).namespace("default").get(name);
+ *   return configMap.data?.settings;
  * }
- * console.log(Foos.apiVersion, typeof sizeOf); // example.com/v1 function
+ * console.log(ConfigMaps.apiVersion, ConfigMaps.plural, typeof settingsOf); // v1 configmaps function
  * ```
  */
 export interface ResourceType<
@@ -98,6 +95,8 @@ export interface ResourceTypeFacts<N extends boolean = boolean> {
  * ```ts
  * import { resourceType } from "@staircase/staircase/client";
  *
+ * // Generated modules export tokens such as `ConfigMaps` (apis/core/v1) and one per CRD kind;
+ * // this is what they do for you.
  * interface Foo { apiVersion: "example.com/v1"; kind: "Foo"; metadata?: { name?: string } }
  * const Foos = resourceType<Foo>()({
  *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
@@ -140,13 +139,16 @@ export function resourceType<T, L extends ObjectList<T> = ObjectList<T>>(): <
  *
  * @example
  * ```ts
- * import { type ObjectOf, resourceType } from "@staircase/staircase/client";
+ * import type { ObjectOf } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const Foos = resourceType<{ spec: { size: number } }>()({
- *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
- * });
- * const foo: ObjectOf<typeof Foos> = { spec: { size: 3 } };
- * console.log(foo.spec.size);
+ * const settings: ObjectOf<typeof ConfigMaps> = {
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   metadata: { name: "settings" },
+ *   data: { mode: "fast" },
+ * };
+ * console.log(settings.data?.mode); // fast
  * ```
  */
 export type ObjectOf<RT> = RT extends ResourceType<infer T, boolean, infer _L> ? T : never;

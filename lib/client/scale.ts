@@ -1,37 +1,17 @@
 /**
- * The `autoscaling/v1` `Scale` subresource shape.
+ * The `autoscaling/v1` `Scale` subresource shape. The type is the generated one of
+ * `apis/autoscaling/v1` (the one declaration in the package), re-exported here because
+ * `ResourceClient`'s scale methods read and write it.
  *
  * @example
  * ```ts
- * import type { Scale } from "./scale.ts";
+ * import type { Scale } from "@staircase/staircase/client";
+ *
  * const scale: Scale = { apiVersion: "autoscaling/v1", kind: "Scale", spec: { replicas: 3 } };
  * console.log(scale.spec?.replicas);
  * ```
+ *
+ * @module
  */
-export interface Scale {
-  /** `autoscaling/v1`. */
-  apiVersion?: string;
-  /** `Scale`. */
-  kind?: string;
-  /** The metadata of the scaled object. */
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-    [key: string]: unknown;
-  };
-  /** The desired state. */
-  spec?: {
-    /** The desired number of instances. */
-    replicas?: number;
-  };
-  /** The observed state. */
-  status?: {
-    /** The observed number of instances. */
-    replicas: number;
-    /** The label selector of the instances, in string form. */
-    selector?: string;
-  };
-}
+
+export type { Scale } from "../apis/autoscaling/v1/types.ts";

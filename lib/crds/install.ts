@@ -4,44 +4,27 @@
  * @module
  */
 
-import type { JSONObject, JSONValue, RestClient } from "../client/contract.ts";
-import { isAlreadyExists, isConflict, isNotFound } from "../client/api_error.ts";
+import type { RestClient } from "../client/contract.ts";
+import { isNotFound } from "../client/api_error.ts";
 import { ResourceClient } from "../client/resource_client.ts";
+import { CustomResourceDefinitions } from "../apis/apiextensions.k8s.io/v1/api.ts";
+import type { CustomResourceDefinition } from "../apis/apiextensions.k8s.io/v1/types.ts";
 
-type Crds = ResourceClient<JSONObject>;
+export type { CustomResourceDefinition } from "../apis/apiextensions.k8s.io/v1/types.ts";
+
+type Crds = ResourceClient<CustomResourceDefinition>;
 
 function crdClient(client: RestClient): Crds {
-  return new ResourceClient<JSONObject>(client, {
-    group: "apiextensions.k8s.io",
-    version: "v1",
-    plural: "customresourcedefinitions",
-    kind: "CustomResourceDefinition",
-    namespaced: false,
-  });
+  return new ResourceClient(client, CustomResourceDefinitions);
 }
 
 /**
- * A CustomResourceDefinition manifest as it is installed (plain JSON, as read from YAML or
- * written in code).
+ * A CustomResourceDefinition manifest as it is installed: the same type as
+ * {@linkcode CustomResourceDefinition} (`apiVersion` and `kind` are filled in when absent).
+ *
+ * @deprecated Use {@linkcode CustomResourceDefinition}; this name will be removed.
  */
-export interface CrdManifest {
-  /** `apiextensions.k8s.io/v1`; filled in when absent. */
-  apiVersion?: string;
-  /** `CustomResourceDefinition`; filled in when absent. */
-  kind?: string;
-  /** The name must be `<plural>.<group>`. */
-  metadata: {
-    name?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  /** The definition, sent as is. */
-  spec: {
-    group: string;
-    names: { plural: string; kind: string; singular?: string; listKind?: string };
-    [field: string]: unknown;
-  };
-}
+export type CrdManifest = CustomResourceDefinition;
 
 /** Options of {@linkcode installCrd} and {@linkcode installCrds}. */
 export interface InstallCrdOptions {
@@ -49,7 +32,11 @@ export interface InstallCrdOptions {
   timeoutMs?: number;
   /** How often to poll the condition; default 200 ms. */
   pollIntervalMs?: number;
-  /** The field manager recorded for writes; default `staircase`. */
+  /**
+   * The field manager of the server-side apply.
+   *
+   * @default {"staircase"}
+   */
   fieldManager?: string;
   /** Aborts waiting and requests. */
   abortSignal?: AbortSignal;
@@ -59,7 +46,10 @@ export interface InstallCrdOptions {
 export interface InstallCrdResult {
   /** The CRD name. */
   name: string;
-  /** `created`, `replaced`, or `unchanged` when the server already had this definition. */
+  /**
+   * `created`; `replaced` when the server had another definition (spec, labels or annotations
+   * changed); `unchanged` when applying changed nothing.
+   */
   action: "created" | "replaced" | "unchanged";
   /** Whether anything was written (`action !== "unchanged"`). */
   changed: boolean;
@@ -93,13 +83,16 @@ export class CrdNotEstablishedError extends Error {
 }
 
 /**
- * Creates the CRD if it is missing, replaces it (keeping its `resourceVersion`) if its spec,
- * labels or annotations differ, and waits until the server reports it `Established`.
+ * Installs the CRD with server-side apply (field manager `options.fieldManager`, taking over
+ * fields other managers own) and waits until the server reports it `Established`. Only what
+ * the manifest sets is compared, so fields the server defaults (the webhook conversion's
+ * service port, `names.singular`, ...) never make an unchanged CRD look different; fields a
+ * previous install applied and this manifest drops are removed.
  *
  * @example
  * ```ts ignore
- * import { installCrd } from "./install.ts";
- * import type { RestClient } from "../client/contract.ts";
+ * import { installCrd } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
  * declare const client: RestClient;
  * const result = await installCrd(client, {
  *   metadata: { name: "widgets.example.com" },
@@ -122,50 +115,44 @@ export class CrdNotEstablishedError extends Error {
  * @param crd The desired definition.
  * @param options Timeouts and field manager.
  * @returns What was done.
- * @throws {CrdNotEstablishedError} When the CRD does not become established in time.
+ * @throws {CrdNotEstablishedError} When the CRD does not become established in time, or the
+ * server does not accept its names (they conflict with another CRD's).
  */
 export async function installCrd(
   client: RestClient,
-  crd: CrdManifest,
+  crd: CustomResourceDefinition,
   options: InstallCrdOptions = {},
 ): Promise<InstallCrdResult> {
-  const name = crd.metadata.name ?? `${crd.spec.names.plural}.${crd.spec.group}`;
-  const desired = {
-    ...crd,
+  const name = crd.metadata?.name ?? `${crd.spec.names.plural}.${crd.spec.group}`;
+  // A manifest read back from a server carries bookkeeping an apply must not send (managed
+  // fields are refused; a resourceVersion would make the apply conditional).
+  const {
+    resourceVersion: _rv,
+    managedFields: _mf,
+    uid: _uid,
+    creationTimestamp: _ct,
+    generation: _g,
+    ...metadata
+  } = crd.metadata ?? {};
+  const desired: CustomResourceDefinition = {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { ...crd.metadata, name },
-  } as unknown as JSONObject;
+    metadata: { ...metadata, name },
+    spec: crd.spec,
+  };
   const crds = crdClient(client);
-  const write = {
+  const before = await getOrUndefined(crds, name, options.abortSignal);
+  const after = await crds.patch(name, desired, {
+    type: "apply",
+    force: true,
     fieldManager: options.fieldManager ?? "staircase",
     abortSignal: options.abortSignal,
-  };
-  let action: InstallCrdResult["action"] = "unchanged";
-  // A concurrent writer can make create or replace conflict; re-read and try again a few times.
-  for (let attempt = 0;; attempt++) {
-    const current = await getOrUndefined(crds, name, options.abortSignal);
-    try {
-      if (current === undefined) {
-        await crds.create(desired, write);
-        action = "created";
-      } else if (!crdMatches(crd, current)) {
-        const metadata = current.metadata as JSONObject;
-        await crds.replace(name, {
-          ...desired,
-          metadata: {
-            ...(desired.metadata as JSONObject),
-            resourceVersion: metadata.resourceVersion ?? null,
-          },
-        }, write);
-        action = "replaced";
-      }
-      break;
-    } catch (err) {
-      if (attempt < 3 && (isConflict(err) || isAlreadyExists(err))) continue;
-      throw err;
-    }
-  }
+  });
+  const action: InstallCrdResult["action"] = before === undefined
+    ? "created"
+    : sameDefinition(before, after)
+    ? "unchanged"
+    : "replaced";
   await waitEstablished(crds, name, options);
   return { name, action, changed: action !== "unchanged" };
 }
@@ -175,11 +162,11 @@ export async function installCrd(
  *
  * @example
  * ```ts ignore
- * import { installCrds } from "./install.ts";
- * import type { CrdManifest } from "./install.ts";
- * import type { RestClient } from "../client/contract.ts";
+ * import { installCrds } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
  * declare const client: RestClient;
- * declare const crds: CrdManifest[];
+ * declare const crds: CustomResourceDefinition[];
  * if (await installCrds(client, crds)) console.log("CRDs updated");
  * ```
  *
@@ -190,7 +177,7 @@ export async function installCrd(
  */
 export async function installCrds(
   client: RestClient,
-  crds: CrdManifest[],
+  crds: CustomResourceDefinition[],
   options: InstallCrdOptions = {},
 ): Promise<boolean> {
   let changed = false;
@@ -201,27 +188,17 @@ export async function installCrds(
 }
 
 /**
- * Whether the server's CRD already has the desired spec, labels and annotations. The server
- * defaults a few spec fields; the desired spec is compared with those defaults applied.
+ * Whether two server states of a CRD define the same thing: spec, labels and annotations
+ * (status and bookkeeping such as `resourceVersion` change on their own).
  */
-function crdMatches(desired: CrdManifest, current: JSONObject): boolean {
-  const spec = structuredClone(desired.spec) as Record<string, unknown>;
-  const names = spec.names as Record<string, unknown>;
-  names.singular ??= desired.spec.names.kind.toLowerCase();
-  names.listKind ??= `${desired.spec.names.kind}List`;
-  spec.conversion ??= { strategy: "None" };
-  if (!jsonEqual(spec as JSONValue, current.spec)) return false;
-  const meta = (current.metadata ?? {}) as JSONObject;
-  for (const field of ["labels", "annotations"] as const) {
-    const want = desired.metadata[field] ?? {};
-    const have = (meta[field] ?? {}) as JSONObject;
-    for (const [k, v] of Object.entries(want)) if (have[k] !== v) return false;
-  }
-  return true;
+function sameDefinition(a: CustomResourceDefinition, b: CustomResourceDefinition): boolean {
+  return jsonEqual(a.spec, b.spec) &&
+    jsonEqual(a.metadata?.labels ?? {}, b.metadata?.labels ?? {}) &&
+    jsonEqual(a.metadata?.annotations ?? {}, b.metadata?.annotations ?? {});
 }
 
 /** Structural JSON equality; absent and `undefined` fields are the same. */
-function jsonEqual(a: JSONValue | unknown, b: JSONValue | unknown): boolean {
+function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
@@ -242,7 +219,7 @@ async function getOrUndefined(
   crds: Crds,
   name: string,
   abortSignal: AbortSignal | undefined,
-): Promise<JSONObject | undefined> {
+): Promise<CustomResourceDefinition | undefined> {
   try {
     return await crds.get(name, { abortSignal });
   } catch (err) {
@@ -261,8 +238,7 @@ async function waitEstablished(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const current = await getOrUndefined(crds, name, options.abortSignal);
-    const conditions =
-      ((current?.status as JSONObject | undefined)?.conditions ?? []) as JSONObject[];
+    const conditions = current?.status?.conditions ?? [];
     const find = (type: string) => conditions.find((c) => c.type === type);
     if (find("Established")?.status === "True") return;
     const names = find("NamesAccepted");

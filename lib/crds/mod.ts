@@ -1,7 +1,7 @@
 /**
- * Installing and upgrading CustomResourceDefinitions from code: create when missing, replace
- * when different (keeping the `resourceVersion`), and wait until the server reports the CRD
- * `Established`, as operators do at start-up.
+ * Installing and upgrading CustomResourceDefinitions from code, as operators do at start-up:
+ * server-side apply (only what the manifest sets is compared, so server defaults never cause
+ * a rewrite), then wait until the server reports the CRD `Established`.
  *
  * @example
  * ```ts ignore

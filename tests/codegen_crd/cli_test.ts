@@ -1,5 +1,5 @@
 // Tests of `codegen crd` (runCrdCommand): inputs, notes, errors and exit codes.
-import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type CrdCommandIo, runCrdCommand } from "../../codegen/crd/cli.ts";
 import { main } from "../../codegen/main.ts";
@@ -48,6 +48,7 @@ Deno.test("a folder generates one types.ts and mod.ts per served group-version",
       `written   ${dir}/example.staircase.dev/v1beta1/mod.ts (Widget)`,
       `written   ${dir}/ops.staircase.dev/v1alpha1/types.ts (Backup)`,
       `written   ${dir}/ops.staircase.dev/v1alpha1/mod.ts (Backup)`,
+      `written   ${dir}/staircase-codegen.json`,
     ]);
     // Non-CRD documents (a ConfigMap next to a CRD, a Namespace inside a List) are noted.
     deepStrictEqual(r.err, [
@@ -83,6 +84,42 @@ Deno.test("--check exits 0 when up to date and 1 when a file differs or is missi
     ok(missing.out.some((l) => l.startsWith("missing ")));
   }));
 
+Deno.test("6: output a run no longer writes is removed, or reported by --check", () =>
+  withTempDir(async (dir) => {
+    const widgets = await Deno.readTextFile(fixture("widgets.yaml"));
+    equal((await run(["-", "--out", dir], widgets)).code, 0);
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/staircase-codegen.json`));
+    ok(manifest.files.includes("example.staircase.dev/v1beta1/mod.ts"), manifest.files);
+    // A hand-written file in the output folder is not the generator's: it is never touched.
+    await Deno.writeTextFile(`${dir}/example.staircase.dev/notes.md`, "mine\n");
+    // v1beta1 stops being served.
+    const unserved = widgets.replace(/(name: v1beta1\n\s+served:) true/, "$1 false");
+    ok(unserved !== widgets, "the fixture changed");
+    const check = await run(["-", "--out", dir, "--check"], unserved);
+    equal(check.code, 1);
+    ok(
+      check.out.includes(`stale     ${dir}/example.staircase.dev/v1beta1/mod.ts`),
+      check.out.join("\n"),
+    );
+    ok(check.out.includes(`stale     ${dir}/example.staircase.dev/v1beta1/types.ts`));
+    match(check.err.at(-1)!, /out of date or stale/);
+    await Deno.stat(`${dir}/example.staircase.dev/v1beta1/mod.ts`); // --check removes nothing
+    const write = await run(["-", "--out", dir], unserved);
+    equal(write.code, 0, write.err.join("\n"));
+    ok(write.out.includes(`removed   ${dir}/example.staircase.dev/v1beta1/types.ts`));
+    await rejects(Deno.stat(`${dir}/example.staircase.dev/v1beta1`), Deno.errors.NotFound);
+    equal(await Deno.readTextFile(`${dir}/example.staircase.dev/notes.md`), "mine\n");
+    equal((await run(["-", "--out", dir, "--check"], unserved)).code, 0);
+    // A manifest naming a path outside the folder is refused, not followed.
+    await Deno.writeTextFile(
+      `${dir}/staircase-codegen.json`,
+      JSON.stringify({ files: ["../outside.ts"] }),
+    );
+    const bad = await run(["-", "--out", dir], unserved);
+    equal(bad.code, 2);
+    match(bad.err.join("\n"), /ManifestError: .*"\.\.\/outside\.ts" is not a path inside/);
+  }));
+
 Deno.test("- reads standard input, including List objects", () =>
   withTempDir(async (dir) => {
     const text = await Deno.readTextFile(fixture("backups.json"));
@@ -91,6 +128,7 @@ Deno.test("- reads standard input, including List objects", () =>
     deepStrictEqual(r.out, [
       `written   ${dir}/ops.staircase.dev/v1alpha1/types.ts (Backup)`,
       `written   ${dir}/ops.staircase.dev/v1alpha1/mod.ts (Backup)`,
+      `written   ${dir}/staircase-codegen.json`,
     ]);
     deepStrictEqual(r.err, [
       "note: <stdin> (document 1) item 2: skipped v1 Namespace, not a CustomResourceDefinition",
@@ -103,7 +141,7 @@ Deno.test("invalid YAML names the file and document and exits 2", () =>
     equal(r.code, 2);
     match(
       r.err.join("\n"),
-      /CrdInputError: .*invalid_yaml\.txt \(document 2\): invalid YAML: .*line 6/,
+      /CrdInputError: .*invalid_yaml\.txt \(document 2\): invalid YAML at line 7: missed comma/,
     );
     const stdin = await run(["-", "--out", dir], "a: [1\n");
     equal(stdin.code, 2);

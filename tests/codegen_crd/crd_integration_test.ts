@@ -4,7 +4,15 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { type HttpRestClient, isNotFound, kubeConfigClient } from "../../lib/client/mod.ts";
-import { type CrdManifest, installCrd, installCrds } from "../../lib/crds/install.ts";
+import {
+  CrdNotEstablishedError,
+  type CustomResourceDefinition,
+  installCrd,
+  installCrds,
+} from "../../lib/crds/install.ts";
+import { isInvalid, ResourceClient } from "../../lib/client/mod.ts";
+import { CustomResourceDefinitions } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { type Fault, Faults } from "./golden/defects.staircase.dev/v1/mod.ts";
 import { testKubeconfig, withNamespace } from "../../lib/testing/mod.ts";
 import { runCrdCommand } from "../../codegen/crd/cli.ts";
 import { generateCrdFiles } from "../../codegen/crd/generate.ts";
@@ -25,8 +33,10 @@ async function withClient<T>(fn: (client: HttpRestClient, kubeconfig: string) =>
   }
 }
 
-async function fixtureCrds(): Promise<CrdManifest[]> {
-  return (await readCrdSources([here("./fixtures")])).crds.map((c) => c.crd as CrdManifest);
+async function fixtureCrds(): Promise<CustomResourceDefinition[]> {
+  return (await readCrdSources([here("./fixtures")])).crds.map((c) =>
+    c.crd as CustomResourceDefinition
+  );
 }
 
 Deno.test(
@@ -35,7 +45,7 @@ Deno.test(
   () =>
     withClient(async (client) => {
       const group = `it${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
-      const crd = (extra: Record<string, unknown>): CrdManifest => ({
+      const crd = (extra: Record<string, unknown>): CustomResourceDefinition => ({
         metadata: { name: `probes.${group}`, labels: { "staircase.dev/test": "true" } },
         spec: {
           group,
@@ -242,7 +252,7 @@ Deno.test(
         const expected = await generateCrdFiles(fromFiles, options);
         deepStrictEqual(
           lines.map((l) => l.split(/\s+/)[1]),
-          expected.map((f) => `${out}/${f.path}`),
+          [...expected.map((f) => `${out}/${f.path}`), `${out}/staircase-codegen.json`],
         );
         for (const f of expected) {
           equal(await Deno.readTextFile(`${out}/${f.path}`), f.content, f.path);
@@ -261,5 +271,133 @@ Deno.test(
       } finally {
         await Deno.remove(out, { recursive: true });
       }
+    }),
+);
+
+/** A small CRD of `group`: any object allowed. */
+function probeCrd(
+  group: string,
+  names: { plural: string; kind: string },
+  extra: Partial<CustomResourceDefinition["spec"]> = {},
+): CustomResourceDefinition {
+  const schema = {
+    openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+  };
+  return {
+    metadata: { name: `${names.plural}.${group}` },
+    spec: {
+      group,
+      scope: "Namespaced",
+      names,
+      versions: [{ name: "v1", served: true, storage: true, schema }],
+      ...extra,
+    },
+  };
+}
+
+async function deleteCrd(client: HttpRestClient, name: string): Promise<void> {
+  await client.performRequest({
+    method: "DELETE",
+    path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+    expectJson: true,
+  }).catch(() => {});
+}
+
+Deno.test(
+  "10: a CRD with webhook conversion installs once; the server's defaults are no change",
+  opts,
+  () =>
+    withClient(async (client) => {
+      const group = `conv${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
+      const schema = {
+        openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      };
+      const withWebhook = (service: string) =>
+        probeCrd(group, { plural: "probes", kind: "Probe" }, {
+          versions: [
+            { name: "v1", served: true, storage: true, schema },
+            { name: "v1beta1", served: true, storage: false, schema },
+          ],
+          // The server fills in clientConfig.service.port (443): a comparison with the manifest
+          // as sent never matched, so every start replaced the CRD.
+          conversion: {
+            strategy: "Webhook",
+            webhook: {
+              conversionReviewVersions: ["v1"],
+              clientConfig: { service: { namespace: "default", name: service } },
+            },
+          },
+        });
+      try {
+        equal((await installCrd(client, withWebhook("converter"))).action, "created");
+        const stored = await new ResourceClient(client, CustomResourceDefinitions)
+          .get(`probes.${group}`);
+        equal(stored.spec.conversion?.webhook?.clientConfig?.service?.port, 443, "defaulted");
+        // A CRD as read back (resourceVersion, managedFields, status) installs as unchanged.
+        ok(stored.metadata?.managedFields && stored.metadata.resourceVersion && stored.status);
+        equal((await installCrd(client, stored)).action, "unchanged");
+        deepStrictEqual(await installCrd(client, withWebhook("converter")), {
+          name: `probes.${group}`,
+          action: "unchanged",
+          changed: false,
+        });
+        equal(await installCrds(client, [withWebhook("converter")]), false);
+        equal((await installCrd(client, withWebhook("other-converter"))).action, "replaced");
+        equal((await installCrd(client, withWebhook("other-converter"))).action, "unchanged");
+      } finally {
+        await deleteCrd(client, `probes.${group}`);
+      }
+    }),
+);
+
+Deno.test(
+  "installCrd: a CRD whose names conflict with an existing one is CrdNotEstablishedError",
+  opts,
+  () =>
+    withClient(async (client) => {
+      const group = `names${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
+      const first = probeCrd(group, { plural: "alphas", kind: "Alpha" });
+      // Another plural, the same kind in the same group: the server never accepts its names.
+      const second = probeCrd(group, { plural: "betas", kind: "Alpha" });
+      try {
+        equal((await installCrd(client, first)).action, "created");
+        await rejects(
+          installCrd(client, second, { timeoutMs: 30_000 }),
+          (err: unknown) =>
+            err instanceof CrdNotEstablishedError && err.crd === `betas.${group}` &&
+            /is not established: names not accepted: .*Alpha/.test(err.message),
+        );
+        // The first one is untouched.
+        equal((await installCrd(client, first)).action, "unchanged");
+      } finally {
+        await deleteCrd(client, `betas.${group}`);
+        await deleteCrd(client, `alphas.${group}`);
+      }
+    }),
+);
+
+Deno.test(
+  "5: the server refuses what the exclusive variants do not compile: both abort fields",
+  opts,
+  () =>
+    withClient(async (client) => {
+      const { crds } = await readCrdSources([here("./fixtures/defects/05_at_most_one.yaml")]);
+      await installCrds(client, crds.map((c) => c.crd));
+      await withNamespace(async (ns) => {
+        const faults = new ResourceClient(client, Faults).namespace(ns);
+        const fault = (name: string, spec: Fault["spec"]): Fault => ({
+          apiVersion: "defects.staircase.dev/v1",
+          kind: "Fault",
+          metadata: { name },
+          spec,
+        });
+        await faults.create(fault("http", { abort: { httpStatus: 503 } }));
+        await faults.create(fault("none", { abort: { percentage: 5 } }));
+        // The type refuses this (defects_test.ts), even as a cast; the server refuses it too.
+        const both = {
+          abort: { httpStatus: 503, grpcStatus: "UNAVAILABLE" },
+        } as unknown as Fault["spec"];
+        await rejects(faults.create(fault("both", both)), (err: unknown) => isInvalid(err));
+      }, { prefix: "crd-it" });
     }),
 );

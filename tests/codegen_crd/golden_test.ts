@@ -29,7 +29,12 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 }
 
 Deno.test("CRD fixtures generate the golden files", async () => {
-  const { crds } = await readCrdSources([here("./fixtures"), here("./fixtures/offline")]);
+  const { crds } = await readCrdSources([
+    here("./fixtures"),
+    here("./fixtures/offline"),
+    here("./fixtures/defects"),
+    here("./fixtures/shared"),
+  ]);
   const files = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   if (Deno.env.get("UPDATE_GOLDEN") === "1") {
     await Deno.remove(GOLDEN, { recursive: true }).catch(() => {});
@@ -45,7 +50,12 @@ Deno.test("CRD fixtures generate the golden files", async () => {
 });
 
 Deno.test("generation is deterministic across runs and input order", async () => {
-  const { crds } = await readCrdSources([here("./fixtures"), here("./fixtures/offline")]);
+  const { crds } = await readCrdSources([
+    here("./fixtures"),
+    here("./fixtures/offline"),
+    here("./fixtures/defects"),
+    here("./fixtures/shared"),
+  ]);
   const a = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   const b = await generateCrdFiles(crds.map((c) => c.crd).reverse(), GOLDEN_OPTIONS);
   assertEquals(a, b);

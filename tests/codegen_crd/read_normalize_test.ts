@@ -21,7 +21,7 @@ Deno.test("empty documents are ignored; names default to plural.group", () => {
     .replace("metadata: {name: xs.a.io}\n", "metadata: {}\n");
   const { crds, notes } = parseCrdDocuments(text, "t.yaml");
   equal(crds.length, 1);
-  equal(crds[0].crd.metadata.name, "xs.a.io");
+  equal(crds[0].crd.metadata?.name, "xs.a.io");
   equal(crds[0].origin, "t.yaml (document 2)");
   deepStrictEqual(notes, []);
 });

@@ -71,7 +71,22 @@ Deno.test("preserve-unknown-fields gives JSON types", () => {
     "x-kubernetes-preserve-unknown-fields": true,
     properties: { a: { type: "string" } },
   });
-  assertEquals(squash(withProps), "{ /** The `a` field. */ a?: string; [key: string]: unknown; }");
+  assertEquals(
+    squash(withProps),
+    "{ /** The `a` field. */ a?: string; " +
+      "/** Fields the schema does not declare; the server keeps them. */ [key: string]: unknown; }",
+  );
+});
+
+Deno.test("structural schemas: open objects take any members, empty objects only {}", () => {
+  const s = (schema: SchemaObject) => schemaToType(schema, "#", { structural: true });
+  assertEquals(
+    s({ type: "object", "x-kubernetes-preserve-unknown-fields": true }),
+    "Record<string, unknown>",
+  );
+  assertEquals(s({ type: "object" }), "Record<string, never>");
+  assertEquals(s({ type: "object", additionalProperties: true }), "JSONObject");
+  assertEquals(s({ "x-kubernetes-preserve-unknown-fields": true }), "JSONValue");
 });
 
 Deno.test("additionalProperties maps, also combined with properties", () => {
@@ -144,7 +159,11 @@ Deno.test("embedded resources get apiVersion, kind and metadata", () => {
       "x-kubernetes-preserve-unknown-fields": true,
     }),
   );
-  assertEquals(type, "{ apiVersion: string; kind: string; metadata?: JSONObject; } & JSONObject");
+  assertEquals(
+    type,
+    "{ apiVersion: string; kind: string; metadata?: JSONObject; " +
+      "/** Fields the schema does not declare; the server keeps them. */ [key: string]: unknown; }",
+  );
   const typed = schemaToType(
     {
       type: "object",

@@ -12,9 +12,9 @@ import type { Condition, ListMeta, ObjectMeta, Time } from "../../meta/v1/types.
  */
 export interface CertificateSigningRequest {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "CertificateSigningRequest";
   /**
    * The `metadata` field.
    *
@@ -72,11 +72,11 @@ export interface CertificateSigningRequestCondition {
 /** CertificateSigningRequestList is a collection of CertificateSigningRequest objects */
 export interface CertificateSigningRequestList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** items is a collection of CertificateSigningRequest objects */
   items: CertificateSigningRequest[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "CertificateSigningRequestList";
   /**
    * The `metadata` field.
    *
@@ -226,9 +226,9 @@ export interface CertificateSigningRequestStatus {
  */
 export interface ClusterTrustBundle {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "ClusterTrustBundle";
   /**
    * metadata contains the object metadata.
    *
@@ -246,11 +246,11 @@ export interface ClusterTrustBundle {
 /** ClusterTrustBundleList is a collection of ClusterTrustBundle objects */
 export interface ClusterTrustBundleList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** items is a collection of ClusterTrustBundle objects */
   items: ClusterTrustBundle[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "ClusterTrustBundleList";
   /**
    * metadata contains the list metadata.
    *
@@ -292,9 +292,9 @@ export interface ClusterTrustBundleSpec {
  */
 export interface PodCertificateRequest {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "PodCertificateRequest";
   /**
    * metadata contains the object metadata.
    *
@@ -318,11 +318,11 @@ export interface PodCertificateRequest {
 /** PodCertificateRequestList is a collection of PodCertificateRequest objects */
 export interface PodCertificateRequestList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "certificates.k8s.io/v1";
   /** items is a collection of PodCertificateRequest objects */
   items: PodCertificateRequest[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "PodCertificateRequestList";
   /**
    * metadata contains the list metadata.
    *

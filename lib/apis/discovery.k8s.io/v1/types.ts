@@ -88,11 +88,11 @@ export interface EndpointSlice {
    */
   addressType: "FQDN" | "IPv4" | "IPv6" | (string & Record<never, never>);
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "discovery.k8s.io/v1";
   /** endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints. */
   endpoints?: Endpoint[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "EndpointSlice";
   /**
    * Standard object's metadata.
    *
@@ -106,11 +106,11 @@ export interface EndpointSlice {
 /** EndpointSliceList represents a list of endpoint slices */
 export interface EndpointSliceList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "discovery.k8s.io/v1";
   /** items is the list of endpoint slices */
   items: EndpointSlice[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "EndpointSliceList";
   /**
    * Standard list metadata.
    *

@@ -7,7 +7,7 @@ export interface Event {
   /** action is what action was taken/failed regarding to the regarding object. It is machine-readable. This field cannot be empty for new Events and it can have at most 128 characters. */
   action?: string;
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "events.k8s.io/v1";
   /** deprecatedCount is the deprecated field assuring backward compatibility with core.v1 Event type. */
   deprecatedCount?: number;
   /** deprecatedFirstTimestamp is the deprecated field assuring backward compatibility with core.v1 Event type. */
@@ -23,7 +23,7 @@ export interface Event {
   /** eventTime is the time when this Event was first observed. It is required. */
   eventTime: MicroTime;
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "Event";
   /**
    * metadata is the standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
    *
@@ -55,11 +55,11 @@ export interface Event {
 /** EventList is a list of Event objects. */
 export interface EventList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "events.k8s.io/v1";
   /** items is a list of schema objects. */
   items: Event[];
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "EventList";
   /**
    * metadata is the standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
    *

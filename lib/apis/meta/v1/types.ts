@@ -87,7 +87,7 @@ export interface APIResource {
 /** APIResourceList is a list of APIResource, it is used to expose the name of the resources supported in a specific group and version, and if the resource is namespaced. */
 export interface APIResourceList {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "v1";
   /**
    * groupVersion is the group and version this APIResourceList is for.
    *
@@ -95,7 +95,7 @@ export interface APIResourceList {
    */
   groupVersion: string;
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "APIResourceList";
   /** resources contains the name of the resources and if they are namespaced. */
   resources: APIResource[];
 }
@@ -380,13 +380,13 @@ export interface ShardInfo {
 /** Status is a return value for calls that don't return other objects. */
 export interface Status {
   /** APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
-  apiVersion?: string;
+  apiVersion?: "v1";
   /** Suggested HTTP return code for this status, 0 if not set. */
   code?: number;
   /** Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type. */
   details?: StatusDetails;
   /** Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
-  kind?: string;
+  kind?: "Status";
   /** A human-readable description of the status of this operation. */
   message?: string;
   /**

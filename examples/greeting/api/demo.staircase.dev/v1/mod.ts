@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Status,
   WatchEnd,
@@ -24,13 +24,17 @@ import type {
 } from "../../../../../lib/client/mod.ts";
 import type { Greeting, GreetingList } from "./types.ts";
 
-const GREETINGS_RESOURCE: ResourceDescriptor = {
+/** The resource token of demo.staircase.dev/v1 Greeting (`greetings`, namespaced). */
+export const Greetings: ResourceType<Greeting, true, GreetingList> = resourceType<
+  Greeting,
+  GreetingList
+>()({
   group: "demo.staircase.dev",
   version: "v1",
   kind: "Greeting",
   plural: "greetings",
   namespaced: true,
-};
+});
 
 /**
  * Typed access to the demo.staircase.dev/v1 API. Use {@linkcode DemoStaircaseDevV1Api.namespace} for namespaced kinds.
@@ -60,25 +64,27 @@ export class DemoStaircaseDevV1Api {
     return new DemoStaircaseDevV1NamespacedApi(this.#client, namespace);
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
   /** Lists one page of Greetings across all namespaces. */
   listGreetingsForAllNamespaces(opts?: ListOptions): Promise<GreetingList> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).list(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).list(opts);
   }
 
   /** Lists every Greeting across all namespaces, following `continue` tokens across pages. */
   listAllGreetingsForAllNamespaces(opts?: ListOptions): AsyncGenerator<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).listAll(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).listAll(opts);
   }
 
   /** Watches Greetings across all namespaces. */
   watchGreetingsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<Greeting>, WatchEnd, undefined> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).watch(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).watch(opts);
   }
 }
 
@@ -108,38 +114,40 @@ export class DemoStaircaseDevV1NamespacedApi {
     this.namespace = namespace;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource, this.namespace);
   }
 
   /** Reads the Greeting `name` in this namespace. */
   getGreeting(name: string, opts?: GetOptions): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).get(name, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).get(name, opts);
   }
 
   /** Lists one page of Greetings in this namespace. */
   listGreetings(opts?: ListOptions): Promise<GreetingList> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).list(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).list(opts);
   }
 
   /** Lists every Greeting in this namespace, following `continue` tokens across pages. */
   listAllGreetings(opts?: ListOptions): AsyncGenerator<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).listAll(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).listAll(opts);
   }
 
   /** Watches Greetings in this namespace. */
   watchGreetings(opts?: WatchOptions): AsyncGenerator<WatchEvent<Greeting>, WatchEnd, undefined> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).watch(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).watch(opts);
   }
 
   /** Creates a Greeting in this namespace. */
   createGreeting(body: Greeting, opts?: WriteOptions): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).create(body, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).create(body, opts);
   }
 
   /** Replaces the Greeting `name` in this namespace. */
   replaceGreeting(name: string, body: Greeting, opts?: WriteOptions): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).replace(name, body, opts);
   }
 
   /** Patches the Greeting `name` in this namespace (the body's type follows `opts.type`). */
@@ -148,31 +156,27 @@ export class DemoStaircaseDevV1NamespacedApi {
     patch: PatchBody<Greeting, K>,
     opts: PatchOptions<K>,
   ): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).patch(name, patch, opts);
   }
 
   /** Deletes the Greeting `name` in this namespace; the server answers with the object or a Status. */
   deleteGreeting(name: string, opts?: DeleteOptions): Promise<Greeting | Status> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).delete(name, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).delete(name, opts);
   }
 
   /** Deletes the Greetings in this namespace matching the selectors in `opts`. */
   deleteGreetingCollection(opts?: ListOptions & DeleteOptions): Promise<GreetingList | Status> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).deleteCollection(opts);
   }
 
   /** Reads the status subresource of the Greeting `name` in this namespace. */
   getGreetingStatus(name: string, opts?: GetOptions): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).getStatus(name, opts);
+    return this.#resource<Greeting, GreetingList>(Greetings).getStatus(name, opts);
   }
 
   /** Replaces the status subresource of the Greeting `name` in this namespace. */
   replaceGreetingStatus(name: string, body: Greeting, opts?: WriteOptions): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).replaceStatus(
-      name,
-      body,
-      opts,
-    );
+    return this.#resource<Greeting, GreetingList>(Greetings).replaceStatus(name, body, opts);
   }
 
   /** Patches the status subresource of the Greeting `name` in this namespace. */
@@ -181,10 +185,6 @@ export class DemoStaircaseDevV1NamespacedApi {
     patch: PatchBody<Greeting, K>,
     opts: PatchOptions<K>,
   ): Promise<Greeting> {
-    return this.#resource<Greeting, GreetingList>(GREETINGS_RESOURCE).patchStatus(
-      name,
-      patch,
-      opts,
-    );
+    return this.#resource<Greeting, GreetingList>(Greetings).patchStatus(name, patch, opts);
   }
 }

@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Scale,
   Status,
@@ -25,20 +25,23 @@ import type {
 } from "../../../../../lib/client/mod.ts";
 import type { Gadget, GadgetList, Widget, WidgetList } from "./types.ts";
 
-const GADGETS_RESOURCE: ResourceDescriptor = {
+/** The resource token of example.staircase.dev/v1 Gadget (`gadgets`, cluster-scoped). */
+export const Gadgets: ResourceType<Gadget, false, GadgetList> = resourceType<Gadget, GadgetList>()({
   group: "example.staircase.dev",
   version: "v1",
   kind: "Gadget",
   plural: "gadgets",
   namespaced: false,
-};
-const WIDGETS_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of example.staircase.dev/v1 Widget (`widgets`, namespaced). */
+export const Widgets: ResourceType<Widget, true, WidgetList> = resourceType<Widget, WidgetList>()({
   group: "example.staircase.dev",
   version: "v1",
   kind: "Widget",
   plural: "widgets",
   namespaced: true,
-};
+});
 
 /**
  * Typed access to the example.staircase.dev/v1 API. Use {@linkcode ExampleStaircaseDevV1Api.namespace} for namespaced kinds.
@@ -68,38 +71,40 @@ export class ExampleStaircaseDevV1Api {
     return new ExampleStaircaseDevV1NamespacedApi(this.#client, namespace);
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
   /** Reads the Gadget `name`. */
   getGadget(name: string, opts?: GetOptions): Promise<Gadget> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).get(name, opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).get(name, opts);
   }
 
   /** Lists one page of Gadgets. */
   listGadgets(opts?: ListOptions): Promise<GadgetList> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).list(opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).list(opts);
   }
 
   /** Lists every Gadget, following `continue` tokens across pages. */
   listAllGadgets(opts?: ListOptions): AsyncGenerator<Gadget> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).listAll(opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).listAll(opts);
   }
 
   /** Watches Gadgets. */
   watchGadgets(opts?: WatchOptions): AsyncGenerator<WatchEvent<Gadget>, WatchEnd, undefined> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).watch(opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).watch(opts);
   }
 
   /** Creates a Gadget. */
   createGadget(body: Gadget, opts?: WriteOptions): Promise<Gadget> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).create(body, opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).create(body, opts);
   }
 
   /** Replaces the Gadget `name`. */
   replaceGadget(name: string, body: Gadget, opts?: WriteOptions): Promise<Gadget> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).replace(name, body, opts);
   }
 
   /** Patches the Gadget `name` (the body's type follows `opts.type`). */
@@ -108,34 +113,34 @@ export class ExampleStaircaseDevV1Api {
     patch: PatchBody<Gadget, K>,
     opts: PatchOptions<K>,
   ): Promise<Gadget> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).patch(name, patch, opts);
   }
 
   /** Deletes the Gadget `name`; the server answers with the object or a Status. */
   deleteGadget(name: string, opts?: DeleteOptions): Promise<Gadget | Status> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).delete(name, opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).delete(name, opts);
   }
 
   /** Deletes the Gadgets matching the selectors in `opts`. */
   deleteGadgetCollection(opts?: ListOptions & DeleteOptions): Promise<GadgetList | Status> {
-    return this.#resource<Gadget, GadgetList>(GADGETS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Gadget, GadgetList>(Gadgets).deleteCollection(opts);
   }
 
   /** Lists one page of Widgets across all namespaces. */
   listWidgetsForAllNamespaces(opts?: ListOptions): Promise<WidgetList> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).list(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).list(opts);
   }
 
   /** Lists every Widget across all namespaces, following `continue` tokens across pages. */
   listAllWidgetsForAllNamespaces(opts?: ListOptions): AsyncGenerator<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).listAll(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).listAll(opts);
   }
 
   /** Watches Widgets across all namespaces. */
   watchWidgetsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<Widget>, WatchEnd, undefined> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).watch(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).watch(opts);
   }
 }
 
@@ -165,38 +170,40 @@ export class ExampleStaircaseDevV1NamespacedApi {
     this.namespace = namespace;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource, this.namespace);
   }
 
   /** Reads the Widget `name` in this namespace. */
   getWidget(name: string, opts?: GetOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).get(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).get(name, opts);
   }
 
   /** Lists one page of Widgets in this namespace. */
   listWidgets(opts?: ListOptions): Promise<WidgetList> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).list(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).list(opts);
   }
 
   /** Lists every Widget in this namespace, following `continue` tokens across pages. */
   listAllWidgets(opts?: ListOptions): AsyncGenerator<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).listAll(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).listAll(opts);
   }
 
   /** Watches Widgets in this namespace. */
   watchWidgets(opts?: WatchOptions): AsyncGenerator<WatchEvent<Widget>, WatchEnd, undefined> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).watch(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).watch(opts);
   }
 
   /** Creates a Widget in this namespace. */
   createWidget(body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).create(body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).create(body, opts);
   }
 
   /** Replaces the Widget `name` in this namespace. */
   replaceWidget(name: string, body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).replace(name, body, opts);
   }
 
   /** Patches the Widget `name` in this namespace (the body's type follows `opts.type`). */
@@ -205,27 +212,27 @@ export class ExampleStaircaseDevV1NamespacedApi {
     patch: PatchBody<Widget, K>,
     opts: PatchOptions<K>,
   ): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).patch(name, patch, opts);
   }
 
   /** Deletes the Widget `name` in this namespace; the server answers with the object or a Status. */
   deleteWidget(name: string, opts?: DeleteOptions): Promise<Widget | Status> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).delete(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).delete(name, opts);
   }
 
   /** Deletes the Widgets in this namespace matching the selectors in `opts`. */
   deleteWidgetCollection(opts?: ListOptions & DeleteOptions): Promise<WidgetList | Status> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).deleteCollection(opts);
   }
 
   /** Reads the status subresource of the Widget `name` in this namespace. */
   getWidgetStatus(name: string, opts?: GetOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).getStatus(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).getStatus(name, opts);
   }
 
   /** Replaces the status subresource of the Widget `name` in this namespace. */
   replaceWidgetStatus(name: string, body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replaceStatus(name, body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).replaceStatus(name, body, opts);
   }
 
   /** Patches the status subresource of the Widget `name` in this namespace. */
@@ -234,17 +241,17 @@ export class ExampleStaircaseDevV1NamespacedApi {
     patch: PatchBody<Widget, K>,
     opts: PatchOptions<K>,
   ): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchStatus(name, patch, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).patchStatus(name, patch, opts);
   }
 
   /** Reads the scale subresource of the Widget `name` in this namespace. */
   getWidgetScale(name: string, opts?: GetOptions): Promise<Scale> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).getScale(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).getScale(name, opts);
   }
 
   /** Replaces the scale subresource of the Widget `name` in this namespace. */
   replaceWidgetScale(name: string, body: Scale, opts?: WriteOptions): Promise<Scale> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replaceScale(name, body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).replaceScale(name, body, opts);
   }
 
   /** Patches the scale subresource of the Widget `name` in this namespace. */
@@ -253,6 +260,6 @@ export class ExampleStaircaseDevV1NamespacedApi {
     patch: PatchBody<Scale, K>,
     opts: PatchOptions<K>,
   ): Promise<Scale> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchScale(name, patch, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).patchScale(name, patch, opts);
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import type { ListMeta, ObjectMeta } from "../../../../../lib/apis/meta/v1/mod.ts";
-import type { JSONObject, JSONValue } from "../../../../../lib/client/mod.ts";
+import type { JSONValue } from "../../../../../lib/client/mod.ts";
 
 /**
  * A Gadget object.
@@ -95,7 +95,7 @@ export interface WidgetSpec {
   /** The `class` field. */
   class?: string;
   /** The `config` field. */
-  config?: JSONObject;
+  config?: Record<string, unknown>;
   /** The `createdAt` field. */
   createdAt?: string;
   /** A field named after a keyword. */
@@ -119,12 +119,17 @@ export interface WidgetSpec {
   /**
    * How fast the widget runs.
    *
+   * Required by the schema, optional on input: the server fills in the default.
    * @default "Fast"
    */
-  mode: "Fast" | "Slow" | "with space" | (string & Record<never, never>);
+  mode?: "Fast" | "Slow" | "with space" | (string & Record<never, never>);
   /** The `nickname` field. */
   nickname?: string | null;
-  /** The `port` field. */
+  /**
+   * The `port` field.
+   *
+   * An integer or a string: the server refuses a fractional number such as `0.5` (422).
+   */
   port?: number | string;
   /**
    * The `ports` field.
@@ -143,7 +148,7 @@ export interface WidgetSpec {
    */
   replicas?: number;
   /** The `secondary` field. */
-  secondary?: WidgetSpecPrimary;
+  secondary?: WidgetSpecSecondary;
   /** An array of maps. */
   selectors?: Array<Record<string, string>>;
   /** The `size` field. */
@@ -155,7 +160,9 @@ export interface WidgetSpec {
     apiVersion: string;
     kind: string;
     metadata?: ObjectMeta;
-  } & JSONObject;
+    /** Fields the schema does not declare; the server keeps them. */
+    [key: string]: unknown;
+  };
   /** The `tiers` field. */
   tiers?: string;
   /** A field whose name is not an identifier. */
@@ -179,13 +186,22 @@ export interface WidgetSpecPorts {
   /**
    * The `protocol` field.
    *
+   * Required by the schema, optional on input: the server fills in the default.
    * @default "TCP"
    */
-  protocol: string;
+  protocol?: string;
 }
 
 /** The object at `.spec.primary` of Widget. */
 export interface WidgetSpecPrimary {
+  /** The `host` field. */
+  host: string;
+  /** The `port` field. */
+  port?: number;
+}
+
+/** The object at `.spec.secondary` of Widget. */
+export interface WidgetSpecSecondary {
   /** The `host` field. */
   host: string;
   /** The `port` field. */
@@ -197,13 +213,13 @@ export interface WidgetSpecSourceVariant1 {
   /** The `git` field. */
   git: string;
   /** The `image` field. */
-  image?: string;
+  image?: never;
 }
 
 /** The object at `.spec.source (variant 2)` of Widget. */
 export interface WidgetSpecSourceVariant2 {
   /** The `git` field. */
-  git?: string;
+  git?: never;
   /** The `image` field. */
   image: string;
 }

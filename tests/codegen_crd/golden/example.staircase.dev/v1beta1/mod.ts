@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Status,
   WatchEnd,
@@ -24,13 +24,18 @@ import type {
 } from "../../../../../lib/client/mod.ts";
 import type { Widget, WidgetList } from "./types.ts";
 
-const WIDGETS_RESOURCE: ResourceDescriptor = {
+/**
+ * The resource token of example.staircase.dev/v1beta1 Widget (`widgets`, namespaced).
+ *
+ * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
+ */
+export const Widgets: ResourceType<Widget, true, WidgetList> = resourceType<Widget, WidgetList>()({
   group: "example.staircase.dev",
   version: "v1beta1",
   kind: "Widget",
   plural: "widgets",
   namespaced: true,
-};
+});
 
 /**
  * Typed access to the example.staircase.dev/v1beta1 API. Use {@linkcode ExampleStaircaseDevV1beta1Api.namespace} for namespaced kinds.
@@ -60,7 +65,9 @@ export class ExampleStaircaseDevV1beta1Api {
     return new ExampleStaircaseDevV1beta1NamespacedApi(this.#client, namespace);
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
@@ -70,7 +77,7 @@ export class ExampleStaircaseDevV1beta1Api {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   listWidgetsForAllNamespaces(opts?: ListOptions): Promise<WidgetList> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).list(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).list(opts);
   }
 
   /**
@@ -79,7 +86,7 @@ export class ExampleStaircaseDevV1beta1Api {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   listAllWidgetsForAllNamespaces(opts?: ListOptions): AsyncGenerator<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).listAll(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).listAll(opts);
   }
 
   /**
@@ -90,7 +97,7 @@ export class ExampleStaircaseDevV1beta1Api {
   watchWidgetsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<Widget>, WatchEnd, undefined> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).watch(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).watch(opts);
   }
 }
 
@@ -120,7 +127,9 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
     this.namespace = namespace;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource, this.namespace);
   }
 
@@ -130,7 +139,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   getWidget(name: string, opts?: GetOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).get(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).get(name, opts);
   }
 
   /**
@@ -139,7 +148,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   listWidgets(opts?: ListOptions): Promise<WidgetList> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).list(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).list(opts);
   }
 
   /**
@@ -148,7 +157,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   listAllWidgets(opts?: ListOptions): AsyncGenerator<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).listAll(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).listAll(opts);
   }
 
   /**
@@ -157,7 +166,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   watchWidgets(opts?: WatchOptions): AsyncGenerator<WatchEvent<Widget>, WatchEnd, undefined> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).watch(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).watch(opts);
   }
 
   /**
@@ -166,7 +175,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   createWidget(body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).create(body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).create(body, opts);
   }
 
   /**
@@ -175,7 +184,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   replaceWidget(name: string, body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).replace(name, body, opts);
   }
 
   /**
@@ -188,7 +197,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
     patch: PatchBody<Widget, K>,
     opts: PatchOptions<K>,
   ): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).patch(name, patch, opts);
   }
 
   /**
@@ -197,7 +206,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   deleteWidget(name: string, opts?: DeleteOptions): Promise<Widget | Status> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).delete(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).delete(name, opts);
   }
 
   /**
@@ -206,7 +215,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   deleteWidgetCollection(opts?: ListOptions & DeleteOptions): Promise<WidgetList | Status> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Widget, WidgetList>(Widgets).deleteCollection(opts);
   }
 
   /**
@@ -215,7 +224,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   getWidgetStatus(name: string, opts?: GetOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).getStatus(name, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).getStatus(name, opts);
   }
 
   /**
@@ -224,7 +233,7 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
    * @deprecated example.staircase.dev/v1beta1 Widget is deprecated; use v1
    */
   replaceWidgetStatus(name: string, body: Widget, opts?: WriteOptions): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).replaceStatus(name, body, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).replaceStatus(name, body, opts);
   }
 
   /**
@@ -237,6 +246,6 @@ export class ExampleStaircaseDevV1beta1NamespacedApi {
     patch: PatchBody<Widget, K>,
     opts: PatchOptions<K>,
   ): Promise<Widget> {
-    return this.#resource<Widget, WidgetList>(WIDGETS_RESOURCE).patchStatus(name, patch, opts);
+    return this.#resource<Widget, WidgetList>(Widgets).patchStatus(name, patch, opts);
   }
 }

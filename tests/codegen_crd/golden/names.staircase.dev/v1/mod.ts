@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Scale,
   Status,
@@ -40,55 +40,83 @@ import type {
   StatusList,
 } from "./types.ts";
 
-const ERRORS_RESOURCE: ResourceDescriptor = {
+/** The resource token of names.staircase.dev/v1 Error (`errors`, cluster-scoped). */
+export const Errors: ResourceType<Error, false, ErrorList> = resourceType<Error, ErrorList>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "Error",
   plural: "errors",
   namespaced: false,
-};
-const OBJECTS_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 Object (`objects`, namespaced). */
+export const Objects: ResourceType<Object, true, ObjectListType> = resourceType<
+  Object,
+  ObjectListType
+>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "Object",
   plural: "objects",
   namespaced: true,
-};
-const OBJECTMETAS_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 ObjectMeta (`objectmetas`, namespaced). */
+export const ObjectMetas: ResourceType<ObjectMeta, true, ObjectMetaList> = resourceType<
+  ObjectMeta,
+  ObjectMetaList
+>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "ObjectMeta",
   plural: "objectmetas",
   namespaced: true,
-};
-const OBJECTSPECS_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 ObjectSpec (`objectspecs`, namespaced). */
+export const ObjectSpecs: ResourceType<ObjectSpec, true, ObjectSpecList> = resourceType<
+  ObjectSpec,
+  ObjectSpecList
+>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "ObjectSpec",
   plural: "objectspecs",
   namespaced: true,
-};
-const PROMISES_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 Promise (`promises`, cluster-scoped). */
+export const Promises: ResourceType<PromiseType, false, PromiseList> = resourceType<
+  PromiseType,
+  PromiseList
+>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "Promise",
   plural: "promises",
   namespaced: false,
-};
-const RECORDS_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 Record (`records`, namespaced). */
+export const Records: ResourceType<Record, true, RecordList> = resourceType<Record, RecordList>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "Record",
   plural: "records",
   namespaced: true,
-};
-const STATUSES_RESOURCE: ResourceDescriptor = {
+});
+
+/** The resource token of names.staircase.dev/v1 Status (`statuses`, namespaced). */
+export const Statuses: ResourceType<StatusType, true, StatusList> = resourceType<
+  StatusType,
+  StatusList
+>()({
   group: "names.staircase.dev",
   version: "v1",
   kind: "Status",
   plural: "statuses",
   namespaced: true,
-};
+});
 
 /**
  * Typed access to the names.staircase.dev/v1 API. Use {@linkcode NamesStaircaseDevV1Api.namespace} for namespaced kinds.
@@ -118,38 +146,40 @@ export class NamesStaircaseDevV1Api {
     return new NamesStaircaseDevV1NamespacedApi(this.#client, namespace);
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
   /** Reads the Error `name`. */
   getError(name: string, opts?: GetOptions): Promise<Error> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).get(name, opts);
+    return this.#resource<Error, ErrorList>(Errors).get(name, opts);
   }
 
   /** Lists one page of Errors. */
   listErrors(opts?: ListOptions): Promise<ErrorList> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).list(opts);
+    return this.#resource<Error, ErrorList>(Errors).list(opts);
   }
 
   /** Lists every Error, following `continue` tokens across pages. */
   listAllErrors(opts?: ListOptions): AsyncGenerator<Error> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).listAll(opts);
+    return this.#resource<Error, ErrorList>(Errors).listAll(opts);
   }
 
   /** Watches Errors. */
   watchErrors(opts?: WatchOptions): AsyncGenerator<WatchEvent<Error>, WatchEnd, undefined> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).watch(opts);
+    return this.#resource<Error, ErrorList>(Errors).watch(opts);
   }
 
   /** Creates a Error. */
   createError(body: Error, opts?: WriteOptions): Promise<Error> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).create(body, opts);
+    return this.#resource<Error, ErrorList>(Errors).create(body, opts);
   }
 
   /** Replaces the Error `name`. */
   replaceError(name: string, body: Error, opts?: WriteOptions): Promise<Error> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Error, ErrorList>(Errors).replace(name, body, opts);
   }
 
   /** Patches the Error `name` (the body's type follows `opts.type`). */
@@ -158,47 +188,47 @@ export class NamesStaircaseDevV1Api {
     patch: PatchBody<Error, K>,
     opts: PatchOptions<K>,
   ): Promise<Error> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Error, ErrorList>(Errors).patch(name, patch, opts);
   }
 
   /** Deletes the Error `name`; the server answers with the object or a Status. */
   deleteError(name: string, opts?: DeleteOptions): Promise<Error | Status> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).delete(name, opts);
+    return this.#resource<Error, ErrorList>(Errors).delete(name, opts);
   }
 
   /** Deletes the Errors matching the selectors in `opts`. */
   deleteErrorCollection(opts?: ListOptions & DeleteOptions): Promise<ErrorList | Status> {
-    return this.#resource<Error, ErrorList>(ERRORS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Error, ErrorList>(Errors).deleteCollection(opts);
   }
 
   /** Reads the Promise `name`. */
   getPromise(name: string, opts?: GetOptions): Promise<PromiseType> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).get(name, opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).get(name, opts);
   }
 
   /** Lists one page of Promises. */
   listPromises(opts?: ListOptions): Promise<PromiseList> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).list(opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).list(opts);
   }
 
   /** Lists every Promise, following `continue` tokens across pages. */
   listAllPromises(opts?: ListOptions): AsyncGenerator<PromiseType> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).listAll(opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).listAll(opts);
   }
 
   /** Watches Promises. */
   watchPromises(opts?: WatchOptions): AsyncGenerator<WatchEvent<PromiseType>, WatchEnd, undefined> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).watch(opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).watch(opts);
   }
 
   /** Creates a Promise. */
   createPromise(body: PromiseType, opts?: WriteOptions): Promise<PromiseType> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).create(body, opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).create(body, opts);
   }
 
   /** Replaces the Promise `name`. */
   replacePromise(name: string, body: PromiseType, opts?: WriteOptions): Promise<PromiseType> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).replace(name, body, opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).replace(name, body, opts);
   }
 
   /** Patches the Promise `name` (the body's type follows `opts.type`). */
@@ -207,102 +237,102 @@ export class NamesStaircaseDevV1Api {
     patch: PatchBody<PromiseType, K>,
     opts: PatchOptions<K>,
   ): Promise<PromiseType> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).patch(name, patch, opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).patch(name, patch, opts);
   }
 
   /** Deletes the Promise `name`; the server answers with the object or a Status. */
   deletePromise(name: string, opts?: DeleteOptions): Promise<PromiseType | Status> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).delete(name, opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).delete(name, opts);
   }
 
   /** Deletes the Promises matching the selectors in `opts`. */
   deletePromiseCollection(opts?: ListOptions & DeleteOptions): Promise<PromiseList | Status> {
-    return this.#resource<PromiseType, PromiseList>(PROMISES_RESOURCE).deleteCollection(opts);
+    return this.#resource<PromiseType, PromiseList>(Promises).deleteCollection(opts);
   }
 
   /** Lists one page of Objects across all namespaces. */
   listObjectsForAllNamespaces(opts?: ListOptions): Promise<ObjectListType> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).list(opts);
+    return this.#resource<Object, ObjectListType>(Objects).list(opts);
   }
 
   /** Lists every Object across all namespaces, following `continue` tokens across pages. */
   listAllObjectsForAllNamespaces(opts?: ListOptions): AsyncGenerator<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).listAll(opts);
+    return this.#resource<Object, ObjectListType>(Objects).listAll(opts);
   }
 
   /** Watches Objects across all namespaces. */
   watchObjectsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<Object>, WatchEnd, undefined> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).watch(opts);
+    return this.#resource<Object, ObjectListType>(Objects).watch(opts);
   }
 
   /** Lists one page of ObjectMetas across all namespaces. */
   listObjectMetasForAllNamespaces(opts?: ListOptions): Promise<ObjectMetaList> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).list(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).list(opts);
   }
 
   /** Lists every ObjectMeta across all namespaces, following `continue` tokens across pages. */
   listAllObjectMetasForAllNamespaces(opts?: ListOptions): AsyncGenerator<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).listAll(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).listAll(opts);
   }
 
   /** Watches ObjectMetas across all namespaces. */
   watchObjectMetasForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<ObjectMeta>, WatchEnd, undefined> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).watch(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).watch(opts);
   }
 
   /** Lists one page of ObjectSpecs across all namespaces. */
   listObjectSpecsForAllNamespaces(opts?: ListOptions): Promise<ObjectSpecList> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).list(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).list(opts);
   }
 
   /** Lists every ObjectSpec across all namespaces, following `continue` tokens across pages. */
   listAllObjectSpecsForAllNamespaces(opts?: ListOptions): AsyncGenerator<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).listAll(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).listAll(opts);
   }
 
   /** Watches ObjectSpecs across all namespaces. */
   watchObjectSpecsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<ObjectSpec>, WatchEnd, undefined> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).watch(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).watch(opts);
   }
 
   /** Lists one page of Records across all namespaces. */
   listRecordsForAllNamespaces(opts?: ListOptions): Promise<RecordList> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).list(opts);
+    return this.#resource<Record, RecordList>(Records).list(opts);
   }
 
   /** Lists every Record across all namespaces, following `continue` tokens across pages. */
   listAllRecordsForAllNamespaces(opts?: ListOptions): AsyncGenerator<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).listAll(opts);
+    return this.#resource<Record, RecordList>(Records).listAll(opts);
   }
 
   /** Watches Records across all namespaces. */
   watchRecordsForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<Record>, WatchEnd, undefined> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).watch(opts);
+    return this.#resource<Record, RecordList>(Records).watch(opts);
   }
 
   /** Lists one page of Statuses across all namespaces. */
   listStatusesForAllNamespaces(opts?: ListOptions): Promise<StatusList> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).list(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).list(opts);
   }
 
   /** Lists every Status across all namespaces, following `continue` tokens across pages. */
   listAllStatusesForAllNamespaces(opts?: ListOptions): AsyncGenerator<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).listAll(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).listAll(opts);
   }
 
   /** Watches Statuses across all namespaces. */
   watchStatusesForAllNamespaces(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<StatusType>, WatchEnd, undefined> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).watch(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).watch(opts);
   }
 }
 
@@ -332,38 +362,40 @@ export class NamesStaircaseDevV1NamespacedApi {
     this.namespace = namespace;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource, this.namespace);
   }
 
   /** Reads the Object `name` in this namespace. */
   getObject(name: string, opts?: GetOptions): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).get(name, opts);
+    return this.#resource<Object, ObjectListType>(Objects).get(name, opts);
   }
 
   /** Lists one page of Objects in this namespace. */
   listObjects(opts?: ListOptions): Promise<ObjectListType> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).list(opts);
+    return this.#resource<Object, ObjectListType>(Objects).list(opts);
   }
 
   /** Lists every Object in this namespace, following `continue` tokens across pages. */
   listAllObjects(opts?: ListOptions): AsyncGenerator<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).listAll(opts);
+    return this.#resource<Object, ObjectListType>(Objects).listAll(opts);
   }
 
   /** Watches Objects in this namespace. */
   watchObjects(opts?: WatchOptions): AsyncGenerator<WatchEvent<Object>, WatchEnd, undefined> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).watch(opts);
+    return this.#resource<Object, ObjectListType>(Objects).watch(opts);
   }
 
   /** Creates a Object in this namespace. */
   createObject(body: Object, opts?: WriteOptions): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).create(body, opts);
+    return this.#resource<Object, ObjectListType>(Objects).create(body, opts);
   }
 
   /** Replaces the Object `name` in this namespace. */
   replaceObject(name: string, body: Object, opts?: WriteOptions): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Object, ObjectListType>(Objects).replace(name, body, opts);
   }
 
   /** Patches the Object `name` in this namespace (the body's type follows `opts.type`). */
@@ -372,27 +404,27 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<Object, K>,
     opts: PatchOptions<K>,
   ): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Object, ObjectListType>(Objects).patch(name, patch, opts);
   }
 
   /** Deletes the Object `name` in this namespace; the server answers with the object or a Status. */
   deleteObject(name: string, opts?: DeleteOptions): Promise<Object | Status> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).delete(name, opts);
+    return this.#resource<Object, ObjectListType>(Objects).delete(name, opts);
   }
 
   /** Deletes the Objects in this namespace matching the selectors in `opts`. */
   deleteObjectCollection(opts?: ListOptions & DeleteOptions): Promise<ObjectListType | Status> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Object, ObjectListType>(Objects).deleteCollection(opts);
   }
 
   /** Reads the status subresource of the Object `name` in this namespace. */
   getObjectStatus(name: string, opts?: GetOptions): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).getStatus(name, opts);
+    return this.#resource<Object, ObjectListType>(Objects).getStatus(name, opts);
   }
 
   /** Replaces the status subresource of the Object `name` in this namespace. */
   replaceObjectStatus(name: string, body: Object, opts?: WriteOptions): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).replaceStatus(name, body, opts);
+    return this.#resource<Object, ObjectListType>(Objects).replaceStatus(name, body, opts);
   }
 
   /** Patches the status subresource of the Object `name` in this namespace. */
@@ -401,43 +433,39 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<Object, K>,
     opts: PatchOptions<K>,
   ): Promise<Object> {
-    return this.#resource<Object, ObjectListType>(OBJECTS_RESOURCE).patchStatus(name, patch, opts);
+    return this.#resource<Object, ObjectListType>(Objects).patchStatus(name, patch, opts);
   }
 
   /** Reads the ObjectMeta `name` in this namespace. */
   getObjectMeta(name: string, opts?: GetOptions): Promise<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).get(name, opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).get(name, opts);
   }
 
   /** Lists one page of ObjectMetas in this namespace. */
   listObjectMetas(opts?: ListOptions): Promise<ObjectMetaList> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).list(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).list(opts);
   }
 
   /** Lists every ObjectMeta in this namespace, following `continue` tokens across pages. */
   listAllObjectMetas(opts?: ListOptions): AsyncGenerator<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).listAll(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).listAll(opts);
   }
 
   /** Watches ObjectMetas in this namespace. */
   watchObjectMetas(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<ObjectMeta>, WatchEnd, undefined> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).watch(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).watch(opts);
   }
 
   /** Creates a ObjectMeta in this namespace. */
   createObjectMeta(body: ObjectMeta, opts?: WriteOptions): Promise<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).create(body, opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).create(body, opts);
   }
 
   /** Replaces the ObjectMeta `name` in this namespace. */
   replaceObjectMeta(name: string, body: ObjectMeta, opts?: WriteOptions): Promise<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).replace(
-      name,
-      body,
-      opts,
-    );
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).replace(name, body, opts);
   }
 
   /** Patches the ObjectMeta `name` in this namespace (the body's type follows `opts.type`). */
@@ -446,57 +474,49 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<ObjectMeta, K>,
     opts: PatchOptions<K>,
   ): Promise<ObjectMeta> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).patch(
-      name,
-      patch,
-      opts,
-    );
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).patch(name, patch, opts);
   }
 
   /** Deletes the ObjectMeta `name` in this namespace; the server answers with the object or a Status. */
   deleteObjectMeta(name: string, opts?: DeleteOptions): Promise<ObjectMeta | Status> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).delete(name, opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).delete(name, opts);
   }
 
   /** Deletes the ObjectMetas in this namespace matching the selectors in `opts`. */
   deleteObjectMetaCollection(opts?: ListOptions & DeleteOptions): Promise<ObjectMetaList | Status> {
-    return this.#resource<ObjectMeta, ObjectMetaList>(OBJECTMETAS_RESOURCE).deleteCollection(opts);
+    return this.#resource<ObjectMeta, ObjectMetaList>(ObjectMetas).deleteCollection(opts);
   }
 
   /** Reads the ObjectSpec `name` in this namespace. */
   getObjectSpec(name: string, opts?: GetOptions): Promise<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).get(name, opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).get(name, opts);
   }
 
   /** Lists one page of ObjectSpecs in this namespace. */
   listObjectSpecs(opts?: ListOptions): Promise<ObjectSpecList> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).list(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).list(opts);
   }
 
   /** Lists every ObjectSpec in this namespace, following `continue` tokens across pages. */
   listAllObjectSpecs(opts?: ListOptions): AsyncGenerator<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).listAll(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).listAll(opts);
   }
 
   /** Watches ObjectSpecs in this namespace. */
   watchObjectSpecs(
     opts?: WatchOptions,
   ): AsyncGenerator<WatchEvent<ObjectSpec>, WatchEnd, undefined> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).watch(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).watch(opts);
   }
 
   /** Creates a ObjectSpec in this namespace. */
   createObjectSpec(body: ObjectSpec, opts?: WriteOptions): Promise<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).create(body, opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).create(body, opts);
   }
 
   /** Replaces the ObjectSpec `name` in this namespace. */
   replaceObjectSpec(name: string, body: ObjectSpec, opts?: WriteOptions): Promise<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).replace(
-      name,
-      body,
-      opts,
-    );
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).replace(name, body, opts);
   }
 
   /** Patches the ObjectSpec `name` in this namespace (the body's type follows `opts.type`). */
@@ -505,51 +525,47 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<ObjectSpec, K>,
     opts: PatchOptions<K>,
   ): Promise<ObjectSpec> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).patch(
-      name,
-      patch,
-      opts,
-    );
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).patch(name, patch, opts);
   }
 
   /** Deletes the ObjectSpec `name` in this namespace; the server answers with the object or a Status. */
   deleteObjectSpec(name: string, opts?: DeleteOptions): Promise<ObjectSpec | Status> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).delete(name, opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).delete(name, opts);
   }
 
   /** Deletes the ObjectSpecs in this namespace matching the selectors in `opts`. */
   deleteObjectSpecCollection(opts?: ListOptions & DeleteOptions): Promise<ObjectSpecList | Status> {
-    return this.#resource<ObjectSpec, ObjectSpecList>(OBJECTSPECS_RESOURCE).deleteCollection(opts);
+    return this.#resource<ObjectSpec, ObjectSpecList>(ObjectSpecs).deleteCollection(opts);
   }
 
   /** Reads the Record `name` in this namespace. */
   getRecord(name: string, opts?: GetOptions): Promise<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).get(name, opts);
+    return this.#resource<Record, RecordList>(Records).get(name, opts);
   }
 
   /** Lists one page of Records in this namespace. */
   listRecords(opts?: ListOptions): Promise<RecordList> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).list(opts);
+    return this.#resource<Record, RecordList>(Records).list(opts);
   }
 
   /** Lists every Record in this namespace, following `continue` tokens across pages. */
   listAllRecords(opts?: ListOptions): AsyncGenerator<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).listAll(opts);
+    return this.#resource<Record, RecordList>(Records).listAll(opts);
   }
 
   /** Watches Records in this namespace. */
   watchRecords(opts?: WatchOptions): AsyncGenerator<WatchEvent<Record>, WatchEnd, undefined> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).watch(opts);
+    return this.#resource<Record, RecordList>(Records).watch(opts);
   }
 
   /** Creates a Record in this namespace. */
   createRecord(body: Record, opts?: WriteOptions): Promise<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).create(body, opts);
+    return this.#resource<Record, RecordList>(Records).create(body, opts);
   }
 
   /** Replaces the Record `name` in this namespace. */
   replaceRecord(name: string, body: Record, opts?: WriteOptions): Promise<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Record, RecordList>(Records).replace(name, body, opts);
   }
 
   /** Patches the Record `name` in this namespace (the body's type follows `opts.type`). */
@@ -558,47 +574,47 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<Record, K>,
     opts: PatchOptions<K>,
   ): Promise<Record> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Record, RecordList>(Records).patch(name, patch, opts);
   }
 
   /** Deletes the Record `name` in this namespace; the server answers with the object or a Status. */
   deleteRecord(name: string, opts?: DeleteOptions): Promise<Record | Status> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).delete(name, opts);
+    return this.#resource<Record, RecordList>(Records).delete(name, opts);
   }
 
   /** Deletes the Records in this namespace matching the selectors in `opts`. */
   deleteRecordCollection(opts?: ListOptions & DeleteOptions): Promise<RecordList | Status> {
-    return this.#resource<Record, RecordList>(RECORDS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Record, RecordList>(Records).deleteCollection(opts);
   }
 
   /** Reads the Status `name` in this namespace. */
   getStatus(name: string, opts?: GetOptions): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).get(name, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).get(name, opts);
   }
 
   /** Lists one page of Statuses in this namespace. */
   listStatuses(opts?: ListOptions): Promise<StatusList> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).list(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).list(opts);
   }
 
   /** Lists every Status in this namespace, following `continue` tokens across pages. */
   listAllStatuses(opts?: ListOptions): AsyncGenerator<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).listAll(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).listAll(opts);
   }
 
   /** Watches Statuses in this namespace. */
   watchStatuses(opts?: WatchOptions): AsyncGenerator<WatchEvent<StatusType>, WatchEnd, undefined> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).watch(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).watch(opts);
   }
 
   /** Creates a Status in this namespace. */
   createStatus(body: StatusType, opts?: WriteOptions): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).create(body, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).create(body, opts);
   }
 
   /** Replaces the Status `name` in this namespace. */
   replaceStatus(name: string, body: StatusType, opts?: WriteOptions): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).replace(name, body, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).replace(name, body, opts);
   }
 
   /** Patches the Status `name` in this namespace (the body's type follows `opts.type`). */
@@ -607,31 +623,27 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<StatusType, K>,
     opts: PatchOptions<K>,
   ): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patch(name, patch, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).patch(name, patch, opts);
   }
 
   /** Deletes the Status `name` in this namespace; the server answers with the object or a Status. */
   deleteStatus(name: string, opts?: DeleteOptions): Promise<StatusType | Status> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).delete(name, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).delete(name, opts);
   }
 
   /** Deletes the Statuses in this namespace matching the selectors in `opts`. */
   deleteStatusCollection(opts?: ListOptions & DeleteOptions): Promise<StatusList | Status> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).deleteCollection(opts);
+    return this.#resource<StatusType, StatusList>(Statuses).deleteCollection(opts);
   }
 
   /** Reads the status subresource of the Status `name` in this namespace. */
   getStatusStatus(name: string, opts?: GetOptions): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).getStatus(name, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).getStatus(name, opts);
   }
 
   /** Replaces the status subresource of the Status `name` in this namespace. */
   replaceStatusStatus(name: string, body: StatusType, opts?: WriteOptions): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).replaceStatus(
-      name,
-      body,
-      opts,
-    );
+    return this.#resource<StatusType, StatusList>(Statuses).replaceStatus(name, body, opts);
   }
 
   /** Patches the status subresource of the Status `name` in this namespace. */
@@ -640,17 +652,17 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<StatusType, K>,
     opts: PatchOptions<K>,
   ): Promise<StatusType> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patchStatus(name, patch, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).patchStatus(name, patch, opts);
   }
 
   /** Reads the scale subresource of the Status `name` in this namespace. */
   getStatusScale(name: string, opts?: GetOptions): Promise<Scale> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).getScale(name, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).getScale(name, opts);
   }
 
   /** Replaces the scale subresource of the Status `name` in this namespace. */
   replaceStatusScale(name: string, body: Scale, opts?: WriteOptions): Promise<Scale> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).replaceScale(name, body, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).replaceScale(name, body, opts);
   }
 
   /** Patches the scale subresource of the Status `name` in this namespace. */
@@ -659,6 +671,6 @@ export class NamesStaircaseDevV1NamespacedApi {
     patch: PatchBody<Scale, K>,
     opts: PatchOptions<K>,
   ): Promise<Scale> {
-    return this.#resource<StatusType, StatusList>(STATUSES_RESOURCE).patchScale(name, patch, opts);
+    return this.#resource<StatusType, StatusList>(Statuses).patchScale(name, patch, opts);
   }
 }

@@ -6,7 +6,6 @@
  */
 
 import type { ListMeta, ObjectMeta } from "../../../../../lib/apis/meta/v1/mod.ts";
-import type { JSONObject } from "../../../../../lib/client/mod.ts";
 
 /**
  * An Error object.
@@ -78,14 +77,22 @@ export interface ObjectSpec2 {
   "123abc"?: string;
   /** The `__proto__` field. */
   __proto__?: string;
-  /** The `bareObject` field. */
-  bareObject?: JSONObject;
+  /**
+   * The `bareObject` field.
+   *
+   * Only an empty object survives here: the schema declares no fields and does not preserve unknown ones, so the server prunes everything sent.
+   */
+  bareObject?: Record<string, never>;
   /** The `constructor` field. */
   constructor?: string;
   /** The `deep` field. */
   deep?: ObjectSpecDeep[][][];
-  /** The `emptyProps` field. */
-  emptyProps?: JSONObject;
+  /**
+   * The `emptyProps` field.
+   *
+   * Only an empty object survives here: the schema declares no fields and does not preserve unknown ones, so the server prunes everything sent.
+   */
+  emptyProps?: Record<string, never>;
   /** The `héllo wörld` field. */
   "héllo wörld"?: string;
   /** The `intOrStrings` field. */
@@ -124,6 +131,7 @@ export interface ObjectSpecList2 {
 export interface ObjectSpecMixed {
   /** The `known` field. */
   known?: string;
+  /** Fields the schema does not declare; the server keeps them. */
   [key: string]: unknown;
 }
 
@@ -167,7 +175,7 @@ export interface ObjectMetaList {
   items: ObjectMetaKind[];
 }
 
-/** The object at `.spec` of ObjectMeta. */
+/** The object at `.spec` of ObjectMeta (and 1 more place). */
 export interface ObjectMetaSpec {
   /** The `q` field. */
   q?: string;
@@ -186,7 +194,7 @@ export interface ObjectSpec {
   /** Standard object metadata. */
   metadata?: ObjectMeta;
   /** The `spec` field. */
-  spec?: ObjectSpecSpec;
+  spec?: ObjectMetaSpec;
 }
 
 /** A list of ObjectSpec objects. */
@@ -199,12 +207,6 @@ export interface ObjectSpecList {
   metadata?: ListMeta;
   /** The objects. */
   items: ObjectSpec[];
-}
-
-/** The object at `.spec` of ObjectSpec. */
-export interface ObjectSpecSpec {
-  /** The `q` field. */
-  q?: string;
 }
 
 /**
@@ -286,7 +288,7 @@ export interface Status {
   /** The `spec` field. */
   spec?: StatusSpec;
   /** The `status` field. */
-  status?: StatusSpec;
+  status?: StatusStatus;
 }
 
 /** A list of Status objects. */
@@ -303,6 +305,12 @@ export interface StatusList {
 
 /** The object at `.spec` of Status. */
 export interface StatusSpec {
+  /** The `replicas` field. */
+  replicas?: number;
+}
+
+/** The object at `.status` of Status. */
+export interface StatusStatus {
   /** The `replicas` field. */
   replicas?: number;
 }

@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Status,
   WatchEnd,
@@ -24,13 +24,17 @@ import type {
 } from "../../../../../lib/client/mod.ts";
 import type { Mixture, MixtureList } from "./types.ts";
 
-const MIXTURES_RESOURCE: ResourceDescriptor = {
+/** The resource token of offline.staircase.dev/v1 Mixture (`mixtures`, cluster-scoped). */
+export const Mixtures: ResourceType<Mixture, false, MixtureList> = resourceType<
+  Mixture,
+  MixtureList
+>()({
   group: "offline.staircase.dev",
   version: "v1",
   kind: "Mixture",
   plural: "mixtures",
   namespaced: false,
-};
+});
 
 /**
  * Typed access to the offline.staircase.dev/v1 API.
@@ -55,38 +59,40 @@ export class OfflineStaircaseDevV1Api {
     this.#client = client;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
   /** Reads the Mixture `name`. */
   getMixture(name: string, opts?: GetOptions): Promise<Mixture> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).get(name, opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).get(name, opts);
   }
 
   /** Lists one page of Mixtures. */
   listMixtures(opts?: ListOptions): Promise<MixtureList> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).list(opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).list(opts);
   }
 
   /** Lists every Mixture, following `continue` tokens across pages. */
   listAllMixtures(opts?: ListOptions): AsyncGenerator<Mixture> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).listAll(opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).listAll(opts);
   }
 
   /** Watches Mixtures. */
   watchMixtures(opts?: WatchOptions): AsyncGenerator<WatchEvent<Mixture>, WatchEnd, undefined> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).watch(opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).watch(opts);
   }
 
   /** Creates a Mixture. */
   createMixture(body: Mixture, opts?: WriteOptions): Promise<Mixture> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).create(body, opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).create(body, opts);
   }
 
   /** Replaces the Mixture `name`. */
   replaceMixture(name: string, body: Mixture, opts?: WriteOptions): Promise<Mixture> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).replace(name, body, opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).replace(name, body, opts);
   }
 
   /** Patches the Mixture `name` (the body's type follows `opts.type`). */
@@ -95,16 +101,16 @@ export class OfflineStaircaseDevV1Api {
     patch: PatchBody<Mixture, K>,
     opts: PatchOptions<K>,
   ): Promise<Mixture> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).patch(name, patch, opts);
   }
 
   /** Deletes the Mixture `name`; the server answers with the object or a Status. */
   deleteMixture(name: string, opts?: DeleteOptions): Promise<Mixture | Status> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).delete(name, opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).delete(name, opts);
   }
 
   /** Deletes the Mixtures matching the selectors in `opts`. */
   deleteMixtureCollection(opts?: ListOptions & DeleteOptions): Promise<MixtureList | Status> {
-    return this.#resource<Mixture, MixtureList>(MIXTURES_RESOURCE).deleteCollection(opts);
+    return this.#resource<Mixture, MixtureList>(Mixtures).deleteCollection(opts);
   }
 }

@@ -49,6 +49,7 @@ export interface MixtureSpec {
 export interface MixtureSpecAnnotated {
   /** The `primary` field. */
   primary?: string;
+  /** Entries besides the declared fields. */
   [key: string]: string | undefined;
 }
 

@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
 import type {
   DeleteOptions,
   GetOptions,
@@ -14,7 +14,7 @@ import type {
   ObjectList,
   PatchBody,
   PatchOptions,
-  ResourceDescriptor,
+  ResourceType,
   RestClient,
   Status,
   WatchEnd,
@@ -24,13 +24,14 @@ import type {
 } from "../../../../../lib/client/mod.ts";
 import type { Backup, BackupList } from "./types.ts";
 
-const BACKUPS_RESOURCE: ResourceDescriptor = {
+/** The resource token of ops.staircase.dev/v1alpha1 Backup (`backups`, cluster-scoped). */
+export const Backups: ResourceType<Backup, false, BackupList> = resourceType<Backup, BackupList>()({
   group: "ops.staircase.dev",
   version: "v1alpha1",
   kind: "Backup",
   plural: "backups",
   namespaced: false,
-};
+});
 
 /**
  * Typed access to the ops.staircase.dev/v1alpha1 API.
@@ -55,38 +56,40 @@ export class OpsStaircaseDevV1alpha1Api {
     this.#client = client;
   }
 
-  #resource<T, L extends ObjectList<T>>(resource: ResourceDescriptor): ResourceClient<T, L> {
+  #resource<T, L extends ObjectList<T>>(
+    resource: ResourceType<T, boolean, L>,
+  ): ResourceClient<T, L> {
     return new ResourceClient<T, L>(this.#client, resource);
   }
 
   /** Reads the Backup `name`. */
   getBackup(name: string, opts?: GetOptions): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).get(name, opts);
+    return this.#resource<Backup, BackupList>(Backups).get(name, opts);
   }
 
   /** Lists one page of Backups. */
   listBackups(opts?: ListOptions): Promise<BackupList> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).list(opts);
+    return this.#resource<Backup, BackupList>(Backups).list(opts);
   }
 
   /** Lists every Backup, following `continue` tokens across pages. */
   listAllBackups(opts?: ListOptions): AsyncGenerator<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).listAll(opts);
+    return this.#resource<Backup, BackupList>(Backups).listAll(opts);
   }
 
   /** Watches Backups. */
   watchBackups(opts?: WatchOptions): AsyncGenerator<WatchEvent<Backup>, WatchEnd, undefined> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).watch(opts);
+    return this.#resource<Backup, BackupList>(Backups).watch(opts);
   }
 
   /** Creates a Backup. */
   createBackup(body: Backup, opts?: WriteOptions): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).create(body, opts);
+    return this.#resource<Backup, BackupList>(Backups).create(body, opts);
   }
 
   /** Replaces the Backup `name`. */
   replaceBackup(name: string, body: Backup, opts?: WriteOptions): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).replace(name, body, opts);
+    return this.#resource<Backup, BackupList>(Backups).replace(name, body, opts);
   }
 
   /** Patches the Backup `name` (the body's type follows `opts.type`). */
@@ -95,27 +98,27 @@ export class OpsStaircaseDevV1alpha1Api {
     patch: PatchBody<Backup, K>,
     opts: PatchOptions<K>,
   ): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).patch(name, patch, opts);
+    return this.#resource<Backup, BackupList>(Backups).patch(name, patch, opts);
   }
 
   /** Deletes the Backup `name`; the server answers with the object or a Status. */
   deleteBackup(name: string, opts?: DeleteOptions): Promise<Backup | Status> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).delete(name, opts);
+    return this.#resource<Backup, BackupList>(Backups).delete(name, opts);
   }
 
   /** Deletes the Backups matching the selectors in `opts`. */
   deleteBackupCollection(opts?: ListOptions & DeleteOptions): Promise<BackupList | Status> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).deleteCollection(opts);
+    return this.#resource<Backup, BackupList>(Backups).deleteCollection(opts);
   }
 
   /** Reads the status subresource of the Backup `name`. */
   getBackupStatus(name: string, opts?: GetOptions): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).getStatus(name, opts);
+    return this.#resource<Backup, BackupList>(Backups).getStatus(name, opts);
   }
 
   /** Replaces the status subresource of the Backup `name`. */
   replaceBackupStatus(name: string, body: Backup, opts?: WriteOptions): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).replaceStatus(name, body, opts);
+    return this.#resource<Backup, BackupList>(Backups).replaceStatus(name, body, opts);
   }
 
   /** Patches the status subresource of the Backup `name`. */
@@ -124,6 +127,6 @@ export class OpsStaircaseDevV1alpha1Api {
     patch: PatchBody<Backup, K>,
     opts: PatchOptions<K>,
   ): Promise<Backup> {
-    return this.#resource<Backup, BackupList>(BACKUPS_RESOURCE).patchStatus(name, patch, opts);
+    return this.#resource<Backup, BackupList>(Backups).patchStatus(name, patch, opts);
   }
 }
