@@ -15,22 +15,12 @@
  * @module
  */
 
-import type { Lease, LeaseSpec } from "../apis/coordination.k8s.io/v1/mod.ts";
+import { type Lease, Leases, type LeaseSpec } from "../apis/coordination.k8s.io/v1/mod.ts";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api_error.ts";
 import type { RestClient } from "../client/contract.ts";
 import { ResourceClient } from "../client/resource_client.ts";
-import { resourceType } from "../client/resource_type.ts";
 import { sleep } from "../client/sleep.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
-
-// Until the generated `Leases` token lands, the one place the Lease kind is named.
-const Leases = resourceType<Lease>()({
-  group: "coordination.k8s.io",
-  version: "v1",
-  kind: "Lease",
-  plural: "leases",
-  namespaced: true,
-});
 
 /** client-go's rule: the renew deadline must leave room for jittered retries. */
 const JITTER_FACTOR = 1.2;
@@ -566,8 +556,8 @@ export class LeaderElector {
     if (current === undefined) {
       try {
         const created = await this.#leases.create({
-          apiVersion: Leases.apiVersion,
-          kind: Leases.kind,
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
           metadata: { name: this.name, namespace: this.namespace },
           spec: {
             holderIdentity: this.identity,
