@@ -91,14 +91,22 @@ Deno.test("ConfigMap: watch sees a creation", () =>
       abortSignal: abort.signal,
       timeoutSeconds: 30,
     });
-    await api.createConfigMap(configMap("watched", { w: "1" }));
+    const created = await api.createConfigMap(configMap("watched", { w: "1" }));
+    let seen: { type: string; name?: string; data?: Record<string, string> } | undefined;
     try {
       for await (const event of events) {
-        if (event.type === "ADDED" && event.object.metadata?.name === "watched") break;
+        if (event.type === "BOOKMARK") continue;
+        seen = { type: event.type, name: event.object.metadata?.name, data: event.object.data };
+        break;
       }
     } finally {
       abort.abort();
     }
+    // The first event after the list's resourceVersion is exactly this creation.
+    equal(seen?.type, "ADDED");
+    equal(seen?.name, "watched");
+    equal(seen?.data?.w, "1");
+    equal(created.metadata?.name, "watched");
   }));
 
 Deno.test("Deployment: status and scale subresources", () =>
