@@ -326,7 +326,7 @@ export class RunExecutor<R> {
  * ```
  */
 export function runPlan<R>(
-  resource: Unscoped<R>,
+  resource: NoInfer<Unscoped<R>>,
   plan: Plan<R>,
   options: RunExecutorOptions<R> & RunOptions,
 ): Promise<RunResult> {
