@@ -48,7 +48,7 @@ export class StepTimeouts {
       this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
       this.#referenced = true;
     } else if (!this.#referenced) {
-      Deno.refTimer(Number(this.#timer));
+      setReferenced(this.#timer, true);
       this.#referenced = true;
     }
   }
@@ -78,7 +78,7 @@ export class StepTimeouts {
     this.#idleCheckQueued = false;
     if (this.#running.length === 0 && this.#referenced && this.#timer !== undefined) {
       // An unref'd timer cannot keep the process alive; the next tick clears it.
-      Deno.unrefTimer(Number(this.#timer));
+      setReferenced(this.#timer, false);
       this.#referenced = false;
     }
   };
@@ -103,4 +103,17 @@ export class StepTimeouts {
       }
     }
   }
+}
+
+/**
+ * Refs or unrefs a timer: Deno 2's global `setInterval` returns a Node-style `Timeout` (with its
+ * own `ref`/`unref`; `Deno.unrefTimer` does not reach it), older ones a number.
+ */
+function setReferenced(timer: ReturnType<typeof setInterval>, referenced: boolean): void {
+  const handle = timer as unknown as number | { ref(): unknown; unref(): unknown };
+  if (typeof handle === "number") {
+    if (referenced) Deno.refTimer(handle);
+    else Deno.unrefTimer(handle);
+  } else if (referenced) handle.ref();
+  else handle.unref();
 }

@@ -109,3 +109,32 @@ Deno.test("run ids are unique across executors and carry a random per-process pr
   assert.match(other, /^[0-9a-f]{16}-1$/);
   assert.notEqual(other.split("-")[0], match[1]);
 });
+
+Deno.test("an executor's timeout timer does not keep the process alive after its Runs", async () => {
+  // With a 120 s timeout the sampling timer ticks every 30 s; a process that ran one Run must
+  // exit long before that (a leaked, referenced timer would hold it for 30 s).
+  const lib = new URL("../../lib/steps/mod.ts", import.meta.url).href;
+  const script = `
+    import { noModification, plan, RunExecutor } from "${lib}";
+    const executor = new RunExecutor({ client: {}, stepTimeoutMs: 120_000 });
+    const steps = plan().step({
+      name: "wait-a-little",
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return noModification(undefined);
+      },
+    });
+    const result = await executor.run({ metadata: { name: "a", uid: "u", resourceVersion: "1" } }, steps);
+    console.log(result.end);
+  `;
+  const started = performance.now();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const elapsed = performance.now() - started;
+  assert.ok(output.success);
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "in-sync");
+  assert.ok(elapsed < 20_000, `the process took ${elapsed} ms to exit`);
+});
