@@ -37,7 +37,8 @@ export interface RunSettings<R> {
 }
 
 // Untimed records of steps that reported no modification are the same in every Run of a plan:
-// each plan's are made once and shared (frozen), which spares a no-op step an allocation.
+// each plan's are made once and shared (frozen), which spares a no-op step an allocation. Only
+// for frozen step lists (a builder's): a plain plan's steps may change between Runs.
 const untimedRecords = new WeakMap<readonly { name: string }[], readonly StepResult[]>();
 
 function untimedRecordsOf(steps: readonly { readonly name: string }[]): readonly StepResult[] {
@@ -46,7 +47,7 @@ function untimedRecordsOf(steps: readonly { readonly name: string }[]): readonly
     records = steps.map((step, index): StepResult =>
       Object.freeze({ name: step.name, index, kind: "no-modification", durationMs: NaN })
     );
-    untimedRecords.set(steps, records);
+    if (Object.isFrozen(steps)) untimedRecords.set(steps, records);
   }
   return records;
 }
