@@ -8,10 +8,10 @@ import {
   RunExecutor,
   type RunExecutorOptions,
 } from "../../lib/steps/mod.ts";
-import { RecordingLogger, unusedClient } from "./_helpers.ts";
+import { errorOf, RecordingLogger, serverMetadata, unusedClient } from "./_helpers.ts";
 
 type Res = { metadata: { name: string }; spec: { n: number } };
-const resource = (): Res => ({ metadata: { name: "web" }, spec: { n: 1 } });
+const resource = (): Res => ({ metadata: serverMetadata(), spec: { n: 1 } });
 const executor = (extra: Partial<RunExecutorOptions<Res>> = {}) =>
   new RunExecutor<Res>({ client: unusedClient, logger: new RecordingLogger(), ...extra });
 
@@ -22,7 +22,7 @@ Deno.test("malformed plans and options are rejected with InvalidPlanError", asyn
   );
   await assert.rejects(
     executor().run(resource(), { initialData: 0, steps: [{ name: "x" }] } as never),
-    /step 0 \("x"\) has no run function/,
+    errorOf(InvalidPlanError, /step 0 \("x"\) has no run function/),
   );
   await assert.rejects(executor().run(resource(), {} as never), InvalidPlanError);
   assert.throws(() => executor({ stepTimeoutMs: 0 }), InvalidPlanError);
@@ -41,6 +41,9 @@ Deno.test("bad executor options are refused with a message naming the option", (
     [{ signal: {} as never }, /signal must be an AbortSignal/],
     [{ statusWriter: {} as never }, /statusWriter must have a write/],
     [{ logger: { warn: () => {} } as never }, /logger must have debug, info, warn and error/],
+    [{ cache: { get: () => undefined } as never }, /cache must have get and list methods/],
+    [{ events: {} as never }, /events must have a record method/],
+    [{ controller: 7 as never }, /controller must be a string, got 7/],
   ];
   for (const [options, message] of bad) {
     assert.throws(
@@ -49,8 +52,10 @@ Deno.test("bad executor options are refused with a message naming the option", (
       JSON.stringify(options),
     );
   }
-  assert.throws(() => new RunExecutor(undefined as never), /options must be an object/);
-  assert.equal(executor({ stepTimeoutMs: Infinity }).stepTimeoutMs, Infinity);
+  assert.throws(
+    () => new RunExecutor(undefined as never),
+    errorOf(InvalidPlanError, /options must be an object/),
+  );
 });
 
 Deno.test("stepTimeoutMs: Infinity disables the timeout", async () => {
@@ -62,21 +67,21 @@ Deno.test("stepTimeoutMs: Infinity disables the timeout", async () => {
     },
   });
   const result = await executor({ stepTimeoutMs: Infinity }).run(resource(), p);
-  assert.equal(result.reason, "in-sync");
+  assert.equal(result.end, "in-sync");
 });
 
 Deno.test("per-Run options: runId must be a non-empty string, signal an AbortSignal", async () => {
   for (const runId of ["", 7]) {
     await assert.rejects(
       executor().run(resource(), plan<Res>(), { runId: runId as never }),
-      /runId must be a non-empty string/,
+      errorOf(InvalidPlanError, /runId must be a non-empty string/),
     );
   }
   const shutdown = new AbortController().signal;
   for (const e of [executor(), executor({ signal: shutdown })]) {
     await assert.rejects(
       e.run(resource(), plan<Res>(), { signal: { aborted: false } as never }),
-      /signal must be an AbortSignal, got an object/,
+      errorOf(InvalidPlanError, /signal must be an AbortSignal, got an object/),
     );
   }
 });
@@ -93,7 +98,7 @@ Deno.test("run ids are unique across executors and carry a random per-process pr
   const match = /^([0-9a-f]{16})-\d+$/.exec(first);
   assert.ok(match, first);
   // Another process picks another prefix (64 random bits).
-  const url = new URL("../../lib/steps/_run_context.ts", import.meta.url).href;
+  const url = new URL("../../lib/steps/_context.ts", import.meta.url).href;
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["eval", `import { nextRunId } from "${url}"; console.log(nextRunId());`],
     stdout: "piped",
@@ -103,4 +108,33 @@ Deno.test("run ids are unique across executors and carry a random per-process pr
   const other = new TextDecoder().decode(output.stdout).trim();
   assert.match(other, /^[0-9a-f]{16}-1$/);
   assert.notEqual(other.split("-")[0], match[1]);
+});
+
+Deno.test("an executor's timeout timer does not keep the process alive after its Runs", async () => {
+  // With a 120 s timeout the sampling timer ticks every 30 s; a process that ran one Run must
+  // exit long before that (a leaked, referenced timer would hold it for 30 s).
+  const lib = new URL("../../lib/steps/mod.ts", import.meta.url).href;
+  const script = `
+    import { noModification, plan, RunExecutor } from "${lib}";
+    const executor = new RunExecutor({ client: {}, stepTimeoutMs: 120_000 });
+    const steps = plan().step({
+      name: "wait-a-little",
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return noModification(undefined);
+      },
+    });
+    const result = await executor.run({ metadata: { name: "a", uid: "u", resourceVersion: "1" } }, steps);
+    console.log(result.end);
+  `;
+  const started = performance.now();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const elapsed = performance.now() - started;
+  assert.ok(output.success);
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "in-sync");
+  assert.ok(elapsed < 20_000, `the process took ${elapsed} ms to exit`);
 });
