@@ -7,7 +7,8 @@
 import type { JSONValue, RestClient } from "../client/contract.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import type { ResourceType } from "../client/resource_type.ts";
-import type { StatusWriteOptions, StatusWriter } from "../steps/status_writer.ts";
+import type { RunResource, Scoped, StatusOf, StatusPatch } from "../steps/resource.ts";
+import type { StatusWriteOptions, StatusWriter } from "./status_writer.ts";
 
 /**
  * The object shape {@linkcode ApplyStatusWriter} needs: a name, and a namespace for
@@ -64,7 +65,8 @@ export interface ApplyStatusWriterOptions {
  * that carries a status should carry all of the controller's status fields, not only the ones
  * that changed.
  *
- * @typeParam T The resource type.
+ * @typeParam T The resource type (the token's object type).
+ * @typeParam N The token's scope.
  *
  * @example
  * ```ts
@@ -85,9 +87,9 @@ export interface ApplyStatusWriterOptions {
  * console.log(executor.stepTimeoutMs);
  * ```
  */
-export class ApplyStatusWriter<T extends NamedObject> implements StatusWriter<T> {
+export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Scoped<T, N>> {
   readonly #client: ResourceClient<T>;
-  readonly #resource: ResourceType<T>;
+  readonly #resource: ResourceType<T, N>;
   readonly #fieldManager: string;
   readonly #force: boolean;
 
@@ -99,7 +101,11 @@ export class ApplyStatusWriter<T extends NamedObject> implements StatusWriter<T>
    * @param options The field manager and whether to force.
    * @throws {TypeError} If `fieldManager` is not a non-empty string (at most 128 characters).
    */
-  constructor(client: RestClient, resource: ResourceType<T>, options: ApplyStatusWriterOptions) {
+  constructor(
+    client: RestClient,
+    resource: ResourceType<T, N>,
+    options: ApplyStatusWriterOptions,
+  ) {
     const manager = options?.fieldManager;
     if (typeof manager !== "string" || manager === "" || manager.length > 128) {
       throw new TypeError(
@@ -139,7 +145,7 @@ export class ApplyStatusWriter<T extends NamedObject> implements StatusWriter<T>
    * // {"apiVersion":"example.com/v1","kind":"App","metadata":{"name":"web","namespace":"prod"},"status":{"phase":"Ready"}}
    * ```
    */
-  bodyFor(resource: T, status: object): JSONValue {
+  bodyFor(resource: NamedObject, status: object): JSONValue {
     const { name, namespace } = this.#identity(resource);
     return {
       apiVersion: this.#resource.apiVersion,
@@ -170,16 +176,20 @@ export class ApplyStatusWriter<T extends NamedObject> implements StatusWriter<T>
    *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
    * });
    * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
-   * await writer.write({ metadata: { name: "web", namespace: "prod" } }, { phase: "Ready" }, {
+   * await writer.write({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, { phase: "Ready" }, {
    *   signal: new AbortController().signal, runId: "r-1", stepName: "report",
    * });
    * console.log(sent.length); // 1
    * ```
    */
-  async write(resource: T, status: object, options: StatusWriteOptions): Promise<void> {
-    const { name, namespace } = this.#identity(resource);
+  async write(
+    resource: RunResource<Scoped<T, N>>,
+    status: StatusPatch<StatusOf<Scoped<T, N>>>,
+    options: StatusWriteOptions,
+  ): Promise<void> {
+    const { name, namespace } = this.#identity(resource as NamedObject);
     const view = namespace === undefined ? this.#client : this.#client.namespace(namespace);
-    await view.patchRaw(name, this.bodyFor(resource, status), {
+    await view.patchRaw(name, this.bodyFor(resource as NamedObject, status as object), {
       type: "apply",
       subresource: "status",
       fieldManager: this.#fieldManager,
@@ -188,7 +198,7 @@ export class ApplyStatusWriter<T extends NamedObject> implements StatusWriter<T>
     });
   }
 
-  #identity(resource: T): { name: string; namespace: string | undefined } {
+  #identity(resource: NamedObject): { name: string; namespace: string | undefined } {
     const name = resource?.metadata?.name;
     if (typeof name !== "string" || name === "") {
       throw new TypeError("cannot apply status: the resource has no metadata.name");

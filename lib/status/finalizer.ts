@@ -121,8 +121,8 @@ function isListChanged(error: unknown): boolean {
     error.details?.name === undefined && error.causes.length === 0;
 }
 
-async function patchFinalizers<T>(
-  context: RunContext<unknown>,
+async function patchFinalizers<R, T>(
+  context: RunContext<R>,
   options: FinalizerOptions<T>,
   operations: JsonPatchOperation[],
 ): Promise<void> {
@@ -175,17 +175,15 @@ export function ensureFinalizer<R, D = undefined>(
       }
       const operations: JsonPatchOperation[] = [
         { op: "test", path: "/metadata/uid", value: meta.uid ?? null },
-        ...(current === undefined
-          ? [
-            // A test for null passes on a missing list and fails once anyone created one.
-            { op: "test", path: "/metadata/finalizers", value: null } as const,
-            { op: "add", path: "/metadata/finalizers", value: [finalizer] } as const,
-          ]
-          : [
-            { op: "test", path: "/metadata/finalizers", value: [...current] } as const,
-            { op: "add", path: "/metadata/finalizers/-", value: finalizer } as const,
-          ]),
       ];
+      if (current === undefined) {
+        // A test for null passes on a missing list and fails once anyone created one.
+        operations.push({ op: "test", path: "/metadata/finalizers", value: null });
+        operations.push({ op: "add", path: "/metadata/finalizers", value: [finalizer] });
+      } else {
+        operations.push({ op: "test", path: "/metadata/finalizers", value: [...current] });
+        operations.push({ op: "add", path: "/metadata/finalizers/-", value: finalizer });
+      }
       try {
         await patchFinalizers(context, options, operations);
       } catch (error) {
