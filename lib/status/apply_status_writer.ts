@@ -172,7 +172,8 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
    * const client = {
    *   performRequest: (request: unknown) => (sent.push(request), Promise.resolve({})),
    * } as unknown as RestClient;
-   * const Apps = resourceType<{ metadata: { name: string; namespace: string } }>()({
+   * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
+   * const Apps = resourceType<App>()({
    *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
    * });
    * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });

@@ -113,13 +113,14 @@ function isNotCached(error: unknown): boolean {
  * @example
  * ```ts
  * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { getChild } from "@staircase/staircase/status";
  *
  * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
  * const ConfigMaps = resourceType<ConfigMap>()({
  *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
  * });
- * const cache = { get: () => undefined, list: () => [] };
+ * const cache = { get: () => undefined, list: () => [] } as ObjectCache;
  * console.log(await getChild({ client: {} as RestClient, cache }, ConfigMaps, "web-config", "prod")); // undefined
  * ```
  */
@@ -161,12 +162,16 @@ export async function getChild<T>(
  * @example
  * ```ts
  * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { listChildren } from "@staircase/staircase/status";
  *
  * const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
  *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
  * });
- * const cache = { get: () => undefined, list: () => [{ metadata: { name: "web-config" } }] };
+ * const cache = {
+ *   get: () => undefined,
+ *   list: () => [{ metadata: { name: "web-config" } }],
+ * } as unknown as ObjectCache;
  * const found = await listChildren({ client: {} as RestClient, cache }, ConfigMaps, {
  *   namespace: "prod",
  *   labelSelector: { "app.kubernetes.io/instance": "web" },
@@ -222,6 +227,7 @@ function ownedBy(item: unknown, uid: string): boolean {
  * @example
  * ```ts
  * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { getOnlyChild, TooManyChildrenError } from "@staircase/staircase/status";
  *
  * const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
@@ -230,7 +236,7 @@ function ownedBy(item: unknown, uid: string): boolean {
  * const cache = {
  *   get: () => undefined,
  *   list: () => [{ metadata: { name: "a" } }, { metadata: { name: "b" } }],
- * };
+ * } as unknown as ObjectCache;
  * try {
  *   await getOnlyChild({ client: {} as RestClient, cache }, ConfigMaps, { labelSelector: "app=web" });
  * } catch (error) {

@@ -15,8 +15,8 @@ import { modified, noModification } from "../steps/outcome.ts";
 import type { Step } from "../steps/step.ts";
 import { getChild } from "./child_reads.ts";
 import {
-  type ControllerReference,
   controllerOf,
+  type ControllerReference,
   controllerReference,
   type OwnerObject,
 } from "./children.ts";
@@ -67,7 +67,9 @@ export class ChildOwnedElsewhereError extends Error {
    * @param controller The kind/name of the child's actual controller.
    */
   constructor(kind: string, name: string, controller: string) {
-    super(`${kind} ${name} is controlled by ${controller}, not by this resource: not taking it over`);
+    super(
+      `${kind} ${name} is controlled by ${controller}, not by this resource: not taking it over`,
+    );
     this.name = "ChildOwnedElsewhereError";
   }
 }

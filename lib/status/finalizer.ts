@@ -6,7 +6,7 @@
  * @module
  */
 
-import { KubernetesApiError, isConflict, isNotFound } from "../client/api_error.ts";
+import { isConflict, isNotFound, KubernetesApiError } from "../client/api_error.ts";
 import type { JsonPatchOperation } from "../client/patch_body.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import type { ResourceType } from "../client/resource_type.ts";
@@ -223,7 +223,9 @@ export function ensureFinalizer<R, D = undefined>(
  * console.log(removeFinalizer({ resource: Apps, finalizer: "example.com/cleanup" }).name); // remove-finalizer
  * ```
  */
-export function removeFinalizer<R>(options: FinalizerOptions<unknown>): Step<R, unknown, undefined> {
+export function removeFinalizer<R>(
+  options: FinalizerOptions<unknown>,
+): Step<R, unknown, undefined> {
   checkOptions(options);
   const { finalizer } = options;
   return {
@@ -303,7 +305,7 @@ export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
  *
  * @example A reconciler with cleanup
  * ```ts
- * import { noModification, plan, type Reconciler } from "@staircase/staircase";
+ * import { noModification, plan, type Reconciler, type ResourceOf } from "@staircase/staircase";
  * import { resourceType } from "@staircase/staircase/client";
  * import { withFinalizer } from "@staircase/staircase/status";
  *
@@ -314,7 +316,7 @@ export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
  * const apply = plan(Apps).step({ name: "deploy", run: () => noModification(undefined) });
  * const cleanup = plan(Apps).step({ name: "delete-bucket", run: () => noModification(undefined) });
  *
- * const reconciler: Reconciler<App> = {
+ * const reconciler: Reconciler<ResourceOf<typeof Apps>> = {
  *   plan: (app) => withFinalizer(app, { resource: Apps, finalizer: "example.com/bucket", apply, cleanup }),
  * };
  * console.log(typeof reconciler.plan);

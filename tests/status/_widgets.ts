@@ -9,6 +9,7 @@ import { type HttpRestClient, kubeConfigClient, resourceType } from "../../lib/c
 import { type CrdManifest, installCrd } from "../../lib/crds/mod.ts";
 import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
 import type { Condition } from "../../lib/status/mod.ts";
+import type { ResourceOf, RunResource } from "../../lib/steps/mod.ts";
 
 export interface Widget {
   apiVersion?: "tests.staircase.dev/v1";
@@ -92,6 +93,9 @@ const crd = {
   },
 } as unknown as CrdManifest;
 
+/** A Widget as the server returns it: name, namespace, UID, resourceVersion, generation set. */
+export type StoredWidget = RunResource<ResourceOf<typeof Widgets>>;
+
 let installed: Promise<TestCluster> | undefined;
 
 /** The shared control plane with the Widget CRD installed (once per process). */
@@ -126,8 +130,8 @@ export async function createWidget(
   namespace: string,
   name: string,
   extra: Partial<Widget> = {},
-): Promise<Widget> {
-  const { body } = await cluster.request<Widget>("POST", widgetPath(namespace), {
+): Promise<StoredWidget> {
+  const { body } = await cluster.request<StoredWidget>("POST", widgetPath(namespace), {
     apiVersion: "tests.staircase.dev/v1",
     kind: "Widget",
     spec: { size: 1 },
@@ -142,8 +146,8 @@ export async function getWidget(
   cluster: TestCluster,
   namespace: string,
   name: string,
-): Promise<Widget | undefined> {
-  const res = await cluster.request<Widget>("GET", widgetPath(namespace, name), undefined, {
+): Promise<StoredWidget | undefined> {
+  const res = await cluster.request<StoredWidget>("GET", widgetPath(namespace, name), undefined, {
     throwOnError: false,
   });
   return res.status === 404 ? undefined : res.body;

@@ -37,7 +37,11 @@ const options = { signal: new AbortController().signal, runId: "r", stepName: "s
 Deno.test("ApplyStatusWriter applies the status subresource as its field manager, forced", async () => {
   const { client, sent } = recordingClient();
   const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
-  await writer.write({ metadata: { name: "web", namespace: "prod" } }, { phase: "Ready" }, options);
+  await writer.write(
+    { metadata: { name: "web", namespace: "prod", uid: "u", resourceVersion: "1" } },
+    { phase: "Ready" },
+    options,
+  );
   assert.equal(sent.length, 1);
   const req = sent[0] as {
     method: string;
@@ -63,7 +67,7 @@ Deno.test("ApplyStatusWriter: force false, cluster-scoped kinds, missing names",
   const { client, sent } = recordingClient();
   const writer = new ApplyStatusWriter(client, Clusters, { fieldManager: "op", force: false });
   await writer.write(
-    { metadata: { name: "c1", namespace: "ignored" } },
+    { metadata: { name: "c1", namespace: "ignored", uid: "u", resourceVersion: "1" } },
     { phase: "Ready" },
     options,
   );
@@ -77,11 +81,19 @@ Deno.test("ApplyStatusWriter: force false, cluster-scoped kinds, missing names",
   assert.deepEqual(req.bodyJson.metadata, { name: "c1" });
   const namespaced = new ApplyStatusWriter(client, Apps, { fieldManager: "op" });
   await assert.rejects(
-    namespaced.write({ metadata: { name: "web" } }, {}, options),
+    namespaced.write(
+      { metadata: { name: "web" } } as unknown as Parameters<typeof namespaced.write>[0],
+      {},
+      options,
+    ),
     (e) => e instanceof TypeError && /no metadata.namespace/.test(e.message),
   );
   await assert.rejects(
-    namespaced.write({ metadata: { name: "" } }, {}, options),
+    namespaced.write(
+      { metadata: { name: "" } } as unknown as Parameters<typeof namespaced.write>[0],
+      {},
+      options,
+    ),
     (e) => e instanceof TypeError && /no metadata.name/.test(e.message),
   );
   assert.throws(

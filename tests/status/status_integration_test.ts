@@ -9,15 +9,15 @@ import { withNamespace } from "../../lib/testing/mod.ts";
 import {
   ApplyStatusWriter,
   findCondition,
+  MergePatchStatusWriter,
   setCondition,
   withObservedGeneration,
 } from "../../lib/status/mod.ts";
-import { MergePatchStatusWriter } from "../../lib/steps/status_writer.ts";
 import {
   adminClient,
   createWidget,
   getWidget,
-  type Widget,
+  type StoredWidget,
   widgetCluster,
   Widgets,
 } from "./_widgets.ts";
@@ -38,7 +38,7 @@ for (const kind of ["apply", "merge"] as const) {
           : new MergePatchStatusWriter(client, Widgets);
         const created = await createWidget(cluster, ns, "w");
         const write = async (
-          widget: Widget,
+          widget: StoredWidget,
           status: "True" | "False",
           reason: string,
           now: number,
@@ -113,7 +113,7 @@ Deno.test("ApplyStatusWriter keeps other managers' status fields and drops its o
       );
       // A value the schema refuses is the server's 422.
       await assert.rejects(
-        ours.write(widget, { phase: "Bogus" }, writeOptions),
+        ours.write(widget, { phase: "Bogus" as "Ready" }, writeOptions),
         (e) => e instanceof KubernetesApiError && isInvalid(e),
       );
     } finally {
