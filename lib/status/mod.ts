@@ -14,9 +14,13 @@
  */
 
 export * from "./event_sink.ts";
+export * from "./status_writer.ts";
 export * from "./conditions.ts";
 export * from "./observed_generation.ts";
 export * from "./apply_status_writer.ts";
 export * from "./event_recorder.ts";
 export * from "./children.ts";
 export * from "./child_reads.ts";
+export * from "./finalizer.ts";
+export * from "./strict_status.ts";
+export * from "./ensure_child.ts";
