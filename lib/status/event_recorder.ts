@@ -150,9 +150,11 @@ function microTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
+const encoder = new TextEncoder();
+
 function truncateUtf8(text: string, limitBytes: number): string {
-  const encoder = new TextEncoder();
-  if (encoder.encode(text).length <= limitBytes) return text;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short notes need no encoding at all.
+  if (text.length * 3 <= limitBytes || encoder.encode(text).length <= limitBytes) return text;
   let bytes = 0;
   let out = "";
   for (const char of text) {
