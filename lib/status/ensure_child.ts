@@ -20,7 +20,7 @@ import {
   controllerReference,
   type OwnerObject,
 } from "./children.ts";
-import { objectReference } from "./event_recorder.ts";
+import { objectReference } from "./event_reference.ts";
 import { containsFields } from "./strict_status.ts";
 
 /**

@@ -12,6 +12,18 @@ import { ResourceClient } from "../client/resource_client.ts";
 import { resourceType } from "../client/resource_type.ts";
 import type { Event } from "../apis/events.k8s.io/v1/types.ts";
 import type { Logger } from "../steps/logger.ts";
+import {
+  defaultInstance,
+  eventBody,
+  eventNamePrefix,
+  eventProblem,
+  isReportingName,
+  microTime,
+  NAME_LIMIT,
+  NOTE_LIMIT_BYTES,
+  seriesKey,
+  truncateUtf8,
+} from "./_event_format.ts";
 import type { EventInput, EventObjectReference, EventSink } from "./event_sink.ts";
 
 const EventsV1 = resourceType<Event>()({
@@ -28,10 +40,6 @@ const DEFAULT_SERIES_UPDATE_INTERVAL_MS = 10_000;
 const DEFAULT_CACHE_SIZE = 4096;
 const DEFAULT_MAX_QUEUED_WRITES = 1000;
 const DEFAULT_FAILURE_BACKOFF_MS = 10_000;
-const NOTE_LIMIT_BYTES = 1024;
-const NAME_LIMIT = 128;
-const QUALIFIED_NAME =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * Options of {@linkcode EventRecorder}.
@@ -145,87 +153,12 @@ interface SeriesEntry {
   failedUntilMs: number | undefined;
 }
 
-/** MicroTime: RFC 3339 with exactly six fractional digits, as the API server parses it. */
-function microTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-
-const encoder = new TextEncoder();
-
-function truncateUtf8(text: string, limitBytes: number): string {
-  // A UTF-16 code unit is at most 3 UTF-8 bytes: short notes need no encoding at all.
-  if (text.length * 3 <= limitBytes || encoder.encode(text).length <= limitBytes) return text;
-  let bytes = 0;
-  let out = "";
-  for (const char of text) {
-    bytes += encoder.encode(char).length;
-    if (bytes > limitBytes - 3) break;
-    out += char;
-  }
-  return out + "…";
-}
-
-function eventNamePrefix(name: string | undefined): string {
-  const cleaned = (name ?? "").toLowerCase().replace(/[^a-z0-9.-]/g, "-").slice(0, 200)
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
-  return cleaned === "" ? "event" : cleaned;
-}
-
-function defaultInstance(controller: string): string {
-  try {
-    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {
-      const host = Deno.hostname();
-      if (host !== "" && host.length <= NAME_LIMIT) return host;
-    }
-  } catch {
-    // No permission API or no host name: fall back to a random id below.
-  }
-  const base = controller.slice(controller.lastIndexOf("/") + 1).slice(0, 100);
-  return `${base}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
 function checkPositive(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`EventRecorder: ${name} must be a finite number >= 0, got ${value}`);
   }
   return value;
-}
-
-/**
- * Builds the {@linkcode EventObjectReference} of an object for an Event's `regarding` or
- * `related` (apiVersion, kind, name, namespace, uid).
- *
- * @param object The object, with `apiVersion`, `kind` and `metadata`.
- * @returns The reference.
- *
- * @example
- * ```ts
- * import { objectReference } from "@staircase/staircase/status";
- *
- * const ref = objectReference({
- *   apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web", namespace: "prod", uid: "42" },
- * });
- * console.log(ref); // { apiVersion: "v1", kind: "ConfigMap", name: "web", namespace: "prod", uid: "42" }
- * ```
- */
-export function objectReference(object: {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-  };
-}): EventObjectReference {
-  const ref: Record<string, string> = {};
-  if (object?.apiVersion) ref.apiVersion = object.apiVersion;
-  if (object?.kind) ref.kind = object.kind;
-  const meta = object?.metadata;
-  if (meta?.name) ref.name = meta.name;
-  if (meta?.namespace) ref.namespace = meta.namespace;
-  if (meta?.uid) ref.uid = meta.uid;
-  return ref;
 }
 
 /**
@@ -294,8 +227,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   constructor(client: RestClient, options: EventRecorderOptions) {
     const controller = options?.reportingController;
     if (
-      typeof controller !== "string" || controller.length > NAME_LIMIT ||
-      !QUALIFIED_NAME.test(controller)
+      typeof controller !== "string" || !isReportingName(controller)
     ) {
       throw new TypeError(
         `EventRecorder: reportingController ${
@@ -416,32 +348,15 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   }
 
   #record(event: EventInput): void {
-    const problem = this.#problem(event);
+    const problem = this.#closed ? "the recorder is closed" : eventProblem(event);
     if (problem !== undefined) {
       this.#stats.dropped++;
       this.#warn(`dropped an Event: ${problem}`, { reason: event?.reason });
       return;
     }
     const now = this.#now();
-    const regarding = event.regarding!;
     const note = event.note === undefined ? undefined : truncateUtf8(event.note, NOTE_LIMIT_BYTES);
-    const key = JSON.stringify([
-      regarding.apiVersion,
-      regarding.kind,
-      regarding.namespace,
-      regarding.name,
-      regarding.uid,
-      regarding.fieldPath,
-      event.related?.apiVersion,
-      event.related?.kind,
-      event.related?.namespace,
-      event.related?.name,
-      event.related?.uid,
-      event.type,
-      event.reason,
-      event.action,
-      note,
-    ]);
+    const key = seriesKey(event, note);
     const existing = this.#cache.get(key);
     if (existing !== undefined) {
       // Most recently used last: Map keeps insertion order.
@@ -462,8 +377,8 @@ export class EventRecorder implements EventSink, AsyncDisposable {
     }
     const entry: SeriesEntry = {
       key,
-      namespace: regarding.namespace || "default",
-      body: this.#body(event, regarding, note, now),
+      namespace: event.regarding?.namespace || "default",
+      body: eventBody(event, note, now, this.#controller, this.#instance),
       count: 1,
       written: 0,
       firstObservedMs: now,
@@ -485,47 +400,6 @@ export class EventRecorder implements EventSink, AsyncDisposable {
       this.#cache.delete(oldest.key);
       this.#evicted(oldest);
     }
-  }
-
-  #problem(event: EventInput): string | undefined {
-    if (this.#closed) return "the recorder is closed";
-    if (typeof event !== "object" || event === null) return "the Event is not an object";
-    if (event.type !== "Normal" && event.type !== "Warning") {
-      return `type ${JSON.stringify(event.type)} must be Normal or Warning`;
-    }
-    for (const field of ["reason", "action"] as const) {
-      const value = event[field];
-      if (typeof value !== "string" || value === "" || value.length > NAME_LIMIT) {
-        return `${field} must be a non-empty string of at most 128 characters`;
-      }
-    }
-    if (event.note !== undefined && typeof event.note !== "string") return "note must be a string";
-    if (typeof event.regarding !== "object" || event.regarding === null) {
-      return "no regarding object (record through forObject(), or set event.regarding)";
-    }
-    return undefined;
-  }
-
-  #body(
-    event: EventInput,
-    regarding: EventObjectReference,
-    note: string | undefined,
-    now: number,
-  ): Event {
-    const body: Event = {
-      apiVersion: "events.k8s.io/v1",
-      kind: "Event",
-      eventTime: microTime(now),
-      type: event.type,
-      reason: event.reason,
-      action: event.action,
-      regarding: { ...regarding },
-      reportingController: this.#controller,
-      reportingInstance: this.#instance,
-    };
-    if (note !== undefined) body.note = note;
-    if (event.related !== undefined) body.related = { ...event.related };
-    return body;
   }
 
   /** Plans the next write of a created series: now when its interval has passed, else later. */
