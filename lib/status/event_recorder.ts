@@ -512,10 +512,10 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   }
 
   /**
-   * Writes every pending series update now and waits until the queue is empty. Never
-   * rejects.
+   * Writes every pending series update now (each series once, with the count it has when
+   * its write starts) and waits until the write queue is empty. Never rejects.
    *
-   * @returns Resolves when nothing is left to write.
+   * @returns Resolves when what was pending is written (or failed).
    *
    * @example
    * ```ts
@@ -528,25 +528,25 @@ export class EventRecorder implements EventSink, AsyncDisposable {
    * ```
    */
   async flush(): Promise<void> {
-    for (const entry of this.#cache.values()) {
-      if (entry.state === "waiting") {
-        clearTimeout(entry.timer);
-        entry.timer = undefined;
-        entry.state = "idle";
-        this.#enqueue(entry);
-      }
-    }
-    while (this.#pumping !== undefined) {
-      await this.#pumping;
-      // A write can schedule a follow-up at once (the interval elapsed): drain that too.
+    // Each series is queued by this flush at most once, so a producer that keeps recording
+    // (or a server that keeps failing) cannot keep flush() from resolving.
+    const queued = new Set<SeriesEntry>();
+    const queuePending = (): void => {
       for (const entry of this.#cache.values()) {
-        if (entry.state === "waiting" && entry.count > entry.written) {
+        if (entry.state === "waiting" && entry.count > entry.written && !queued.has(entry)) {
+          queued.add(entry);
           clearTimeout(entry.timer);
           entry.timer = undefined;
           entry.state = "idle";
           this.#enqueue(entry);
         }
       }
+    };
+    queuePending();
+    while (this.#pumping !== undefined) {
+      await this.#pumping;
+      // A write may have left a follow-up waiting (repeats recorded while it was in flight).
+      queuePending();
     }
   }
 

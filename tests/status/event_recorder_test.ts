@@ -215,6 +215,27 @@ Deno.test("a full queue drops new Events and counts them", async () => {
   assert.equal(recorder.stats.dropped, 7);
 });
 
+Deno.test("flush() resolves while a producer keeps recording the same Event", async () => {
+  const fake = fakeEvents();
+  const recorder = new EventRecorder(fake.client, {
+    reportingController: "example.com/op",
+    logger: silent,
+  });
+  recorder.record({ ...synced, regarding });
+  await recorder.flush();
+  // Every request the recorder sends triggers one more repeat, as a hot loop would.
+  let extra = 0;
+  const performRequest = fake.client.performRequest.bind(fake.client);
+  (fake.client as { performRequest: unknown }).performRequest = (req: never) => {
+    if (extra++ < 100) recorder.record({ ...synced, regarding });
+    return performRequest(req);
+  };
+  recorder.record({ ...synced, regarding });
+  await recorder.flush();
+  assert.ok(fake.sent.length <= 3, `${fake.sent.length} requests`);
+  await recorder.close();
+});
+
 Deno.test("constructor options are checked", () => {
   const { client } = fakeEvents();
   assert.throws(
