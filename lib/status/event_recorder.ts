@@ -25,6 +25,7 @@ import {
   truncateUtf8,
 } from "./_event_format.ts";
 import type { EventInput, EventObjectReference, EventSink } from "./event_sink.ts";
+import { withRegarding } from "./event_reference.ts";
 
 const EventsV1 = resourceType<Event>()({
   group: "events.k8s.io",
@@ -312,11 +313,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
    * ```
    */
   forObject(regarding: EventObjectReference): EventSink {
-    return {
-      record: (event: EventInput): void => {
-        this.record(event?.regarding === undefined ? { ...event, regarding } : event);
-      },
-    };
+    return withRegarding(this, regarding);
   }
 
   /**

@@ -9,7 +9,9 @@ import type { RunContext } from "../steps/context.ts";
 import { modified, noModification } from "../steps/outcome.ts";
 import type { StatusOf, StatusPatch } from "../steps/resource.ts";
 import type { Step } from "../steps/step.ts";
-import type { StatusWriter } from "./status_writer.ts";
+import type { RestClient } from "../client/contract.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import { MergePatchStatusWriter, type StatusWriter } from "./status_writer.ts";
 
 /**
  * Whether every field of `desired` has the same value in `actual`: objects compare field by
@@ -67,8 +69,15 @@ export function containsFields(desired: unknown, actual: unknown): boolean {
 export interface WriteStatusOptions<R, D> {
   /** The step's name. @default {"write-status"} */
   readonly name?: string;
-  /** Writes the status (e.g. a `MergePatchStatusWriter` or an `ApplyStatusWriter`). */
-  readonly writer: StatusWriter<R>;
+  /**
+   * Writes the status: a writer, or a function making one from the Run's client (so that the
+   * write goes through `context.client`, which a controller may count and trace), e.g.
+   * `(client) => new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" })`.
+   * @default {a `MergePatchStatusWriter` of `resource` through `context.client`}
+   */
+  readonly writer?: StatusWriter<R> | ((client: RestClient) => StatusWriter<R>);
+  /** The resource token of the Run's kind: needed when `writer` is not given. */
+  readonly resource?: ResourceType;
   /**
    * The status fields that should hold now, or `undefined` when there is nothing to say. The
    * step compares them with the resource's status ({@linkcode containsFields}) and writes only
@@ -96,25 +105,31 @@ export interface WriteStatusOptions<R, D> {
  * @example Recording a phase before the steps that depend on it
  * ```ts
  * import { plan } from "@staircase/staircase";
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
- * import { MergePatchStatusWriter, writeStatus } from "@staircase/staircase/status";
+ * import { resourceType } from "@staircase/staircase/client";
+ * import { writeStatus } from "@staircase/staircase/status";
  *
  * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
  * const Apps = resourceType<App>()({
  *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
  * });
- * const client = {} as RestClient; // a real client in practice
  * const p = plan(Apps).step(writeStatus({
  *   name: "mark-provisioning",
- *   writer: new MergePatchStatusWriter(client, Apps),
+ *   resource: Apps, // a merge patch of /status through context.client
  *   status: () => ({ phase: "Provisioning" }),
  * }));
  * console.log(p.steps[0].name); // mark-provisioning
  * ```
  */
 export function writeStatus<R, D = undefined>(options: WriteStatusOptions<R, D>): Step<R, D, D> {
-  if (typeof options?.writer?.write !== "function") {
-    throw new TypeError("writeStatus(): options.writer must be a StatusWriter");
+  const writer = options?.writer;
+  if (
+    writer === undefined
+      ? typeof options?.resource?.plural !== "string"
+      : typeof writer !== "function" && typeof writer?.write !== "function"
+  ) {
+    throw new TypeError(
+      "writeStatus(): give options.writer (a StatusWriter, or a function making one) or options.resource (a resource token)",
+    );
   }
   if (typeof options.status !== "function") {
     throw new TypeError("writeStatus(): options.status must be a function");
@@ -130,7 +145,14 @@ export function writeStatus<R, D = undefined>(options: WriteStatusOptions<R, D>)
       }
       const current = (context.resource as { status?: unknown }).status;
       if (containsFields(desired, current)) return noModification(data);
-      await options.writer.write(context.resource, desired, {
+      const runWriter: StatusWriter<R> = writer === undefined
+        ? new MergePatchStatusWriter(context.client, options.resource!) as unknown as StatusWriter<
+          R
+        >
+        : typeof writer === "function"
+        ? writer(context.client)
+        : writer;
+      await runWriter.write(context.resource, desired, {
         signal: context.signal,
         runId: context.runId,
         stepName: name,

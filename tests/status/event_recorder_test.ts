@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KubernetesApiError, type RestClient } from "../../lib/client/mod.ts";
-import { EventRecorder, objectReference } from "../../lib/status/mod.ts";
+import { EventRecorder, objectReference, withRegarding } from "../../lib/status/mod.ts";
 
 interface Sent {
   method: string;
@@ -267,4 +267,18 @@ Deno.test("objectReference keeps identity fields only", () => {
     }),
     { apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "b", uid: "c" },
   );
+});
+
+Deno.test("withRegarding fills in the subject, keeps an explicit one, swallows a throwing sink", () => {
+  const seen: unknown[] = [];
+  const events = withRegarding({ record: (e) => void seen.push(e.regarding?.name) }, regarding);
+  events.record(synced);
+  events.record({ ...synced, regarding: { ...regarding, name: "other" } });
+  assert.deepEqual(seen, ["web", "other"]);
+  const broken = withRegarding({
+    record: () => {
+      throw new Error("broken sink");
+    },
+  }, regarding);
+  broken.record(synced); // does not throw
 });

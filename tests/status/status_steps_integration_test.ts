@@ -74,12 +74,11 @@ Deno.test("writeStatus: the status change is the Run's modification; the next Ru
     const client = await adminClient(cluster);
     try {
       const executor = new RunExecutor<W>({ client, resourceType: Widgets, logger: silent });
-      const writer = new MergePatchStatusWriter(client, Widgets);
       let after = 0;
       const steps = plan(Widgets)
         .step(writeStatus({
           name: "mark-pending",
-          writer,
+          resource: Widgets, // the default writer: a merge patch through context.client
           status: (context) => ({
             phase: "Pending" as const,
             conditions: setCondition(context.resource.status?.conditions, {
@@ -118,7 +117,7 @@ Deno.test("writeStatus: a write the server rejects fails the Run", () =>
     try {
       const executor = new RunExecutor<W>({ client, resourceType: Widgets, logger: silent });
       const steps = plan(Widgets).step(writeStatus({
-        writer: new MergePatchStatusWriter(client, Widgets),
+        writer: (runClient) => new ApplyStatusWriter(runClient, Widgets, { fieldManager: "w-op" }),
         status: () => ({ phase: "Bogus" as "Ready" }),
       }));
       const result = await executor.run(await createWidget(cluster, ns, "w"), steps);
