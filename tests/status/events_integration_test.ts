@@ -5,10 +5,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { kubeConfigClient } from "../../lib/client/mod.ts";
+import { kubeConfigClient, resourceType } from "../../lib/client/mod.ts";
+import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import { plan, type ResourceOf, RunExecutor } from "../../lib/steps/mod.ts";
+import { createWidget, widgetCluster, Widgets } from "./_widgets.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Event, EventList } from "../../lib/apis/events.k8s.io/v1/mod.ts";
-import { EventRecorder, objectReference } from "../../lib/status/mod.ts";
+import { childName, ensureChild, EventRecorder, objectReference } from "../../lib/status/mod.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -112,6 +115,54 @@ Deno.test("distinct Events, a related object, a cluster-scoped subject and a lon
       );
       assert.equal(byReason.has("Seen"), false);
       assert.deepEqual(inDefault.items.map((e) => e.reason), ["Seen"]);
+    } finally {
+      client.close();
+    }
+  }));
+
+Deno.test("a step's Events (ensureChild's Created) reach the server about the Run's resource", () =>
+  withNamespace(async (ns) => {
+    const cluster = await widgetCluster();
+    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
+    try {
+      const widget = await createWidget(cluster, ns, "w");
+      const recorder = new EventRecorder(client, {
+        reportingController: "tests.staircase.dev/status-tests",
+        logger: silent,
+      });
+      const executor = new RunExecutor<ResourceOf<typeof Widgets>>({
+        client,
+        resourceType: Widgets,
+        logger: silent,
+        events: recorder.forObject(objectReference(widget)),
+      });
+      const ConfigMaps = resourceType<ConfigMap>()({
+        group: "",
+        version: "v1",
+        kind: "ConfigMap",
+        plural: "configmaps",
+        namespaced: true,
+      });
+      const steps = plan(Widgets).step(ensureChild({
+        resource: ConfigMaps,
+        desired: ({ resource }) => ({ metadata: { name: childName(resource, "config") } }),
+      }));
+      assert.equal((await executor.run(widget, steps)).end, "modified");
+      await recorder.close();
+      const { body } = await cluster.request<EventList>(
+        "GET",
+        `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
+      );
+      assert.equal(body.items.length, 1);
+      const [event] = body.items;
+      assert.equal(event.reason, "Created");
+      assert.equal(event.action, "Create");
+      assert.deepEqual(
+        [event.regarding?.kind, event.regarding?.name, event.regarding?.uid],
+        ["Widget", "w", widget.metadata.uid],
+      );
+      assert.deepEqual([event.related?.kind, event.related?.name], ["ConfigMap", "w-config"]);
+      assert.ok(event.related?.uid);
     } finally {
       client.close();
     }
