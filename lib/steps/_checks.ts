@@ -59,6 +59,15 @@ export function checkResource(resource: unknown, namespaced: boolean | undefined
     throw new InvalidResourceError("the resource has no metadata");
   }
   const meta = metadata as Record<string, unknown>;
+  if (
+    typeof meta.name === "string" && meta.name !== "" &&
+    typeof meta.uid === "string" && meta.uid !== "" &&
+    typeof meta.resourceVersion === "string" && meta.resourceVersion !== "" &&
+    (typeof meta.generation === "number" || !("spec" in resource)) &&
+    (namespaced !== true || (typeof meta.namespace === "string" && meta.namespace !== ""))
+  ) {
+    return; // the common case, without building the list of what is missing
+  }
   const missing: string[] = [];
   for (const field of ["name", "uid", "resourceVersion"]) {
     if (typeof meta[field] !== "string" || meta[field] === "") missing.push(`metadata.${field}`);

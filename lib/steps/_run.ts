@@ -38,19 +38,6 @@ export interface RunSettings<R> {
   readonly timeouts: StepTimeouts | undefined;
 }
 
-/** What one Run gets besides the settings. */
-export interface RunInput<R> {
-  readonly resource: RunResource<R>;
-  readonly steps: readonly AnyStep<R>[];
-  readonly initialData: unknown;
-  readonly shutdown: AbortSignal | undefined;
-  readonly runId: string;
-  readonly client: RestClient;
-  readonly cache: ObjectCache;
-  readonly events: EventSink;
-  readonly controller: string | undefined;
-}
-
 const REQUEUE: RunAction = Object.freeze({ type: "requeue" });
 const ABANDON: RunAction = Object.freeze({ type: "abandon" });
 
@@ -66,8 +53,11 @@ export function nextRunId(): string {
   return ID_PREFIX + ++idCount;
 }
 
-/** The context steps see: plain fields, and the signal and logger made on first use. */
-class Context<R> implements RunContext<R> {
+/**
+ * The context steps see: plain fields, and the signal and logger made on first use (most steps
+ * of a fast Run never ask for them, and both cost allocations).
+ */
+export class Context<R> implements RunContext<R> {
   readonly resource: RunResource<R>;
   readonly client: RestClient;
   readonly cache: ObjectCache;
@@ -75,58 +65,110 @@ class Context<R> implements RunContext<R> {
   readonly controller: string | undefined;
   readonly runStart: number;
   readonly runId: string;
-  readonly #run: Run<R>;
+  readonly #shutdown: AbortSignal | undefined;
+  readonly #baseLogger: Logger;
   #logger: Logger | undefined = undefined;
+  #abort: AbortController | undefined = undefined;
+  #onShutdown: (() => void) | undefined = undefined;
+  #abortReason: unknown = undefined;
+  #closed = false;
 
-  constructor(run: Run<R>, input: RunInput<R>, runStart: number) {
-    this.#run = run;
-    this.resource = input.resource;
-    this.client = input.client;
-    this.cache = input.cache;
-    this.events = input.events;
-    this.controller = input.controller;
-    this.runStart = runStart;
-    this.runId = input.runId;
+  constructor(
+    resource: RunResource<R>,
+    client: RestClient,
+    cache: ObjectCache,
+    events: EventSink,
+    controller: string | undefined,
+    runId: string,
+    shutdown: AbortSignal | undefined,
+    logger: Logger,
+  ) {
+    this.resource = resource;
+    this.client = client;
+    this.cache = cache;
+    this.events = events;
+    this.controller = controller;
+    this.runId = runId;
+    this.#shutdown = shutdown;
+    this.#baseLogger = logger;
+    // The one clock reading every step shares, taken before the first step.
+    this.runStart = Date.now();
   }
 
   get signal(): AbortSignal {
-    return this.#run.signal();
+    if (this.#abort === undefined) {
+      const controller = this.#abort = new AbortController();
+      const shutdown = this.#shutdown;
+      if (this.#abortReason !== undefined) controller.abort(this.#abortReason);
+      else if (shutdown?.aborted) controller.abort(shutdown.reason);
+      else if (shutdown !== undefined && !this.#closed) {
+        this.#onShutdown = () => controller.abort(shutdown.reason);
+        shutdown.addEventListener("abort", this.#onShutdown);
+      }
+    }
+    return this.#abort.signal;
   }
 
   get logger(): Logger {
     if (this.#logger === undefined) {
-      const base = this.#run.settings.logger;
+      const base = this.#baseLogger;
       const properties = { runId: this.runId, controller: this.controller };
       this.#logger = base.with ? base.with(properties) : base;
     }
     return this.#logger;
+  }
+
+  /** Aborts the signal (the running step timed out). */
+  abortWith(reason: unknown): void {
+    this.#abortReason = reason;
+    this.#abort?.abort(reason);
+  }
+
+  /** The Run ended: stop listening to the shutdown signal, so long-lived signals do not leak. */
+  close(): void {
+    this.#closed = true;
+    if (this.#onShutdown !== undefined) {
+      this.#shutdown?.removeEventListener("abort", this.#onShutdown);
+      this.#onShutdown = undefined;
+    }
   }
 }
 
 /** One Run in progress. */
 export class Run<R> implements Expirable {
   readonly settings: RunSettings<R>;
-  readonly input: RunInput<R>;
   readonly context: Context<R>;
+  readonly steps: readonly AnyStep<R>[];
+  readonly initialData: unknown;
+  readonly shutdown: AbortSignal | undefined;
   /** Bumped when a step or status write starts (read by the timeouts). */
   progress = 0;
+  /** The timeouts' bookkeeping. */
+  seenProgress = -1;
+  /** The timeouts' bookkeeping. */
+  stillTicks = 0;
   #index = 0;
   #ended = false;
   #writing: AbortController | undefined = undefined;
   /** The start of the current step or status write (performance.now()), when timed. */
   #lap: number;
   readonly #start: number;
-  readonly #steps: StepResult[] = [];
-  readonly #writes: StatusWriteResult[] = [];
-  #signal: AbortController | undefined = undefined;
-  #timeoutError: StepTimeoutError | undefined = undefined;
+  readonly #results: StepResult[] = [];
+  #writes: StatusWriteResult[] | undefined = undefined;
   #resolve: (result: RunResult) => void = () => {};
 
-  constructor(settings: RunSettings<R>, input: RunInput<R>) {
+  constructor(
+    settings: RunSettings<R>,
+    context: Context<R>,
+    steps: readonly AnyStep<R>[],
+    initialData: unknown,
+    shutdown: AbortSignal | undefined,
+  ) {
     this.settings = settings;
-    this.input = input;
-    // The one clock reading every step shares, taken before the first step.
-    this.context = new Context(this, input, Date.now());
+    this.context = context;
+    this.steps = steps;
+    this.initialData = initialData;
+    this.shutdown = shutdown;
     this.#start = this.#lap = settings.timings ? performance.now() : NaN;
   }
 
@@ -136,79 +178,66 @@ export class Run<R> implements Expirable {
     const observer = this.settings.observer;
     if (observer?.onRunStarted) this.#notify(() => observer.onRunStarted!(this.context));
     this.settings.timeouts?.add(this);
-    this.#loop().catch((error) => this.#internalError(error));
+    this.#loop();
     return promise;
   }
 
-  /** The context's signal, made on first use. */
-  signal(): AbortSignal {
-    if (this.#signal === undefined) {
-      const controller = this.#signal = new AbortController();
-      const shutdown = this.input.shutdown;
-      if (this.#timeoutError !== undefined) controller.abort(this.#timeoutError);
-      else if (shutdown?.aborted) controller.abort(shutdown.reason);
-      else if (shutdown !== undefined && !this.#ended) {
-        shutdown.addEventListener("abort", this.#onShutdown);
-      }
-    }
-    return this.#signal.signal;
-  }
-
-  readonly #onShutdown = (): void => {
-    this.#signal?.abort(this.input.shutdown?.reason);
-  };
-
+  /** The Run itself. Never rejects: a bug in the executor ends the Run as failed. */
   async #loop(): Promise<void> {
-    const { steps, shutdown } = this.input;
-    const { observer, timings } = this.settings;
-    const context = this.context;
-    let data = this.input.initialData;
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
-      if (shutdown?.aborted) {
-        const error = new RunAbortedError(step.name, i, shutdown.reason);
-        return this.#finish("aborted", i, ABANDON, error);
-      }
-      this.#index = i;
-      this.progress++;
-      if (observer?.onStepStarted) {
-        this.#notify(() => observer.onStepStarted!(step.name, i, context));
-      }
-      let value: unknown;
-      try {
-        value = observer?.aroundStep
-          ? await this.#aroundStep(observer, step, i, data)
-          : step.run(context, data as never);
-        if (typeof (value as PromiseLike<unknown> | undefined)?.then === "function") {
-          value = await value;
+    try {
+      const { steps, shutdown } = this;
+      const { observer, timings } = this.settings;
+      const context = this.context;
+      let data = this.initialData;
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i];
+        if (shutdown?.aborted) {
+          const error = new RunAbortedError(step.name, i, shutdown.reason);
+          return this.#finish("aborted", i, ABANDON, error);
         }
-      } catch (error) {
-        if (!this.#ended) this.#stepFailed(i, timings ? this.#takeLap() : NaN, error);
-        return;
+        this.#index = i;
+        this.progress++;
+        if (observer?.onStepStarted) {
+          this.#notify(() => observer.onStepStarted!(step.name, i, context));
+        }
+        let value: unknown;
+        try {
+          value = observer?.aroundStep
+            ? await this.#aroundStep(observer, step, i, data)
+            : step.run(context, data as never);
+          if (typeof (value as PromiseLike<unknown> | undefined)?.then === "function") {
+            value = await value;
+          }
+        } catch (error) {
+          if (!this.#ended) this.#stepFailed(i, timings ? this.#takeLap() : NaN, error);
+          return;
+        }
+        if (this.#ended) return; // timed out meanwhile
+        const durationMs = timings ? this.#takeLap() : NaN;
+        const problem = isPlainNoModification(value) ? undefined : badOutcome(value);
+        if (problem !== undefined) return this.#stepFailed(i, durationMs, problem);
+        const outcome = value as StepOutcome<unknown, StatusOf<R>>;
+        this.#stepFinished(i, outcome.kind, durationMs);
+        if (outcome.status !== undefined) {
+          await this.#writeStatus(outcome.status, i);
+          if (this.#ended) return; // a bug in the writer path ended the Run
+        }
+        if (outcome.kind === "no-modification") {
+          data = outcome.data;
+          continue;
+        }
+        const delay = outcome.requeueAfterMs;
+        const action: RunAction = delay !== undefined
+          ? { type: "requeue-after", requeueAfterMs: delay }
+          : outcome.kind === "modified"
+          ? REQUEUE
+          : this.settings.inSyncAction;
+        return this.#finish(outcome.kind, i, action, undefined, outcome.message);
       }
-      if (this.#ended) return; // timed out meanwhile
-      const durationMs = timings ? this.#takeLap() : NaN;
-      const problem = badOutcome(value);
-      if (problem !== undefined) return this.#stepFailed(i, durationMs, problem);
-      const outcome = value as StepOutcome<unknown, StatusOf<R>>;
-      this.#stepFinished(i, outcome.kind, durationMs);
-      if (outcome.status !== undefined) {
-        await this.#writeStatus(outcome.status, i);
-        if (this.#ended) return; // a bug in the writer path ended the Run
-      }
-      if (outcome.kind === "no-modification") {
-        data = outcome.data;
-        continue;
-      }
-      const delay = outcome.requeueAfterMs;
-      const action: RunAction = delay !== undefined
-        ? { type: "requeue-after", requeueAfterMs: delay }
-        : outcome.kind === "modified"
-        ? REQUEUE
-        : this.settings.inSyncAction;
-      return this.#finish(outcome.kind, i, action, undefined, outcome.message);
+      this.#finish("in-sync", -1, this.settings.inSyncAction);
+    } catch (error) {
+      this.#internalError(error);
     }
-    this.#finish("in-sync", -1, this.settings.inSyncAction);
   }
 
   /** Runs step `i` through the observer's aroundStep hook; settles as the step itself does. */
@@ -221,17 +250,24 @@ export class Run<R> implements Expirable {
     const context = this.context;
     let settled: Promise<unknown> | undefined;
     const next = (): Promise<unknown> => settled ??= callStep(step, context, data);
+    let hookFailed = false;
     try {
       await observer.aroundStep!({ name: step.name, index }, context, next);
     } catch (error) {
-      // Either the step's own failure passed through the hook, or the hook failed.
+      hookFailed = true;
       if (settled === undefined) this.#observerFailed(error);
-      else {settled.then(() =>
-          this.#observerFailed(error), (e) =>
-          e !== error && this.#observerFailed(error));}
+      else {
+        // Either the step's own failure passed through the hook (fine), or the hook failed.
+        settled.then(
+          () => this.#observerFailed(error),
+          (stepError) => stepError !== error && this.#observerFailed(error),
+        );
+      }
     }
     if (settled === undefined) {
-      this.#observerFailed(new Error(`aroundStep did not call next() for step "${step.name}"`));
+      if (!hookFailed) {
+        this.#observerFailed(new Error(`aroundStep did not call next() for step "${step.name}"`));
+      }
       settled = callStep(step, context, data);
     }
     return await settled;
@@ -247,18 +283,18 @@ export class Run<R> implements Expirable {
       return;
     }
     const i = this.#index;
-    const name = this.input.steps[i].name;
-    const error = this.#timeoutError = new StepTimeoutError(name, i, timeoutMs);
+    const name = this.steps[i].name;
+    const error = new StepTimeoutError(name, i, timeoutMs);
     this.#stepFinished(i, "timed-out", this.settings.timings ? this.#takeLap() : NaN);
-    this.#signal?.abort(error);
-    this.#log("warn", error.message, { runId: this.input.runId, step: name });
+    this.context.abortWith(error);
+    this.#log("warn", error.message, { runId: this.context.runId, step: name });
     this.#finish("timed-out", i, { type: "retry-with-backoff", error }, error);
   }
 
   /** Step `i` threw, rejected or returned something that is not a valid outcome. */
   #stepFailed(i: number, durationMs: number, cause: unknown): void {
-    const name = this.input.steps[i].name;
-    const shutdown = this.input.shutdown;
+    const name = this.steps[i].name;
+    const shutdown = this.shutdown;
     if (shutdown?.aborted) {
       this.#stepFinished(i, "aborted", durationMs);
       const error = new RunAbortedError(name, i, shutdown.reason, cause);
@@ -266,14 +302,14 @@ export class Run<R> implements Expirable {
     }
     this.#stepFinished(i, "failed", durationMs);
     const error = new StepFailedError(name, i, cause);
-    this.#log("warn", error.message, { runId: this.input.runId, step: name, error: cause });
+    this.#log("warn", error.message, { runId: this.context.runId, step: name, error: cause });
     this.#finish("failed", i, { type: "retry-with-backoff", error }, error);
   }
 
   /** Records how step `i` ended and tells the observer. */
   #stepFinished(i: number, kind: StepResultKind, durationMs: number): void {
-    const result: StepResult = { name: this.input.steps[i].name, index: i, kind, durationMs };
-    this.#steps.push(result);
+    const result: StepResult = { name: this.steps[i].name, index: i, kind, durationMs };
+    this.#results.push(result);
     const observer = this.settings.observer;
     if (observer?.onStepFinished) {
       this.#notify(() => observer.onStepFinished!(result, this.context));
@@ -282,7 +318,7 @@ export class Run<R> implements Expirable {
 
   /** Writes a status best effort under the step timeout: records the result, never throws. */
   async #writeStatus(status: StatusPatch<StatusOf<R>>, i: number): Promise<void> {
-    const stepName = this.input.steps[i].name;
+    const stepName = this.steps[i].name;
     const writer = this.settings.statusWriter;
     const timeout = this.#writing = new AbortController();
     this.progress++;
@@ -292,9 +328,9 @@ export class Run<R> implements Expirable {
       if (writer === undefined) {
         throw new Error("no StatusWriter is configured (RunExecutorOptions.statusWriter)");
       }
-      const shutdown = this.input.shutdown;
+      const shutdown = this.shutdown;
       const signal = shutdown ? AbortSignal.any([timeout.signal, shutdown]) : timeout.signal;
-      const options: StatusWriteOptions = { signal, runId: this.input.runId, stepName };
+      const options: StatusWriteOptions = { signal, runId: this.context.runId, stepName };
       await Promise.race([
         Promise.resolve().then(() => writer.write(this.context.resource, status, options)),
         new Promise<never>((_resolve, reject) => {
@@ -310,10 +346,10 @@ export class Run<R> implements Expirable {
     const error = ok ? undefined : new StatusWriteError(stepName, i, cause);
     if (error !== undefined) {
       // Best effort by design: the next Run starts from observed state anyway.
-      this.#log("warn", error.message, { runId: this.input.runId, step: stepName, error: cause });
+      this.#log("warn", error.message, { runId: this.context.runId, step: stepName, error: cause });
     }
     const write: StatusWriteResult = { stepName, stepIndex: i, ok, durationMs, error };
-    this.#writes.push(write);
+    (this.#writes ??= []).push(write);
     const observer = this.settings.observer;
     if (observer?.onStatusWritten) {
       this.#notify(() => observer.onStatusWritten!(write, this.context));
@@ -330,35 +366,36 @@ export class Run<R> implements Expirable {
   ): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.input.shutdown?.removeEventListener("abort", this.#onShutdown);
-    this.settings.timeouts?.delete(this);
+    this.context.close();
     const context = this.context;
     const result: RunResult = {
-      runId: this.input.runId,
+      runId: this.context.runId,
       runStart: context.runStart,
       durationMs: this.settings.timings
         ? performance.now() - this.#start
         : Date.now() - context.runStart,
       end,
-      controller: this.input.controller,
+      controller: this.context.controller,
       endedBy: endedIndex < 0
         ? undefined
-        : { name: this.input.steps[endedIndex].name, index: endedIndex },
+        : { name: this.steps[endedIndex].name, index: endedIndex },
       message: typeof message === "string" ? message : undefined,
       error,
-      steps: this.#steps,
-      statusWrites: this.#writes,
+      steps: this.#results,
+      statusWrites: this.#writes ?? [],
       action,
     };
     const observer = this.settings.observer;
     if (observer?.onRunFinished) this.#notify(() => observer.onRunFinished!(result, context));
     this.#resolve(result);
+    // After resolving, so that a next Run the caller starts at once finds the timer as it is.
+    this.settings.timeouts?.delete(this);
   }
 
   /** A bug in the executor itself: end the Run as failed rather than leave it hanging. */
   #internalError(cause: unknown): void {
     if (this.#ended) return;
-    const steps = this.input.steps;
+    const steps = this.steps;
     const i = Math.min(this.#index, Math.max(0, steps.length - 1));
     const error = new StepFailedError(steps[i]?.name ?? "(none)", i, cause);
     this.#log("error", "internal error in the Run executor", { error: cause });
@@ -387,7 +424,7 @@ export class Run<R> implements Expirable {
 
   #observerFailed(error: unknown): void {
     this.#log("warn", "a RunObserver callback failed; ignored", {
-      runId: this.input.runId,
+      runId: this.context.runId,
       error,
     });
   }
@@ -409,6 +446,13 @@ function callStep<R>(step: AnyStep<R>, context: RunContext<R>, data: unknown): P
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** The common case, checked without destructuring: a *no modification* without a status. */
+function isPlainNoModification(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (value as { kind?: unknown }).kind === "no-modification" &&
+    (value as { status?: unknown }).status === undefined;
 }
 
 /** Why `value` is not a valid outcome (an error to fail the step with), or undefined. */

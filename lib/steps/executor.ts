@@ -11,7 +11,7 @@ import type { EventSink } from "../status/event_sink.ts";
 import type { StatusWriter } from "../status/status_writer.ts";
 import { checkResource, checkSteps, describe } from "./_checks.ts";
 import { deepFreeze } from "./_freeze.ts";
-import { nextRunId, Run, type RunSettings } from "./_run.ts";
+import { Context, nextRunId, Run, type RunSettings } from "./_run.ts";
 import { StepTimeouts } from "./_timeouts.ts";
 import { InvalidPlanError, PlanFailedError } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
@@ -309,8 +309,12 @@ export class RunExecutor<R> {
    * console.log(result.action); // { type: "requeue-after", requeueAfterMs: 500 }
    * ```
    */
-  run(resource: Unscoped<R>, plan: Plan<R>, options?: RunOptions): Promise<RunResult> {
-    let run: Run<R>;
+  run<P extends R>(
+    resource: NoInfer<Unscoped<P>>,
+    plan: Plan<P>,
+    options?: RunOptions,
+  ): Promise<RunResult> {
+    let run: Run<P>;
     try {
       // Builders check their steps as they are built; other plans are checked on every Run.
       if (!(plan instanceof PlanBuilder)) checkSteps(plan?.steps);
@@ -322,17 +326,20 @@ export class RunExecutor<R> {
       if (runSignal !== undefined) {
         shutdown = shutdown === undefined ? runSignal : AbortSignal.any([shutdown, runSignal]);
       }
-      run = new Run<R>(this.#settings, {
-        resource: deepFreeze(resource) as RunResource<R>,
-        steps: plan.steps,
-        initialData: plan.initialData,
+      const context = new Context<P>(
+        deepFreeze(resource) as RunResource<P>,
+        options?.client ?? this.#client,
+        options?.cache ?? this.#cache,
+        options?.events ?? this.#events,
+        options?.controller ?? this.#controller,
+        options?.runId ?? nextRunId(),
         shutdown,
-        runId: options?.runId ?? nextRunId(),
-        client: options?.client ?? this.#client,
-        cache: options?.cache ?? this.#cache,
-        events: options?.events ?? this.#events,
-        controller: options?.controller ?? this.#controller,
-      });
+        this.#settings.logger,
+      );
+      // P extends R, so R's status writer and observer take P's resources; TypeScript cannot
+      // see that through the conditional types of StatusOf and RunMetadata.
+      const settings = this.#settings as unknown as RunSettings<P>;
+      run = new Run<P>(settings, context, plan.steps, plan.initialData, shutdown);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -370,20 +377,20 @@ export class RunExecutor<R> {
    * console.log(result.end); // in-sync
    * ```
    */
-  async reconcile(
-    resource: Unscoped<R>,
-    reconciler: Reconciler<R>,
+  async reconcile<P extends R>(
+    resource: NoInfer<Unscoped<P>>,
+    reconciler: Reconciler<P>,
     options?: RunOptions,
   ): Promise<RunResult> {
     checkResource(resource, this.#resourceType?.namespaced);
-    const frozen = deepFreeze(resource) as RunResource<R>;
-    let built: Plan<R>;
+    const frozen = deepFreeze(resource) as RunResource<P>;
+    let built: Plan<P>;
     try {
       built = await reconciler.plan(frozen);
       // A malformed plan is the reconciler's failure too (a builder refuses one while built).
       if (!(built instanceof PlanBuilder)) checkSteps(built?.steps);
     } catch (cause) {
-      return this.#planFailed(frozen, cause, options);
+      return this.#planFailed(frozen as RunResource<unknown> as RunResource<R>, cause, options);
     }
     return await this.run(resource, built, options);
   }

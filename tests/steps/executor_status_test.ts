@@ -168,3 +168,39 @@ Deno.test("a status that is not an object fails the step and is never written", 
   }
   assert.deepEqual(written, []);
 });
+
+Deno.test("one change per Run: no step runs after a modified outcome carrying a status, ever", async () => {
+  // The trace is read again well after the Run's promise resolved: a step started in the
+  // background after the result was handed out must not go unnoticed.
+  for (const kind of ["modified", "blocked"] as const) {
+    const trace: string[] = [];
+    const writes: string[] = [];
+    const statusWriter: StatusWriter<Res> = {
+      write: async (_r, status) => {
+        await new Promise((r) => setTimeout(r, 2));
+        writes.push(JSON.stringify(status));
+      },
+    };
+    const p = plan<Res>()
+      .step(pass(trace, "first"))
+      .step(
+        traced(
+          trace,
+          "change",
+          () =>
+            kind === "modified"
+              ? modified({ message: "created", status: { phase: "Creating" } })
+              : blocked({ message: "waiting", status: { phase: "Waiting" } }),
+        ),
+      )
+      .step(pass(trace, "after"))
+      .step(pass(trace, "last"));
+    const result = await executor({ statusWriter }).run(resource(), p);
+    assert.equal(result.end, kind);
+    assert.deepEqual(result.steps.map((s) => s.name), ["first", "change"]);
+    assert.equal(writes.length, 1, "the status was written before the Run ended");
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(trace, ["first", "change"], kind);
+    assert.equal(writes.length, 1);
+  }
+});
