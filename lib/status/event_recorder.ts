@@ -101,6 +101,12 @@ export interface EventRecorderOptions {
    */
   readonly failureBackoffMs?: number;
   /**
+   * How long {@linkcode EventRecorder.close} waits for pending writes before it aborts them
+   * (they are counted as failed), so shutdown never hangs on an unreachable API server.
+   * @default {5000}
+   */
+  readonly closeTimeoutMs?: number;
+  /**
    * Where failures are logged.
    * @default {the LogTape logger `["staircase", "events"]`}
    */
@@ -212,6 +218,8 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   readonly #now: () => number;
   readonly #cache = new Map<string, SeriesEntry>();
   readonly #queue: SeriesEntry[] = [];
+  readonly #closeTimeoutMs: number;
+  readonly #abort = new AbortController();
   #pumping: Promise<void> | undefined;
   #closed = false;
   #stats = { recorded: 0, created: 0, updated: 0, failed: 0, dropped: 0 };
@@ -266,6 +274,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
       "failureBackoffMs",
       DEFAULT_FAILURE_BACKOFF_MS,
     );
+    this.#closeTimeoutMs = checkPositive(options.closeTimeoutMs, "closeTimeoutMs", 5000);
     this.#events = new ResourceClient<Event>(client, EventsV1);
     this.#controller = controller;
     this.#instance = instance;
@@ -444,6 +453,13 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   async #pump(): Promise<void> {
     try {
       for (let entry = this.#queue.shift(); entry !== undefined; entry = this.#queue.shift()) {
+        if (this.#abort.signal.aborted) {
+          // Closed and timed out: what is still queued is given up, not sent.
+          this.#stats.dropped += entry.count - entry.written;
+          entry.written = entry.count;
+          entry.state = "idle";
+          continue;
+        }
         entry.state = "writing";
         await this.#write(entry);
         entry.state = "idle";
@@ -472,7 +488,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
         ...(series === undefined ? {} : { series }),
       };
       try {
-        const created = await events.create(body);
+        const created = await events.create(body, { abortSignal: this.#abort.signal });
         entry.eventName = created?.metadata?.name ?? name;
         entry.written = count;
         entry.lastWriteMs = this.#now();
@@ -487,7 +503,10 @@ export class EventRecorder implements EventSink, AsyncDisposable {
       return;
     }
     try {
-      await events.patch(entry.eventName, { series }, { type: "merge" });
+      await events.patch(entry.eventName, { series }, {
+        type: "merge",
+        abortSignal: this.#abort.signal,
+      });
       entry.written = count;
       entry.lastWriteMs = this.#now();
       this.#stats.updated++;
@@ -548,14 +567,23 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   }
 
   /**
-   * Flushes, then refuses further Events (they are dropped and counted) and forgets the
-   * cache. Never rejects.
+   * Flushes (for at most `closeTimeoutMs`, then aborts what is left), then refuses further
+   * Events (they are dropped and counted) and forgets the cache. Never rejects.
    *
    * @returns Resolves when the last write settled.
    */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.flush();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#closeTimeoutMs);
+    });
+    await Promise.race([this.flush(), timedOut]);
+    clearTimeout(timer);
+    // What is still in flight or queued now fails at once (counted), instead of waiting on
+    // the client's own timeouts.
+    this.#abort.abort(new Error("the EventRecorder was closed"));
+    while (this.#pumping !== undefined) await this.#pumping;
     for (const entry of this.#cache.values()) clearTimeout(entry.timer);
     this.#cache.clear();
   }

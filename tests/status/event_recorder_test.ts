@@ -236,6 +236,29 @@ Deno.test("flush() resolves while a producer keeps recording the same Event", as
   await recorder.close();
 });
 
+Deno.test("close() gives up on a server that never answers after closeTimeoutMs", async () => {
+  const sent: string[] = [];
+  const hanging = {
+    performRequest: (req: { method: string; abortSignal?: AbortSignal }) => {
+      sent.push(req.method);
+      return new Promise((_, reject) => {
+        req.abortSignal?.addEventListener("abort", () => reject(req.abortSignal?.reason));
+      });
+    },
+  } as unknown as RestClient;
+  const recorder = new EventRecorder(hanging, {
+    reportingController: "example.com/op",
+    closeTimeoutMs: 50,
+    logger: silent,
+  });
+  recorder.record({ ...synced, regarding });
+  recorder.record({ ...synced, note: "second", regarding });
+  await recorder.close();
+  assert.deepEqual(sent, ["POST"]); // the second write never started
+  assert.equal(recorder.stats.failed, 1);
+  assert.equal(recorder.stats.dropped, 1 + 1); // the aborted create's occurrence and the queued one
+});
+
 Deno.test("constructor options are checked", () => {
   const { client } = fakeEvents();
   assert.throws(
