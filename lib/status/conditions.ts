@@ -53,6 +53,33 @@ export interface Condition {
 }
 
 /**
+ * Any condition-shaped object: what the helpers accept, so that generated types (whose
+ * `status` is often a plain `string`) work as they are.
+ *
+ * @example
+ * ```ts
+ * import type { ConditionLike } from "@staircase/staircase/status";
+ *
+ * const generated: ConditionLike = { type: "Ready", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" };
+ * console.log(generated.status);
+ * ```
+ */
+export interface ConditionLike {
+  /** The condition type. */
+  readonly type: string;
+  /** The status value. */
+  readonly status: string;
+  /** When the status last changed. */
+  readonly lastTransitionTime?: string;
+  /** The reason of the last transition. */
+  readonly reason?: string;
+  /** A human-readable message. */
+  readonly message?: string;
+  /** The generation the condition describes. */
+  readonly observedGeneration?: number;
+}
+
+/**
  * What a step says about one condition: {@linkcode setCondition} fills in the time and
  * generation.
  *
@@ -214,11 +241,11 @@ function rfc3339Seconds(epochMs: number): string {
  * console.log(second[0].reason); // StillStarting
  * ```
  */
-export function setCondition(
-  conditions: readonly Condition[] | undefined,
+export function setCondition<C extends ConditionLike = Condition>(
+  conditions: readonly C[] | undefined,
   input: ConditionInput,
   options: SetConditionOptions = {},
-): Condition[] {
+): (C | Condition)[] {
   checkInput(input);
   const list = conditions ?? [];
   const index = list.findIndex((c) => c?.type === input.type);
@@ -237,7 +264,7 @@ export function setCondition(
       ? {}
       : { observedGeneration: options.observedGeneration }),
   };
-  const next = [...list];
+  const next: (C | Condition)[] = [...list];
   if (index < 0) next.push(condition);
   else next[index] = condition;
   return next;
@@ -260,10 +287,10 @@ export function setCondition(
  * console.log(left.length); // 0
  * ```
  */
-export function removeCondition(
-  conditions: readonly Condition[] | undefined,
+export function removeCondition<C extends ConditionLike>(
+  conditions: readonly C[] | undefined,
   type: string,
-): Condition[] {
+): C[] {
   return (conditions ?? []).filter((c) => c?.type !== type);
 }
 
@@ -284,10 +311,10 @@ export function removeCondition(
  * console.log(ready?.reason); // Ok
  * ```
  */
-export function findCondition(
-  conditions: readonly Condition[] | undefined,
+export function findCondition<C extends ConditionLike>(
+  conditions: readonly C[] | undefined,
   type: string,
-): Condition | undefined {
+): C | undefined {
   return conditions?.find((c) => c?.type === type);
 }
 
@@ -308,7 +335,7 @@ export function findCondition(
  * console.log(isTrue(undefined, "Ready")); // false
  * ```
  */
-export function isTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
+export function isTrue(conditions: readonly ConditionLike[] | undefined, type: string): boolean {
   return findCondition(conditions, type)?.status === "True";
 }
 
@@ -330,7 +357,7 @@ export function isTrue(conditions: readonly Condition[] | undefined, type: strin
  * console.log(isFalse([], "Degraded")); // false
  * ```
  */
-export function isFalse(conditions: readonly Condition[] | undefined, type: string): boolean {
+export function isFalse(conditions: readonly ConditionLike[] | undefined, type: string): boolean {
   return findCondition(conditions, type)?.status === "False";
 }
 
@@ -348,7 +375,10 @@ export function isFalse(conditions: readonly Condition[] | undefined, type: stri
  * console.log(isUnknown([], "Ready")); // true
  * ```
  */
-export function isUnknown(conditions: readonly Condition[] | undefined, type: string): boolean {
+export function isUnknown(
+  conditions: readonly ConditionLike[] | undefined,
+  type: string,
+): boolean {
   const status = findCondition(conditions, type)?.status;
   return status === undefined || status === "Unknown";
 }

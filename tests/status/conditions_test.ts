@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Condition as MetaCondition } from "../../lib/apis/meta/v1/mod.ts";
 import {
   type Condition,
   ConditionTypes,
@@ -135,4 +136,25 @@ Deno.test("withObservedGeneration stamps the generation; isStatusCurrent compare
   );
   assert.equal(isStatusCurrent({ metadata: { generation: 4 } }), false);
   assert.equal(isStatusCurrent({ metadata: {} }), true);
+});
+
+Deno.test("generated condition types (status: string) work with every helper", () => {
+  const generated: MetaCondition[] = [{
+    type: "Ready",
+    status: "True",
+    reason: "Ok",
+    message: "",
+    lastTransitionTime: "2026-01-01T00:00:00Z",
+  }];
+  const next: MetaCondition[] = setCondition(generated, {
+    type: "Ready",
+    status: "True",
+    reason: "StillOk",
+  }, { now: T1 });
+  assert.equal(next[0].lastTransitionTime, "2026-01-01T00:00:00Z");
+  const found: MetaCondition | undefined = findCondition(next, "Ready");
+  assert.equal(found?.reason, "StillOk");
+  assert.equal(isTrue(next, "Ready"), true);
+  const left: MetaCondition[] = removeCondition(next, "Ready");
+  assert.equal(left.length, 0);
 });
