@@ -234,7 +234,10 @@ export function ensureChild<R, D, C extends ChildObject>(
         ? wanted.metadata?.namespace ?? owner.metadata?.namespace
         : undefined;
       const ref = controlled ? controllerReference(owner, options.ownerResource) : undefined;
-      const manager = options.fieldManager ?? context.controller ?? "staircase";
+      const manager = options.fieldManager ??
+        (typeof context.controller === "string" && context.controller !== ""
+          ? context.controller.slice(0, 128)
+          : "staircase");
       const client = new ResourceClient<C>(context.client, token);
       const view = namespace === undefined ? client : client.namespace(namespace);
       const record = (reason: string, action: string, note: string, child?: C): void => {
@@ -315,10 +318,14 @@ export function ensureChild<R, D, C extends ChildObject>(
       } else {
         const patch = { ...owned } as Record<string, unknown>;
         if (!adopted) {
-          // A merge patch replaces lists whole: keep the owner references already there.
+          // A merge patch replaces lists whole: keep the owner references already there, and
+          // send the resourceVersion they were read at, so a concurrent change is a conflict
+          // (the step fails and is retried) instead of being overwritten.
           patch.metadata = {
             ...(patch.metadata as object | undefined),
             ownerReferences: [...(actual.metadata?.ownerReferences ?? []), ref],
+            resourceVersion: (actual.metadata as { resourceVersion?: string } | undefined)
+              ?.resourceVersion,
           };
         }
         await view.patchRaw(childNameValue, patch as JSONValue, {
