@@ -74,6 +74,12 @@ function checkOptions<T>(options: FinalizerOptions<T>): void {
   if (typeof options.resource?.kind !== "string") {
     throw new TypeError("finalizer options: resource must be a resource token");
   }
+  const delay = options.conflictRequeueAfterMs;
+  if (delay !== undefined && (!Number.isFinite(delay) || delay < 0)) {
+    throw new RangeError(
+      `finalizer options: conflictRequeueAfterMs must be a finite number >= 0, got ${delay}`,
+    );
+  }
 }
 
 /**
@@ -143,6 +149,7 @@ async function patchFinalizers<R, T>(
  * @param options The resource token and the finalizer.
  * @returns The step, named `ensure-finalizer`.
  * @throws {TypeError} If the finalizer is not a qualified name or `resource` is not a token.
+ * @throws {RangeError} If `conflictRequeueAfterMs` is negative or not a number.
  *
  * @example
  * ```ts
@@ -211,6 +218,7 @@ export function ensureFinalizer<R, D = undefined>(
  * @param options The resource token and the finalizer.
  * @returns The step, named `remove-finalizer`.
  * @throws {TypeError} If the finalizer is not a qualified name or `resource` is not a token.
+ * @throws {RangeError} If `conflictRequeueAfterMs` is negative or not a number.
  *
  * @example
  * ```ts
@@ -302,6 +310,7 @@ export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
  * @param options The finalizer and both plans.
  * @returns The plan for this Run.
  * @throws {TypeError} If the finalizer is not a qualified name or `resource` is not a token.
+ * @throws {RangeError} If `conflictRequeueAfterMs` is negative or not a number.
  *
  * @example A reconciler with cleanup
  * ```ts

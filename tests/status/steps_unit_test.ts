@@ -73,6 +73,10 @@ Deno.test("finalizer and status step options are checked", () => {
     (e) => e instanceof TypeError && /qualified name/.test(e.message),
   );
   assert.throws(
+    () => ensureFinalizer({ resource: Apps, finalizer: F, conflictRequeueAfterMs: -1 }),
+    (e) => e instanceof RangeError && /conflictRequeueAfterMs/.test(e.message),
+  );
+  assert.throws(
     () => removeFinalizer({ resource: {} as typeof Apps, finalizer: F }),
     (e) => e instanceof TypeError && /resource token/.test(e.message),
   );
