@@ -147,6 +147,8 @@ export class Run<R> implements Expirable {
   seenProgress = -1;
   /** The timeouts' bookkeeping. */
   stillTicks = 0;
+  /** The timeouts' bookkeeping. */
+  slot = -1;
   #index = 0;
   #ended = false;
   #writing: AbortController | undefined = undefined;
@@ -371,9 +373,7 @@ export class Run<R> implements Expirable {
     const result: RunResult = {
       runId: this.context.runId,
       runStart: context.runStart,
-      durationMs: this.settings.timings
-        ? performance.now() - this.#start
-        : Date.now() - context.runStart,
+      durationMs: this.settings.timings ? performance.now() - this.#start : NaN,
       end,
       controller: this.context.controller,
       endedBy: endedIndex < 0
