@@ -1,13 +1,13 @@
 /**
- * Status, conditions, events and finalizers for step-based controllers: helpers that tolerate
- * failure where the step model allows it.
+ * Status, conditions, events, finalizers and child resources for step-based controllers:
+ * helpers that tolerate failure where the step model allows it.
  *
  * @example
  * ```ts
- * import type { EventSink } from "@staircase/staircase/status";
+ * import { isTrue, setCondition } from "@staircase/staircase/status";
  *
- * const events: EventSink = { record: (event) => console.log(event.reason) };
- * events.record({ type: "Normal", reason: "Synced", action: "Reconcile" });
+ * const conditions = setCondition(undefined, { type: "Ready", status: "True", reason: "Synced" });
+ * console.log(isTrue(conditions, "Ready")); // true
  * ```
  *
  * @module
@@ -15,3 +15,14 @@
 
 export * from "./event_sink.ts";
 export * from "./status_writer.ts";
+export * from "./conditions.ts";
+export * from "./observed_generation.ts";
+export * from "./apply_status_writer.ts";
+export * from "./event_recorder.ts";
+export * from "./event_reference.ts";
+export * from "./children.ts";
+export * from "./service_address.ts";
+export * from "./child_reads.ts";
+export * from "./finalizer.ts";
+export * from "./strict_status.ts";
+export * from "./ensure_child.ts";
