@@ -1,0 +1,710 @@
+/**
+ * The {@linkcode Controller}: runs a reconciler for the objects of one kind when they, or the
+ * objects related to them, change.
+ *
+ * @module
+ */
+
+import type { RestClient } from "../client/contract.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import { RunExecutor, type RunOptions } from "../steps/executor.ts";
+import { defaultLogger, type Logger } from "../steps/logger.ts";
+import type { RunObserver } from "../steps/observer.ts";
+import type { Reconciler } from "../steps/reconciler.ts";
+import type { RunAction, RunResult } from "../steps/run_result.ts";
+import { MergePatchStatusWriter, type StatusWriter } from "../steps/status_writer.ts";
+import type { EventSink } from "../status/event_sink.ts";
+import {
+  type CacheEvent,
+  type CacheListOptions,
+  type Informer,
+  NotCachedError,
+  type ObjectCache,
+  objectKey,
+} from "./cache.ts";
+import { KeyBackoff, type KeyBackoffOptions } from "./key_backoff.ts";
+import type { Predicate } from "./predicates.ts";
+import {
+  awaitOwnWrites,
+  DEFAULT_OWN_WRITES_TIMEOUT_MS,
+  liveKey,
+  overlayCache,
+  type OwnWrites,
+} from "./read_your_writes.ts";
+import { WorkQueue } from "./work_queue.ts";
+import { type RecordedWrite, WriteRecorder } from "./write_record.ts";
+
+/**
+ * How an informer is scoped (one informer per kind and scope in a process).
+ *
+ * @example
+ * ```ts
+ * import type { InformerScope } from "@staircase/staircase/controller";
+ *
+ * const scope: InformerScope = { namespace: "default", labelSelector: "app=web" };
+ * console.log(scope.namespace);
+ * ```
+ */
+export interface InformerScope {
+  /** Only this namespace; all namespaces when absent. */
+  readonly namespace?: string;
+  /** A label selector in the API server's syntax. */
+  readonly labelSelector?: string;
+  /** A field selector in the API server's syntax. */
+  readonly fieldSelector?: string;
+  /** Cache only metadata (`PartialObjectMetadata`). */
+  readonly metadataOnly?: boolean;
+}
+
+/**
+ * Where a controller gets its informers: the shared registry of the process (the operator's),
+ * which watches each (kind, scope) once however many controllers read it.
+ *
+ * @example
+ * ```ts
+ * import type { InformerProvider } from "@staircase/staircase/controller";
+ *
+ * function watchedOnce(informers: InformerProvider): boolean {
+ *   return typeof informers.get === "function";
+ * }
+ * console.log(typeof watchedOnce);
+ * ```
+ */
+export interface InformerProvider {
+  /** The informer of `resource` in `scope` (created on first request). */
+  get<T>(resource: ResourceType<T>, scope?: InformerScope): Informer<T>;
+}
+
+/**
+ * What the controller does when a Run makes more than one counted write:
+ * `report` logs it and sets {@linkcode ControllerRun.oneChangeViolation}; `strict` also fails
+ * the Run (retry with backoff); `off` does neither.
+ *
+ * @example
+ * ```ts
+ * import type { OneChangeRule } from "@staircase/staircase/controller";
+ *
+ * const rule: OneChangeRule = "strict";
+ * console.log(rule);
+ * ```
+ */
+export type OneChangeRule = "report" | "strict" | "off";
+
+/**
+ * A Run made more than one write that counts (not best-effort, not an outcome's status).
+ *
+ * @example
+ * ```ts
+ * import { OneChangeRuleError } from "@staircase/staircase/controller";
+ *
+ * const error = new OneChangeRuleError("default/web", []);
+ * console.log(error.name);
+ * ```
+ */
+export class OneChangeRuleError extends Error {
+  /** The Run's writes (all of them, counted or not). */
+  readonly writes: readonly RecordedWrite[];
+
+  /**
+   * Creates the error.
+   *
+   * @param key The key whose Run broke the rule.
+   * @param writes The Run's writes.
+   */
+  constructor(key: string, writes: readonly RecordedWrite[]) {
+    const counted = writes.filter((write) => write.purpose === "change");
+    super(
+      `the Run of ${key} made ${counted.length} changes (one change per Run): ` +
+        counted.map((write) => `${write.method} ${write.path}`).join(", ") +
+        "; end the Run after one write (modified), or mark extra writes bestEffort()",
+    );
+    this.name = "OneChangeRuleError";
+    this.writes = writes;
+  }
+}
+
+/**
+ * Maps a related object to the keys (`namespace/name`, or `name` for cluster-scoped kinds) of
+ * the primary objects to reconcile.
+ *
+ * @typeParam T The related object's type.
+ *
+ * @example
+ * ```ts
+ * import type { KeyMapper } from "@staircase/staircase/controller";
+ *
+ * const byLabel: KeyMapper<{ metadata?: { namespace?: string; labels?: Record<string, string> } }> =
+ *   (object) => {
+ *     const app = object.metadata?.labels?.["app"];
+ *     return app ? [`${object.metadata?.namespace}/${app}`] : [];
+ *   };
+ * console.log(byLabel({ metadata: { namespace: "default", labels: { app: "web" } } }));
+ * ```
+ */
+export type KeyMapper<T> = (object: T) => Iterable<string>;
+
+/**
+ * Options of {@linkcode Controller.owns} and {@linkcode Controller.watches}.
+ *
+ * @typeParam T The watched object type.
+ *
+ * @example
+ * ```ts
+ * import { relevantChange, type WatchOptions } from "@staircase/staircase/controller";
+ *
+ * const options: WatchOptions<unknown> = { predicate: relevantChange(), scope: { namespace: "default" } };
+ * console.log(typeof options.predicate);
+ * ```
+ */
+export interface WatchOptions<T> {
+  /** Skip events this predicate rejects (none are skipped by default). */
+  readonly predicate?: Predicate<T>;
+  /** The informer's scope; default: the controller's namespace, all objects. */
+  readonly scope?: InformerScope;
+}
+
+/**
+ * Settings of a {@linkcode Controller}.
+ *
+ * @typeParam R The primary resource type.
+ *
+ * @example
+ * ```ts ignore
+ * import { Controller, relevantChange } from "@staircase/staircase/controller";
+ *
+ * const controller = new Controller({
+ *   resource: Greetings,
+ *   reconciler: greetingReconciler,
+ *   client,
+ *   predicate: relevantChange(),
+ * }).owns(ConfigMaps);
+ * ```
+ */
+export interface ControllerOptions<R> {
+  /** The primary kind. */
+  readonly resource: ResourceType<R>;
+  /** Builds each Run's plan. */
+  readonly reconciler: Reconciler<R>;
+  /** The client; each Run gets a recording wrapper of it. */
+  readonly client: RestClient;
+  /** A name for logs (default: the kind). */
+  readonly name?: string;
+  /** Only primaries in this namespace (default: all namespaces). */
+  readonly namespace?: string;
+  /** Only primaries matching this label selector. */
+  readonly labelSelector?: string;
+  /** Skip primary events this predicate rejects (none skipped by default). */
+  readonly predicate?: Predicate<R>;
+  /**
+   * How many keys run at once.
+   *
+   * @default {16}
+   */
+  readonly concurrency?: number;
+  /** Backoff after failed Runs (default 5 ms doubling to 5 minutes, 20 % jitter). */
+  readonly backoff?: KeyBackoffOptions;
+  /** Per-step timeout (the executor's default, 30 s, when absent). */
+  readonly stepTimeoutMs?: number;
+  /** Re-run in-sync objects this often (no periodic resync by default). */
+  readonly resyncAfterMs?: number;
+  /**
+   * How long a Run waits for the caches to observe the previous Run's writes before it reads
+   * those objects live.
+   *
+   * @default {5000}
+   */
+  readonly ownWritesTimeoutMs?: number;
+  /**
+   * What a Run that makes more than one counted write gets.
+   *
+   * @default {"report"}
+   */
+  readonly oneChangeRule?: OneChangeRule;
+  /**
+   * Makes the status writer for one Run from that Run's status client. Default: a merge patch
+   * of the primary's `/status` subresource.
+   */
+  readonly statusWriter?: (client: RestClient) => StatusWriter<R>;
+  /** Where steps record Events (`context.events`). */
+  readonly events?: EventSink;
+  /** Telemetry callbacks for every Run. */
+  readonly observer?: RunObserver<R>;
+  /** Where the controller logs (default LogTape `["staircase", "controller"]`). */
+  readonly logger?: Logger;
+  /** Called after every Run with what happened (e.g. to print it). Errors are ignored. */
+  readonly onRun?: (run: ControllerRun) => void;
+}
+
+/**
+ * What one Run of a controller did: the executor's result plus the controller's records.
+ *
+ * @example
+ * ```ts
+ * import type { ControllerRun } from "@staircase/staircase/controller";
+ *
+ * function describe(run: ControllerRun): string {
+ *   return `${run.key}: ${run.result.reason}, ${run.changes} change(s)`;
+ * }
+ * console.log(typeof describe);
+ * ```
+ */
+export interface ControllerRun {
+  /** The key (`namespace/name`). */
+  readonly key: string;
+  /** The executor's result. */
+  readonly result: RunResult;
+  /** Every successful write of the Run. */
+  readonly writes: readonly RecordedWrite[];
+  /** How many writes counted for the one-change rule. */
+  readonly changes: number;
+  /** Set when the Run made more than one counted write (and the rule is not `off`). */
+  readonly oneChangeViolation?: OneChangeRuleError;
+  /** What the controller did next (the result's action, or a retry in `strict` mode). */
+  readonly action: RunAction;
+  /** The wait for the previous Run's writes before this Run (absent when there were none). */
+  readonly ownWrites?: OwnWrites;
+}
+
+/**
+ * Services a controller hands each Run (`context.controller`).
+ *
+ * @example
+ * ```ts
+ * import type { RunControls } from "@staircase/staircase/controller";
+ *
+ * function keyOf(controls: RunControls): string {
+ *   return controls.key;
+ * }
+ * console.log(typeof keyOf);
+ * ```
+ */
+export interface RunControls {
+  /** The key being reconciled. */
+  readonly key: string;
+  /** The controller's name. */
+  readonly name: string;
+  /** The Run's client for writes that do not count as the Run's change (see `bestEffort`). */
+  readonly bestEffortClient: RestClient;
+}
+
+interface Watch {
+  readonly resource: ResourceType<unknown>;
+  readonly scope: InformerScope;
+  readonly toKeys: (event: CacheEvent<unknown>) => Iterable<string>;
+  readonly predicate?: Predicate<unknown>;
+}
+
+interface KeyState {
+  writes: readonly RecordedWrite[];
+}
+
+/**
+ * Runs a step-based reconciler for every object of one kind, whenever that object or a related
+ * one changes (through informers), one Run per object at a time (a {@linkcode WorkQueue}),
+ * following each RunResult's action:
+ *
+ * | action | the controller |
+ * |---|---|
+ * | `requeue` | runs the key again at once |
+ * | `requeue-after` | runs it after the delay (an earlier request wins) |
+ * | `await-change` | waits for an event, or the periodic resync when configured |
+ * | `retry-with-backoff` | retries after the key's backoff (reset by any other result) |
+ * | `abandon` | nothing (shutdown or lost leadership) |
+ *
+ * Before a key's Run starts, the caches must have observed the writes of its previous Run
+ * (read-your-own-writes); steps read other objects through `context.cache`. Errors in user
+ * code end that Run only: they never stop the controller or other keys.
+ *
+ * Controllers are hosted by an {@linkcode Operator}, which runs the informers, elects a
+ * leader and starts and stops the controllers.
+ *
+ * @typeParam R The primary resource type.
+ *
+ * @example
+ * ```ts ignore
+ * import { Controller, Operator, relevantChange } from "@staircase/staircase/controller";
+ *
+ * const controller = new Controller({ resource: Greetings, reconciler, client, predicate: relevantChange() })
+ *   .owns(ConfigMaps);
+ * await new Operator({ client, informers }).add(controller).run(signal);
+ * ```
+ */
+export class Controller<R> {
+  /** The controller's name (logs, metrics). */
+  readonly name: string;
+  /** The primary kind. */
+  readonly resource: ResourceType<R>;
+  readonly #options: ControllerOptions<R>;
+  readonly #logger: Logger;
+  readonly #watches: Watch[] = [];
+  readonly #queue: WorkQueue;
+  readonly #backoff: KeyBackoff;
+  readonly #states = new Map<string, KeyState>();
+  readonly #runs = new Map<string, AbortController>();
+  #informers: Map<string, Informer<unknown>> | undefined;
+  #primary: Informer<R> | undefined;
+  #unsubscribe: (() => void)[] = [];
+  #cache: ObjectCache | undefined;
+  #active = false;
+
+  /**
+   * Creates a controller (it does nothing until an operator binds and starts it).
+   *
+   * @param options The kind, reconciler, client and settings.
+   * @throws {TypeError} If the resource, reconciler or client is missing, or `oneChangeRule`
+   * is unknown.
+   */
+  constructor(options: ControllerOptions<R>) {
+    if (typeof options?.resource?.kind !== "string") {
+      throw new TypeError("Controller: resource must be a resource token");
+    }
+    if (typeof options.reconciler?.plan !== "function") {
+      throw new TypeError("Controller: reconciler must have a plan(resource) method");
+    }
+    if (typeof options.client?.performRequest !== "function") {
+      throw new TypeError("Controller: client must be a RestClient");
+    }
+    const rule = options.oneChangeRule ?? "report";
+    if (!["report", "strict", "off"].includes(rule)) {
+      throw new TypeError(`Controller: oneChangeRule must be report, strict or off, got ${rule}`);
+    }
+    this.#options = options;
+    this.resource = options.resource;
+    this.name = options.name ?? options.resource.kind;
+    this.#logger = options.logger ?? defaultLogger(["controller"]);
+    this.#backoff = new KeyBackoff(options.backoff);
+    this.#queue = new WorkQueue({
+      concurrency: options.concurrency,
+      paused: true,
+      process: (key) => this.#process(key),
+      onError: (key, error) => this.#logger.error("a Run failed unexpectedly", { key, error }),
+    });
+    this.#watches.push({
+      resource: options.resource as ResourceType<unknown>,
+      scope: { namespace: options.namespace, labelSelector: options.labelSelector },
+      toKeys: (event) => [objectKey(event.object as never)],
+      predicate: options.predicate as Predicate<unknown> | undefined,
+    });
+  }
+
+  /**
+   * Also reconciles the owner when an object of `resource` changes: the primary named by its
+   * controller owner reference (`controller: true`, the primary's kind and group).
+   *
+   * @param resource The child kind.
+   * @param options A predicate and the informer's scope.
+   * @returns This controller.
+   */
+  owns<T>(resource: ResourceType<T>, options: WatchOptions<T> = {}): this {
+    const primary = this.resource;
+    const group = primary.apiVersion.includes("/") ? primary.apiVersion.split("/")[0] : "";
+    const ownerKeys = (object: unknown): string[] => {
+      const meta = (object as { metadata?: OwnedMeta })?.metadata;
+      const ref = meta?.ownerReferences?.find((ref) => ref.controller === true);
+      if (!ref || ref.kind !== primary.kind) return [];
+      const refGroup = ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "";
+      if (refGroup !== group) return [];
+      return [primary.namespaced && meta?.namespace ? `${meta.namespace}/${ref.name}` : ref.name];
+    };
+    return this.#watch(resource, options, (event) => {
+      const keys = ownerKeys(event.object);
+      // A child that changed owner also concerns its previous owner.
+      if (event.previous !== undefined) keys.push(...ownerKeys(event.previous));
+      return keys;
+    });
+  }
+
+  /**
+   * Also reconciles the primaries `mapper` names when an object of `resource` changes.
+   *
+   * @param resource The watched kind.
+   * @param mapper Maps a changed object to primary keys.
+   * @param options A predicate and the informer's scope.
+   * @returns This controller.
+   */
+  watches<T>(resource: ResourceType<T>, mapper: KeyMapper<T>, options: WatchOptions<T> = {}): this {
+    return this.#watch(resource, options, (event) => mapper(event.object as T));
+  }
+
+  #watch<T>(
+    resource: ResourceType<T>,
+    options: WatchOptions<T>,
+    toKeys: (event: CacheEvent<unknown>) => Iterable<string>,
+  ): this {
+    if (this.#informers !== undefined) {
+      throw new TypeError("Controller: declare owns() and watches() before the operator starts");
+    }
+    if (typeof resource?.kind !== "string") {
+      throw new TypeError("Controller: owns()/watches() need a resource token");
+    }
+    this.#watches.push({
+      resource: resource as ResourceType<unknown>,
+      scope: options.scope ?? { namespace: this.#options.namespace },
+      toKeys,
+      predicate: options.predicate as Predicate<unknown> | undefined,
+    });
+    return this;
+  }
+
+  /**
+   * What steps read: every kind this controller watches, through its informers. Available
+   * once bound.
+   *
+   * @throws {TypeError} Before {@linkcode Controller.bind}.
+   */
+  get cache(): ObjectCache {
+    if (this.#cache === undefined) {
+      throw new TypeError("Controller: the cache exists once the controller is bound");
+    }
+    return this.#cache;
+  }
+
+  /** The informers this controller reads (after {@linkcode Controller.bind}). */
+  get informers(): readonly Informer<unknown>[] {
+    return [...(this.#informers?.values() ?? [])];
+  }
+
+  /** Whether the controller is taking work (it is the leader and started). */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** How many keys are waiting and running. */
+  get queueLength(): number {
+    return this.#queue.length + this.#queue.running;
+  }
+
+  /**
+   * Gets the informers from `informers` and subscribes to their events (keys collect while
+   * the controller is not started). Called once by the operator.
+   *
+   * @param informers The shared registry.
+   */
+  bind(informers: InformerProvider): void {
+    if (this.#informers !== undefined) return;
+    const byKind = new Map<string, Informer<unknown>>();
+    for (const watch of this.#watches) {
+      const informer = informers.get(watch.resource, watch.scope);
+      const kind = kindKey(watch.resource.apiVersion, watch.resource.kind);
+      if (!byKind.has(kind)) byKind.set(kind, informer);
+      this.#unsubscribe.push(informer.subscribe((event) => this.#onEvent(watch, event)));
+    }
+    this.#informers = byKind;
+    this.#primary = byKind.get(kindKey(this.resource.apiVersion, this.resource.kind)) as
+      | Informer<R>
+      | undefined;
+    this.#cache = {
+      get: <T>(resource: ResourceType<T>, name: string, namespace?: string): T | undefined =>
+        this.#informerOf(resource).get(name, namespace),
+      list: <T>(resource: ResourceType<T>, options?: CacheListOptions): T[] =>
+        this.#informerOf(resource).list(options),
+    };
+  }
+
+  #informerOf<T>(resource: ResourceType<T>): Informer<T> {
+    const informer = this.#informers?.get(kindKey(resource.apiVersion, resource.kind));
+    if (informer === undefined) throw new NotCachedError(resource.apiVersion, resource.kind);
+    return informer as Informer<T>;
+  }
+
+  /**
+   * Starts taking work (the operator calls it on becoming leader, once the caches synced):
+   * every cached primary is queued once.
+   */
+  start(): void {
+    if (this.#primary === undefined) throw new TypeError("Controller: start() before bind()");
+    this.#active = true;
+    for (const object of this.#primary.list()) this.enqueue(objectKey(object as never));
+    this.#queue.resume();
+  }
+
+  /**
+   * Stops taking work and aborts the running Runs' signals at once (lost leadership). Keys
+   * keep collecting; {@linkcode Controller.start} runs everything again.
+   *
+   * @param reason Why (the Runs' signals' reason).
+   */
+  pause(reason: unknown = new Error("the controller stopped (leadership lost)")): void {
+    this.#active = false;
+    this.#queue.pause();
+    for (const run of this.#runs.values()) run.abort(reason);
+  }
+
+  /**
+   * Stops for good: takes no more work, lets running Runs finish within `graceMs`, then
+   * aborts their signals and waits for them; unsubscribes from the informers.
+   *
+   * @param graceMs How long running Runs may take to finish.
+   * @returns When every Run has ended.
+   */
+  async shutdown(graceMs = 10_000): Promise<void> {
+    this.#active = false;
+    this.#queue.pause();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
+    await Promise.race([this.#queue.idle(), grace]);
+    clearTimeout(timer);
+    for (const run of this.#runs.values()) run.abort(new Error("the controller is shutting down"));
+    await this.#queue.idle();
+    this.#queue.close();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+  }
+
+  /**
+   * Asks for a Run of `key` after `delayMs` (default now).
+   *
+   * @param key `namespace/name` (or `name` for cluster-scoped kinds).
+   * @param delayMs The delay.
+   */
+  enqueue(key: string, delayMs = 0): void {
+    this.#queue.add(key, delayMs);
+  }
+
+  #onEvent(watch: Watch, event: CacheEvent<unknown>): void {
+    try {
+      if (watch.predicate !== undefined && !watch.predicate(event)) return;
+      for (const key of watch.toKeys(event)) {
+        if (typeof key === "string" && key !== "") this.enqueue(key);
+      }
+    } catch (error) {
+      this.#logger.warn("a predicate or key mapper threw; the event is ignored", {
+        controller: this.name,
+        kind: watch.resource.kind,
+        error,
+      });
+    }
+  }
+
+  async #process(key: string): Promise<void> {
+    const abort = new AbortController();
+    this.#runs.set(key, abort);
+    try {
+      await this.#reconcile(key, abort.signal);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      // Only the controller's own reads (live reads of stale objects) get here.
+      this.#logger.warn("preparing the Run failed; retrying with backoff", { key, error });
+      this.enqueue(key, this.#backoff.next(key));
+    } finally {
+      this.#runs.delete(key);
+    }
+  }
+
+  async #reconcile(key: string, signal: AbortSignal): Promise<void> {
+    const options = this.#options;
+    const state = this.#states.get(key);
+    let ownWrites: OwnWrites | undefined;
+    if (state !== undefined && state.writes.length > 0) {
+      ownWrites = await awaitOwnWrites(
+        state.writes,
+        (apiVersion, kind) => this.#informers?.get(kindKey(apiVersion, kind)),
+        options.client,
+        { timeoutMs: options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS, signal },
+      );
+      if (ownWrites.stale.length > 0) {
+        this.#logger.debug("the caches lagged behind the last Run's writes; read them live", {
+          key,
+          stale: ownWrites.stale.length,
+        });
+      }
+    }
+    const [namespace, name] = splitKey(key, this.resource.namespaced);
+    const primaryKey = liveKey(this.resource.apiVersion, this.resource.kind, namespace, name);
+    const resource = ownWrites?.live.has(primaryKey)
+      ? (ownWrites.live.get(primaryKey) ?? undefined) as R | undefined
+      : this.#primary!.get(name, namespace);
+    if (resource === undefined) {
+      // Gone: nothing to do until it is created again.
+      this.#states.delete(key);
+      this.#backoff.reset(key);
+      return;
+    }
+    const recorder = new WriteRecorder(options.client);
+    const cache = overlayCache(this.cache, ownWrites?.live ?? new Map());
+    const controls: RunControls = {
+      key,
+      name: this.name,
+      bestEffortClient: recorder.bestEffortClient,
+    };
+    const executor = new RunExecutor<R>({
+      client: recorder.client,
+      stepTimeoutMs: options.stepTimeoutMs,
+      resyncAfterMs: options.resyncAfterMs,
+      statusWriter: options.statusWriter?.(recorder.statusClient) ??
+        new MergePatchStatusWriter(recorder.statusClient, this.resource) as StatusWriter<R>,
+      logger: options.logger,
+      observer: options.observer,
+    });
+    // The per-Run services (client, cache, events, controls) as the step model takes them.
+    const runOptions: RunOptions & Record<string, unknown> = {
+      signal,
+      client: recorder.client,
+      cache,
+      events: options.events,
+      controller: controls,
+    };
+    const result = await executor.reconcile(resource, options.reconciler, runOptions);
+    this.#states.set(key, { writes: recorder.writes });
+    let action = result.action;
+    let violation: OneChangeRuleError | undefined;
+    const rule = options.oneChangeRule ?? "report";
+    if (rule !== "off" && recorder.changes > 1) {
+      violation = new OneChangeRuleError(key, recorder.writes);
+      this.#logger.warn(violation.message, { key, runId: result.runId });
+      if (rule === "strict") action = { type: "retry-with-backoff", error: violation };
+    }
+    this.#follow(key, action);
+    const run: ControllerRun = {
+      key,
+      result,
+      writes: recorder.writes,
+      changes: recorder.changes,
+      oneChangeViolation: violation,
+      action,
+      ownWrites,
+    };
+    try {
+      options.onRun?.(run);
+    } catch (error) {
+      this.#logger.warn("onRun threw; ignored", { key, error });
+    }
+  }
+
+  #follow(key: string, action: RunAction): void {
+    switch (action.type) {
+      case "requeue":
+        this.#backoff.reset(key);
+        this.enqueue(key);
+        break;
+      case "requeue-after":
+        this.#backoff.reset(key);
+        this.enqueue(key, action.delayMs);
+        break;
+      case "await-change":
+        this.#backoff.reset(key);
+        if (action.resyncAfterMs !== undefined) this.enqueue(key, action.resyncAfterMs);
+        break;
+      case "retry-with-backoff":
+        this.enqueue(key, this.#backoff.next(key));
+        break;
+      case "abandon":
+        // Shutdown or lost leadership: the next start() queues every key again.
+        break;
+    }
+  }
+}
+
+interface OwnedMeta {
+  namespace?: string;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; controller?: boolean }[];
+}
+
+function kindKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+function splitKey(key: string, namespaced: boolean): [string | undefined, string] {
+  if (!namespaced) return [undefined, key];
+  const slash = key.indexOf("/");
+  return slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+}
