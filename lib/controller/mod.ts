@@ -13,3 +13,9 @@
  */
 
 export * from "./cache.ts";
+export * from "./backoff.ts";
+export * from "./label_selector.ts";
+export * from "./store.ts";
+export * from "./watcher.ts";
+export * from "./informer.ts";
+export * from "./informers.ts";
