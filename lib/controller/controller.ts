@@ -52,8 +52,6 @@ export interface InformerScope {
   readonly labelSelector?: string;
   /** A field selector in the API server's syntax. */
   readonly fieldSelector?: string;
-  /** Cache only metadata (`PartialObjectMetadata`). */
-  readonly metadataOnly?: boolean;
 }
 
 /**

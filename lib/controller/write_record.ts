@@ -8,7 +8,7 @@
  */
 
 import type { JSONValue, RequestOptions, RestClient } from "../client/contract.ts";
-import { decorate } from "./_decorate.ts";
+import { decorateRestClient } from "../client/decorate.ts";
 
 /**
  * Why a write was made, which decides whether it counts for the one-change rule:
@@ -116,7 +116,7 @@ export class WriteRecorder {
   }
 
   #view(inner: RestClient, purpose: WritePurpose): RestClient {
-    return decorate(inner, async (options, next) => {
+    return decorateRestClient(inner, async (options, next) => {
       const answer = await next(options);
       if (WRITE_METHODS.has(options.method) && !isDryRun(options)) {
         this.#writes.push(describeWrite(options, purpose, answer));

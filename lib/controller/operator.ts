@@ -1,0 +1,285 @@
+/**
+ * The {@linkcode Operator} (controller-runtime's manager): hosts controllers over shared
+ * caches, with one leader election, one health view and one shutdown.
+ *
+ * @module
+ */
+
+import { defaultLogger, type Logger } from "../steps/logger.ts";
+import type { Controller, InformerProvider } from "./controller.ts";
+
+/**
+ * The shared informers an operator runs (e.g. `SharedInformers`).
+ *
+ * @example
+ * ```ts
+ * import type { InformerRegistry } from "@staircase/staircase/controller";
+ *
+ * function start(informers: InformerRegistry, signal: AbortSignal): Promise<void> {
+ *   return informers.run(signal);
+ * }
+ * console.log(typeof start);
+ * ```
+ */
+export interface InformerRegistry extends InformerProvider {
+  /** Runs every informer (also those made later) until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * What a leader election tells the operator.
+ *
+ * @example
+ * ```ts
+ * import type { LeadershipCallbacks } from "@staircase/staircase/controller";
+ *
+ * const callbacks: LeadershipCallbacks = {
+ *   onStartedLeading: () => console.log("leading"),
+ *   onStoppedLeading: () => console.log("following"),
+ * };
+ * callbacks.onStartedLeading();
+ * ```
+ */
+export interface LeadershipCallbacks {
+  /** This process holds the lease now. */
+  onStartedLeading(): void;
+  /** This process lost (or released) the lease. */
+  onStoppedLeading(): void;
+  /** Another process holds the lease (this one follows). */
+  onFollowing?(leader: string | undefined): void;
+}
+
+/**
+ * A leader election (e.g. on a `coordination.k8s.io/v1` Lease): campaigns until `signal`
+ * aborts, then releases what it holds.
+ *
+ * @example
+ * ```ts
+ * import type { LeaderElection } from "@staircase/staircase/controller";
+ *
+ * // A single replica: always the leader.
+ * const alone: LeaderElection = {
+ *   run: async (signal, callbacks) => {
+ *     callbacks.onStartedLeading();
+ *     await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+ *     callbacks.onStoppedLeading();
+ *   },
+ * };
+ * console.log(typeof alone.run);
+ * ```
+ */
+export interface LeaderElection {
+  /** Campaigns and holds the lease until `signal` aborts; then releases it. */
+  run(signal: AbortSignal, callbacks: LeadershipCallbacks): Promise<void>;
+}
+
+/**
+ * Settings of an {@linkcode Operator}.
+ *
+ * @example
+ * ```ts
+ * import type { OperatorOptions, InformerRegistry } from "@staircase/staircase/controller";
+ *
+ * declare const informers: InformerRegistry;
+ * const options: OperatorOptions = { informers, shutdownGraceMs: 5_000 };
+ * console.log(options.shutdownGraceMs);
+ * ```
+ */
+export interface OperatorOptions {
+  /** The shared informers every controller reads. */
+  readonly informers: InformerRegistry;
+  /** Who may run Runs; without one this process is always the leader. */
+  readonly leaderElection?: LeaderElection;
+  /**
+   * How long running Runs may take to finish on shutdown before their signals abort.
+   *
+   * @default {10000}
+   */
+  readonly shutdownGraceMs?: number;
+  /** Where the operator logs (default LogTape `["staircase", "operator"]`). */
+  readonly logger?: Logger;
+}
+
+/**
+ * Hosts controllers: runs the shared informers (caches warm even before leadership), starts
+ * the controllers once their caches synced **and** this process leads, pauses them (aborting
+ * running Runs at once) when leadership is lost, and on shutdown stops taking work, lets
+ * running Runs finish within `shutdownGraceMs` (then aborts them), stops the watches and
+ * releases the lease.
+ *
+ * {@linkcode Operator.healthy} and {@linkcode Operator.ready} feed `/healthz` and `/readyz`:
+ * ready once every cache synced and leadership is known (leader or follower).
+ *
+ * @example
+ * ```ts ignore
+ * import { Controller, Operator, SharedInformers } from "@staircase/staircase/controller";
+ *
+ * const informers = new SharedInformers(client);
+ * const operator = new Operator({ informers }).add(
+ *   new Controller({ resource: Greetings, reconciler, client }).owns(ConfigMaps),
+ * );
+ * await operator.runUntilSignal(); // SIGINT / SIGTERM stop it
+ * ```
+ */
+export class Operator {
+  readonly #options: OperatorOptions;
+  readonly #logger: Logger;
+  readonly #controllers: Controller<unknown>[] = [];
+  #synced = false;
+  #leader = false;
+  #leadershipKnown = false;
+  #running = false;
+  #stopping = false;
+
+  /**
+   * Creates an operator.
+   *
+   * @param options The shared informers and settings.
+   * @throws {TypeError} If `informers` lacks `get` or `run`.
+   */
+  constructor(options: OperatorOptions) {
+    if (typeof options?.informers?.get !== "function" || typeof options.informers.run !== "function") {
+      throw new TypeError("Operator: informers must have get() and run() (e.g. SharedInformers)");
+    }
+    this.#options = options;
+    this.#logger = options.logger ?? defaultLogger(["operator"]);
+  }
+
+  /**
+   * Adds a controller (before {@linkcode Operator.run}).
+   *
+   * @param controller The controller.
+   * @returns This operator.
+   */
+  add<R>(controller: Controller<R>): this {
+    if (this.#running) throw new TypeError("Operator: add controllers before run()");
+    this.#controllers.push(controller as Controller<unknown>);
+    return this;
+  }
+
+  /** The hosted controllers. */
+  get controllers(): readonly Controller<unknown>[] {
+    return this.#controllers;
+  }
+
+  /** Whether this process leads (runs Runs). */
+  get leader(): boolean {
+    return this.#leader;
+  }
+
+  /** Whether every cache has synced. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** `/healthz`: running and not shutting down. */
+  get healthy(): boolean {
+    return this.#running && !this.#stopping;
+  }
+
+  /** `/readyz`: healthy, every cache synced, and leadership known. */
+  get ready(): boolean {
+    return this.healthy && this.#synced && this.#leadershipKnown;
+  }
+
+  /**
+   * Runs until `signal` aborts, then shuts down (see the class notes) and resolves.
+   *
+   * @param signal Shutdown.
+   * @returns When everything has stopped and the lease is released.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.#running) throw new TypeError("Operator: run() is already running");
+    this.#running = true;
+    this.#stopping = false;
+    const informersStop = new AbortController();
+    const electionStop = new AbortController();
+    for (const controller of this.#controllers) controller.bind(this.#options.informers);
+    const informersDone = this.#options.informers.run(informersStop.signal).catch((error) =>
+      this.#logger.error("the informers stopped with an error", { error })
+    );
+
+    const startIfReady = () => {
+      if (!this.#leader || !this.#synced || this.#stopping) return;
+      for (const controller of this.#controllers) {
+        if (controller.active) continue;
+        try {
+          controller.start();
+        } catch (error) {
+          this.#logger.error("a controller failed to start", { controller: controller.name, error });
+        }
+      }
+    };
+    const election = this.#options.leaderElection;
+    let electionDone: Promise<unknown> = Promise.resolve();
+    if (election === undefined) {
+      this.#leader = true;
+      this.#leadershipKnown = true;
+    } else {
+      electionDone = election.run(electionStop.signal, {
+        onStartedLeading: () => {
+          this.#leader = true;
+          this.#leadershipKnown = true;
+          this.#logger.info("became the leader");
+          startIfReady();
+        },
+        onStoppedLeading: () => {
+          const was = this.#leader;
+          this.#leader = false;
+          this.#leadershipKnown = true;
+          if (was) this.#logger.info("lost leadership: running Runs are aborted");
+          for (const controller of this.#controllers) controller.pause();
+        },
+        onFollowing: (leader) => {
+          this.#leadershipKnown = true;
+          this.#logger.debug("following", { leader });
+        },
+      }).catch((error) => this.#logger.error("the leader election failed", { error }));
+    }
+
+    try {
+      const informers = this.#controllers.flatMap((controller) => [...controller.informers]);
+      await Promise.all(informers.map((informer) => informer.waitForSync(signal)));
+      this.#synced = true;
+      startIfReady();
+      if (!signal.aborted) {
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    } finally {
+      this.#stopping = true;
+      const grace = this.#options.shutdownGraceMs ?? 10_000;
+      await Promise.all(this.#controllers.map((controller) => controller.shutdown(grace)));
+      informersStop.abort(new Error("the operator is shutting down"));
+      electionStop.abort(new Error("the operator is shutting down"));
+      await Promise.all([informersDone, electionDone]);
+      this.#leader = false;
+      this.#synced = false;
+      this.#running = false;
+    }
+  }
+
+  /**
+   * Runs until SIGINT or SIGTERM: the first signal shuts down gracefully; a second one exits
+   * the process at once (code 130).
+   *
+   * @returns When the operator has stopped after a signal.
+   */
+  async runUntilSignal(): Promise<void> {
+    const stop = new AbortController();
+    let signals = 0;
+    const onSignal = () => {
+      if (++signals > 1) Deno.exit(130);
+      this.#logger.info("shutting down (send the signal again to exit at once)");
+      stop.abort(new Error("shutdown requested"));
+    };
+    const names: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+    for (const name of names) Deno.addSignalListener(name, onSignal);
+    try {
+      await this.run(stop.signal);
+    } finally {
+      for (const name of names) Deno.removeSignalListener(name, onSignal);
+    }
+  }
+}
