@@ -580,20 +580,19 @@ export class Controller<R> {
 
   /**
    * Stops for good: takes no more work, lets running Runs finish within `graceMs`, then
-   * aborts their signals and waits for them; unsubscribes from the informers.
+   * aborts their signals and waits up to a second more for them (a step that ignores its
+   * signal is left to its step timeout); unsubscribes from the informers.
    *
    * @param graceMs How long running Runs may take to finish.
-   * @returns When every Run has ended.
+   * @returns When every Run has ended, or been aborted and given a second.
    */
   async shutdown(graceMs = 10_000): Promise<void> {
     this.#active = false;
     this.#queue.pause();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-    await Promise.race([this.#queue.idle(), grace]);
-    clearTimeout(timer);
+    await idleWithin(this.#queue, graceMs);
     for (const run of this.#runs.values()) run.abort(new Error("the controller is shutting down"));
-    await this.#queue.idle();
+    // A step that ignores its signal keeps running until its timeout; do not wait for it.
+    await idleWithin(this.#queue, ABORTED_RUN_WAIT_MS);
     this.#queue.close();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
@@ -695,13 +694,17 @@ export class Controller<R> {
     };
     const result = await executor.reconcile(resource, options.reconciler, runOptions);
     this.#states.set(key, { writes: recorder.writes });
-    let action = result.action;
+    // Aborted by lost leadership or shutdown: whatever the steps returned, do not follow it
+    // (the next start() queues every key again).
+    let action: RunAction = signal.aborted ? { type: "abandon" } : result.action;
     let violation: OneChangeRuleError | undefined;
     const rule = options.oneChangeRule ?? "report";
     if (rule !== "off" && recorder.changes > 1) {
       violation = new OneChangeRuleError(key, recorder.writes);
       this.#logger.warn(violation.message, { key, runId: result.runId });
-      if (rule === "strict") action = { type: "retry-with-backoff", error: violation };
+      if (rule === "strict" && action.type !== "abandon") {
+        action = { type: "retry-with-backoff", error: violation };
+      }
     }
     this.#follow(key, action);
     const run: ControllerRun = {
@@ -742,6 +745,16 @@ export class Controller<R> {
         break;
     }
   }
+}
+
+/** How long shutdown waits for aborted Runs to end before it stops anyway. */
+const ABORTED_RUN_WAIT_MS = 1_000;
+
+async function idleWithin(queue: WorkQueue, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  await Promise.race([queue.idle(), limit]);
+  clearTimeout(timer);
 }
 
 interface OwnedMeta {
