@@ -73,6 +73,11 @@ export interface InformerOptions<T> extends WatcherOptions {
    * `resourceVersion`.
    */
   readonly transform?: (object: T) => T;
+  /**
+   * Called with every failure of the watch (it is retried; see {@linkcode WatchError}), e.g.
+   * to report missing RBAC permissions. It must not throw.
+   */
+  readonly onError?: (error: WatchError) => void;
 }
 
 function deepFreeze(value: unknown): void {
@@ -362,6 +367,11 @@ export class ResourceInformer<T> implements Informer<T> {
     },
     error: (error): void => {
       this.#lastError = error;
+      try {
+        this.options.onError?.(error);
+      } catch (err) {
+        log.error(`a ${this.resource.kind} informer's onError threw: ${String(err)}`);
+      }
     },
   };
 }

@@ -9,6 +9,7 @@
 import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { type CacheListOptions, NotCachedError, type ObjectCache, objectKey } from "./cache.ts";
+import type { BackoffOptions } from "./backoff.ts";
 import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } from "./informer.ts";
 
 /**
@@ -78,6 +79,32 @@ export class InformerConflictError extends Error {
   }
 }
 
+/**
+ * Options every informer of a {@linkcode SharedInformers} gets (see {@linkcode InformerOptions}
+ * for each field and its default). `backoff` takes options, not a `Backoff`: each informer
+ * keeps its own delays.
+ *
+ * @example
+ * ```ts
+ * import type { SharedInformersDefaults } from "@staircase/staircase/controller";
+ *
+ * const defaults: SharedInformersDefaults = {
+ *   backoff: { initialMs: 500 },
+ *   onError: (error) => console.error(error.message),
+ * };
+ * console.log(defaults.backoff);
+ * ```
+ */
+export interface SharedInformersDefaults
+  extends
+    Pick<
+      InformerOptions<unknown>,
+      "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError"
+    > {
+  /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
+  readonly backoff?: BackoffOptions;
+}
+
 type AnyInformer = ResourceInformer<unknown>;
 
 interface Entry {
@@ -117,7 +144,7 @@ function kindKey(resource: ResourceType<unknown>): string {
  */
 export class SharedInformers {
   readonly #client: RestClient;
-  readonly #defaults: InformerOptions<unknown>;
+  readonly #defaults: SharedInformersDefaults;
   readonly #entries = new Map<string, Entry>();
   #signal: AbortSignal | undefined;
   #runs: Promise<void>[] = [];
@@ -127,14 +154,11 @@ export class SharedInformers {
    *
    * @param client The transport every informer uses.
    * @param defaults Timing options of every informer (idle timeout, backoff, initial-state
-   *   mode, page size); see {@linkcode InformerOptions}.
+   *   mode, page size) and their error callback.
    */
   constructor(
     client: RestClient,
-    defaults: Pick<
-      InformerOptions<unknown>,
-      "idleTimeoutMs" | "watchTimeoutSeconds" | "backoff" | "initialState" | "pageSize"
-    > = {},
+    defaults: SharedInformersDefaults = {},
   ) {
     this.#client = client;
     this.#defaults = defaults;

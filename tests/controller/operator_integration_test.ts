@@ -9,7 +9,7 @@ import { ResourceClient } from "../../lib/client/mod.ts";
 import type { LeaderElection, LeadershipCallbacks } from "../../lib/controller/mod.ts";
 import { Operator, SharedInformers } from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { adminClient, greetingCluster, startOperator, waitFor } from "./_helpers.ts";
+import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
 import { Greetings, threeStepReconciler } from "./_three_steps.ts";
 
 const cluster = await greetingCluster();

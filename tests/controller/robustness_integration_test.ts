@@ -10,7 +10,7 @@ import { kubeConfigClient, ResourceClient, type RestClient } from "../../lib/cli
 import { noModification, plan, type Reconciler, wait } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { adminClient, greetingCluster, startOperator, waitFor } from "./_helpers.ts";
+import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
 import { ConfigMaps, Greetings, SEEN, threeStepReconciler } from "./_three_steps.ts";
 
 const cluster = await greetingCluster();
