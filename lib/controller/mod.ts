@@ -26,3 +26,5 @@ export * from "./read_your_writes.ts";
 export * from "./predicates.ts";
 export * from "./controller.ts";
 export * from "./operator.ts";
+export * from "./leader_election.ts";
+export * from "./health.ts";
