@@ -7,6 +7,8 @@
 
 import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Controller, InformerProvider } from "./controller.ts";
+import type { HealthServer } from "./health.ts";
+import { LeaderElector } from "./leader_election.ts";
 
 /**
  * The shared informers an operator runs (e.g. `SharedInformers`).
@@ -88,8 +90,16 @@ export interface LeaderElection {
 export interface OperatorOptions {
   /** The shared informers every controller reads. */
   readonly informers: InformerRegistry;
-  /** Who may run Runs; without one this process is always the leader. */
-  readonly leaderElection?: LeaderElection;
+  /**
+   * Who may run Runs: a `LeaderElector` on a Lease, or any {@linkcode LeaderElection}.
+   * Without one this process is always the leader.
+   */
+  readonly leaderElection?: LeaderElection | LeaderElector;
+  /**
+   * Serves `/healthz` and `/readyz`: the operator adds its checks (`operator`) and, when the
+   * server is not listening yet, listens while the operator runs.
+   */
+  readonly health?: HealthServer;
   /**
    * How long running Runs may take to finish on shutdown before their signals abort.
    *
@@ -210,7 +220,17 @@ export class Operator {
         }
       }
     };
-    const election = this.#options.leaderElection;
+    const election = asElection(this.#options.leaderElection);
+    const health = this.#options.health;
+    let listening = false;
+    if (health !== undefined) {
+      health.addCheck("liveness", "operator", () => this.healthy);
+      health.addCheck("readiness", "operator", () => this.ready);
+      if (health.address === undefined) {
+        health.listen();
+        listening = true;
+      }
+    }
     let electionDone: Promise<unknown> = Promise.resolve();
     if (election === undefined) {
       this.#leader = true;
@@ -254,6 +274,11 @@ export class Operator {
       informersStop.abort(new Error("the operator is shutting down"));
       electionStop.abort(new Error("the operator is shutting down"));
       await Promise.all([informersDone, electionDone]);
+      if (health !== undefined) {
+        health.removeCheck("liveness", "operator");
+        health.removeCheck("readiness", "operator");
+        if (listening) await health.close();
+      }
       this.#leader = false;
       this.#synced = false;
       this.#running = false;
@@ -282,4 +307,57 @@ export class Operator {
       for (const name of names) Deno.removeSignalListener(name, onSignal);
     }
   }
+}
+
+/**
+ * Adapts a Lease {@linkcode LeaderElector} to the operator's {@linkcode LeaderElection}: its
+ * terms become started/stopped callbacks, and the first observed other holder makes this
+ * process a known follower.
+ *
+ * @param elector The elector (its own callbacks stay in place).
+ * @returns The election.
+ *
+ * @example
+ * ```ts ignore
+ * import { LeaderElector, leaseElection } from "@staircase/staircase/controller";
+ *
+ * const election = leaseElection(new LeaderElector({ client, name: "greeting-operator", namespace: "default" }));
+ * ```
+ */
+export function leaseElection(elector: LeaderElector): LeaderElection {
+  return {
+    run: async (signal, callbacks) => {
+      const campaign = elector.run(signal);
+      const follow = (async () => {
+        // The elector reports followers through its state; look until it is known.
+        while (!signal.aborted && elector.state !== "leader" && elector.state !== "follower") {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        if (elector.state === "follower") callbacks.onFollowing?.(elector.leader);
+      })();
+      const terms = (async () => {
+        while (!signal.aborted) {
+          let term: AbortSignal;
+          try {
+            term = await elector.leading(signal);
+          } catch {
+            return; // stopped
+          }
+          callbacks.onStartedLeading();
+          if (!term.aborted) {
+            await new Promise((resolve) => term.addEventListener("abort", resolve, { once: true }));
+          }
+          callbacks.onStoppedLeading();
+          if (!signal.aborted) callbacks.onFollowing?.(elector.leader);
+        }
+      })();
+      await Promise.all([campaign, follow, terms]);
+    },
+  };
+}
+
+function asElection(
+  election: LeaderElection | LeaderElector | undefined,
+): LeaderElection | undefined {
+  return election instanceof LeaderElector ? leaseElection(election) : election;
 }

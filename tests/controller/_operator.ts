@@ -9,7 +9,9 @@ import {
   Controller,
   type ControllerOptions,
   type ControllerRun,
+  type HealthServer,
   type LeaderElection,
+  type LeaderElector,
   Operator,
   SharedInformers,
 } from "../../lib/controller/mod.ts";
@@ -42,13 +44,14 @@ export function startOperator(
   namespace: string,
   reconciler: Reconciler<Greeting>,
   options: Partial<ControllerOptions<Greeting>> & {
-    leaderElection?: LeaderElection;
+    leaderElection?: LeaderElection | LeaderElector;
     shutdownGraceMs?: number;
+    health?: HealthServer;
   } = {},
 ): Harness {
   const runs: ControllerRun[] = [];
   const informers = new SharedInformers(client);
-  const { leaderElection, shutdownGraceMs, ...controllerOptions } = options;
+  const { leaderElection, shutdownGraceMs, health, ...controllerOptions } = options;
   const controller = new Controller<Greeting>({
     resource: Greetings,
     reconciler,
@@ -60,7 +63,7 @@ export function startOperator(
       controllerOptions.onRun?.(run);
     },
   }).owns(ConfigMaps);
-  const operator = new Operator({ informers, leaderElection, shutdownGraceMs }).add(controller);
+  const operator = new Operator({ informers, leaderElection, shutdownGraceMs, health }).add(controller);
   const stop = new AbortController();
   const done = operator.run(stop.signal);
   return {

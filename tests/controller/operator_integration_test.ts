@@ -7,7 +7,12 @@
 import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/mod.ts";
 import type { LeaderElection, LeadershipCallbacks } from "../../lib/controller/mod.ts";
-import { Operator, SharedInformers } from "../../lib/controller/mod.ts";
+import {
+  HealthServer,
+  LeaderElector,
+  Operator,
+  SharedInformers,
+} from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
 import { Greetings, threeStepReconciler } from "./_three_steps.ts";
@@ -121,3 +126,53 @@ Deno.test("an operator without controllers or with a bad registry is a clear err
   stop.abort();
   await done;
 });
+
+Deno.test("two replicas on a real Lease: the follower takes over when the leader stops", () =>
+  withNamespace(async (ns) => {
+    await create(ns, "first");
+    const elector = (identity: string) =>
+      new LeaderElector({
+        client,
+        name: "greeting-operator",
+        namespace: ns,
+        identity,
+        leaseDurationMs: 2_000,
+        renewDeadlineMs: 1_500,
+        retryPeriodMs: 300,
+      });
+    const health = new HealthServer({ port: 0, hostname: "127.0.0.1" });
+    const a = startOperator(client, ns, threeStepReconciler(), {
+      leaderElection: elector("replica-a"),
+      health,
+    });
+    await waitFor(() => a.operator.leader, "replica a leads");
+    const b = startOperator(client, ns, threeStepReconciler(), {
+      leaderElection: elector("replica-b"),
+    });
+    try {
+      const { hostname, port } = health.address!;
+      await waitFor(async () => (await fetch(`http://${hostname}:${port}/readyz`).then(async (r) => {
+        await r.body?.cancel();
+        return r.status;
+      })) === 200, "replica a is ready");
+      await waitFor(() => b.operator.ready, "replica b is ready as a follower");
+      assert.equal(b.operator.leader, false);
+      await waitFor(() => a.runs.filter((run) => run.result.reason === "in-sync").length > 0, "a converges");
+      assert.equal(b.runs.length, 0, "the follower ran nothing");
+      await a.stop();
+      await assert.rejects(
+        fetch(`http://${hostname}:${port}/readyz`),
+        TypeError,
+        "the operator closes the health server it opened",
+      );
+      await waitFor(() => b.operator.leader, "replica b takes over", 10_000);
+      await create(ns, "second");
+      await waitFor(
+        () => b.runs.some((run) => run.key === `${ns}/second` && run.result.reason === "in-sync"),
+        "the new leader reconciles",
+      );
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  }, { prefix: "op-lease" }));
