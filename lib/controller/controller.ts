@@ -309,7 +309,9 @@ const RUN_SERVICES = new WeakMap<RestClient, { cache: ObjectCache; controls: Run
  * };
  * ```
  */
-export function runCache(context: { readonly client: RestClient; readonly cache?: ObjectCache }): ObjectCache {
+export function runCache(
+  context: { readonly client: RestClient; readonly cache?: ObjectCache },
+): ObjectCache {
   const cache = context.cache ?? RUN_SERVICES.get(context.client)?.cache;
   if (cache === undefined) throw new NotCachedError("any", "object (this Run has no cache)");
   return cache;
@@ -389,6 +391,10 @@ export class Controller<R> {
   readonly #backoff: KeyBackoff;
   readonly #states = new Map<string, KeyState>();
   readonly #runs = new Map<string, AbortController>();
+  /** The state each of our writes produced (liveKey → resourceVersion): their echoes. */
+  readonly #echoes = new Map<string, string>();
+  /** Events for running keys, decided when their Run ends. */
+  readonly #deferred = new Map<string, Echo[]>();
   #informers: Map<string, Informer<unknown>> | undefined;
   #primary: Informer<R> | undefined;
   #unsubscribe: (() => void)[] = [];
@@ -610,8 +616,16 @@ export class Controller<R> {
   #onEvent(watch: Watch, event: CacheEvent<unknown>): void {
     try {
       if (watch.predicate !== undefined && !watch.predicate(event)) return;
+      const echo = echoOf(watch, event);
+      if (echo !== undefined && this.#echoes.get(echo.object) === echo.resourceVersion) return;
+      if (echo !== undefined) this.#echoes.delete(echo.object);
       for (const key of watch.toKeys(event)) {
-        if (typeof key === "string" && key !== "") this.enqueue(key);
+        if (typeof key !== "string" || key === "") continue;
+        const deferred = this.#deferred.get(key);
+        // While the key runs, the event may be the echo of a write whose answer has not
+        // arrived yet: decide when the Run ends.
+        if (deferred !== undefined) deferred.push(echo ?? { object: "", resourceVersion: "" });
+        else this.enqueue(key);
       }
     } catch (error) {
       this.#logger.warn("a predicate or key mapper threw; the event is ignored", {
@@ -625,6 +639,8 @@ export class Controller<R> {
   async #process(key: string): Promise<void> {
     const abort = new AbortController();
     this.#runs.set(key, abort);
+    const deferred: Echo[] = [];
+    this.#deferred.set(key, deferred);
     try {
       await this.#reconcile(key, abort.signal);
     } catch (error) {
@@ -634,6 +650,13 @@ export class Controller<R> {
       this.enqueue(key, this.#backoff.next(key));
     } finally {
       this.#runs.delete(key);
+      this.#deferred.delete(key);
+      // Events that arrived during the Run and are not echoes of its writes queue a new Run
+      // (the queue makes it the one follow-up).
+      const news = deferred.some((echo) =>
+        echo.object === "" || this.#echoes.get(echo.object) !== echo.resourceVersion
+      );
+      if (news) this.enqueue(key);
     }
   }
 
@@ -666,7 +689,14 @@ export class Controller<R> {
       this.#backoff.reset(key);
       return;
     }
-    const recorder = new WriteRecorder(options.client);
+    // Echoes are known as soon as each write answers: its watch event may come before the
+    // Run ends.
+    const recorder = new WriteRecorder(options.client, (write) => {
+      if (write.apiVersion && write.kind && write.name && write.resourceVersion) {
+        const object = liveKey(write.apiVersion, write.kind, write.namespace, write.name);
+        this.#echoes.set(object, write.resourceVersion);
+      }
+    });
     const cache = overlayCache(this.cache, ownWrites?.live ?? new Map());
     const controls: RunControls = {
       key,
@@ -755,6 +785,28 @@ async function idleWithin(queue: WorkQueue, ms: number): Promise<void> {
   const limit = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
   await Promise.race([queue.idle(), limit]);
   clearTimeout(timer);
+}
+
+/** An object state: which object (a liveKey) at which resourceVersion. */
+interface Echo {
+  readonly object: string;
+  readonly resourceVersion: string;
+}
+
+function echoOf(watch: Watch, event: CacheEvent<unknown>): Echo | undefined {
+  if (event.type === "deleted") return undefined;
+  const meta = (event.object as { metadata?: EchoMeta })?.metadata;
+  if (!meta?.name || !meta.resourceVersion) return undefined;
+  return {
+    object: liveKey(watch.resource.apiVersion, watch.resource.kind, meta.namespace, meta.name),
+    resourceVersion: meta.resourceVersion,
+  };
+}
+
+interface EchoMeta {
+  namespace?: string;
+  name?: string;
+  resourceVersion?: string;
 }
 
 interface OwnedMeta {

@@ -148,7 +148,9 @@ export class Operator {
    * @throws {TypeError} If `informers` lacks `get` or `run`.
    */
   constructor(options: OperatorOptions) {
-    if (typeof options?.informers?.get !== "function" || typeof options.informers.run !== "function") {
+    if (
+      typeof options?.informers?.get !== "function" || typeof options.informers.run !== "function"
+    ) {
       throw new TypeError("Operator: informers must have get() and run() (e.g. SharedInformers)");
     }
     this.#options = options;
@@ -216,7 +218,10 @@ export class Operator {
         try {
           controller.start();
         } catch (error) {
-          this.#logger.error("a controller failed to start", { controller: controller.name, error });
+          this.#logger.error("a controller failed to start", {
+            controller: controller.name,
+            error,
+          });
         }
       }
     };

@@ -90,13 +90,16 @@ export class WriteRecorder {
   /** The same server, with writes recorded as status writes (not counted). */
   readonly statusClient: RestClient;
   readonly #writes: RecordedWrite[] = [];
+  readonly #onWrite: ((write: RecordedWrite) => void) | undefined;
 
   /**
    * Creates a recorder over `inner`.
    *
    * @param inner The client that sends the requests.
+   * @param onWrite Called with each write as it is recorded (errors are ignored).
    */
-  constructor(inner: RestClient) {
+  constructor(inner: RestClient, onWrite?: (write: RecordedWrite) => void) {
+    this.#onWrite = onWrite;
     this.client = this.#view(inner, "change");
     this.bestEffortClient = this.#view(inner, "best-effort");
     this.statusClient = this.#view(inner, "status");
@@ -119,7 +122,13 @@ export class WriteRecorder {
     return decorateRestClient(inner, async (options, next) => {
       const answer = await next(options);
       if (WRITE_METHODS.has(options.method) && !isDryRun(options)) {
-        this.#writes.push(describeWrite(options, purpose, answer));
+        const write = describeWrite(options, purpose, answer);
+        this.#writes.push(write);
+        try {
+          this.#onWrite?.(write);
+        } catch {
+          // A listener's failure must not turn a successful write into a failed one.
+        }
       }
       return answer;
     });
@@ -156,7 +165,11 @@ function isDryRun(options: RequestOptions): boolean {
   return options.querystring?.has("dryRun") ?? false;
 }
 
-function describeWrite(options: RequestOptions, purpose: WritePurpose, answer: unknown): RecordedWrite {
+function describeWrite(
+  options: RequestOptions,
+  purpose: WritePurpose,
+  answer: unknown,
+): RecordedWrite {
   const base = { method: options.method, path: options.path, purpose };
   if (typeof answer !== "object" || answer === null || answer instanceof Uint8Array) return base;
   if (answer instanceof ReadableStream) return base;
