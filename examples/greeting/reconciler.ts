@@ -14,7 +14,8 @@
  * @module
  */
 
-import { isAlreadyExists, isNotFound } from "../../lib/client/mod.ts";
+import { isAlreadyExists, isNotFound, resourceType } from "../../lib/client/mod.ts";
+import { NotCachedError, runCache } from "../../lib/controller/mod.ts";
 import { CoreV1Api, type CoreV1NamespacedApi } from "../../lib/apis/core/v1/mod.ts";
 import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
 import {
@@ -49,6 +50,42 @@ export const GREETING_STATUS_TARGET: StatusTarget = {
   plural: "greetings",
   namespaced: true,
 };
+
+/**
+ * The Greeting kind's token (what the controller watches).
+ *
+ * @example
+ * ```ts
+ * import { Greetings } from "./reconciler.ts";
+ *
+ * console.log(Greetings.apiVersion, Greetings.plural); // demo.staircase.dev/v1 greetings
+ * ```
+ */
+export const Greetings = resourceType<Greeting>()({
+  group: "demo.staircase.dev",
+  version: "v1",
+  kind: "Greeting",
+  plural: "greetings",
+  namespaced: true,
+});
+
+/**
+ * The ConfigMap kind's token (the children the controller owns).
+ *
+ * @example
+ * ```ts
+ * import { ConfigMaps } from "./reconciler.ts";
+ *
+ * console.log(ConfigMaps.apiVersion, ConfigMaps.kind); // v1 ConfigMap
+ * ```
+ */
+export const ConfigMaps = resourceType<ConfigMap>()({
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
+  namespaced: true,
+});
 
 /** The field manager recorded on the operator's writes. */
 const FIELD_MANAGER = "greeting-operator";
@@ -88,6 +125,29 @@ function drift(current: ConfigMap, desired: ConfigMap): string[] {
   return found;
 }
 
+/**
+ * The child as the Run sees it: from the controller's cache (no request; the controller makes
+ * sure the cache has seen the previous Run's writes), or read live when the Run was not
+ * started by a controller (e.g. a RunExecutor in a test).
+ */
+async function readConfigMap(
+  context: RunContext<Greeting>,
+  name: string,
+): Promise<ConfigMap | undefined> {
+  const namespace = context.resource.metadata?.namespace ?? "";
+  try {
+    return runCache(context).get(ConfigMaps, name, namespace);
+  } catch (error) {
+    if (!(error instanceof NotCachedError)) throw error;
+  }
+  try {
+    return await configMaps(context).getConfigMap(name, { abortSignal: context.signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 async function ensureConfigMap(
   context: RunContext<Greeting>,
 ): Promise<StepOutcome<Child>> {
@@ -102,12 +162,7 @@ async function ensureConfigMap(
   }
   const name = desired.metadata!.name!;
   const api = configMaps(context);
-  let current: ConfigMap | undefined;
-  try {
-    current = await api.getConfigMap(name, { abortSignal: context.signal });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const current = await readConfigMap(context, name);
   if (current === undefined) {
     try {
       await api.createConfigMap(desired, {

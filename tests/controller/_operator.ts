@@ -63,7 +63,9 @@ export function startOperator(
       controllerOptions.onRun?.(run);
     },
   }).owns(ConfigMaps);
-  const operator = new Operator({ informers, leaderElection, shutdownGraceMs, health }).add(controller);
+  const operator = new Operator({ informers, leaderElection, shutdownGraceMs, health }).add(
+    controller,
+  );
   const stop = new AbortController();
   const done = operator.run(stop.signal);
   return {
@@ -92,7 +94,9 @@ export async function waitFor(
 }
 
 /** Counts the requests a client sends, by method. */
-export function countingClient(inner: RestClient): { client: RestClient; counts: Map<string, number> } {
+export function countingClient(
+  inner: RestClient,
+): { client: RestClient; counts: Map<string, number> } {
   const counts = new Map<string, number>();
   const client = decorateRestClient(inner, (options, next) => {
     const watch = options.querystring?.get("watch") === "true" || options.expectStream;

@@ -49,7 +49,9 @@ export function threeStepReconciler(
             await onStep("ensure-configmap", greeting);
             const namespace = greeting.metadata!.namespace!;
             const name = childName(greeting);
-            if (runCache(context).get(ConfigMaps, name, namespace)) return noModification(undefined);
+            if (runCache(context).get(ConfigMaps, name, namespace)) {
+              return noModification(undefined);
+            }
             await new ResourceClient(context.client, ConfigMaps).namespace(namespace).create({
               metadata: {
                 name,

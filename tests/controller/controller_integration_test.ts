@@ -20,14 +20,16 @@ async function createGreetings(namespace: string, count: number, prefix = "g"): 
   const api = new ResourceClient(client, Greetings).namespace(namespace);
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   for (let i = 0; i < names.length; i += 16) {
-    await Promise.all(names.slice(i, i + 16).map((name) =>
-      api.create({
-        apiVersion: "demo.staircase.dev/v1",
-        kind: "Greeting",
-        metadata: { name },
-        spec: { message: `hello ${name}` },
-      })
-    ));
+    await Promise.all(
+      names.slice(i, i + 16).map((name) =>
+        api.create({
+          apiVersion: "demo.staircase.dev/v1",
+          kind: "Greeting",
+          metadata: { name },
+          spec: { message: `hello ${name}` },
+        })
+      ),
+    );
   }
 }
 
@@ -35,10 +37,11 @@ async function converged(namespace: string, count: number): Promise<boolean> {
   const greetings = await new ResourceClient(client, Greetings).namespace(namespace).list();
   const maps = await new ResourceClient(client, ConfigMaps).namespace(namespace).list();
   const children = new Set(maps.items.map((cm) => cm.metadata?.name));
-  return greetings.items.length === count && greetings.items.every((g) =>
-    g.status?.ready === true && g.metadata?.annotations?.[SEEN] === "true" &&
-    children.has(`child-${g.metadata?.name}`)
-  );
+  return greetings.items.length === count &&
+    greetings.items.every((g) =>
+      g.status?.ready === true && g.metadata?.annotations?.[SEEN] === "true" &&
+      children.has(`child-${g.metadata?.name}`)
+    );
 }
 
 Deno.test("200 custom resources converge with exactly 3 writes each and no redundant Run", () =>
@@ -130,7 +133,9 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
           run: async (context) => {
             counts.runs++;
             const g = context.resource;
-            const maps = new ResourceClient(context.client, ConfigMaps).namespace(g.metadata!.namespace!);
+            const maps = new ResourceClient(context.client, ConfigMaps).namespace(
+              g.metadata!.namespace!,
+            );
             const name = `rule-${g.metadata!.name}-${tag}`;
             if (runCache(context).get(ConfigMaps, name, g.metadata!.namespace!)) {
               return noModification(undefined, { status: { ready: true } });

@@ -93,21 +93,26 @@ Deno.test("shutdown lets running Runs finish within the grace period, then abort
     await create(ns, "stuck");
     let stuckSignal: AbortSignal | undefined;
     const inSteps = new Set<string>();
-    const harness = startOperator(client, ns, threeStepReconciler(async (step, g) => {
-      if (step !== "ensure-configmap") return;
-      inSteps.add(g.metadata!.name!);
-      if (g.metadata!.name === "slow") await new Promise((resolve) => setTimeout(resolve, 200));
-      else await new Promise(() => {}); // never settles; only the signal ends the Run
-    }), {
-      shutdownGraceMs: 1_000,
-      observer: {
-        onStepStarted: (_n, _i, context) => {
-          if ((context.resource as { metadata: { name: string } }).metadata.name === "stuck") {
-            stuckSignal = context.signal;
-          }
+    const harness = startOperator(
+      client,
+      ns,
+      threeStepReconciler(async (step, g) => {
+        if (step !== "ensure-configmap") return;
+        inSteps.add(g.metadata!.name!);
+        if (g.metadata!.name === "slow") await new Promise((resolve) => setTimeout(resolve, 200));
+        else await new Promise(() => {}); // never settles; only the signal ends the Run
+      }),
+      {
+        shutdownGraceMs: 1_000,
+        observer: {
+          onStepStarted: (_n, _i, context) => {
+            if ((context.resource as { metadata: { name: string } }).metadata.name === "stuck") {
+              stuckSignal = context.signal;
+            }
+          },
         },
       },
-    });
+    );
     await waitFor(() => inSteps.size === 2, "both keys running");
     await harness.stop();
     assert.equal(stuckSignal?.aborted, true, "the stuck Run was aborted after the grace period");
@@ -151,13 +156,20 @@ Deno.test("two replicas on a real Lease: the follower takes over when the leader
     });
     try {
       const { hostname, port } = health.address!;
-      await waitFor(async () => (await fetch(`http://${hostname}:${port}/readyz`).then(async (r) => {
-        await r.body?.cancel();
-        return r.status;
-      })) === 200, "replica a is ready");
+      await waitFor(
+        async () =>
+          (await fetch(`http://${hostname}:${port}/readyz`).then(async (r) => {
+            await r.body?.cancel();
+            return r.status;
+          })) === 200,
+        "replica a is ready",
+      );
       await waitFor(() => b.operator.ready, "replica b is ready as a follower");
       assert.equal(b.operator.leader, false);
-      await waitFor(() => a.runs.filter((run) => run.result.reason === "in-sync").length > 0, "a converges");
+      await waitFor(
+        () => a.runs.filter((run) => run.result.reason === "in-sync").length > 0,
+        "a converges",
+      );
       assert.equal(b.runs.length, 0, "the follower ran nothing");
       await a.stop();
       await assert.rejects(

@@ -60,7 +60,10 @@ Deno.test("steps that throw or hang leave the other keys running", () =>
         "the throwing key is retried",
       );
       await waitFor(
-        () => harness.runs.some((run) => run.key === `${ns}/hangs` && run.result.reason === "timed-out"),
+        () =>
+          harness.runs.some((run) =>
+            run.key === `${ns}/hangs` && run.result.reason === "timed-out"
+          ),
         "the hanging step times out",
       );
       const thrown = harness.runs.find((run) => run.key === `${ns}/throws`)!;
@@ -137,7 +140,10 @@ Deno.test("a resource deleted mid-Run ends with a clear error and its key is for
   }, { prefix: "ctl-deleted" }));
 
 /** A client for a ServiceAccount with exactly `rules`, through a TokenRequest token. */
-async function restrictedClient(ns: string, rules: unknown[]): Promise<RestClient & { close(): void }> {
+async function restrictedClient(
+  ns: string,
+  rules: unknown[],
+): Promise<RestClient & { close(): void }> {
   await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
     metadata: { name: "operator" },
   });
@@ -145,11 +151,15 @@ async function restrictedClient(ns: string, rules: unknown[]): Promise<RestClien
     metadata: { name: "operator" },
     rules,
   });
-  await cluster.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
-    metadata: { name: "operator" },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "operator" },
-    subjects: [{ kind: "ServiceAccount", name: "operator", namespace: ns }],
-  });
+  await cluster.request(
+    "POST",
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+    {
+      metadata: { name: "operator" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "operator" },
+      subjects: [{ kind: "ServiceAccount", name: "operator", namespace: ns }],
+    },
+  );
   const { body } = await cluster.request<{ status: { token: string } }>(
     "POST",
     `/api/v1/namespaces/${ns}/serviceaccounts/operator/token`,
