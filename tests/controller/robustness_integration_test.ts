@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { kubeConfigClient, ResourceClient, type RestClient } from "../../lib/client/mod.ts";
-import { noModification, plan, type Reconciler, wait } from "../../lib/steps/mod.ts";
+import { plan, type Reconciler, wait } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
