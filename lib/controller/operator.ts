@@ -80,11 +80,12 @@ export interface LeaderElection {
  *
  * @example
  * ```ts
- * import type { OperatorOptions, InformerRegistry } from "@staircase/staircase/controller";
+ * import type { InformerRegistry, OperatorOptions } from "@staircase/staircase/controller";
  *
- * declare const informers: InformerRegistry;
- * const options: OperatorOptions = { informers, shutdownGraceMs: 5_000 };
- * console.log(options.shutdownGraceMs);
+ * function options(informers: InformerRegistry): OperatorOptions {
+ *   return { informers, shutdownGraceMs: 5_000 };
+ * }
+ * console.log(typeof options);
  * ```
  */
 export interface OperatorOptions {
