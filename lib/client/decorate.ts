@@ -59,22 +59,39 @@ export type AroundRequest = (options: RequestOptions, next: NextRequest) => Prom
  * ```
  */
 export function decorateRestClient(inner: RestClient, around: AroundRequest): RestClient {
-  return new DecoratedRestClient(inner, around);
+  const next: NextRequest = (options) => inner.performRequest(options);
+  return new HandlerRestClient((options) => around(options, next), () => inner.defaultNamespace);
 }
 
-class DecoratedRestClient implements RestClient {
-  readonly #inner: RestClient;
-  readonly #around: AroundRequest;
-  readonly #next: NextRequest;
+/**
+ * A {@linkcode RestClient} whose every request is answered by `handle`: an in-memory server,
+ * a recorder, a fault injector. The handler must answer in the mode the options ask for
+ * (see `RequestOptions`): parsed JSON for `expectJson`, a stream for `expectStream`, ...
+ *
+ * @example A client that answers every request with an empty list
+ * ```ts
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * const client = restClientFromHandler(() => Promise.resolve({ items: [] }), "default");
+ * const list = await client.performRequest({ method: "GET", path: "/api/v1/pods", expectJson: true });
+ * console.log(list, client.defaultNamespace);
+ * ```
+ */
+export function restClientFromHandler(handle: NextRequest, defaultNamespace?: string): RestClient {
+  return new HandlerRestClient(handle, () => defaultNamespace);
+}
 
-  constructor(inner: RestClient, around: AroundRequest) {
-    this.#inner = inner;
-    this.#around = around;
-    this.#next = (options) => inner.performRequest(options);
+class HandlerRestClient implements RestClient {
+  readonly #handle: NextRequest;
+  readonly #namespace: () => string | undefined;
+
+  constructor(handle: NextRequest, namespace: () => string | undefined) {
+    this.#handle = handle;
+    this.#namespace = namespace;
   }
 
   get defaultNamespace(): string | undefined {
-    return this.#inner.defaultNamespace;
+    return this.#namespace();
   }
 
   performRequest(
@@ -86,6 +103,6 @@ class DecoratedRestClient implements RestClient {
   performRequest(options: RequestOptions & { expectJson: true }): Promise<JSONValue>;
   performRequest(options: RequestOptions): Promise<Uint8Array>;
   performRequest(options: RequestOptions): Promise<ResponseBody> {
-    return this.#around(options, this.#next);
+    return this.#handle(options);
   }
 }

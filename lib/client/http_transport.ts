@@ -56,13 +56,6 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** How long an error body may take when requests have no timeout (`timeoutMs: 0`). */
 const ERROR_BODY_TIMEOUT_MS = 60_000;
 
-/**
- * What a streamed body's cancellation depends on (the combined abort signal fetch listens
- * to), kept alive exactly as long as the body. `AbortSignal.any` holds its result only
- * weakly, so without this a garbage collection detaches the caller's signal from the stream.
- */
-const streamLifelines = new WeakMap<object, unknown>();
-
 function errorText(err: unknown): string {
   const parts: string[] = [];
   for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
@@ -145,19 +138,25 @@ export class HttpTransport {
     const client = this.#httpClient(creds.clientCertificate ?? this.#connection.clientCertificate);
     const userSignal = options.abortSignal;
     if (userSignal?.aborted) throw userSignal.reason;
-    // The timeout has its own controller, combined with the caller's signal by
-    // AbortSignal.any, which adds no listener to a long-lived caller signal.
+    // fetch's signal covers the wait for the headers. Once fetch has resolved, Deno's own
+    // link from that signal to the body does not survive a garbage collection, so bodies are
+    // read (and streams cancelled) through our own readers below instead.
     const controller = new AbortController();
     const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
     let timedOut = false;
+    let stopBody: ((reason: unknown) => void) | undefined;
     const arm = (ms: number): ReturnType<typeof setTimeout> | undefined =>
       ms > 0
         ? setTimeout(() => {
           timedOut = true;
-          controller.abort();
+          const reason = new DOMException("request timed out", "TimeoutError");
+          controller.abort(reason);
+          stopBody?.(reason);
         }, ms)
         : undefined;
     let timer = arm(this.#timeoutMs);
+    const onUserAbort = (): void => stopBody?.(userSignal!.reason);
+    userSignal?.addEventListener("abort", onUserAbort, { once: true });
     const failure = (err: unknown, during: string): unknown => {
       if (userSignal?.aborted) return userSignal.reason;
       if (timedOut) {
@@ -170,21 +169,20 @@ export class HttpTransport {
       }
       return this.#explainFetchError(err, during);
     };
-    let response: Response;
     try {
-      response = await fetch(request.url, {
-        method: options.method,
-        headers,
-        body: request.body,
-        signal,
-        client,
-        redirect: "manual",
-      });
-    } catch (err) {
-      clearTimeout(timer);
-      throw failure(err, "response");
-    }
-    try {
+      let response: Response;
+      try {
+        response = await fetch(request.url, {
+          method: options.method,
+          headers,
+          body: request.body,
+          signal,
+          client,
+          redirect: "manual",
+        });
+      } catch (err) {
+        throw failure(err, "response");
+      }
       if (response.status >= 300 && response.status < 400 || response.type === "opaqueredirect") {
         await response.body?.cancel().catch(() => {});
         throw new RedirectError(
@@ -193,43 +191,53 @@ export class HttpTransport {
           response.headers.get("location") ?? undefined,
         );
       }
+      const body = response.body;
       if (!response.ok) {
         // Also for a streamed request: an error body that stalls must not hang it.
         if (timer === undefined) timer = arm(ERROR_BODY_TIMEOUT_MS);
-        const text = await readErrorText(response);
+        let bytes: Uint8Array = new Uint8Array();
+        if (body) {
+          try {
+            bytes = await readBody(body, MAX_ERROR_BODY, (stop) => (stopBody = stop));
+          } catch {
+            // The status is what matters; a broken error body only loses the message.
+          }
+        }
         return {
           ok: false,
           status: response.status,
           headers: response.headers,
           // Whatever echoes the credentials sent (a proxy, a debug endpoint) loses them here.
-          text: redactValues(text, secretsOf(creds)),
+          text: redactValues(new TextDecoder().decode(bytes), secretsOf(creds)),
         };
       }
       if (options.expectStream) {
-        // Streams live on: only the time to the headers is limited. The caller's signal
-        // still cancels the stream, for as long as the stream lives.
-        clearTimeout(timer);
-        timer = undefined;
-        const body = response.body ?? new Response(new Uint8Array()).body!;
-        streamLifelines.set(body, signal);
+        // Streams live on: only the time to the headers is limited.
+        const stream = body ? cancelledBy(body, userSignal) : new Response("").body!;
         return {
           ok: true,
           status: response.status,
-          value: options.expectJson ? jsonLinesStream(body) : body,
+          value: options.expectJson ? jsonLinesStream(stream) : stream,
         };
       }
-      return { ok: true, status: response.status, value: await this.#read(response, options) };
-    } catch (err) {
-      if (err instanceof RedirectError || err instanceof SyntaxError) throw err;
-      throw failure(err, "complete response body");
+      let bytes: Uint8Array;
+      try {
+        bytes = body
+          ? await readBody(body, Infinity, (stop) => (stopBody = stop))
+          : new Uint8Array();
+      } catch (err) {
+        throw failure(err, "complete response body");
+      }
+      return { ok: true, status: response.status, value: this.#decode(bytes, response, options) };
     } finally {
       clearTimeout(timer);
+      userSignal?.removeEventListener("abort", onUserAbort);
     }
   }
 
-  async #read(response: Response, options: RequestOptions): Promise<ResponseBody> {
-    if (!options.expectJson) return new Uint8Array(await response.arrayBuffer());
-    const text = await response.text();
+  #decode(bytes: Uint8Array, response: Response, options: RequestOptions): ResponseBody {
+    if (!options.expectJson) return bytes;
+    const text = new TextDecoder().decode(bytes);
     if (text === "") return null;
     try {
       return JSON.parse(text);
@@ -289,35 +297,102 @@ function secretsOf(creds: RequestCredentials): string[] {
   const auth = creds.authorization;
   if (auth === undefined) return [];
   const space = auth.indexOf(" ");
-  return space > 0 ? [auth, auth.slice(space + 1)] : [auth];
+  return space > 0 ? [auth.slice(space + 1), auth] : [auth];
 }
 
-/** Reads at most {@linkcode MAX_ERROR_BODY} bytes of an error response; a failure gives "". */
-async function readErrorText(response: Response): Promise<string> {
-  const body = response.body;
-  if (!body) return "";
+/**
+ * Reads a body to its end, or its first `max` bytes. `onStop` receives the function that
+ * cancels the read (for the timeout and the caller's signal).
+ */
+async function readBody(
+  body: ReadableStream<Uint8Array>,
+  max: number,
+  onStop: (stop: (reason: unknown) => void) => void,
+): Promise<Uint8Array> {
   const reader = body.getReader();
+  let stopped: unknown;
+  onStop((reason) => {
+    stopped = reason ?? new Error("stopped");
+    reader.cancel(reason).catch(() => {});
+  });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    while (size < MAX_ERROR_BODY) {
+    while (size < max) {
       const { done, value } = await reader.read();
+      // A cancelled reader ends quietly: turn that into the failure it is.
+      if (stopped !== undefined) throw stopped;
       if (done) break;
       chunks.push(value);
       size += value.byteLength;
     }
-  } catch {
-    // The status is what matters; a broken error body only loses the message.
   } finally {
-    reader.cancel().catch(() => {});
+    onStop(() => {});
+    if (size >= max) reader.cancel().catch(() => {});
+    else reader.releaseLock();
   }
-  const all = new Uint8Array(Math.min(size, MAX_ERROR_BODY));
+  const out = new Uint8Array(Math.min(size, max));
   let at = 0;
   for (const c of chunks) {
-    const part = c.subarray(0, all.length - at);
-    all.set(part, at);
+    const part = c.subarray(0, out.length - at);
+    out.set(part, at);
     at += part.length;
-    if (at >= all.length) break;
+    if (at >= out.length) break;
   }
-  return new TextDecoder().decode(all);
+  return out;
+}
+
+/** Removes abort listeners of streams that were dropped without being read to the end. */
+const forgetListener = new FinalizationRegistry<() => void>((remove) => remove());
+
+/**
+ * The body as a stream that the caller's signal cancels, for as long as the stream lives and
+ * no longer: the listener holds the stream only weakly and is removed when the stream ends,
+ * is cancelled, or is collected.
+ */
+function cancelledBy(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  if (!signal) return body;
+  const reader = body.getReader();
+  let target: WeakRef<ReadableStreamDefaultController<Uint8Array>> | undefined;
+  const onAbort = (): void => {
+    reader.cancel(signal.reason).catch(() => {});
+    try {
+      target?.deref()?.error(signal.reason);
+    } catch { /* already closed */ }
+  };
+  const token = {};
+  const finish = (): void => {
+    signal.removeEventListener("abort", onAbort);
+    forgetListener.unregister(token);
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller): void {
+      target = new WeakRef(controller);
+    },
+    async pull(controller): Promise<void> {
+      try {
+        const { done, value } = await reader.read();
+        if (signal.aborted) return; // errored by onAbort
+        if (done) {
+          finish();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (err) {
+        finish();
+        throw signal.aborted ? signal.reason : err;
+      }
+    },
+    cancel(reason): Promise<void> {
+      finish();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  signal.addEventListener("abort", onAbort, { once: true });
+  forgetListener.register(stream, () => signal.removeEventListener("abort", onAbort), token);
+  return stream;
 }

@@ -25,6 +25,7 @@
  */
 
 export * from "./contract.ts";
+export * from "./decorate.ts";
 export * from "./status.ts";
 export * from "./scale.ts";
 export * from "./deep_partial.ts";
@@ -48,4 +49,5 @@ export * from "./http_client.ts";
 export * from "./auto_detect.ts";
 export * from "./retry.ts";
 export * from "./rate_limiter.ts";
+export { redactSecrets, redactValues } from "./redact.ts";
 export { explainPermissionError, isPermissionError, type PermissionKind } from "./permissions.ts";

@@ -41,7 +41,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 function isOpaque(run: string): boolean {
   if (UUID.test(run)) return false;
-  if (/^[0-9a-f]+$/i.test(run) && /\d/.test(run)) return true;
+  if (/^[0-9a-f]+$/i.test(run) && /\d/.test(run) && /[a-f]/i.test(run)) return true;
   return /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run);
 }
 

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { JsonLinesDecoder, jsonLinesStream } from "../../lib/client/json_lines.ts";
+import {
+  DEFAULT_MAX_LINE_LENGTH,
+  JsonLinesDecoder,
+  jsonLinesStream,
+} from "../../lib/client/json_lines.ts";
+import { LineTooLongError } from "../../lib/client/errors.ts";
+import { fails } from "./test_server.ts";
 import type { JSONValue } from "../../lib/client/contract.ts";
 
 const enc = new TextEncoder();
@@ -57,5 +63,66 @@ Deno.test("jsonLinesStream: yields every value and propagates cancel", async () 
     },
   });
   for await (const _ of jsonLinesStream(endless)) break;
+  assert.equal(cancelled, true);
+});
+
+Deno.test("item 4: each byte is scanned once, however a long line is split", () => {
+  // Count the characters indexOf has to look at: linear decoding scans each about once;
+  // re-scanning the pending line on every chunk is quadratic.
+  const original = String.prototype.indexOf;
+  let scanned = 0;
+  String.prototype.indexOf = function (this: string, search: string, from?: number): number {
+    scanned += this.length - (from ?? 0);
+    return original.call(this, search, from);
+  };
+  const chunk = enc.encode("x".repeat(64 * 1024));
+  const chunks = 64; // a 4 MiB line
+  try {
+    const decoder = new JsonLinesDecoder();
+    const out: JSONValue[] = [];
+    decoder.push(enc.encode('"'), out);
+    for (let i = 0; i < chunks; i++) decoder.push(chunk, out);
+    decoder.push(enc.encode('"\n'), out);
+    assert.equal(out.length, 1);
+    assert.equal((out[0] as string).length, chunks * chunk.length);
+  } finally {
+    String.prototype.indexOf = original;
+  }
+  assert.ok(scanned <= 2 * chunks * chunk.length, `scanned ${scanned} characters`);
+});
+
+Deno.test("item 4: a line longer than maxLineLength is a LineTooLongError naming the limit", () => {
+  const decoder = new JsonLinesDecoder({ maxLineLength: 1000 });
+  const out: JSONValue[] = [];
+  decoder.push(enc.encode(`${JSON.stringify({ ok: "x".repeat(900) })}\n`), out);
+  assert.equal(out.length, 1);
+  // Without a newline: refused as soon as the pending part passes the limit.
+  decoder.push(enc.encode("y".repeat(600)), out);
+  assert.throws(
+    () => decoder.push(enc.encode("y".repeat(600)), out),
+    fails(LineTooLongError, /longer than the limit of 1000 characters \(maxLineLength\)/),
+  );
+  // A complete line within one chunk is checked too.
+  assert.throws(
+    () => new JsonLinesDecoder({ maxLineLength: 10 }).push(enc.encode(`"${"z".repeat(20)}"\n`), []),
+    fails(LineTooLongError),
+  );
+  assert.equal(new LineTooLongError(5).maxLineLength, 5);
+  assert.ok(DEFAULT_MAX_LINE_LENGTH >= 16 * 1024 * 1024);
+  assert.throws(() => new JsonLinesDecoder({ maxLineLength: 0 }), fails(RangeError));
+});
+
+Deno.test("item 4: jsonLinesStream fails with LineTooLongError and cancels its source", async () => {
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      c.enqueue(enc.encode("w".repeat(1000)));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const values = jsonLinesStream(body, { maxLineLength: 5000 });
+  await assert.rejects(Array.fromAsync(values), fails(LineTooLongError));
   assert.equal(cancelled, true);
 });

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { redactSecrets } from "../../lib/client/redact.ts";
+import { redactSecrets, redactValues } from "../../lib/client/redact.ts";
+import { TokenFileCredentials } from "../../lib/client/token_file.ts";
 import { ExecCredentials } from "../../lib/client/exec_plugin.ts";
 import { CredentialError } from "../../lib/client/errors.ts";
 import { parseKubeConfig } from "../../lib/client/kubeconfig.ts";
 import { connectionFromKubeConfig } from "../../lib/client/kubeconfig_connection.ts";
 import { HttpRestClient } from "../../lib/client/http_client.ts";
-import { fixture } from "./test_server.ts";
+import { fails, fixture } from "./test_server.ts";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlLWJ5dGVz";
 const KEY_LINE = fixture("client.key").split("\n")[1];
@@ -68,4 +69,63 @@ users: [{ name: u, user: { token: t0k3n } }]
   const refused = await client.performRequest({ method: "GET", path: "/x" }).catch((e) => e);
   assert.equal(refused.message.includes("pa55w0rd"), false, refused.message);
   assert.equal(refused.message.includes("t0k3n"), false, refused.message);
+});
+
+Deno.test("redactSecrets: each rule on its own (removing any one rule fails a case)", () => {
+  const cases: [string, string, string][] = [
+    // [rule, input, exact output]
+    ["PEM", "k: -----BEGIN KEY-----\nabc def\n-----END KEY----- ok", "k: [redacted PEM block] ok"],
+    ["PEM cut off", "k: -----BEGIN KEY-----\nabc", "k: [redacted PEM block]"],
+    ["base64 PEM", "data LS0tLS1CRUdJTiBQUklW end", "data [redacted PEM block] end"],
+    ["JWT", "t eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln x", "t [redacted token] x"],
+    ["EKS token", "got k8s-aws-v1.aHR0cHM6Ly9zdHM here", "got [redacted token] here"],
+    ["Google token", "got ya29.a0AfH6SMBx here", "got [redacted token] here"],
+    ["bootstrap token", "join abcdef.0123456789abcdef now", "join [redacted token] now"],
+    ["Bearer", "Authorization: Bearer abc.def-123", "Authorization: Bearer [redacted]"],
+    ["Basic", "Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [redacted]"],
+    ["key=value", "login password=hunter2 failed", "login password=[redacted] failed"],
+    ["JSON key", '{"client-key-data":"abc"}', '{"client-key-data":[redacted]}'],
+    ["single quotes", "{'token': 'abc def'}", "{'token': [redacted]}"],
+    ["after a comma", "x token=a,b y", "x token=[redacted] y"],
+    ["suffixed key", "refresh_token: r3fr3sh", "refresh_token: [redacted]"],
+    ["URL user info", "via http://bob:pw@proxy:3128/", "via http://[redacted]@proxy:3128/"],
+    [
+      "opaque run in a sentence",
+      "your token is AbCdEf1234567890GhIjKl0987654321mNoP ok",
+      "your token is [redacted] ok",
+    ],
+    ["hex run", "key 0123456789abcdef0123456789abcdef01234567", "key [redacted]"],
+  ];
+  for (const [rule, input, output] of cases) assert.equal(redactSecrets(input), output, rule);
+});
+
+Deno.test("redactSecrets: harmless text stays readable (item 14: a path ending in token)", () => {
+  for (
+    const text of [
+      "cannot read token file /var/run/secrets/token: NotFound",
+      "cannot read /home/me/.kube/token: NotFound",
+      "exited with code 1: no such host",
+      "uid 6b1c6f8e-3f5b-4e0a-9d1b-2a4c5e6f7a8b mismatch",
+      "start Deno with --unsafely-ignore-certificate-errors=127.0.0.1",
+      "resourceVersion 123456789012345678901234567890123 is too old",
+      "the token was rejected",
+    ]
+  ) {
+    assert.equal(redactSecrets(text), text);
+  }
+});
+
+Deno.test("item 14: a missing token file names the failure", async () => {
+  const dir = await Deno.makeTempDir();
+  const creds = new TokenFileCredentials(`${dir}/token`);
+  await assert.rejects(
+    creds.get(),
+    fails(CredentialError, new RegExp(`cannot read token file ${dir}/token: NotFound`)),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("redactValues: exact values, short ones left alone", () => {
+  assert.equal(redactValues("a s3cr3t b s3cr3t", ["s3cr3t", undefined]), "a [redacted] b [redacted]");
+  assert.equal(redactValues("a abc b", ["abc"]), "a abc b");
 });

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/resource_client.ts";
 import { HttpRestClient } from "../../lib/client/http_client.ts";
 import { isGone, KubernetesApiError } from "../../lib/client/api_error.ts";
-import { WatchIdleError } from "../../lib/client/errors.ts";
+import { LineTooLongError, WatchIdleError } from "../../lib/client/errors.ts";
 import type { PatchType, WatchState } from "../../lib/client/resource_options.ts";
-import { json, startServer } from "./test_server.ts";
+import { fails, json, startServer } from "./test_server.ts";
 
 interface Obj {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
@@ -272,4 +272,72 @@ Deno.test("watch: breaking out of the loop closes the connection", async () => {
   for await (const _ of cms.watch()) break;
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(cancelled, true);
+});
+
+Deno.test("item 4: bytes that never complete an event do not keep the idle watchdog happy", async () => {
+  await using server = startServer((req) =>
+    new Response(
+      new ReadableStream({
+        async pull(c) {
+          // A space every 20 ms, never a newline: a trickle with no event in it.
+          await new Promise((r) => setTimeout(r, 20));
+          if (!req.signal.aborted) c.enqueue(new Uint8Array([0x20]));
+        },
+      }),
+    )
+  );
+  using client = new HttpRestClient({ server: server.url });
+  const cms = new ResourceClient<Obj>(client, CM, "ns");
+  const err = await (async () => {
+    for await (const _ of cms.watch({ idleTimeoutMs: 300 })) { /* no event ever comes */ }
+  })().catch((e) => e);
+  assert.ok(err instanceof WatchIdleError, String(err));
+  assert.match(err.message, /no event for more than 300 ms/);
+});
+
+Deno.test("item 4: an oversized watch event fails with LineTooLongError", async () => {
+  await using server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        pull(c) {
+          c.enqueue(new TextEncoder().encode("v".repeat(4096)));
+        },
+      }),
+    )
+  );
+  using client = new HttpRestClient({ server: server.url });
+  const cms = new ResourceClient<Obj>(client, CM, "ns");
+  await assert.rejects(
+    (async () => {
+      for await (const _ of cms.watch({ maxEventLength: 100_000 })) { /* none */ }
+    })(),
+    fails(LineTooLongError, /100000 characters/),
+  );
+});
+
+Deno.test("listAll and listPages hand back the list's resourceVersion; for await still works", async () => {
+  await using server = startServer((req) => {
+    const token = new URL(req.url).searchParams.get("continue");
+    return json(
+      token === null
+        ? { metadata: { resourceVersion: "41", continue: "p2" }, items: [{ n: 1 }, { n: 2 }] }
+        : { metadata: { resourceVersion: "41" }, items: [{ n: 3 }] },
+    );
+  });
+  using client = new HttpRestClient({ server: server.url });
+  const cms = new ResourceClient<Obj & { n?: number }>(client, CM, "ns");
+  const all = cms.listAll({ limit: 2 });
+  const seen: number[] = [];
+  let step = await all.next();
+  for (; !step.done; step = await all.next()) seen.push(step.value.n!);
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(step.value, { resourceVersion: "41" });
+  const pages = cms.listPages({ limit: 2 });
+  const sizes: number[] = [];
+  let page = await pages.next();
+  for (; !page.done; page = await pages.next()) sizes.push(page.value.items.length);
+  assert.deepEqual(sizes, [2, 1]);
+  assert.equal(page.value.resourceVersion, "41");
+  // The plain loop is unchanged.
+  assert.deepEqual((await Array.fromAsync(cms.listAll({ limit: 2 }))).map((o) => o.n), [1, 2, 3]);
 });

@@ -70,3 +70,22 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export function statusResponse(code: number, reason: string, message = reason): Response {
   return json({ kind: "Status", apiVersion: "v1", status: "Failure", code, reason, message }, code);
 }
+
+/**
+ * A validator for `assert.rejects`/`assert.throws`: the error is an instance of `type` and,
+ * when given, its message matches `message`.
+ */
+export function fails(
+  type: abstract new (...args: never[]) => Error,
+  message?: RegExp,
+): (err: unknown) => true {
+  return (err: unknown): true => {
+    if (!(err instanceof type)) {
+      throw new Error(`expected a ${type.name}, got ${Deno.inspect(err)}`);
+    }
+    if (message && !message.test(err.message)) {
+      throw new Error(`${type.name} message ${JSON.stringify(err.message)} does not match ${message}`);
+    }
+    return true;
+  };
+}
