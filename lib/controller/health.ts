@@ -49,8 +49,8 @@ export interface HealthServerOptions {
    */
   port?: number;
   /**
-   * The address to listen on. All interfaces, because kubelet probes the pod's IP; use
-   * `127.0.0.1` outside a pod.
+   * The address to listen on. All IPv4 interfaces, because kubelet probes the pod's IP; use
+   * `"::"` in an IPv6 cluster, `127.0.0.1` outside a pod.
    *
    * @default {"0.0.0.0"}
    */

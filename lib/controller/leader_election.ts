@@ -47,14 +47,15 @@ const now = (): number => performance.now();
  * import type { LeaderElectorOptions } from "@staircase/staircase/controller";
  * import type { RestClient } from "@staircase/staircase/client";
  *
- * declare const client: RestClient;
- * const options: LeaderElectorOptions = {
- *   client,
- *   name: "greeting-operator",
- *   namespace: "greeting-system",
- *   onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
- * };
- * console.log(options.name);
+ * function electionOptions(client: RestClient): LeaderElectorOptions {
+ *   return {
+ *     client,
+ *     name: "greeting-operator",
+ *     namespace: Deno.env.get("POD_NAMESPACE") ?? "default",
+ *     onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
+ *   };
+ * }
+ * console.log(typeof electionOptions);
  * ```
  */
 export interface LeaderElectorOptions {
@@ -278,6 +279,10 @@ function microTime(date: Date = new Date()): string {
  * {@linkcode LeaderElector.run} stops. After a term ends the elector keeps campaigning until
  * `run`'s signal aborts. API errors are logged and retried; they never end `run`.
  *
+ * As with client-go, do not delete a Lease that is held: a follower then finds it missing,
+ * creates it and leads at once, while the old leader notices only at its next renewal (within
+ * `retryPeriodMs`).
+ *
  * @example Running work only while leading
  * ```ts ignore
  * import { LeaderElector } from "@staircase/staircase/controller";
@@ -312,6 +317,7 @@ export class LeaderElector {
   readonly #options: LeaderElectorOptions;
   readonly #log: Logger;
   readonly #waiters = new Set<(term: AbortSignal) => void>();
+  readonly #knownWaiters = new Set<(state: "leader" | "follower") => void>();
   #running = false;
   /** The Lease as last read or written, and when (local monotonic clock) it last changed. */
   #observed?: Lease;
@@ -432,6 +438,38 @@ export class LeaderElector {
   }
 
   /**
+   * Waits until leadership is *known*: this process has read or written the Lease since
+   * {@linkcode LeaderElector.run} started, so it is the leader or a follower (what a readiness
+   * check waits for). Resolves at once when it is already known.
+   *
+   * @param signal Gives up waiting; the promise rejects with its reason.
+   * @returns The state at that moment, `"leader"` or `"follower"`.
+   *
+   * @example
+   * ```ts ignore
+   * const state = await elector.known(shutdown.signal);
+   * console.log(state === "follower" ? `following ${elector.leader}` : "leading");
+   * ```
+   */
+  known(signal?: AbortSignal): Promise<"leader" | "follower"> {
+    const state = this.state;
+    if (state === "leader" || state === "follower") return Promise.resolve(state);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#knownWaiters.delete(waiter);
+        reject(signal?.reason);
+      };
+      const waiter = (known: "leader" | "follower"): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(known);
+      };
+      this.#knownWaiters.add(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /**
    * Campaigns until `signal` aborts: acquires the Lease when it is free or expired, renews it
    * while leading, and keeps campaigning after losing it. When `signal` aborts, ends the term
    * (if any) and then, with `releaseOnStop`, releases the Lease (clears the holder and sets a
@@ -506,6 +544,12 @@ export class LeaderElector {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      const state = this.state;
+      if (state === "leader" || state === "follower") {
+        const waiters = [...this.#knownWaiters];
+        this.#knownWaiters.clear();
+        for (const waiter of waiters) waiter(state);
+      }
     }
   }
 

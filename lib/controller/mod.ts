@@ -28,3 +28,4 @@ export * from "./controller.ts";
 export * from "./operator.ts";
 export * from "./leader_election.ts";
 export * from "./health.ts";
+export * from "./shutdown.ts";

@@ -130,6 +130,31 @@ export async function timeToLead(elector: LeaderElector, timeoutMs: number): Pro
   }
 }
 
+/**
+ * Resolves with whichever of `electors` leads (at once if one does); rejects after
+ * `timeoutMs`. Cancels every wait it started.
+ */
+export async function firstLeader(
+  electors: readonly LeaderElector[],
+  timeoutMs: number,
+): Promise<LeaderElector> {
+  const current = electors.find((e) => e.isLeader);
+  if (current) return current;
+  const done = new AbortController();
+  const timer = setTimeout(
+    () => done.abort(new Error(`nobody led within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    return await Promise.race(
+      electors.map((e) => e.leading(done.signal).then(() => e)),
+    );
+  } finally {
+    clearTimeout(timer);
+    done.abort(new Error("settled"));
+  }
+}
+
 /** Resolves once `signal` aborts, with the elapsed milliseconds; rejects after `timeoutMs`. */
 export function timeToAbort(signal: AbortSignal, timeoutMs: number): Promise<number> {
   const started = performance.now();

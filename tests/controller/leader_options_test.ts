@@ -96,10 +96,15 @@ Deno.test("an unreachable server: run keeps trying, stays unknown, warns once, s
   const stop = new AbortController();
   const run = elector.run(stop.signal);
   await assert.rejects(elector.run(), LeaderElectorRunningError);
+  const giveUp = new AbortController();
+  const known = elector.known(giveUp.signal);
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(elector.state, "unknown");
   assert.equal(elector.isLeader, false);
   assert.ok(client.requests >= 3, `${client.requests} requests`);
+  // Never known while the server cannot be reached.
+  giveUp.abort(new Error("gave up"));
+  await assert.rejects(known, /gave up/);
   stop.abort();
   await run;
   assert.equal(elector.state, "stopped");
