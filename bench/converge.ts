@@ -150,7 +150,7 @@ async function operator(
     predicate: relevantChange(),
     onRun: (run) => {
       runs++;
-      if (run.result.reason === "in-sync" && run.writes.some((w) => w.purpose === "status")) {
+      if (run.result.end === "in-sync" && run.writes.some((w) => w.purpose === "status")) {
         if (++done === COUNT) resolve();
       }
     },

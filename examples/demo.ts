@@ -29,7 +29,7 @@ import {
 } from "../lib/testing/mod.ts";
 import { describeAction } from "./greeting/format.ts";
 import { type GreetingOperator, greetingOperator } from "./greeting/operator.ts";
-import { ConfigMaps, Greetings } from "./greeting/reconciler.ts";
+import { ConfigMaps, Greetings } from "./greeting/greetings.ts";
 
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
 const style = (code: string) => (text: string) => color ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -51,7 +51,7 @@ const heading = (text: string) => say(`\n${bold(`[${++act}/${ACTS}]`)} ${bold(te
 const MARKS: Record<string, string> = {
   "no-modification": green("✓"),
   modified: yellow("✎"),
-  wait: yellow("⏸ wait"),
+  blocked: yellow("⏸ blocked"),
   failed: red("✗ failed"),
   "timed-out": red("✗ timed out"),
   aborted: dim("aborted"),
@@ -62,9 +62,9 @@ function printRun(replica: string, number: number, run: ControllerRun): void {
   const result: RunResult = run.result;
   const chain = result.steps.map((step) => `${step.name} ${MARKS[step.kind]}`);
   say(`  ${cyan(`${replica} Run ${String(number).padStart(2)}`)}  ${chain.join(dim(" → "))}`);
-  const why = result.reason === "in-sync"
+  const why = result.end === "in-sync"
     ? green("in sync")
-    : result.detail ?? result.error?.message ?? result.reason;
+    : result.message ?? result.error?.message ?? result.end;
   const writes = run.writes.map((w) =>
     `${w.method} ${w.kind ?? "?"}${w.purpose === "status" ? "/status" : ""}`
   );
@@ -87,8 +87,8 @@ class RunWatcher {
   onRun = (replica: string) => (run: ControllerRun): void => {
     this.runs++;
     printRun(replica, this.runs, run);
-    if (run.result.reason === "modified") this.#modifiedSeen = true;
-    if (run.result.reason === "in-sync" && this.#modifiedSeen && this.#resolve) {
+    if (run.result.end === "modified") this.#modifiedSeen = true;
+    if (run.result.end === "in-sync" && this.#modifiedSeen && this.#resolve) {
       this.#resolve();
       this.#resolve = undefined;
     }

@@ -37,7 +37,7 @@ import {
 import { type ControllerRun, HealthServer } from "../../lib/controller/mod.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";
-import { Greetings } from "./reconciler.ts";
+import { Greetings } from "./greetings.ts";
 
 /** The command-line help. */
 export const USAGE: string = `Usage: greeting-operator [options]
@@ -236,14 +236,14 @@ export async function main(args: string[]): Promise<number> {
     const { key, result } = run;
     const before = last.get(key);
     last.set(key, {
-      reason: result.reason,
-      failures: result.reason === "failed" || result.reason === "timed-out"
+      reason: result.end,
+      failures: result.end === "failed" || result.end === "timed-out"
         ? (before?.failures ?? 0) + 1
         : 0,
     });
-    const level = result.reason === "failed" || result.reason === "timed-out"
+    const level = result.end === "failed" || result.end === "timed-out"
       ? "warn"
-      : result.reason === "in-sync" && result.statusWrites.length === 0
+      : result.end === "in-sync" && result.statusWrites.length === 0
       ? "debug"
       : "info";
     const writes = describeStatusWrites(result);

@@ -17,8 +17,12 @@ import {
   SharedInformers,
 } from "../../lib/controller/mod.ts";
 import type { Logger } from "../../lib/steps/mod.ts";
-import type { Greeting } from "./api/demo.staircase.dev/v1/mod.ts";
-import { ConfigMaps, greetingReconciler, Greetings } from "./reconciler.ts";
+import type { ResourceOf } from "../../lib/steps/mod.ts";
+import { ConfigMaps, Greetings } from "./greetings.ts";
+import { greetingReconciler } from "./reconciler.ts";
+
+/** A Greeting as its Runs see it. */
+type GreetingResource = ResourceOf<typeof Greetings>;
 
 /**
  * Settings of {@linkcode greetingOperator}.
@@ -85,7 +89,7 @@ export interface GreetingOperator {
   /** Runs everything (`run(signal)` or `runUntilSignal()`). */
   readonly operator: Operator;
   /** The Greeting controller. */
-  readonly controller: Controller<Greeting>;
+  readonly controller: Controller<GreetingResource>;
   /** The Lease election, when enabled. */
   readonly elector?: LeaderElector;
 }
@@ -109,7 +113,7 @@ export interface GreetingOperator {
  */
 export function greetingOperator(options: GreetingOperatorOptions): GreetingOperator {
   const { client, namespace } = options;
-  const controller = new Controller<Greeting>({
+  const controller = new Controller<GreetingResource>({
     name: "greeting",
     resource: Greetings,
     reconciler: greetingReconciler,

@@ -7,12 +7,14 @@
 
 import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
-import { RunExecutor, type RunOptions } from "../steps/executor.ts";
+import { InvalidResourceError } from "../steps/errors.ts";
+import { RunExecutor } from "../steps/executor.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { RunObserver } from "../steps/observer.ts";
 import type { Reconciler } from "../steps/reconciler.ts";
+import type { Unscoped } from "../steps/resource.ts";
 import type { RunAction, RunResult } from "../steps/run_result.ts";
-import { MergePatchStatusWriter, type StatusWriter } from "../steps/status_writer.ts";
+import { MergePatchStatusWriter, type StatusWriter } from "../status/status_writer.ts";
 import type { EventSink } from "../status/event_sink.ts";
 import {
   type CacheEvent,
@@ -180,7 +182,7 @@ export interface WatchOptions<T> {
  */
 export interface ControllerOptions<R> {
   /** The primary kind. */
-  readonly resource: ResourceType<R>;
+  readonly resource: ResourceType<Unscoped<R>>;
   /** Builds each Run's plan. */
   readonly reconciler: Reconciler<R>;
   /** The client; each Run gets a recording wrapper of it. */
@@ -264,7 +266,7 @@ export interface ControllerRun {
 }
 
 /**
- * Services a controller hands each Run (`context.controller`).
+ * What a controller tells a Run about itself (see {@linkcode runControls}).
  *
  * @example
  * ```ts
@@ -318,7 +320,7 @@ export function runCache(
 }
 
 /**
- * The controls of the Run (`context.controller` when the step model provides it).
+ * The controller's controls for the Run of `context` (its key, and its best-effort client).
  *
  * @param context A step's context.
  * @returns The Run's controls, or `undefined` outside a controller.
@@ -330,11 +332,8 @@ export function runCache(
  * console.log(runControls(context)?.key);
  * ```
  */
-export function runControls(
-  context: { readonly client: RestClient; readonly controller?: unknown },
-): RunControls | undefined {
-  return (context.controller as RunControls | undefined) ??
-    RUN_SERVICES.get(context.client)?.controls;
+export function runControls(context: { readonly client: RestClient }): RunControls | undefined {
+  return RUN_SERVICES.get(context.client)?.controls;
 }
 
 interface Watch {
@@ -383,8 +382,13 @@ export class Controller<R> {
   /** The controller's name (logs, metrics). */
   readonly name: string;
   /** The primary kind. */
-  readonly resource: ResourceType<R>;
+  readonly resource: ResourceType<Unscoped<R>>;
   readonly #options: ControllerOptions<R>;
+  readonly #executor: RunExecutor<R>;
+  /** Each running Run's status writer, by Run id (status writes go through its recorder). */
+  readonly #statusWriters = new Map<string, StatusWriter<R>>();
+  readonly #runIdPrefix = crypto.randomUUID().slice(0, 8);
+  #runCount = 0;
   readonly #logger: Logger;
   readonly #watches: Watch[] = [];
   readonly #queue: WorkQueue;
@@ -396,7 +400,7 @@ export class Controller<R> {
   /** Events for running keys, decided when their Run ends. */
   readonly #deferred = new Map<string, Echo[]>();
   #informers: Map<string, Informer<unknown>> | undefined;
-  #primary: Informer<R> | undefined;
+  #primary: Informer<Unscoped<R>> | undefined;
   #unsubscribe: (() => void)[] = [];
   #cache: ObjectCache | undefined;
   #active = false;
@@ -432,6 +436,26 @@ export class Controller<R> {
       paused: true,
       process: (key) => this.#process(key),
       onError: (key, error) => this.#logger.error("a Run failed unexpectedly", { key, error }),
+    });
+    // One executor for every Run; each Run brings its own client, cache and status writer.
+    this.#executor = new RunExecutor<R>({
+      client: options.client,
+      resourceType: options.resource,
+      stepTimeoutMs: options.stepTimeoutMs,
+      resyncAfterMs: options.resyncAfterMs,
+      statusWriter: {
+        write: (resource, status, writeOptions) => {
+          const writer = this.#statusWriters.get(writeOptions.runId);
+          if (writer === undefined) {
+            return Promise.reject(new Error(`no status writer for Run ${writeOptions.runId}`));
+          }
+          return writer.write(resource, status, writeOptions);
+        },
+      },
+      logger: options.logger,
+      observer: options.observer,
+      events: options.events,
+      controller: this.name,
     });
     this.#watches.push({
       resource: options.resource as ResourceType<unknown>,
@@ -545,7 +569,7 @@ export class Controller<R> {
     }
     this.#informers = byKind;
     this.#primary = byKind.get(kindKey(this.resource.apiVersion, this.resource.kind)) as
-      | Informer<R>
+      | Informer<Unscoped<R>>
       | undefined;
     this.#cache = {
       get: <T>(resource: ResourceType<T>, name: string, namespace?: string): T | undefined =>
@@ -645,7 +669,13 @@ export class Controller<R> {
       await this.#reconcile(key, abort.signal);
     } catch (error) {
       if (abort.signal.aborted) return;
-      // Only the controller's own reads (live reads of stale objects) get here.
+      if (error instanceof InvalidResourceError) {
+        // The object itself is unusable (e.g. no uid): retrying cannot help, its next change
+        // queues it again.
+        this.#logger.error(`cannot run ${key}: ${error.message}`, { key, error });
+        return;
+      }
+      // Otherwise only the controller's own reads (live reads of stale objects) get here.
       this.#logger.warn("preparing the Run failed; retrying with backoff", { key, error });
       this.enqueue(key, this.#backoff.next(key));
     } finally {
@@ -680,9 +710,10 @@ export class Controller<R> {
     }
     const [namespace, name] = splitKey(key, this.resource.namespaced);
     const primaryKey = liveKey(this.resource.apiVersion, this.resource.kind, namespace, name);
-    const resource = ownWrites?.live.has(primaryKey)
-      ? (ownWrites.live.get(primaryKey) ?? undefined) as R | undefined
-      : this.#primary!.get(name, namespace);
+    const resource =
+      (ownWrites?.live.has(primaryKey)
+        ? ownWrites.live.get(primaryKey) ?? undefined
+        : this.#primary!.get(name, namespace)) as Unscoped<R> | undefined;
     if (resource === undefined) {
       // Gone: nothing to do until it is created again.
       this.#states.delete(key);
@@ -705,24 +736,26 @@ export class Controller<R> {
     };
     RUN_SERVICES.set(recorder.client, { cache, controls });
     RUN_SERVICES.set(recorder.bestEffortClient, { cache, controls });
-    const executor = new RunExecutor<R>({
-      client: recorder.client,
-      stepTimeoutMs: options.stepTimeoutMs,
-      resyncAfterMs: options.resyncAfterMs,
-      statusWriter: options.statusWriter?.(recorder.statusClient) ??
-        new MergePatchStatusWriter(recorder.statusClient, this.resource) as StatusWriter<R>,
-      logger: options.logger,
-      observer: options.observer,
-    });
-    // The per-Run services (client, cache, events, controls) as the step model takes them.
-    const runOptions: RunOptions & Record<string, unknown> = {
-      signal,
-      client: recorder.client,
-      cache,
-      events: options.events,
-      controller: controls,
-    };
-    const result = await executor.reconcile(resource, options.reconciler, runOptions);
+    const runId = `${this.#runIdPrefix}-${++this.#runCount}`;
+    this.#statusWriters.set(
+      runId,
+      options.statusWriter?.(recorder.statusClient) ??
+        new MergePatchStatusWriter(recorder.statusClient, this.resource) as unknown as StatusWriter<
+          R
+        >,
+    );
+    let result: RunResult;
+    try {
+      result = await this.#executor.reconcile(resource, options.reconciler, {
+        runId,
+        signal,
+        client: recorder.client,
+        cache,
+        events: options.events,
+      });
+    } finally {
+      this.#statusWriters.delete(runId);
+    }
     this.#states.set(key, { writes: recorder.writes });
     // Aborted by lost leadership or shutdown: whatever the steps returned, do not follow it
     // (the next start() queues every key again).
@@ -761,7 +794,7 @@ export class Controller<R> {
         break;
       case "requeue-after":
         this.#backoff.reset(key);
-        this.enqueue(key, action.delayMs);
+        this.enqueue(key, action.requeueAfterMs);
         break;
       case "await-change":
         this.#backoff.reset(key);

@@ -65,7 +65,7 @@ export function threeStepReconciler(
               },
               data: { message: greeting.spec?.message ?? "" },
             }, { abortSignal: context.signal });
-            return modified({ reason: `created ConfigMap ${name}` });
+            return modified({ message: `created ConfigMap ${name}` });
           },
         })
         .step({
@@ -80,7 +80,7 @@ export function threeStepReconciler(
                 type: "merge",
                 abortSignal: context.signal,
               });
-            return modified({ reason: "annotated" });
+            return modified({ message: "annotated" });
           },
         })
         .step({

@@ -56,7 +56,7 @@ Deno.test("200 custom resources converge with exactly 3 writes each and no redun
       assert.equal(byPurpose("change"), 400, "one create and one annotate per Greeting");
       assert.equal(byPurpose("status"), 200, "one status write per Greeting");
       assert.equal(harness.runs.filter((run) => run.oneChangeViolation).length, 0);
-      assert.equal(harness.runs.filter((run) => run.result.reason === "failed").length, 0);
+      assert.equal(harness.runs.filter((run) => run.result.end === "failed").length, 0);
       // The echoes of the Runs' own writes queue no extra Run: three Runs per Greeting.
       assert.equal(harness.runs.length, 600, `Runs: ${harness.runs.length}`);
     } finally {
@@ -94,12 +94,12 @@ Deno.test("read-your-own-writes: a step that would act twice on a stale cache ac
                 },
                 data: { count: "0" },
               });
-              return modified({ reason: "created" });
+              return modified({ message: "created" });
             }
             const count = Number(child.data?.count);
             if (count >= 5) return noModification(undefined);
             await maps.patch(name, { data: { count: String(count + 1) } }, { type: "merge" });
-            return modified({ reason: `count ${count + 1}` });
+            return modified({ message: `count ${count + 1}` });
           },
         }),
     };
@@ -145,14 +145,14 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
             await new ResourceClient(bestEffort(context.client), ConfigMaps)
               .namespace(g.metadata!.namespace!)
               .patch(name, { metadata: { annotations: { cosmetic: "1" } } }, { type: "merge" });
-            return modified({ reason: "created" });
+            return modified({ message: "created" });
           },
         }),
     });
 
     const reported = startOperator(client, ns, reconciler(true, "report"));
     try {
-      await waitFor(() => reported.runs.some((run) => run.result.reason === "in-sync"), "in sync");
+      await waitFor(() => reported.runs.some((run) => run.result.end === "in-sync"), "in sync");
       const first = reported.runs[0];
       assert.equal(first.changes, 2);
       assert.equal(first.writes.length, 3);
@@ -169,7 +169,7 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
       oneChangeRule: "strict",
     });
     try {
-      await waitFor(() => strict.runs.some((run) => run.result.reason === "in-sync"), "in sync");
+      await waitFor(() => strict.runs.some((run) => run.result.end === "in-sync"), "in sync");
       const first = strict.runs[0];
       assert.equal(first.changes, 2);
       assert.equal(first.result.action.type, "requeue");
@@ -186,7 +186,7 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
       oneChangeRule: "strict",
     });
     try {
-      await waitFor(() => single.runs.some((run) => run.result.reason === "in-sync"), "in sync");
+      await waitFor(() => single.runs.some((run) => run.result.end === "in-sync"), "in sync");
       const first = single.runs[0];
       assert.equal(first.changes, 1, "the best-effort write does not count");
       assert.equal(first.oneChangeViolation, undefined);

@@ -18,7 +18,7 @@ import {
   runCache,
   WriteRecorder,
 } from "../../lib/controller/mod.ts";
-import { modified, noModification, plan, type Reconciler, wait } from "../../lib/steps/mod.ts";
+import { blocked, modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { FakeInformer, FakeRegistry, fakeServer } from "./_fake_informer.ts";
 
 interface Thing {
@@ -27,6 +27,7 @@ interface Thing {
   metadata: {
     name: string;
     namespace?: string;
+    uid?: string;
     resourceVersion?: string;
     generation?: number;
     labels?: Record<string, string>;
@@ -56,7 +57,7 @@ const Maps = resourceType<Thing>()({
 const thing = (name: string, rv: string, extra: Partial<Thing> = {}): Thing => ({
   apiVersion: "example.com/v1",
   kind: "Thing",
-  metadata: { name, namespace: "ns", resourceVersion: rv, generation: 1 },
+  metadata: { name, namespace: "ns", uid: `uid-${name}`, resourceVersion: rv, generation: 1 },
   ...extra,
 });
 
@@ -261,9 +262,9 @@ Deno.test("every RunAction is followed: requeue, requeue-after, await-change (re
           starts.push(performance.now());
           switch (++calls) {
             case 1:
-              return Promise.resolve(modified({ reason: "first" }));
+              return Promise.resolve(modified({ message: "first" }));
             case 2:
-              return Promise.resolve(wait({ reason: "later", requeueAfterMs: 30 }));
+              return Promise.resolve(blocked({ message: "later", requeueAfterMs: 30 }));
             case 3:
             case 4:
             case 5:
@@ -325,7 +326,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
             },
             expectJson: true,
           });
-          return modified({ reason: "created" });
+          return modified({ message: "created" });
         },
       }),
   });
@@ -446,5 +447,28 @@ Deno.test("a key mapper or predicate that throws loses that event only", async (
   } finally {
     stop.abort();
     await done;
+  }
+});
+
+Deno.test("an object the step model refuses (no uid) is not retried in a loop; others run", async () => {
+  let runs = 0;
+  const h = harness({
+    plan: () => {
+      runs++;
+      return plan<Thing>();
+    },
+  });
+  try {
+    const broken = thing("broken", "2");
+    delete (broken.metadata as { uid?: string }).uid;
+    h.things.apply("added", broken);
+    h.things.apply("added", thing("fine", "3"));
+    await until(() => h.runs.length === 1, "the fine one runs");
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(runs, 1);
+    assert.equal(h.runs[0].key, "ns/fine");
+    assert.equal(h.controller.queueLength, 0, "the broken key is not retried");
+  } finally {
+    await h.stop();
   }
 });

@@ -9,7 +9,7 @@ import { ResourceClient } from "../../lib/client/mod.ts";
 import type { ControllerRun } from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import { greetingOperator } from "../../examples/greeting/operator.ts";
-import { ConfigMaps, Greetings } from "../../examples/greeting/reconciler.ts";
+import { ConfigMaps, Greetings } from "../../examples/greeting/greetings.ts";
 import { adminClient, countingClient, greetingCluster, waitFor } from "./_operator.ts";
 
 const cluster = await greetingCluster();
@@ -57,7 +57,7 @@ Deno.test("the Greeting operator reacts to watch events and reads through its ca
         "observedGeneration follows",
       );
       assert.equal(counts.get("GET") ?? 0, 0, "steps read from the cache, never a GET");
-      assert.equal(runs.filter((run) => run.result.reason === "failed").length, 0);
+      assert.equal(runs.filter((run) => run.result.end === "failed").length, 0);
       assert.equal(runs.filter((run) => run.oneChangeViolation).length, 0);
     } finally {
       stop.abort();

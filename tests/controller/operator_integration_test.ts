@@ -117,7 +117,7 @@ Deno.test("shutdown lets running Runs finish within the grace period, then abort
     await harness.stop();
     assert.equal(stuckSignal?.aborted, true, "the stuck Run was aborted after the grace period");
     const slow = harness.runs.find((run) => run.key === `${ns}/slow`);
-    assert.equal(slow?.result.reason, "modified", "the slow Run finished within the grace period");
+    assert.equal(slow?.result.end, "modified", "the slow Run finished within the grace period");
     assert.equal(harness.operator.ready, false);
     assert.equal(harness.operator.healthy, false);
   }, { prefix: "op-shutdown" }));
@@ -167,7 +167,7 @@ Deno.test("two replicas on a real Lease: the follower takes over when the leader
       await waitFor(() => b.operator.ready, "replica b is ready as a follower");
       assert.equal(b.operator.leader, false);
       await waitFor(
-        () => a.runs.filter((run) => run.result.reason === "in-sync").length > 0,
+        () => a.runs.filter((run) => run.result.end === "in-sync").length > 0,
         "a converges",
       );
       assert.equal(b.runs.length, 0, "the follower ran nothing");
@@ -180,7 +180,7 @@ Deno.test("two replicas on a real Lease: the follower takes over when the leader
       await waitFor(() => b.operator.leader, "replica b takes over", 10_000);
       await create(ns, "second");
       await waitFor(
-        () => b.runs.some((run) => run.key === `${ns}/second` && run.result.reason === "in-sync"),
+        () => b.runs.some((run) => run.key === `${ns}/second` && run.result.end === "in-sync"),
         "the new leader reconciles",
       );
     } finally {

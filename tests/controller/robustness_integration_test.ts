@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { kubeConfigClient, ResourceClient, type RestClient } from "../../lib/client/mod.ts";
-import { plan, type Reconciler, wait } from "../../lib/steps/mod.ts";
+import { blocked, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
@@ -61,13 +61,11 @@ Deno.test("steps that throw or hang leave the other keys running", () =>
       );
       await waitFor(
         () =>
-          harness.runs.some((run) =>
-            run.key === `${ns}/hangs` && run.result.reason === "timed-out"
-          ),
+          harness.runs.some((run) => run.key === `${ns}/hangs` && run.result.end === "timed-out"),
         "the hanging step times out",
       );
       const thrown = harness.runs.find((run) => run.key === `${ns}/throws`)!;
-      assert.equal(thrown.result.reason, "failed");
+      assert.equal(thrown.result.end, "failed");
       assert.match(thrown.result.error?.message ?? "", /ensure-configmap/);
       assert.equal(thrown.action.type, "retry-with-backoff");
       assert.ok(harness.controller.active, "the controller still runs");
@@ -85,8 +83,8 @@ Deno.test("a resource that fails validation gets a clear status and converges on
           ? plan<Greeting>().step({
             name: "validate",
             run: () =>
-              Promise.resolve(wait({
-                reason: "spec.message must not contain 'forbidden'",
+              Promise.resolve(blocked<{ ready?: boolean }>({
+                message: "spec.message must not contain 'forbidden'",
                 status: { ready: false },
               })),
           })
@@ -94,9 +92,9 @@ Deno.test("a resource that fails validation gets a clear status and converges on
     };
     const harness = startOperator(client, ns, validating);
     try {
-      await waitFor(() => harness.runs.some((run) => run.result.reason === "wait"), "a wait");
-      const blocked = harness.runs.find((run) => run.result.reason === "wait")!;
-      assert.match(blocked.result.detail ?? "", /must not contain 'forbidden'/);
+      await waitFor(() => harness.runs.some((run) => run.result.end === "blocked"), "blocked");
+      const blocked = harness.runs.find((run) => run.result.end === "blocked")!;
+      assert.match(blocked.result.message ?? "", /must not contain 'forbidden'/);
       assert.equal(blocked.action.type, "await-change");
       await waitFor(() => harness.controller.queueLength === 0, "no retry loop");
       await greetings(ns).patch("picky", { spec: { message: "fine words" } }, { type: "merge" });
@@ -128,10 +126,10 @@ Deno.test("a resource deleted mid-Run ends with a clear error and its key is for
       }, "the Greeting is gone");
       release();
       await waitFor(
-        () => harness.runs.some((run) => run.result.reason === "failed"),
+        () => harness.runs.some((run) => run.result.end === "failed"),
         "the Run fails on the vanished resource",
       );
-      const failed = harness.runs.find((run) => run.result.reason === "failed")!;
+      const failed = harness.runs.find((run) => run.result.end === "failed")!;
       assert.match(String((failed.result.error?.cause as Error)?.message), /not found/i);
       await waitFor(() => harness.controller.queueLength === 0, "the key is forgotten");
     } finally {
@@ -194,7 +192,7 @@ Deno.test("an RBAC denial on a secondary kind fails Runs clearly with backoff, a
     });
     try {
       await waitFor(() => harness.runs.length >= 4, "retries");
-      const failed = harness.runs.filter((run) => run.result.reason === "failed");
+      const failed = harness.runs.filter((run) => run.result.end === "failed");
       assert.equal(failed.length, harness.runs.length, "every Run fails while denied");
       const cause = failed[0].result.error?.cause as { code?: number; message?: string };
       assert.equal(cause.code, 403);

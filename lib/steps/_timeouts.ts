@@ -1,0 +1,92 @@
+// Internal: the per-step timeout of one executor's Runs.
+//
+// A timer per step would cost far more than a no-op step (in Deno 2.9, setTimeout plus
+// clearTimeout take 1-4 µs; a bare async step about 50 ns), so each executor keeps one interval
+// timer that samples its running Runs four times per timeout. Every Run bumps `progress` when a
+// step or status write starts; a Run whose progress has not moved for four ticks in a row has
+// spent at least one full timeout on the same step and is expired. A step therefore times out
+// after 1 to 1.25 timeouts. While no Run is active the timer is unref'd (it cannot keep the
+// process alive), and the first tick that finds no Run clears it.
+
+/** What the timeouts need from a Run (the sampling fields live on the Run: no entry object). */
+export interface Expirable {
+  /** Bumped whenever a step or status write starts. */
+  readonly progress: number;
+  /** The progress seen at the last tick (the timeouts' bookkeeping). */
+  seenProgress: number;
+  /** Ticks in a row that saw the same progress (the timeouts' bookkeeping). */
+  stillTicks: number;
+  /** Ends the current step (or status write) with a timeout. */
+  expire(): void;
+}
+
+const SAMPLES = 4;
+// setInterval's largest delay.
+const MAX_INTERVAL = 2 ** 31 - 1;
+
+/** The per-step timeout of one executor: one interval timer over its running Runs. */
+export class StepTimeouts {
+  readonly #intervalMs: number;
+  readonly #running = new Set<Expirable>();
+  #timer: ReturnType<typeof setInterval> | undefined = undefined;
+  #referenced = false;
+  #idleCheckQueued = false;
+
+  constructor(timeoutMs: number) {
+    this.#intervalMs = Math.min(MAX_INTERVAL, Math.max(1, Math.ceil(timeoutMs / SAMPLES)));
+  }
+
+  /** Starts watching `run` (before its first step). */
+  add(run: Expirable): void {
+    run.seenProgress = -1;
+    run.stillTicks = 0;
+    this.#running.add(run);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
+      this.#referenced = true;
+    } else if (!this.#referenced) {
+      Deno.refTimer(Number(this.#timer));
+      this.#referenced = true;
+    }
+  }
+
+  /**
+   * Stops watching `run` (it ended). Call it after resolving the Run's promise: when no Run is
+   * left, the timer is unref'd a microtask later, so a caller that starts the next Run as soon
+   * as it gets the result keeps the timer as it is (toggling it costs more than a no-op step).
+   */
+  delete(run: Expirable): void {
+    this.#running.delete(run);
+    if (this.#running.size === 0 && this.#referenced && !this.#idleCheckQueued) {
+      this.#idleCheckQueued = true;
+      queueMicrotask(this.#idleCheck);
+    }
+  }
+
+  readonly #idleCheck = (): void => {
+    this.#idleCheckQueued = false;
+    if (this.#running.size === 0 && this.#referenced && this.#timer !== undefined) {
+      // An unref'd timer cannot keep the process alive; the next tick clears it.
+      Deno.unrefTimer(Number(this.#timer));
+      this.#referenced = false;
+    }
+  };
+
+  #tick(): void {
+    if (this.#running.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      this.#referenced = false;
+      return;
+    }
+    for (const run of this.#running) {
+      if (run.progress !== run.seenProgress) {
+        run.seenProgress = run.progress;
+        run.stillTicks = 0;
+      } else if (++run.stillTicks >= SAMPLES) {
+        run.stillTicks = 0;
+        run.expire();
+      }
+    }
+  }
+}
