@@ -265,77 +265,6 @@ export interface ControllerRun {
   readonly ownWrites?: OwnWrites;
 }
 
-/**
- * What a controller tells a Run about itself (see {@linkcode runControls}).
- *
- * @example
- * ```ts
- * import type { RunControls } from "@staircase/staircase/controller";
- *
- * function keyOf(controls: RunControls): string {
- *   return controls.key;
- * }
- * console.log(typeof keyOf);
- * ```
- */
-export interface RunControls {
-  /** The key being reconciled. */
-  readonly key: string;
-  /** The controller's name. */
-  readonly name: string;
-  /** The Run's client for writes that do not count as the Run's change (see `bestEffort`). */
-  readonly bestEffortClient: RestClient;
-}
-
-/** The per-Run services, found by the Run's own client (unique per Run). */
-const RUN_SERVICES = new WeakMap<RestClient, { cache: ObjectCache; controls: RunControls }>();
-
-/**
- * The cache a step reads: `context.cache` when the step model provides it, else the Run's
- * cache found through its client (every Run of a controller gets a client of its own).
- *
- * @param context A step's context.
- * @returns The Run's cache (the controller's informers, with objects read live laid over).
- * @throws {NotCachedError} If the Run was not started by a controller (no cache exists).
- *
- * @example
- * ```ts ignore
- * import { runCache } from "@staircase/staircase/controller";
- *
- * const step = {
- *   name: "read-child",
- *   run: (context) => {
- *     const child = runCache(context).get(ConfigMaps, "child", "default");
- *     return Promise.resolve(noModification(child));
- *   },
- * };
- * ```
- */
-export function runCache(
-  context: { readonly client: RestClient; readonly cache?: ObjectCache },
-): ObjectCache {
-  const cache = context.cache ?? RUN_SERVICES.get(context.client)?.cache;
-  if (cache === undefined) throw new NotCachedError("any", "object (this Run has no cache)");
-  return cache;
-}
-
-/**
- * The controller's controls for the Run of `context` (its key, and its best-effort client).
- *
- * @param context A step's context.
- * @returns The Run's controls, or `undefined` outside a controller.
- *
- * @example
- * ```ts ignore
- * import { runControls } from "@staircase/staircase/controller";
- *
- * console.log(runControls(context)?.key);
- * ```
- */
-export function runControls(context: { readonly client: RestClient }): RunControls | undefined {
-  return RUN_SERVICES.get(context.client)?.controls;
-}
-
 interface Watch {
   readonly resource: ResourceType<unknown>;
   readonly scope: InformerScope;
@@ -729,13 +658,6 @@ export class Controller<R> {
       }
     });
     const cache = overlayCache(this.cache, ownWrites?.live ?? new Map());
-    const controls: RunControls = {
-      key,
-      name: this.name,
-      bestEffortClient: recorder.bestEffortClient,
-    };
-    RUN_SERVICES.set(recorder.client, { cache, controls });
-    RUN_SERVICES.set(recorder.bestEffortClient, { cache, controls });
     const runId = `${this.#runIdPrefix}-${++this.#runCount}`;
     this.#statusWriters.set(
       runId,

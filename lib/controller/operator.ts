@@ -9,6 +9,7 @@ import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Controller, InformerProvider } from "./controller.ts";
 import type { HealthServer } from "./health.ts";
 import { LeaderElector } from "./leader_election.ts";
+import { handleShutdownSignals } from "./shutdown.ts";
 
 /**
  * The shared informers an operator runs (e.g. `SharedInformers`).
@@ -292,26 +293,17 @@ export class Operator {
   }
 
   /**
-   * Runs until SIGINT or SIGTERM: the first signal shuts down gracefully; a second one exits
-   * the process at once (code 130).
+   * Runs until SIGINT or SIGTERM (through `handleShutdownSignals`): the first signal shuts
+   * down gracefully; a second one exits the process at once (128 + the signal's number).
    *
    * @returns When the operator has stopped after a signal.
    */
   async runUntilSignal(): Promise<void> {
-    const stop = new AbortController();
-    let signals = 0;
-    const onSignal = () => {
-      if (++signals > 1) Deno.exit(130);
-      this.#logger.info("shutting down (send the signal again to exit at once)");
-      stop.abort(new Error("shutdown requested"));
-    };
-    const names: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-    for (const name of names) Deno.addSignalListener(name, onSignal);
-    try {
-      await this.run(stop.signal);
-    } finally {
-      for (const name of names) Deno.removeSignalListener(name, onSignal);
-    }
+    using shutdown = handleShutdownSignals({
+      onShutdown: (signal) =>
+        this.#logger.info(`${signal}: shutting down (send it again to exit at once)`),
+    });
+    await this.run(shutdown.signal);
   }
 }
 
@@ -334,13 +326,12 @@ export function leaseElection(elector: LeaderElector): LeaderElection {
   return {
     run: async (signal, callbacks) => {
       const campaign = elector.run(signal);
-      const follow = (async () => {
-        // The elector reports followers through its state; look until it is known.
-        while (!signal.aborted && elector.state !== "leader" && elector.state !== "follower") {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        if (elector.state === "follower") callbacks.onFollowing?.(elector.leader);
-      })();
+      const follow = elector.known(signal).then(
+        (state) => {
+          if (state === "follower") callbacks.onFollowing?.(elector.leader);
+        },
+        () => {}, // stopped before leadership was known
+      );
       const terms = (async () => {
         while (!signal.aborted) {
           let term: AbortSignal;

@@ -6,7 +6,6 @@
  * @module
  */
 import { ResourceClient, resourceType } from "../../lib/client/mod.ts";
-import { runCache } from "../../lib/controller/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
@@ -49,7 +48,7 @@ export function threeStepReconciler(
             await onStep("ensure-configmap", greeting);
             const namespace = greeting.metadata!.namespace!;
             const name = childName(greeting);
-            if (runCache(context).get(ConfigMaps, name, namespace)) {
+            if (context.cache.get(ConfigMaps, name, namespace)) {
               return noModification(undefined);
             }
             await new ResourceClient(context.client, ConfigMaps).namespace(namespace).create({

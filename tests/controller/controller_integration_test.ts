@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/mod.ts";
-import { bestEffort, runCache } from "../../lib/controller/mod.ts";
+import { bestEffort } from "../../lib/controller/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
@@ -79,7 +79,7 @@ Deno.test("read-your-own-writes: a step that would act twice on a stale cache ac
             const namespace = g.metadata!.namespace!;
             const name = `count-${g.metadata!.name}`;
             const maps = new ResourceClient(context.client, ConfigMaps).namespace(namespace);
-            const child = runCache(context).get(ConfigMaps, name, namespace);
+            const child = context.cache.get(ConfigMaps, name, namespace);
             if (child === undefined) {
               await maps.create({
                 metadata: {
@@ -137,7 +137,7 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
               g.metadata!.namespace!,
             );
             const name = `rule-${g.metadata!.name}-${tag}`;
-            if (runCache(context).get(ConfigMaps, name, g.metadata!.namespace!)) {
+            if (context.cache.get(ConfigMaps, name, g.metadata!.namespace!)) {
               return noModification(undefined, { status: { ready: true } });
             }
             await maps.create({ metadata: { name }, data: {} });

@@ -15,7 +15,6 @@ import {
   Operator,
   overlayCache,
   relevantChange,
-  runCache,
   WriteRecorder,
 } from "../../lib/controller/mod.ts";
 import { blocked, modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
@@ -312,7 +311,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
       plan<Thing>().step({
         name: "create-child",
         run: async (context) => {
-          const child = runCache(context).get(Maps, "child", "ns");
+          const child = context.cache.get(Maps, "child", "ns");
           starts.push(child ? "sees child" : "no child");
           if (child) return noModification(undefined);
           created++;
