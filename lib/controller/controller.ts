@@ -691,7 +691,13 @@ export class Controller<R> {
         action = { type: "retry-with-backoff", error: violation };
       }
     }
-    this.#follow(key, action);
+    if (action.type === "requeue" && recorder.writes.length > 0) {
+      // Queue the next Run once the caches have seen this Run's writes, so that it does not
+      // hold a worker while it waits (it still checks, in case an event runs it earlier).
+      void this.#whenObserved(recorder.writes).then(() => this.#follow(key, action));
+    } else {
+      this.#follow(key, action);
+    }
     const run: ControllerRun = {
       key,
       result,
@@ -706,6 +712,26 @@ export class Controller<R> {
     } catch (error) {
       this.#logger.warn("onRun threw; ignored", { key, error });
     }
+  }
+
+  /** Resolves once the informers have observed `writes` (or after the own-writes timeout). */
+  async #whenObserved(writes: readonly RecordedWrite[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const timeout = AbortSignal.timeout(
+      this.#options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS,
+    );
+    for (const write of writes) {
+      if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
+      const informer = this.#informers?.get(kindKey(write.apiVersion, write.kind));
+      if (informer === undefined) continue;
+      try {
+        if (informer.hasObserved(write.resourceVersion)) continue;
+      } catch {
+        continue; // not comparable: the Run's own wait reads it live
+      }
+      waits.push(informer.waitUntilObserved(write.resourceVersion, timeout).catch(() => {}));
+    }
+    await Promise.all(waits);
   }
 
   #follow(key: string, action: RunAction): void {
