@@ -75,7 +75,8 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(row: Row): Promise<void> {
+/** Measures `row`, prints it, and returns the default executor's extra ns per Run (median). */
+async function measure(row: Row): Promise<number> {
   const all = [row.bare, ...row.cases];
   for (let i = 0; i < 5; i++) for (const c of all) await round(c, row.runsPerRound); // warm-up
   for (let r = 0; r < rounds; r++) {
@@ -99,6 +100,8 @@ async function measure(row: Row): Promise<void> {
     const verdict = c === row.cases[0] ? ratio <= row.target ? "target met" : "target NOT met" : "";
     line(c, ratio, verdict);
   }
+  const first = row.cases[0].samples;
+  return median(first.map((ns, r) => ns - row.bare.samples[r]));
 }
 
 // Row 1: no-op steps.
@@ -109,7 +112,7 @@ const noopSteps = Array.from({ length: 10 }, (_, i) => ({ name: `step-${i}`, run
 const noopPlan = planOf(noopSteps);
 const byDefault = new RunExecutor<Resource>({ client });
 const timed = new RunExecutor<Resource>({ client, stepTimings: true });
-await measure({
+const noopOverhead = await measure({
   title: "10-step plan of no-op steps",
   target: 1.5,
   runsPerRound: 2_000,
@@ -143,10 +146,10 @@ const httpSteps: Step<Resource, number, number>[] = [{
   },
 }];
 const httpPlan = planOf(httpSteps);
-await measure({
+const httpRow: Row = {
   title: "1-step plan whose step makes one loopback HTTP request",
   target: 1.02,
-  runsPerRound: 50,
+  runsPerRound: 100,
   bare: { label: "bare for loop", run: bareLoop(httpSteps), samples: [] },
   cases: [
     {
@@ -155,5 +158,15 @@ await measure({
       samples: [],
     },
   ],
-});
+};
+await measure(httpRow);
 await server.shutdown();
+// The HTTP row's ratio carries the noise of the loopback round trip; the executor's own cost per
+// Run is what the no-op row measures, so this estimate is the steadier figure.
+const requestNs = median(httpRow.bare.samples);
+console.log(
+  `\nEstimate: the executor's extra cost per Run of the no-op row, ${noopOverhead.toFixed(0)} ns ` +
+    `for 10 steps, is ${(noopOverhead / requestNs * 100).toFixed(2)}% of one loopback request ` +
+    `(${(requestNs / 1000).toFixed(0)} µs): a 1-step Run costs at most ` +
+    `${(1 + noopOverhead / requestNs).toFixed(3)}x its request.`,
+);

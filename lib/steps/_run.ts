@@ -38,6 +38,21 @@ export interface RunSettings<R> {
   readonly timeouts: StepTimeouts | undefined;
 }
 
+// Untimed records of steps that reported no modification are the same in every Run of a plan:
+// each plan's are made once and shared (frozen), which spares a no-op step an allocation.
+const untimedRecords = new WeakMap<readonly { name: string }[], readonly StepResult[]>();
+
+function untimedRecordsOf(steps: readonly { readonly name: string }[]): readonly StepResult[] {
+  let records = untimedRecords.get(steps);
+  if (records === undefined) {
+    records = steps.map((step, index): StepResult =>
+      Object.freeze({ name: step.name, index, kind: "no-modification", durationMs: NaN })
+    );
+    untimedRecords.set(steps, records);
+  }
+  return records;
+}
+
 const REQUEUE: RunAction = Object.freeze({ type: "requeue" });
 const ABANDON: RunAction = Object.freeze({ type: "abandon" });
 
@@ -147,6 +162,8 @@ export class Run<R> implements Expirable {
   seenProgress = -1;
   /** The timeouts' bookkeeping. */
   stillTicks = 0;
+  /** The timeouts' bookkeeping. */
+  slot = -1;
   #index = 0;
   #ended = false;
   #writing: AbortController | undefined = undefined;
@@ -154,6 +171,8 @@ export class Run<R> implements Expirable {
   #lap: number;
   readonly #start: number;
   readonly #results: StepResult[] = [];
+  /** The plan's shared no-modification records, when untimed. */
+  readonly #shared: readonly StepResult[] | undefined;
   #writes: StatusWriteResult[] | undefined = undefined;
   #resolve: (result: RunResult) => void = () => {};
 
@@ -170,6 +189,7 @@ export class Run<R> implements Expirable {
     this.initialData = initialData;
     this.shutdown = shutdown;
     this.#start = this.#lap = settings.timings ? performance.now() : NaN;
+    this.#shared = settings.timings ? undefined : untimedRecordsOf(steps);
   }
 
   /** Runs the plan; the promise never rejects. */
@@ -308,7 +328,9 @@ export class Run<R> implements Expirable {
 
   /** Records how step `i` ended and tells the observer. */
   #stepFinished(i: number, kind: StepResultKind, durationMs: number): void {
-    const result: StepResult = { name: this.steps[i].name, index: i, kind, durationMs };
+    const result: StepResult = kind === "no-modification" && this.#shared !== undefined
+      ? this.#shared[i]
+      : { name: this.steps[i].name, index: i, kind, durationMs };
     this.#results.push(result);
     const observer = this.settings.observer;
     if (observer?.onStepFinished) {
@@ -371,9 +393,7 @@ export class Run<R> implements Expirable {
     const result: RunResult = {
       runId: this.context.runId,
       runStart: context.runStart,
-      durationMs: this.settings.timings
-        ? performance.now() - this.#start
-        : Date.now() - context.runStart,
+      durationMs: this.settings.timings ? performance.now() - this.#start : NaN,
       end,
       controller: this.context.controller,
       endedBy: endedIndex < 0

@@ -8,7 +8,7 @@
 // after 1 to 1.25 timeouts. While no Run is active the timer is unref'd (it cannot keep the
 // process alive), and the first tick that finds no Run clears it.
 
-/** What the timeouts need from a Run (the sampling fields live on the Run: no entry object). */
+/** What the timeouts need from a Run (the bookkeeping lives on the Run: no entry objects). */
 export interface Expirable {
   /** Bumped whenever a step or status write starts. */
   readonly progress: number;
@@ -16,6 +16,8 @@ export interface Expirable {
   seenProgress: number;
   /** Ticks in a row that saw the same progress (the timeouts' bookkeeping). */
   stillTicks: number;
+  /** Where the Run sits in the running list, -1 when it is not in it. */
+  slot: number;
   /** Ends the current step (or status write) with a timeout. */
   expire(): void;
 }
@@ -27,7 +29,8 @@ const MAX_INTERVAL = 2 ** 31 - 1;
 /** The per-step timeout of one executor: one interval timer over its running Runs. */
 export class StepTimeouts {
   readonly #intervalMs: number;
-  readonly #running = new Set<Expirable>();
+  // An array with swap-removal (each Run knows its slot): cheaper than a Set per Run.
+  readonly #running: Expirable[] = [];
   #timer: ReturnType<typeof setInterval> | undefined = undefined;
   #referenced = false;
   #idleCheckQueued = false;
@@ -40,7 +43,7 @@ export class StepTimeouts {
   add(run: Expirable): void {
     run.seenProgress = -1;
     run.stillTicks = 0;
-    this.#running.add(run);
+    run.slot = this.#running.push(run) - 1;
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
       this.#referenced = true;
@@ -56,8 +59,16 @@ export class StepTimeouts {
    * as it gets the result keeps the timer as it is (toggling it costs more than a no-op step).
    */
   delete(run: Expirable): void {
-    this.#running.delete(run);
-    if (this.#running.size === 0 && this.#referenced && !this.#idleCheckQueued) {
+    const running = this.#running;
+    const slot = run.slot;
+    if (slot < 0 || running[slot] !== run) return;
+    const last = running.pop()!;
+    if (last !== run) {
+      running[slot] = last;
+      last.slot = slot;
+    }
+    run.slot = -1;
+    if (running.length === 0 && this.#referenced && !this.#idleCheckQueued) {
       this.#idleCheckQueued = true;
       queueMicrotask(this.#idleCheck);
     }
@@ -65,7 +76,7 @@ export class StepTimeouts {
 
   readonly #idleCheck = (): void => {
     this.#idleCheckQueued = false;
-    if (this.#running.size === 0 && this.#referenced && this.#timer !== undefined) {
+    if (this.#running.length === 0 && this.#referenced && this.#timer !== undefined) {
       // An unref'd timer cannot keep the process alive; the next tick clears it.
       Deno.unrefTimer(Number(this.#timer));
       this.#referenced = false;
@@ -73,13 +84,16 @@ export class StepTimeouts {
   };
 
   #tick(): void {
-    if (this.#running.size === 0) {
+    const running = this.#running;
+    if (running.length === 0) {
       clearInterval(this.#timer);
       this.#timer = undefined;
       this.#referenced = false;
       return;
     }
-    for (const run of this.#running) {
+    // Backwards: expire() removes the Run, moving the last one into its slot.
+    for (let i = running.length - 1; i >= 0; i--) {
+      const run = running[i];
       if (run.progress !== run.seenProgress) {
         run.seenProgress = run.progress;
         run.stillTicks = 0;

@@ -92,13 +92,12 @@ export interface RunExecutorOptions<R> {
   /** Telemetry callbacks (spans, histograms). */
   readonly observer?: RunObserver<R>;
   /**
-   * Record per-step durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`, and a
-   * sub-millisecond `RunResult.durationMs`). Costs one clock reading per step boundary, more
-   * than a no-op step itself; without it those durations are `NaN` and the Run's duration has
-   * whole milliseconds.
+   * Measure durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`,
+   * `RunResult.durationMs`). Costs one clock reading per step boundary, more than a no-op step
+   * itself; without it those durations are `NaN`.
    *
-   * @default {true} when the observer has `aroundStep`, `onStepFinished` or
-   * `onStatusWritten`, else `false`
+   * @default {true} when the observer has `aroundStep`, `onStepFinished`, `onStatusWritten` or
+   * `onRunFinished` (it consumes durations), else `false`
    */
   readonly stepTimings?: boolean;
   /**
@@ -240,9 +239,10 @@ export class RunExecutor<R> {
       );
     }
     const observer = options.observer;
+    // Read the clock only for someone who consumes the durations.
     const timings = options.stepTimings ??
       (observer?.aroundStep !== undefined || observer?.onStepFinished !== undefined ||
-        observer?.onStatusWritten !== undefined);
+        observer?.onStatusWritten !== undefined || observer?.onRunFinished !== undefined);
     if (typeof timings !== "boolean") {
       throw new InvalidPlanError(`stepTimings must be a boolean, got ${describe(timings)}`);
     }

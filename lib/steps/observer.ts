@@ -32,8 +32,8 @@ export interface StepInfo {
  * executor does not await them); one that throws, or returns a promise that rejects, is logged
  * and otherwise ignored: telemetry never changes a Run's result.
  *
- * An observer with `aroundStep` or `onStepFinished` turns per-step timings on (unless
- * `stepTimings: false` is set explicitly).
+ * An observer with `aroundStep`, `onStepFinished`, `onStatusWritten` or `onRunFinished` turns
+ * timings on (unless `stepTimings: false` is set explicitly).
  *
  * @typeParam R The resource type.
  *

@@ -167,8 +167,8 @@ export interface RunResult {
   /** The Run's start in epoch milliseconds (also in `context.runStart`). */
   readonly runStart: number;
   /**
-   * The Run's total duration in milliseconds, status writes included: `performance.now()`
-   * differences with per-step timings on, else whole milliseconds (`Date.now()`).
+   * The Run's total duration in milliseconds, status writes included (`performance.now()`
+   * differences); `NaN` unless timings are on (see `RunExecutorOptions.stepTimings`).
    */
   readonly durationMs: number;
   /** How the Run ended. */

@@ -128,8 +128,13 @@ Deno.test("per-step timings: off by default, on for observers that consume them 
   });
   const plain = await executor().run(resource(), p);
   assert.ok(Number.isNaN(plain.steps[0].durationMs));
-  // Without timings the Run's duration still comes, in whole milliseconds.
-  assert.ok(plain.durationMs >= 4 && Number.isInteger(plain.durationMs), `${plain.durationMs}`);
+  assert.ok(Number.isNaN(plain.durationMs));
+  let runDuration = NaN;
+  const finished = await executor({
+    observer: { onRunFinished: (r) => runDuration = r.durationMs },
+  }).run(resource(), p);
+  assert.ok(finished.durationMs >= 4, `${finished.durationMs}`);
+  assert.equal(runDuration, finished.durationMs);
 
   const durations: number[] = [];
   const observed = await executor({
