@@ -5,6 +5,10 @@ import { ClientConfigError } from "../../lib/client/errors.ts";
 import { fixture, fixturePath } from "./test_server.ts";
 
 const b64 = (s: string): string => btoa(s);
+import process from "node:process";
+import { CredentialError } from "../../lib/client/errors.ts";
+import { type PatchType, patchContentType } from "../../lib/client/resource_options.ts";
+import { fails } from "./test_server.ts";
 
 Deno.test("kubeconfig: merge like client-go (first definition wins, first current-context)", async () => {
   const dir = await Deno.makeTempDir();
@@ -179,4 +183,97 @@ Deno.test("kubeconfig: mergeKubeConfigs keeps first current-context and each nam
   const merged = mergeKubeConfigs([a, b]);
   assert.equal(merged["current-context"], "b");
   assert.deepEqual(merged.users.map((u) => [u.name, u.user.token]), [["u", "a"], ["v", undefined]]);
+});
+
+Deno.test("item 10: YAML warnings are not printed and errors never quote values", () => {
+  const printed: unknown[] = [];
+  const original = process.emitWarning;
+  process.emitWarning = ((...args: unknown[]) => {
+    printed.push(args);
+  }) as typeof process.emitWarning;
+  try {
+    const config = parseKubeConfig(
+      "%FOO s3cret-tok\n---\nusers: [{name: u, user: {token: !weird s3cret-tok}}]\n",
+      "/tmp/kc",
+    );
+    assert.equal(config.users[0].user.token, "s3cret-tok");
+  } finally {
+    process.emitWarning = original;
+  }
+  assert.deepEqual(printed, []);
+  for (
+    const text of [
+      "users: [{name: u, user: {token: *s3cret-tok}}]",
+      "a: &x [*x]\ntoken: s3cret-tok",
+      "users:\n  - name: u\n    user: {token: s3cret-tok\n  bad",
+    ]
+  ) {
+    assert.throws(
+      () => parseKubeConfig(text, "/tmp/kc"),
+      (err: unknown) => {
+        fails(ClientConfigError, /not valid YAML|nested more than 64 levels/)(err);
+        assert.equal((err as Error).message.includes("s3cret-tok"), false, (err as Error).message);
+        return true;
+      },
+    );
+  }
+});
+
+Deno.test("item 17: deeply nested input and bad exec settings are named errors", async () => {
+  const deepJson = `{"clusters":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+  const deepYaml = `clusters: ${"[".repeat(5_000)}${"]".repeat(5_000)}`;
+  for (const text of [deepJson, deepYaml]) {
+    assert.throws(
+      () => parseKubeConfig(text, "/tmp/kc"),
+      fails(ClientConfigError, /nested more than 64 levels|not valid YAML: RESOURCE_EXHAUSTION/),
+    );
+  }
+  for (
+    const exec of [
+      '{ apiVersion: client.authentication.k8s.io/v1, command: p, env: "A=1" }',
+      "{ apiVersion: client.authentication.k8s.io/v1, command: p, env: [{ name: A }] }",
+      "{ apiVersion: client.authentication.k8s.io/v1, command: p, args: [1, {a: b}] }",
+    ]
+  ) {
+    const config = parseKubeConfig(`
+current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://h" } }]
+users: [{ name: u, user: { exec: ${exec} } }]
+`);
+    await assert.rejects(
+      connectionFromKubeConfig(config),
+      fails(CredentialError, /must be a list/),
+      exec,
+    );
+  }
+});
+
+Deno.test("item 17: a patch type that is an Object.prototype key is refused, not sent", () => {
+  for (const type of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    assert.throws(
+      () => patchContentType(type as PatchType),
+      fails(TypeError, /unknown patch type/),
+      type,
+    );
+  }
+  assert.equal(patchContentType("merge"), "application/merge-patch+json");
+});
+
+Deno.test("item 3: a kubeconfig can set the exec plugin timeout", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/slow.sh`, "#!/bin/sh\nsleep 5\n");
+  await Deno.chmod(`${dir}/slow.sh`, 0o755);
+  const config = parseKubeConfig(`
+current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://h" } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: ${dir}/slow.sh } } }]
+`);
+  const connection = await connectionFromKubeConfig(config, { execTimeoutMs: 100 });
+  await assert.rejects(
+    connection.credentials!.get(),
+    fails(CredentialError, /did not finish within 100 ms/),
+  );
+  await Deno.remove(dir, { recursive: true });
 });

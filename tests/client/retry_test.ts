@@ -5,7 +5,9 @@ import {
   retryDelayMs,
   retryPolicy,
 } from "../../lib/client/retry.ts";
-import { RateLimiter } from "../../lib/client/rate_limiter.ts";
+import { MIN_QPS, RateLimiter } from "../../lib/client/rate_limiter.ts";
+import { sleep } from "../../lib/client/sleep.ts";
+import { fails } from "./test_server.ts";
 
 Deno.test("retry: only safe methods by default, opt-in for others", () => {
   for (const m of ["GET", "HEAD", "OPTIONS"]) assert.equal(isRetryableMethod(m), true);
@@ -58,4 +60,56 @@ Deno.test("RateLimiter: an aborted wait rejects and gives its place back", async
   const waiting = limiter.acquire(ac.signal);
   ac.abort(new Error("stop"));
   await assert.rejects(waiting, /stop/);
+});
+
+Deno.test("item 15: parseRetryAfter refuses what would mean 'retry at once', clamps the rest", () => {
+  const now = Date.parse("2025-01-01T00:00:00Z");
+  for (const value of ["0", "-5", "1e400", "Infinity", "NaN", "0x10", "soon", ""]) {
+    assert.equal(parseRetryAfter(value, now), undefined, value);
+  }
+  assert.equal(parseRetryAfter("Tue, 31 Dec 2024 23:59:00 GMT", now), undefined, "past date");
+  assert.equal(parseRetryAfter("1.5", now), 1.5);
+  assert.equal(parseRetryAfter("999999999", now), 86_400);
+  // No Retry-After (or 0) falls back to backoff: never 0 ms.
+  const policy = retryPolicy({ baseDelayMs: 100, maxDelayMs: 100 });
+  for (let i = 0; i < 20; i++) {
+    assert.ok(retryDelayMs(policy, 1, 0) >= 50);
+    assert.ok(retryDelayMs(policy, 1, undefined) >= 50);
+  }
+});
+
+Deno.test("item 16: RateLimiter refuses options that would not limit", () => {
+  for (const qps of [0, -1, NaN, Infinity, 1e-12, MIN_QPS / 2]) {
+    assert.throws(() => new RateLimiter({ qps }), fails(RangeError, /qps must be/), String(qps));
+  }
+  for (const burst of [NaN, 0, -1, 1.5, Infinity]) {
+    assert.throws(
+      () => new RateLimiter({ qps: 1, burst }),
+      fails(RangeError, /burst must be/),
+      String(burst),
+    );
+  }
+  assert.ok(new RateLimiter({ qps: MIN_QPS }));
+});
+
+Deno.test("item 16: the slowest allowed limiter really waits (no timer overflow)", async () => {
+  const limiter = new RateLimiter({ qps: MIN_QPS * 1.5, burst: 1 });
+  await limiter.acquire();
+  const ac = new AbortController();
+  let settled = false;
+  const second = limiter.acquire(ac.signal).finally(() => (settled = true));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(settled, false, "an overflowing timer would have fired at once");
+  ac.abort(new Error("done"));
+  await assert.rejects(second, fails(Error, /done/));
+});
+
+Deno.test("sleep: a delay beyond 2^31 - 1 ms does not fire at once", async () => {
+  const ac = new AbortController();
+  let settled = false;
+  const long = sleep(2 ** 31 + 1000, ac.signal).finally(() => (settled = true));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(settled, false);
+  ac.abort(new Error("stop"));
+  await assert.rejects(long, fails(Error, /stop/));
 });

@@ -8,6 +8,7 @@ import { createTestNamespace, useTestControlPlane } from "../../lib/testing/shar
 import { startControlPlane } from "../../lib/testing/control_plane.ts";
 import {
   connectionFromKubeConfig,
+  decorateRestClient,
   HttpRestClient,
   inClusterConnection,
   isAlreadyExists,
@@ -400,4 +401,81 @@ Deno.test("integration: client-certificate auth from the admin kubeconfig", asyn
     expectJson: true,
   }) as { status: { userInfo: { username: string; groups: string[] } } };
   assert.ok(review.status.userInfo.groups.includes("system:masters"), JSON.stringify(review));
+});
+
+Deno.test("integration: an undefined name is refused and deletes nothing (issue 8, item 2)", async () => {
+  using client = await adminClient();
+  const ns = await createTestNamespace("client-noname", cluster);
+  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  for (const name of ["keep-1", "keep-2"]) await cms.create({ metadata: { name } });
+  const names = async (): Promise<string[]> =>
+    (await cms.list({ labelSelector: "" })).items.map((c) => c.metadata!.name!).filter((n) =>
+      n.startsWith("keep-")
+    );
+  const missing = undefined as unknown as string;
+  const calls: [string, () => Promise<unknown>][] = [
+    ["delete", () => cms.delete(missing)],
+    ["get", () => cms.get(missing)],
+    ["replace", () => cms.replace(missing, { metadata: { resourceVersion: "1" } })],
+    ["patch", () => cms.patch(missing, { data: { a: "b" } }, { type: "merge" })],
+  ];
+  for (const [verb, call] of calls) {
+    await assert.rejects(call(), (err: unknown) => {
+      assert.ok(err instanceof TypeError, `${verb}: ${err}`);
+      assert.match(err.message, /object name must be a non-empty string/);
+      return true;
+    });
+  }
+  assert.deepEqual(await names(), ["keep-1", "keep-2"]);
+});
+
+Deno.test("integration: a watch sees a creation; listAll's resourceVersion starts it", async () => {
+  using client = await adminClient();
+  const ns = await createTestNamespace("client-watch-create", cluster);
+  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  await cms.create({ metadata: { name: "before" } });
+  const listing = cms.listAll();
+  const listed: string[] = [];
+  let step = await listing.next();
+  for (; !step.done; step = await listing.next()) listed.push(step.value.metadata!.name!);
+  assert.deepEqual(listed, ["before"]);
+  assert.ok(step.value.resourceVersion, "the list hands back its resourceVersion");
+  const ac = new AbortController();
+  const events = cms.watch({
+    resourceVersion: step.value.resourceVersion,
+    abortSignal: ac.signal,
+    timeoutSeconds: 30,
+  });
+  await cms.create({ metadata: { name: "watched" }, data: { w: "1" } });
+  const seen: string[] = [];
+  try {
+    for await (const event of events) {
+      if (event.type === "BOOKMARK") continue;
+      seen.push(`${event.type} ${event.object.metadata?.name} ${event.object.data?.w}`);
+      break;
+    }
+  } finally {
+    ac.abort();
+  }
+  // Only the creation after the list: "before" is not replayed.
+  assert.deepEqual(seen, ["ADDED watched 1"]);
+});
+
+Deno.test("integration: a conditional PUT through a counting decorator; conflicts still protect it", async () => {
+  using admin = await adminClient();
+  const ns = await createTestNamespace("client-decorate", cluster);
+  const sent: string[] = [];
+  const client = decorateRestClient(admin, (options, next) => {
+    sent.push(`${options.method} ${options.idempotent ?? "-"}`);
+    return next(options);
+  });
+  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const created = await cms.create({ metadata: { name: "c" }, data: { a: "1" } });
+  const replaced = await cms.replace("c", { ...created, data: { a: "2" } });
+  assert.equal(replaced.data?.a, "2");
+  await assert.rejects(
+    cms.replace("c", { ...created, data: { a: "3" } }),
+    (err: unknown) => isConflict(err),
+  );
+  assert.deepEqual(sent, ["POST -", "PUT true", "PUT true"]);
 });
