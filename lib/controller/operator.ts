@@ -110,6 +110,12 @@ export interface OperatorOptions {
   readonly shutdownGraceMs?: number;
   /** Where the operator logs (default LogTape `["staircase", "operator"]`). */
   readonly logger?: Logger;
+  /**
+   * How often the operator logs the caches that have not synced yet, and why.
+   *
+   * @default {10000}
+   */
+  readonly syncReportIntervalMs?: number;
 }
 
 /**
@@ -266,7 +272,23 @@ export class Operator {
 
     try {
       const informers = this.#controllers.flatMap((controller) => [...controller.informers]);
-      await Promise.all(informers.map((informer) => informer.waitForSync(signal)));
+      // A cache that cannot sync (e.g. RBAC forbids listing a kind) keeps every controller
+      // waiting: say which, and why, until it syncs.
+      const report = setInterval(() => {
+        for (const informer of informers) {
+          if (informer.synced) continue;
+          const error = (informer as { lastError?: Error }).lastError;
+          this.#logger.warn(
+            `waiting for the ${informer.resource.kind} cache to sync` +
+              (error ? `: ${error.message}` : ""),
+          );
+        }
+      }, this.#options.syncReportIntervalMs ?? 10_000);
+      try {
+        await Promise.all(informers.map((informer) => informer.waitForSync(signal)));
+      } finally {
+        clearInterval(report);
+      }
       this.#synced = true;
       startIfReady();
       if (!signal.aborted) {

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { kubeConfigClient, ResourceClient, type RestClient } from "../../lib/client/mod.ts";
 import { blocked, plan, type Reconciler } from "../../lib/steps/mod.ts";
+import { Controller, Operator, SharedInformers } from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
@@ -248,3 +249,58 @@ Deno.test("a controller restarted between any two steps converges to the same en
       assert.equal(cm.metadata?.ownerReferences?.[0]?.uid, g.metadata?.uid);
     }
   }, { prefix: "ctl-restart" }));
+
+Deno.test("a secondary kind the operator may not watch: not ready, the reason logged, converges once allowed", () =>
+  withNamespace(async (ns) => {
+    await create(ns, "unwatched");
+    const rules = [
+      {
+        apiGroups: ["demo.staircase.dev"],
+        resources: ["greetings", "greetings/status"],
+        verbs: ["get", "list", "watch", "patch"],
+      },
+      // ConfigMaps may be created but not listed or watched: their cache cannot sync.
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["create"] },
+    ];
+    const restricted = await restrictedClient(ns, rules);
+    const warnings: string[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => warnings.push(message),
+      error: (message: string) => warnings.push(message),
+    };
+    const informers = new SharedInformers(restricted, {
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const controller = new Controller({
+      resource: Greetings,
+      reconciler: threeStepReconciler(),
+      client: restricted,
+      namespace: ns,
+    }).owns(ConfigMaps);
+    const operator = new Operator({ informers, logger, syncReportIntervalMs: 100 })
+      .add(controller);
+    const stop = new AbortController();
+    const done = operator.run(stop.signal);
+    try {
+      await waitFor(
+        () => warnings.some((w) => /ConfigMap cache to sync: .*forbidden/i.test(w)),
+        "the reason is logged",
+      );
+      assert.equal(operator.ready, false);
+      assert.equal(controller.active, false, "no Run starts on a cache that is not whole");
+      rules[1].verbs.push("list", "watch");
+      await cluster.request(
+        "PUT",
+        `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/operator`,
+        { metadata: { name: "operator" }, rules },
+      );
+      await waitFor(() => isConverged(ns, "unwatched"), "converges once allowed");
+      assert.equal(operator.ready, true);
+    } finally {
+      stop.abort();
+      await done;
+      restricted.close();
+    }
+  }, { prefix: "ctl-rbac-watch" }));
