@@ -29,3 +29,4 @@ export * from "./operator.ts";
 export * from "./leader_election.ts";
 export * from "./health.ts";
 export * from "./shutdown.ts";
+export * from "./controller_options.ts";

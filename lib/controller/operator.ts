@@ -6,7 +6,8 @@
  */
 
 import { defaultLogger, type Logger } from "../steps/logger.ts";
-import type { Controller, InformerProvider } from "./controller.ts";
+import type { Controller } from "./controller.ts";
+import type { InformerProvider } from "./controller_options.ts";
 import type { HealthServer } from "./health.ts";
 import { LeaderElector } from "./leader_election.ts";
 import { handleShutdownSignals } from "./shutdown.ts";
