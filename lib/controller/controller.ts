@@ -80,7 +80,7 @@ interface KeyState {
  *
  * const controller = new Controller({ resource: Greetings, reconciler, client, predicate: relevantChange() })
  *   .owns(ConfigMaps);
- * await new Operator({ client, informers }).add(controller).run(signal);
+ * await new Operator({ informers }).add(controller).run(signal);
  * ```
  */
 export class Controller<R> {
