@@ -34,7 +34,11 @@ import {
   kubeConfigClient,
   ResourceClient,
 } from "../../lib/client/mod.ts";
-import { type ControllerRun, HealthServer } from "../../lib/controller/mod.ts";
+import {
+  type ControllerRun,
+  handleShutdownSignals,
+  HealthServer,
+} from "../../lib/controller/mod.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";
 import { Greetings } from "./greetings.ts";
@@ -220,15 +224,14 @@ export async function main(args: string[]): Promise<number> {
   });
   const logger = getLogger(["greeting-operator"]);
 
+  // The first SIGINT/SIGTERM stops gracefully; a second one exits at once.
+  using signals = handleShutdownSignals({
+    onShutdown: (signal) => logger.info(`${signal}: shutting down (send it again to exit at once)`),
+  });
   const stop = new AbortController();
-  let signals = 0;
-  const onSignal = () => {
-    if (++signals > 1) Deno.exit(130);
-    logger.info("shutting down (send the signal again to exit at once)");
-    stop.abort(new Error("shutdown requested"));
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  signals.signal.addEventListener("abort", () => stop.abort(signals.signal.reason), {
+    once: true,
+  });
 
   let client: HttpRestClient | undefined;
   const last = new Map<string, Last>();
@@ -325,8 +328,6 @@ export async function main(args: string[]): Promise<number> {
     }
     return 1;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
     await health?.close();
     client?.close();
   }
