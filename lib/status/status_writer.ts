@@ -14,14 +14,21 @@ import type { RunResource, Scoped, StatusOf, StatusPatch } from "../steps/resour
  *
  * @example
  * ```ts
+ * import type { RestClient } from "@staircase/staircase/client";
  * import type { StatusWriteOptions } from "@staircase/staircase/status";
  *
- * const options: StatusWriteOptions = {
- *   signal: new AbortController().signal,
- *   runId: "r-1",
- *   stepName: "report-ready",
- * };
- * console.log(options.stepName);
+ * // A writer passes the signal on, so a write that exceeds the step timeout is cancelled.
+ * async function putStatus(client: RestClient, path: string, status: object, options: StatusWriteOptions) {
+ *   await client.performRequest({
+ *     method: "PATCH",
+ *     path,
+ *     contentType: "application/merge-patch+json",
+ *     bodyJson: { status: { ...status } },
+ *     expectJson: true,
+ *     abortSignal: options.signal,
+ *   });
+ * }
+ * console.log(typeof putStatus);
  * ```
  */
 export interface StatusWriteOptions {

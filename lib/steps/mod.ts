@@ -46,13 +46,12 @@ export {
   StepFailedError,
   StepTimeoutError,
 } from "./errors.ts";
+export { RunExecutor, runPlan } from "./executor.ts";
 export {
   DEFAULT_STEP_TIMEOUT_MS,
-  RunExecutor,
   type RunExecutorOptions,
   type RunOptions,
-  runPlan,
-} from "./executor.ts";
+} from "./run_options.ts";
 export { defaultLogger, type Logger } from "./logger.ts";
 export type { RunObserver, StepInfo } from "./observer.ts";
 export {

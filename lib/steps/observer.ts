@@ -13,10 +13,16 @@ import type { RunResult, StatusWriteResult, StepResult } from "./run_result.ts";
  *
  * @example
  * ```ts
- * import type { StepInfo } from "@staircase/staircase";
+ * import type { RunObserver, StepInfo } from "@staircase/staircase";
  *
- * const info: StepInfo = { name: "ensure-config-map", index: 0 };
- * console.log(`${info.index}: ${info.name}`);
+ * const spanName = (step: StepInfo) => `step ${step.index}: ${step.name}`;
+ * const observer: RunObserver<unknown> = {
+ *   aroundStep: (step, context, next) => {
+ *     context.logger.debug("enter", { span: spanName(step) });
+ *     return next();
+ *   },
+ * };
+ * console.log(typeof observer.aroundStep);
  * ```
  */
 export interface StepInfo {

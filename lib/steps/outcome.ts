@@ -151,8 +151,11 @@ export interface NoModificationOptions<S = never> {
  * ```ts
  * import { modified, type ModifiedOptions } from "@staircase/staircase";
  *
- * const options: ModifiedOptions = { message: "scaled to 3", requeueAfterMs: 1_000 };
- * console.log(modified(options).requeueAfterMs); // 1000
+ * // Check again soon after a change whose effect takes a moment to show.
+ * function scaled(replicas: number): ModifiedOptions {
+ *   return { message: `scaled to ${replicas}`, requeueAfterMs: 1_000 };
+ * }
+ * console.log(modified(scaled(3)).requeueAfterMs); // 1000
  * ```
  */
 export interface ModifiedOptions<S = never> {
@@ -173,8 +176,10 @@ export interface ModifiedOptions<S = never> {
  * ```ts
  * import { blocked, type BlockedOptions } from "@staircase/staircase";
  *
- * const options: BlockedOptions = { message: "waiting for the database" };
- * console.log(blocked(options).message);
+ * function waitFor(what: string): BlockedOptions {
+ *   return { message: `waiting for ${what}`, requeueAfterMs: 30_000 };
+ * }
+ * console.log(blocked(waitFor("the database")).message);
  * ```
  */
 export interface BlockedOptions<S = never> {

@@ -58,8 +58,11 @@ export type RunAction =
  * ```ts
  * import type { RunEnd } from "@staircase/staircase";
  *
- * const done: RunEnd = "in-sync";
- * console.log(done);
+ * function logLevel(end: RunEnd): "debug" | "info" | "warn" {
+ *   if (end === "in-sync" || end === "aborted") return "debug";
+ *   return end === "failed" || end === "timed-out" ? "warn" : "info";
+ * }
+ * console.log(logLevel("modified")); // info
  * ```
  */
 export type RunEnd = "in-sync" | "modified" | "blocked" | "failed" | "timed-out" | "aborted";
@@ -71,8 +74,10 @@ export type RunEnd = "in-sync" | "modified" | "blocked" | "failed" | "timed-out"
  * ```ts
  * import type { StepResultKind } from "@staircase/staircase";
  *
- * const kind: StepResultKind = "no-modification";
- * console.log(kind);
+ * const marks: Record<StepResultKind, string> = {
+ *   "no-modification": "✓", modified: "✎", blocked: "⏸", failed: "✗", "timed-out": "⌛", aborted: "■",
+ * };
+ * console.log(marks.blocked);
  * ```
  */
 export type StepResultKind =
@@ -90,8 +95,10 @@ export type StepResultKind =
  * ```ts
  * import type { StepResult } from "@staircase/staircase";
  *
- * const record: StepResult = { name: "ensure-secret", index: 0, kind: "no-modification", durationMs: 1.5 };
- * console.log(`${record.name}: ${record.durationMs} ms`);
+ * function describeSteps(steps: readonly StepResult[]): string {
+ *   return steps.map((step) => `${step.index}:${step.name} ${step.kind}`).join(" → ");
+ * }
+ * console.log(typeof describeSteps);
  * ```
  */
 export interface StepResult {
@@ -116,8 +123,10 @@ export interface StepResult {
  * ```ts
  * import type { StatusWriteResult } from "@staircase/staircase";
  *
- * const write: StatusWriteResult = { stepName: "report", stepIndex: 2, ok: true, durationMs: 4 };
- * console.log(write.ok);
+ * function failedWrites(writes: readonly StatusWriteResult[]): string[] {
+ *   return writes.filter((w) => !w.ok).map((w) => `${w.stepName}: ${w.error?.message}`);
+ * }
+ * console.log(typeof failedWrites);
  * ```
  */
 export interface StatusWriteResult {

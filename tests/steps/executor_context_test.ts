@@ -72,7 +72,7 @@ Deno.test("without a controller, context.cache throws NotCachedError naming the 
       assert.throws(() => context.cache.list(ConfigMaps), NotCachedError);
     }),
   );
-  assert.equal(result.end, "in-sync", result.error?.message);
+  assert.equal(result.end, "in-sync", String(result.error?.message));
   assert.ok(thrown instanceof NotCachedError);
   assert.match((thrown as Error).message, /ConfigMap \(v1\) is not cached/);
 });

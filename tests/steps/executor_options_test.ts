@@ -96,7 +96,7 @@ Deno.test("run ids are unique across executors and carry a random per-process pr
   const match = /^([0-9a-f]{16})-\d+$/.exec(first);
   assert.ok(match, first);
   // Another process picks another prefix (64 random bits).
-  const url = new URL("../../lib/steps/_run.ts", import.meta.url).href;
+  const url = new URL("../../lib/steps/_context.ts", import.meta.url).href;
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["eval", `import { nextRunId } from "${url}"; console.log(nextRunId());`],
     stdout: "piped",
