@@ -93,15 +93,18 @@ Deno.test("item 16: RateLimiter refuses options that would not limit", () => {
 });
 
 Deno.test("item 16: the slowest allowed limiter really waits (no timer overflow)", async () => {
+  // The third request waits two token periods (about 33 days): longer than a timer can.
   const limiter = new RateLimiter({ qps: MIN_QPS * 1.5, burst: 1 });
   await limiter.acquire();
   const ac = new AbortController();
-  let settled = false;
-  const second = limiter.acquire(ac.signal).finally(() => (settled = true));
+  const settled: number[] = [];
+  const second = limiter.acquire(ac.signal).finally(() => settled.push(2));
+  const third = limiter.acquire(ac.signal).finally(() => settled.push(3));
   await new Promise((r) => setTimeout(r, 100));
-  assert.equal(settled, false, "an overflowing timer would have fired at once");
+  assert.deepEqual(settled, [], "an overflowing timer would have fired at once");
   ac.abort(new Error("done"));
   await assert.rejects(second, fails(Error, /done/));
+  await assert.rejects(third, fails(Error, /done/));
 });
 
 Deno.test("sleep: a delay beyond 2^31 - 1 ms does not fire at once", async () => {
