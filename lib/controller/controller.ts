@@ -30,6 +30,7 @@ import {
   type OwnWrites,
 } from "./read_your_writes.ts";
 import { WorkQueue } from "./work_queue.ts";
+import { covering } from "./_informer_scope.ts";
 import {
   type ControllerOptions,
   type ControllerRun,
@@ -498,7 +499,10 @@ export class Controller<R> {
     );
     for (const write of writes) {
       if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
-      const informer = this.#informers?.get(kindKey(write.apiVersion, write.kind));
+      const informer = covering(
+        this.#informers?.get(kindKey(write.apiVersion, write.kind)),
+        write.namespace,
+      );
       if (informer === undefined) continue;
       try {
         if (informer.hasObserved(write.resourceVersion)) continue;

@@ -13,6 +13,7 @@ import type { ResourceType } from "../client/resource_type.ts";
 import { isNotFound } from "../client/api_error.ts";
 import type { CacheListOptions, Informer, ObjectCache } from "./cache.ts";
 import type { RecordedWrite } from "./write_record.ts";
+import { covering } from "./_informer_scope.ts";
 
 /**
  * The default time a Run waits for the caches to observe the previous Run's writes before it
@@ -122,7 +123,7 @@ export async function awaitOwnWrites(
   const unwaitable: RecordedWrite[] = [];
   for (const write of writes) {
     if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
-    const informer = informerFor(write.apiVersion, write.kind);
+    const informer = covering(informerFor(write.apiVersion, write.kind), write.namespace);
     if (informer === undefined) continue;
     const known = newest.get(informer);
     try {
@@ -148,7 +149,7 @@ export async function awaitOwnWrites(
   const stale = writes.filter((write) => {
     if (unwaitable.includes(write)) return true;
     if (!write.apiVersion || !write.kind || !write.resourceVersion) return false;
-    const informer = informerFor(write.apiVersion, write.kind);
+    const informer = covering(informerFor(write.apiVersion, write.kind), write.namespace);
     return informer !== undefined && !observed(informer, write.resourceVersion);
   });
   const live = new Map<string, unknown>();

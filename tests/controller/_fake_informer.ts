@@ -35,8 +35,12 @@ export class FakeInformer<T> implements Informer<T> {
   readonly #listeners = new Set<(event: CacheEvent<T>) => void>();
   #waiters: { version: string; resolve: () => void }[] = [];
 
-  constructor(resource: ResourceType<T>) {
+  /** The scope, as `ResourceInformer.options` has it. */
+  readonly options: { readonly namespace?: string };
+
+  constructor(resource: ResourceType<T>, namespace?: string) {
     this.resource = resource;
+    this.options = { namespace };
   }
 
   /** Applies a change and advances the resourceVersion to the object's. */

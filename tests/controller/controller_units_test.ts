@@ -159,6 +159,19 @@ Deno.test("awaitOwnWrites waits for the cache, and reads what it has not seen li
   };
   assert.equal(overlayCache(cached, gone.live).get(Maps, "a", "ns"), undefined);
   assert.deepEqual(overlayCache(cached, gone.live).list(Maps), []);
+  // A write outside a namespace-scoped informer's scope is not waited for (it never shows).
+  const scoped = new FakeInformer(Maps, "ns");
+  const elsewhere = [{ ...writes[0], namespace: "other", resourceVersion: "70" }];
+  const skipped = await awaitOwnWrites(
+    elsewhere,
+    () => scoped as FakeInformer<unknown>,
+    server.client,
+    {
+      timeoutMs: 5_000,
+    },
+  );
+  assert.deepEqual(skipped.stale, []);
+  assert.ok(skipped.waitedMs < 1_000, `waited ${skipped.waitedMs} ms`);
   // Shutdown while waiting rejects with the signal's reason.
   const stop = new AbortController();
   const aborted = awaitOwnWrites([{ ...writes[0], resourceVersion: "99" }], lookup, server.client, {
