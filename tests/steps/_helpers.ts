@@ -65,3 +65,11 @@ export function traced<R, In, Out>(
 export function pass<R, T>(trace: string[], name: string): Step<R, T, T> {
   return traced<R, T, T>(trace, name, (data) => noModification(data));
 }
+
+/** An `assert.throws`/`assert.rejects` check: an error of class `type` whose message matches. */
+export function errorOf(
+  type: abstract new (...args: never[]) => Error,
+  message: RegExp,
+): (error: unknown) => boolean {
+  return (error) => error instanceof type && message.test(error.message);
+}

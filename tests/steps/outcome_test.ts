@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { errorOf } from "./_helpers.ts";
 import { blocked, modified, noModification } from "../../lib/steps/mod.ts";
 
 Deno.test("outcome constructors build each variant", () => {
@@ -33,5 +34,8 @@ Deno.test("outcome constructors reject bad delays and messages", () => {
     assert.throws(() => modified({ requeueAfterMs: bad }), RangeError);
     assert.throws(() => blocked({ message: "r", requeueAfterMs: bad }), RangeError);
   }
-  assert.throws(() => blocked({} as never), /blocked\(\): options.message must be a string/);
+  assert.throws(
+    () => blocked({} as never),
+    errorOf(TypeError, /blocked\(\): options.message must be a string/),
+  );
 });

@@ -8,7 +8,7 @@ import {
   RunExecutor,
   type Step,
 } from "../../lib/steps/mod.ts";
-import { RecordingLogger, serverMetadata, unusedClient } from "./_helpers.ts";
+import { errorOf, RecordingLogger, serverMetadata, unusedClient } from "./_helpers.ts";
 
 const inc: Step<unknown, number, number> = {
   name: "inc",
@@ -33,10 +33,19 @@ Deno.test("initial() after a step is refused", () => {
 
 Deno.test("malformed steps are refused with a message naming the problem", () => {
   const p = plan().initial(1);
-  assert.throws(() => p.step(null as never), /step 0 is not an object/);
-  assert.throws(() => p.step({ name: "", run: inc.run } as never), /step 0 has no name/);
-  assert.throws(() => p.step({ name: "x" } as never), /step 0 \("x"\) has no run function/);
-  assert.throws(() => p.step(inc).step({ run: inc.run } as never), /step 1 has no name/);
+  assert.throws(() => p.step(null as never), errorOf(InvalidPlanError, /step 0 is not an object/));
+  assert.throws(
+    () => p.step({ name: "", run: inc.run } as never),
+    errorOf(InvalidPlanError, /step 0 has no name/),
+  );
+  assert.throws(
+    () => p.step({ name: "x" } as never),
+    errorOf(InvalidPlanError, /step 0 \("x"\) has no run function/),
+  );
+  assert.throws(
+    () => p.step(inc).step({ run: inc.run } as never),
+    errorOf(InvalidPlanError, /step 1 has no name/),
+  );
 });
 
 Deno.test("step names are unique in a plan: a duplicate (or the same step twice) is refused", () => {
@@ -46,16 +55,28 @@ Deno.test("step names are unique in a plan: a duplicate (or the same step twice)
     (error: unknown) =>
       error instanceof InvalidPlanError && /steps 0 and 2 are both named "inc"/.test(error.message),
   );
-  assert.throws(() => plan().initial(1).step(inc).step(inc), /steps 0 and 1 .* "inc"/);
+  assert.throws(
+    () => plan().initial(1).step(inc).step(inc),
+    errorOf(InvalidPlanError, /steps 0 and 1 .* "inc"/),
+  );
   // The way to run the same logic twice: a copy under another name.
   assert.equal(plan().initial(1).step(inc).step({ ...inc, name: "inc-2" }).steps.length, 2);
 });
 
 Deno.test("the PlanBuilder constructor checks its steps (the executor trusts builders)", () => {
   // Every builder checks all its steps, so a builder made by hand is refused as well.
-  assert.throws(() => new PlanBuilder(0, [inc, inc] as never), /both named "inc"/);
-  assert.throws(() => new PlanBuilder(0, [{ name: "x" }] as never), /has no run function/);
-  assert.throws(() => new PlanBuilder(0, "nope" as never), /must be an array/);
+  assert.throws(
+    () => new PlanBuilder(0, [inc, inc] as never),
+    errorOf(InvalidPlanError, /both named "inc"/),
+  );
+  assert.throws(
+    () => new PlanBuilder(0, [{ name: "x" }] as never),
+    errorOf(InvalidPlanError, /has no run function/),
+  );
+  assert.throws(
+    () => new PlanBuilder(0, "nope" as never),
+    errorOf(InvalidPlanError, /must be an array/),
+  );
   assert.equal(new PlanBuilder(0, [inc, inc2] as never).steps.length, 2);
 });
 
@@ -63,7 +84,7 @@ Deno.test("plain-object plans are checked by the executor on every Run", async (
   const executor = new RunExecutor({ client: unusedClient, logger: new RecordingLogger() });
   await assert.rejects(
     executor.run({ metadata: serverMetadata() }, { initialData: 0, steps: [inc, { ...inc }] }),
-    /steps 0 and 1 are both named "inc"/,
+    errorOf(InvalidPlanError, /steps 0 and 1 are both named "inc"/),
   );
   const ok = await executor.run({ metadata: serverMetadata() }, {
     initialData: 0,

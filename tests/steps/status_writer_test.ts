@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { errorOf } from "./_helpers.ts";
 import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
 import { resourceType } from "../../lib/client/resource_type.ts";
 import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
@@ -76,14 +77,20 @@ Deno.test("paths: core group, cluster scope and encoding", () => {
 Deno.test("missing identity fields give clear errors", async () => {
   const { client, requests } = recordingClient();
   const writer = new MergePatchStatusWriter(client, Apps);
-  assert.throws(() => writer.pathFor({ metadata: {} }), /metadata.name/);
-  assert.throws(() => writer.pathFor({ metadata: { name: "a" } }), /metadata.namespace/);
+  assert.throws(() => writer.pathFor({ metadata: {} }), errorOf(TypeError, /metadata.name/));
+  assert.throws(
+    () => writer.pathFor({ metadata: { name: "a" } }),
+    errorOf(TypeError, /metadata.namespace/),
+  );
   // "." and ".." would be resolved by fetch to another object's (or the namespace's) path.
   assert.throws(
     () => writer.pathFor({ metadata: { name: "..", namespace: "n" } }),
-    /cannot be ".."/,
+    errorOf(TypeError, /cannot be ".."/),
   );
-  assert.throws(() => writer.pathFor({ metadata: { name: "a", namespace: "." } }), /cannot be "."/);
+  assert.throws(
+    () => writer.pathFor({ metadata: { name: "a", namespace: "." } }),
+    errorOf(TypeError, /cannot be "."/),
+  );
   await assert.rejects(
     writer.write({ metadata: { name: "..", namespace: "n", uid: "u", resourceVersion: "1" } }, {
       phase: "x",
@@ -93,6 +100,6 @@ Deno.test("missing identity fields give clear errors", async () => {
   assert.equal(requests.length, 0);
   assert.throws(
     () => new MergePatchStatusWriter(client, {} as typeof Apps),
-    /resourceType must be a resource token/,
+    errorOf(TypeError, /resourceType must be a resource token/),
   );
 });
