@@ -32,7 +32,7 @@ const REASON_BY_CODE: Record<number, string> = {
  *
  * @example
  * ```ts
- * import type { ApiErrorRequest } from "./api_error.ts";
+ * import type { ApiErrorRequest } from "@staircase/staircase/client";
  * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces" };
  * console.log(request.path);
  * ```
@@ -49,7 +49,7 @@ export interface ApiErrorRequest {
  *
  * @example Handling a missing object
  * ```ts
- * import { isNotFound, KubernetesApiError } from "./api_error.ts";
+ * import { isNotFound, KubernetesApiError } from "@staircase/staircase/client";
  *
  * const err = new KubernetesApiError({ kind: "Status", code: 404, reason: "NotFound", message: "gone" });
  * console.log(err instanceof KubernetesApiError, isNotFound(err)); // true true
@@ -145,6 +145,7 @@ function redactText(text: unknown): string | undefined {
 
 /** A copy of `status` whose free texts are redacted. */
 function redactStatus(status: Status): Status {
+  if (typeof status !== "object" || status === null) return {};
   const out: Status = { ...status };
   if (status.message !== undefined) out.message = redactText(status.message);
   const details = status.details;
@@ -170,7 +171,7 @@ function hasReason(err: unknown, reason: string, code: number): err is Kubernete
  *
  * @example
  * ```ts
- * import { isNotFound } from "./api_error.ts";
+ * import { isNotFound } from "@staircase/staircase/client";
  * console.log(isNotFound(new Error("x"))); // false
  * ```
  */
@@ -184,7 +185,7 @@ export function isNotFound(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isConflict, KubernetesApiError } from "./api_error.ts";
+ * import { isConflict, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isConflict(new KubernetesApiError({ code: 409, reason: "Conflict" }))); // true
  * ```
  */
@@ -197,7 +198,7 @@ export function isConflict(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isAlreadyExists, KubernetesApiError } from "./api_error.ts";
+ * import { isAlreadyExists, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isAlreadyExists(new KubernetesApiError({ code: 409, reason: "AlreadyExists" }))); // true
  * ```
  */
@@ -211,7 +212,7 @@ export function isAlreadyExists(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isGone, KubernetesApiError } from "./api_error.ts";
+ * import { isGone, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isGone(new KubernetesApiError({ code: 410, reason: "Expired" }))); // true
  * ```
  */
@@ -225,7 +226,7 @@ export function isGone(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isInvalid, KubernetesApiError } from "./api_error.ts";
+ * import { isInvalid, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isInvalid(new KubernetesApiError({ code: 422, reason: "Invalid" }))); // true
  * ```
  */
@@ -238,7 +239,7 @@ export function isInvalid(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isForbidden, KubernetesApiError } from "./api_error.ts";
+ * import { isForbidden, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isForbidden(new KubernetesApiError({ code: 403, reason: "Forbidden" }))); // true
  * ```
  */
@@ -251,7 +252,7 @@ export function isForbidden(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isTooManyRequests, KubernetesApiError } from "./api_error.ts";
+ * import { isTooManyRequests, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isTooManyRequests(new KubernetesApiError({ code: 429 }))); // true
  * ```
  */
@@ -264,7 +265,7 @@ export function isTooManyRequests(err: unknown): err is KubernetesApiError {
  *
  * @example
  * ```ts
- * import { isUnauthorized, KubernetesApiError } from "./api_error.ts";
+ * import { isUnauthorized, KubernetesApiError } from "@staircase/staircase/client";
  * console.log(isUnauthorized(new KubernetesApiError({ code: 401 }))); // true
  * ```
  */

@@ -20,7 +20,7 @@ import { explainPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { AutoDetectOptions } from "./auto_detect.ts";
+ * import type { AutoDetectOptions } from "@staircase/staircase/client";
  * const opts: AutoDetectOptions = { inCluster: false, kubeconfig: { context: "dev" } };
  * console.log(opts);
  * ```
@@ -43,7 +43,7 @@ function describe(err: unknown): string {
  *
  * @example
  * ```ts ignore
- * import { autoDetectConnection } from "./auto_detect.ts";
+ * import { autoDetectConnection } from "@staircase/staircase/client";
  * const connection = await autoDetectConnection();
  * console.log(connection.description);
  * ```
@@ -84,7 +84,7 @@ export async function autoDetectConnection(
  *
  * @example
  * ```ts ignore
- * import { autoDetectClient } from "./auto_detect.ts";
+ * import { autoDetectClient } from "@staircase/staircase/client";
  * const client = await autoDetectClient();
  * console.log(client.defaultNamespace);
  * ```
@@ -101,7 +101,7 @@ export async function autoDetectClient(options: AutoDetectOptions = {}): Promise
  *
  * @example
  * ```ts ignore
- * import { kubeConfigClient } from "./auto_detect.ts";
+ * import { kubeConfigClient } from "@staircase/staircase/client";
  * const client = await kubeConfigClient({ paths: ["./admin.kubeconfig"], context: "admin" });
  * console.log(client.defaultNamespace);
  * ```
@@ -120,7 +120,7 @@ export async function kubeConfigClient(
  *
  * @example
  * ```ts ignore
- * import { createClient } from "./auto_detect.ts";
+ * import { createClient } from "@staircase/staircase/client";
  * const client = await createClient();
  * console.log(client.connection.description);
  * ```

@@ -11,8 +11,8 @@ import type { ClientCertificate, CredentialSource } from "./credentials.ts";
  *
  * @example
  * ```ts
- * import type { ClusterConnection } from "./connection.ts";
- * import { StaticCredentials } from "./credentials.ts";
+ * import type { ClusterConnection } from "@staircase/staircase/client";
+ * import { StaticCredentials } from "@staircase/staircase/client";
  *
  * const connection: ClusterConnection = {
  *   server: "https://127.0.0.1:6443",

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { ClientCertificate } from "./credentials.ts";
+ * import type { ClientCertificate } from "@staircase/staircase/client";
  * const cert: ClientCertificate = { cert: "-----BEGIN CERTIFICATE-----...", key: "-----BEGIN PRIVATE KEY-----..." };
  * console.log(cert.cert.length > 0);
  * ```
@@ -24,7 +24,8 @@ export interface ClientCertificate {
 
 /**
  * A copy of `certificate` whose `key` is not enumerable, so `JSON.stringify` and
- * `Deno.inspect` of the object (or of a connection holding it) never show the key.
+ * `Deno.inspect` of the object (or of a connection holding it) never show the key. Read
+ * `key` directly: a spread (`{ ...cert }`) leaves it behind.
  *
  * @example
  * ```ts
@@ -44,7 +45,7 @@ export function hideKey(certificate: ClientCertificate): ClientCertificate {
  *
  * @example
  * ```ts
- * import type { RequestCredentials } from "./credentials.ts";
+ * import type { RequestCredentials } from "@staircase/staircase/client";
  * const creds: RequestCredentials = { authorization: "Bearer abc" };
  * console.log(creds.clientCertificate === undefined);
  * ```
@@ -61,7 +62,7 @@ export interface RequestCredentials {
  *
  * @example A custom source with a fixed token
  * ```ts
- * import type { CredentialSource, RequestCredentials } from "./credentials.ts";
+ * import type { CredentialSource, RequestCredentials } from "@staircase/staircase/client";
  *
  * class FixedToken implements CredentialSource {
  *   #token = "secret";
@@ -91,7 +92,7 @@ export interface CredentialSource {
  *
  * @example
  * ```ts
- * import { StaticCredentials } from "./credentials.ts";
+ * import { StaticCredentials } from "@staircase/staircase/client";
  * const creds = StaticCredentials.bearer("my-token");
  * console.log(Deno.inspect(creds).includes("my-token")); // false
  * ```

@@ -47,15 +47,16 @@ export type AroundRequest = (options: RequestOptions, next: NextRequest) => Prom
  *
  * @example Counting requests
  * ```ts
- * import { decorateRestClient, type RestClient } from "@staircase/staircase/client";
+ * import { decorateRestClient, restClientFromHandler } from "@staircase/staircase/client";
  *
- * declare const inner: RestClient;
+ * const inner = restClientFromHandler(() => Promise.resolve({ items: [] }));
  * let requests = 0;
- * const counted: RestClient = decorateRestClient(inner, (options, next) => {
+ * const counted = decorateRestClient(inner, (options, next) => {
  *   requests++;
  *   return next(options);
  * });
- * console.log(typeof counted.performRequest, requests);
+ * const list = await counted.performRequest({ method: "GET", path: "/api/v1/pods", expectJson: true });
+ * console.log(list, requests); // { items: [] } 1
  * ```
  */
 export function decorateRestClient(inner: RestClient, around: AroundRequest): RestClient {

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import type { DeepPartial } from "./deep_partial.ts";
+ * import type { DeepPartial } from "@staircase/staircase/client";
  *
  * interface Thing { metadata: { name: string; labels?: Record<string, string> }; spec: { size: number } }
  * const patch: DeepPartial<Thing> = { metadata: { labels: { tier: "web" } } };

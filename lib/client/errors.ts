@@ -13,7 +13,7 @@ import { redactSecrets } from "./redact.ts";
  *
  * @example
  * ```ts
- * import { ClientConfigError } from "./errors.ts";
+ * import { ClientConfigError } from "@staircase/staircase/client";
  * const err = new ClientConfigError("context \"dev\" not found", { source: "/home/me/.kube/config" });
  * console.log(err.message);
  * ```
@@ -44,7 +44,7 @@ export class ClientConfigError extends Error {
  *
  * @example
  * ```ts
- * import { MissingPermissionError } from "./errors.ts";
+ * import { MissingPermissionError } from "@staircase/staircase/client";
  * const err = new MissingPermissionError("reading the kubeconfig", "--allow-read=/home/me/.kube/config");
  * console.log(err.flag);
  * ```
@@ -67,7 +67,7 @@ export class MissingPermissionError extends Error {
  *
  * @example
  * ```ts
- * import { CredentialError } from "./errors.ts";
+ * import { CredentialError } from "@staircase/staircase/client";
  * console.log(new CredentialError("exec plugin \"gke-auth\" exited with code 1").name);
  * ```
  */
@@ -85,7 +85,7 @@ export class CredentialError extends Error {
  *
  * @example
  * ```ts
- * import { ConnectionError } from "./errors.ts";
+ * import { ConnectionError } from "@staircase/staircase/client";
  * const err = new ConnectionError("https://127.0.0.1:6443", "connection refused");
  * console.log(err.server);
  * ```
@@ -108,7 +108,7 @@ export class ConnectionError extends Error {
  *
  * @example
  * ```ts
- * import { TlsError } from "./errors.ts";
+ * import { TlsError } from "@staircase/staircase/client";
  * const err = new TlsError("https://127.0.0.1:6443", "invalid peer certificate: UnknownIssuer");
  * console.log(err instanceof Error, err.name);
  * ```
@@ -126,7 +126,7 @@ export class TlsError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { WatchIdleError } from "./errors.ts";
+ * import { WatchIdleError } from "@staircase/staircase/client";
  * console.log(new WatchIdleError(60_000).idleTimeoutMs);
  * ```
  */

@@ -21,7 +21,7 @@ const API_VERSIONS = new Set([
  *
  * @example
  * ```ts
- * import type { ExecCredentialsOptions } from "./exec_plugin.ts";
+ * import type { ExecCredentialsOptions } from "@staircase/staircase/client";
  * const opts: ExecCredentialsOptions = { timeoutMs: 30_000, cluster: { server: "https://k:6443" } };
  * console.log(opts);
  * ```
@@ -125,7 +125,7 @@ function clip(text: string, max = 500): string {
  *
  * @example
  * ```ts ignore
- * import { ExecCredentials } from "./exec_plugin.ts";
+ * import { ExecCredentials } from "@staircase/staircase/client";
  * const creds = new ExecCredentials({
  *   apiVersion: "client.authentication.k8s.io/v1",
  *   command: "gke-gcloud-auth-plugin",

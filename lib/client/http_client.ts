@@ -33,21 +33,42 @@ const log = getLogger(["staircase", "client"]);
  *
  * @example
  * ```ts
- * import type { HttpRestClientOptions } from "./http_client.ts";
- * const opts: HttpRestClientOptions = { rateLimit: { qps: 20, burst: 40 }, retry: { maxAttempts: 3 } };
- * console.log(opts);
+ * import { HttpRestClient } from "@staircase/staircase/client";
+ *
+ * // No connection is opened before the first request.
+ * using client = new HttpRestClient({ server: "https://10.0.0.1:6443", caCerts: [] }, {
+ *   rateLimit: { qps: 20, burst: 40 },
+ *   retry: { maxAttempts: 3 },
+ *   requestTimeoutMs: 10_000,
+ *   strictTrust: true, // 10.0.0.1 is a private address: only the cluster's CA can vouch for it
+ * });
+ * console.log(client.connection.server);
  * ```
  */
 export interface HttpRestClientOptions {
-  /** Retry settings, or `false` for none. */
+  /**
+   * Retry settings, or `false` for none.
+   *
+   * @default {{ maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 10000 }}
+   */
   retry?: RetryOptions | false;
-  /** Client-side rate limit; off by default. */
+  /**
+   * Client-side rate limit.
+   *
+   * @default {false}
+   */
   rateLimit?: RateLimiterOptions | false;
-  /** The `User-Agent` header. Default `staircase/<version>`. */
+  /**
+   * The `User-Agent` header.
+   *
+   * @default {"staircase/<version>"}
+   */
   userAgent?: string;
   /**
    * How long to wait for a response, in milliseconds: for the whole body, or for the headers
-   * of a streamed response. Default 60,000; 0 waits forever.
+   * of a streamed response, and for credentials to load; 0 waits forever.
+   *
+   * @default {60000}
    */
   requestTimeoutMs?: number;
   /**

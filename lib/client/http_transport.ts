@@ -50,6 +50,9 @@ export interface HttpTransportOptions {
 /** Messages fetch gives for TLS failures. */
 const TLS_PATTERN = /certificate|tls|handshake|UnknownIssuer|NotValidForName|BadSignature/i;
 
+/** Statuses that ask the client to go elsewhere (304 Not Modified is not one). */
+const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
+
 /** The most of an error response's body that is read. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -142,7 +145,9 @@ export class HttpTransport {
     // link from that signal to the body does not survive a garbage collection, so bodies are
     // read (and streams cancelled) through our own readers below instead.
     const controller = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
+    const signal = userSignal
+      ? AbortSignal.any([userSignal, controller.signal])
+      : controller.signal;
     let timedOut = false;
     let stopBody: ((reason: unknown) => void) | undefined;
     const arm = (ms: number): ReturnType<typeof setTimeout> | undefined =>
@@ -183,7 +188,7 @@ export class HttpTransport {
       } catch (err) {
         throw failure(err, "response");
       }
-      if (response.status >= 300 && response.status < 400 || response.type === "opaqueredirect") {
+      if (REDIRECT_STATUSES.has(response.status) || response.type === "opaqueredirect") {
         await response.body?.cancel().catch(() => {});
         throw new RedirectError(
           `${options.method} ${options.path}`,

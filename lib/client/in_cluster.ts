@@ -15,7 +15,7 @@ import { TokenFileCredentials } from "./token_file.ts";
  *
  * @example
  * ```ts
- * import { SERVICE_ACCOUNT_DIR } from "./in_cluster.ts";
+ * import { SERVICE_ACCOUNT_DIR } from "@staircase/staircase/client";
  * console.log(`${SERVICE_ACCOUNT_DIR}/token`);
  * ```
  */
@@ -26,19 +26,27 @@ export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccoun
  *
  * @example
  * ```ts
- * import type { InClusterOptions } from "./in_cluster.ts";
+ * import type { InClusterOptions } from "@staircase/staircase/client";
  * const opts: InClusterOptions = { serviceAccountDir: "/tmp/fake-sa", host: "127.0.0.1", port: 6443 };
  * console.log(opts.host);
  * ```
  */
 export interface InClusterOptions {
-  /** The folder holding `token`, `ca.crt` and `namespace`. Default {@linkcode SERVICE_ACCOUNT_DIR}. */
+  /**
+   * The folder holding `token`, `ca.crt` and `namespace`.
+   *
+   * @default {"/var/run/secrets/kubernetes.io/serviceaccount"}
+   */
   serviceAccountDir?: string;
   /** The API server host, instead of `KUBERNETES_SERVICE_HOST`. */
   host?: string;
   /** The API server port, instead of `KUBERNETES_SERVICE_PORT`. */
   port?: string | number;
-  /** How often the token file is checked for changes, in milliseconds. Default 60,000. */
+  /**
+   * How often the token file is checked for changes, in milliseconds.
+   *
+   * @default {60000}
+   */
   tokenCheckIntervalMs?: number;
 }
 
@@ -72,7 +80,7 @@ async function readFile(path: string, optional: boolean): Promise<string | undef
  *
  * @example
  * ```ts ignore
- * import { inClusterConnection } from "./in_cluster.ts";
+ * import { inClusterConnection } from "@staircase/staircase/client";
  * const connection = await inClusterConnection();
  * console.log(connection.namespace);
  * ```

@@ -14,7 +14,7 @@ import { explainPermissionError, isPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { KubeConfigCluster } from "./kubeconfig.ts";
+ * import type { KubeConfigCluster } from "@staircase/staircase/client";
  * const cluster: KubeConfigCluster = { server: "https://127.0.0.1:6443", "certificate-authority": "/etc/ca.crt" };
  * console.log(cluster.server);
  * ```
@@ -39,7 +39,7 @@ export interface KubeConfigCluster {
  *
  * @example
  * ```ts
- * import type { KubeConfigExec } from "./kubeconfig.ts";
+ * import type { KubeConfigExec } from "@staircase/staircase/client";
  * const exec: KubeConfigExec = { apiVersion: "client.authentication.k8s.io/v1", command: "aws", args: ["eks", "get-token"] };
  * console.log(exec.command);
  * ```
@@ -66,7 +66,7 @@ export interface KubeConfigExec {
  *
  * @example
  * ```ts
- * import type { KubeConfigUser } from "./kubeconfig.ts";
+ * import type { KubeConfigUser } from "@staircase/staircase/client";
  * const user: KubeConfigUser = { tokenFile: "/var/run/token" };
  * console.log(user.tokenFile);
  * ```
@@ -99,7 +99,7 @@ export interface KubeConfigUser {
  *
  * @example
  * ```ts
- * import type { KubeConfigContext } from "./kubeconfig.ts";
+ * import type { KubeConfigContext } from "@staircase/staircase/client";
  * const context: KubeConfigContext = { cluster: "dev", user: "me", namespace: "team" };
  * console.log(context.namespace);
  * ```
@@ -118,7 +118,7 @@ export interface KubeConfigContext {
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
+ * import { parseKubeConfig } from "@staircase/staircase/client";
  * const config = parseKubeConfig('{"clusters":[{"name":"c","cluster":{"server":"https://k:6443"}}]}');
  * console.log(config.clusters[0].cluster.server);
  * ```
@@ -246,7 +246,7 @@ function namedList<T>(
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
+ * import { parseKubeConfig } from "@staircase/staircase/client";
  *
  * const config = parseKubeConfig(
  *   '{"users":[{"name":"me","user":{"tokenFile":"token.txt"}}]}',
@@ -304,7 +304,7 @@ export function parseKubeConfig(text: string, source?: string, baseDir?: string)
  *
  * @example
  * ```ts
- * import { mergeKubeConfigs, parseKubeConfig } from "./kubeconfig.ts";
+ * import { mergeKubeConfigs, parseKubeConfig } from "@staircase/staircase/client";
  * const a = parseKubeConfig('{"current-context":"a"}');
  * const b = parseKubeConfig('{"current-context":"b"}');
  * console.log(mergeKubeConfigs([a, b])["current-context"]); // "a"
@@ -336,7 +336,7 @@ export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
  *
  * @example
  * ```ts
- * import type { LoadKubeConfigOptions } from "./kubeconfig.ts";
+ * import type { LoadKubeConfigOptions } from "@staircase/staircase/client";
  * const opts: LoadKubeConfigOptions = { paths: ["./a.kubeconfig", "./b.kubeconfig"] };
  * console.log(opts.paths?.length);
  * ```
@@ -378,7 +378,7 @@ function splitList(value: string): string[] {
  *
  * @example
  * ```ts ignore
- * import { loadKubeConfig } from "./kubeconfig.ts";
+ * import { loadKubeConfig } from "@staircase/staircase/client";
  * const config = await loadKubeConfig();
  * console.log(config["current-context"]);
  * ```

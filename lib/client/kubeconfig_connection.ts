@@ -18,7 +18,7 @@ import { TokenFileCredentials } from "./token_file.ts";
  *
  * @example
  * ```ts
- * import type { KubeConfigConnectionOptions } from "./kubeconfig_connection.ts";
+ * import type { KubeConfigConnectionOptions } from "@staircase/staircase/client";
  * const opts: KubeConfigConnectionOptions = { context: "staging" };
  * console.log(opts.context);
  * ```
@@ -65,8 +65,8 @@ async function readPem(path: string, what: string, source: string): Promise<stri
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "./kubeconfig.ts";
- * import { connectionFromKubeConfig } from "./kubeconfig_connection.ts";
+ * import { parseKubeConfig } from "@staircase/staircase/client";
+ * import { connectionFromKubeConfig } from "@staircase/staircase/client";
  *
  * const config = parseKubeConfig(JSON.stringify({
  *   "current-context": "dev",

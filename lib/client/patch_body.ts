@@ -16,7 +16,7 @@ import type { PatchType } from "./resource_options.ts";
  *
  * @example
  * ```ts
- * import type { JsonPointer } from "./patch_body.ts";
+ * import type { JsonPointer } from "@staircase/staircase/client";
  * const path: JsonPointer = "/spec/replicas";
  * console.log(path);
  * ```
@@ -29,7 +29,7 @@ export type JsonPointer = "" | `/${string}`;
  *
  * @example
  * ```ts
- * import type { JsonPatchOperation } from "./patch_body.ts";
+ * import type { JsonPatchOperation } from "@staircase/staircase/client";
  * const ops: JsonPatchOperation[] = [
  *   { op: "test", path: "/metadata/resourceVersion", value: "42" },
  *   { op: "replace", path: "/spec/replicas", value: 3 },
@@ -56,7 +56,7 @@ export type JsonPatchOperation =
  *
  * @example
  * ```ts
- * import type { StrategicMergeDirectives } from "./patch_body.ts";
+ * import type { StrategicMergeDirectives } from "@staircase/staircase/client";
  * const d: StrategicMergeDirectives = {
  *   $retainKeys: ["type"],
  *   "$setElementOrder/containers": [{ name: "app" }, { name: "sidecar" }],
@@ -83,7 +83,7 @@ export interface StrategicMergeDirectives {
  *
  * @example
  * ```ts
- * import type { StrategicMergePatch } from "./patch_body.ts";
+ * import type { StrategicMergePatch } from "@staircase/staircase/client";
  *
  * interface Pod { spec?: { containers: { name: string; image?: string; args?: string[] }[] } }
  * const patch: StrategicMergePatch<Pod> = {
@@ -113,7 +113,7 @@ export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
  *
  * @example
  * ```ts
- * import type { PatchBody } from "./patch_body.ts";
+ * import type { PatchBody } from "@staircase/staircase/client";
  *
  * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
  * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null, fresh: "1" } };

@@ -11,7 +11,7 @@ import { MissingPermissionError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import type { PermissionKind } from "./permissions.ts";
+ * import type { PermissionKind } from "@staircase/staircase/client";
  * const kind: PermissionKind = "net";
  * console.log(`--allow-${kind}`);
  * ```
@@ -23,7 +23,7 @@ export type PermissionKind = "read" | "env" | "net" | "run";
  *
  * @example
  * ```ts
- * import { isPermissionError } from "./permissions.ts";
+ * import { isPermissionError } from "@staircase/staircase/client";
  * console.log(isPermissionError(new Deno.errors.NotCapable("no"))); // true
  * ```
  */
@@ -37,7 +37,7 @@ export function isPermissionError(err: unknown): boolean {
  *
  * @example
  * ```ts
- * import { explainPermissionError } from "./permissions.ts";
+ * import { explainPermissionError } from "@staircase/staircase/client";
  * const err = explainPermissionError(
  *   new Deno.errors.NotCapable("Requires read access"),
  *   "reading the kubeconfig",

@@ -11,9 +11,12 @@ import { sleep } from "./sleep.ts";
  *
  * @example
  * ```ts
- * import type { RateLimiterOptions } from "./rate_limiter.ts";
- * const limit: RateLimiterOptions = { qps: 50, burst: 100 };
- * console.log(limit);
+ * import { RateLimiter } from "@staircase/staircase/client";
+ *
+ * const limiter = new RateLimiter({ qps: 5, burst: 2 });
+ * const start = performance.now();
+ * for (let i = 0; i < 3; i++) await limiter.acquire(); // two at once, the third after 200 ms
+ * console.log(Math.round(performance.now() - start) >= 150);
  * ```
  */
 export interface RateLimiterOptions {
@@ -45,7 +48,7 @@ export const MIN_QPS: number = 1000 / 2_147_483_647;
  *
  * @example
  * ```ts
- * import { RateLimiter } from "./rate_limiter.ts";
+ * import { RateLimiter } from "@staircase/staircase/client";
  *
  * const limiter = new RateLimiter({ qps: 50, burst: 100 });
  * await limiter.acquire();

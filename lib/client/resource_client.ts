@@ -97,8 +97,8 @@ function checkSegment(value: string, what: string): string {
  *
  * @example
  * ```ts ignore
- * import { ResourceClient } from "./resource_client.ts";
- * import { autoDetectClient } from "./auto_detect.ts";
+ * import { ResourceClient } from "@staircase/staircase/client";
+ * import { autoDetectClient } from "@staircase/staircase/client";
  *
  * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
  * const client = await autoDetectClient();

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { ResourceDescriptor } from "./resource_options.ts";
+ * import type { ResourceDescriptor } from "@staircase/staircase/client";
  * const configMaps: ResourceDescriptor = {
  *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
  * };
@@ -35,7 +35,7 @@ export interface ResourceDescriptor {
  *
  * @example
  * ```ts
- * import type { ObjectList } from "./resource_options.ts";
+ * import type { ObjectList } from "@staircase/staircase/client";
  * const list: ObjectList<{ metadata?: { name?: string } }> = { items: [], metadata: {} };
  * console.log(list.items.length);
  * ```
@@ -57,7 +57,7 @@ export interface ObjectList<T> {
  *
  * @example
  * ```ts
- * import type { PatchType } from "./resource_options.ts";
+ * import type { PatchType } from "@staircase/staircase/client";
  * const type: PatchType = "merge";
  * console.log(type);
  * ```
@@ -69,9 +69,17 @@ export type PatchType = "merge" | "json" | "strategic" | "apply";
  *
  * @example
  * ```ts
- * import type { GetOptions } from "./resource_options.ts";
- * const opts: GetOptions = { resourceVersion: "0" };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.get("settings", { resourceVersion: "0" }));
+ * // request: "GET /api/v1/namespaces/default/configmaps/settings?resourceVersion=0"
  * ```
  */
 export interface GetOptions {
@@ -86,9 +94,17 @@ export interface GetOptions {
  *
  * @example
  * ```ts
- * import type { ListOptions } from "./resource_options.ts";
- * const opts: ListOptions = { labelSelector: "app=web", limit: 100 };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.list({ labelSelector: "app=web", limit: 100 }));
+ * // request: "GET /api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb&limit=100"
  * ```
  */
 export interface ListOptions {
@@ -116,7 +132,7 @@ export interface ListOptions {
  *
  * @example
  * ```ts
- * import type { WatchState } from "./resource_options.ts";
+ * import type { WatchState } from "@staircase/staircase/client";
  * const state: WatchState = {};
  * // pass { state } to watch(); afterwards state.resourceVersion is where to resume
  * console.log(state.resourceVersion);
@@ -132,7 +148,7 @@ export interface WatchState {
  *
  * @example
  * ```ts
- * import type { WatchOptions } from "./resource_options.ts";
+ * import type { WatchOptions } from "@staircase/staircase/client";
  * const opts: WatchOptions = { allowWatchBookmarks: true, timeoutSeconds: 300, idleTimeoutMs: 90_000 };
  * console.log(opts);
  * ```
@@ -162,9 +178,17 @@ export interface WatchOptions extends ListOptions {
  *
  * @example
  * ```ts
- * import type { WriteOptions } from "./resource_options.ts";
- * const opts: WriteOptions = { fieldManager: "my-operator", dryRun: true };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.create({ metadata: { name: "a" } }, { fieldManager: "my-operator", dryRun: true }));
+ * // request: "POST /api/v1/namespaces/default/configmaps?dryRun=All&fieldManager=my-operator"
  * ```
  */
 export interface WriteOptions {
@@ -185,7 +209,7 @@ export interface WriteOptions {
  *
  * @example
  * ```ts
- * import type { PatchOptions } from "./resource_options.ts";
+ * import type { PatchOptions } from "@staircase/staircase/client";
  * const opts: PatchOptions<"apply"> = { type: "apply", fieldManager: "my-operator", force: true };
  * console.log(opts);
  * ```
@@ -203,9 +227,17 @@ export interface PatchOptions<K extends PatchType = PatchType> extends WriteOpti
  *
  * @example
  * ```ts
- * import type { RawPatchOptions } from "./resource_options.ts";
- * const opts: RawPatchOptions = { type: "merge", subresource: "status" };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.patchRaw("a", { status: { ready: true } }, { type: "merge", subresource: "status" }));
+ * // request: "PATCH /api/v1/namespaces/default/configmaps/a/status?"
  * ```
  */
 export interface RawPatchOptions extends PatchOptions {
@@ -218,9 +250,17 @@ export interface RawPatchOptions extends PatchOptions {
  *
  * @example
  * ```ts
- * import type { DeleteOptions } from "./resource_options.ts";
- * const opts: DeleteOptions = { propagationPolicy: "Foreground", preconditions: { uid: "1234" } };
- * console.log(opts);
+ * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ *
+ * // A stand-in server that answers with what it was asked.
+ * const client = restClientFromHandler((o) =>
+ *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
+ * );
+ * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
+ *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
+ * }, "default");
+ * console.log(await configMaps.delete("a", { propagationPolicy: "Foreground", preconditions: { uid: "1234" } }));
+ * // body: { kind: "DeleteOptions", propagationPolicy: "Foreground", ... }
  * ```
  */
 export interface DeleteOptions {
@@ -249,7 +289,7 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
  *
  * @example
  * ```ts
- * import { patchContentType } from "./resource_options.ts";
+ * import { patchContentType } from "@staircase/staircase/client";
  * console.log(patchContentType("merge")); // "application/merge-patch+json"
  * ```
  */

@@ -13,21 +13,44 @@
  *
  * @example
  * ```ts
- * import type { RetryOptions } from "./retry.ts";
- * const retry: RetryOptions = { maxAttempts: 3, maxDelayMs: 2_000 };
- * console.log(retry);
+ * import { HttpRestClient, retryPolicy } from "@staircase/staircase/client";
+ *
+ * using client = new HttpRestClient({ server: "https://10.0.0.1:6443" }, {
+ *   retry: { maxAttempts: 3, maxDelayMs: 2_000 },
+ * });
+ * console.log(retryPolicy({ maxAttempts: 3 }).baseDelayMs, client.connection.server); // 250 ...
  * ```
  */
 export interface RetryOptions {
-  /** Attempts in total, including the first. Default 5; 1 turns retries off. */
+  /**
+   * Attempts in total, including the first; 1 turns retries off.
+   *
+   * @default {5}
+   */
   maxAttempts?: number;
-  /** The first backoff delay in milliseconds. Default 250. */
+  /**
+   * The first backoff delay in milliseconds.
+   *
+   * @default {250}
+   */
   baseDelayMs?: number;
-  /** The largest backoff delay in milliseconds. Default 10,000. */
+  /**
+   * The largest backoff delay in milliseconds.
+   *
+   * @default {10000}
+   */
   maxDelayMs?: number;
-  /** The largest `Retry-After` honoured, in milliseconds. Default 60,000. */
+  /**
+   * The largest `Retry-After` honoured, in milliseconds.
+   *
+   * @default {60000}
+   */
   maxRetryAfterMs?: number;
-  /** HTTP status codes worth retrying. Default `[429, 503, 504]`. */
+  /**
+   * HTTP status codes worth retrying.
+   *
+   * @default {[429, 503, 504]}
+   */
   statusCodes?: number[];
 }
 
@@ -36,7 +59,7 @@ export interface RetryOptions {
  *
  * @example
  * ```ts
- * import { type RetryPolicy, retryPolicy } from "./retry.ts";
+ * import { type RetryPolicy, retryPolicy } from "@staircase/staircase/client";
  * const policy: RetryPolicy = retryPolicy({ maxAttempts: 2 });
  * console.log(policy.baseDelayMs);
  * ```
@@ -48,7 +71,7 @@ export type RetryPolicy = Required<RetryOptions>;
  *
  * @example
  * ```ts
- * import { retryPolicy } from "./retry.ts";
+ * import { retryPolicy } from "@staircase/staircase/client";
  * console.log(retryPolicy({ maxAttempts: 3 }).statusCodes); // [ 429, 503, 504 ]
  * ```
  */
@@ -70,7 +93,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  *
  * @example
  * ```ts
- * import { isRetryableMethod } from "./retry.ts";
+ * import { isRetryableMethod } from "@staircase/staircase/client";
  * console.log(isRetryableMethod("GET"), isRetryableMethod("POST")); // true false
  * console.log(isRetryableMethod("PUT", true)); // true: the caller vouched for it
  * ```
@@ -85,7 +108,7 @@ export function isRetryableMethod(method: string, idempotent?: boolean): boolean
  *
  * @example
  * ```ts
- * import { retryDelayMs, retryPolicy } from "./retry.ts";
+ * import { retryDelayMs, retryPolicy } from "@staircase/staircase/client";
  * const policy = retryPolicy();
  * console.log(retryDelayMs(policy, 1) <= 250, retryDelayMs(policy, 1, 2) >= 2000); // true true
  * ```
@@ -114,7 +137,7 @@ export function retryDelayMs(
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "./retry.ts";
+ * import { parseRetryAfter } from "@staircase/staircase/client";
  * console.log(parseRetryAfter("3")); // 3
  * ```
  */

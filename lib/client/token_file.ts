@@ -14,13 +14,17 @@ import { explainPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { TokenFileOptions } from "./token_file.ts";
+ * import type { TokenFileOptions } from "@staircase/staircase/client";
  * const opts: TokenFileOptions = { checkIntervalMs: 60_000 };
  * console.log(opts);
  * ```
  */
 export interface TokenFileOptions {
-  /** How often to check the file for changes, in milliseconds. Default 10,000. */
+  /**
+   * How often to check the file for changes, in milliseconds.
+   *
+   * @default {10000}
+   */
   checkIntervalMs?: number;
 }
 
@@ -30,7 +34,7 @@ export interface TokenFileOptions {
  *
  * @example
  * ```ts ignore
- * import { TokenFileCredentials } from "./token_file.ts";
+ * import { TokenFileCredentials } from "@staircase/staircase/client";
  * const creds = new TokenFileCredentials("/var/run/secrets/kubernetes.io/serviceaccount/token");
  * await creds.get();
  * ```

@@ -17,7 +17,7 @@ import type { Status } from "./status.ts";
  *
  * @example
  * ```ts
- * import type { WatchEnd } from "./watch.ts";
+ * import type { WatchEnd } from "@staircase/staircase/client";
  * const end: WatchEnd = { resourceVersion: "123" };
  * console.log(end.resourceVersion);
  * ```
@@ -32,7 +32,7 @@ export interface WatchEnd {
  *
  * @example
  * ```ts
- * import type { WatchEventsOptions } from "./watch.ts";
+ * import type { WatchEventsOptions } from "@staircase/staircase/client";
  * const opts: WatchEventsOptions = { querystring: new URLSearchParams({ labelSelector: "a=b" }), idleTimeoutMs: 60_000 };
  * console.log(opts.idleTimeoutMs);
  * ```
@@ -67,7 +67,7 @@ const EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]);
  *
  * @example
  * ```ts ignore
- * import { watchEvents } from "./watch.ts";
+ * import { watchEvents } from "@staircase/staircase/client";
  * declare const client: import("./contract.ts").RestClient;
  * for await (const event of watchEvents(client, "/api/v1/configmaps", { querystring: new URLSearchParams() })) {
  *   console.log(event.type);

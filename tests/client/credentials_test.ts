@@ -7,7 +7,7 @@ import { inClusterConnection } from "../../lib/client/in_cluster.ts";
 import { HttpRestClient } from "../../lib/client/http_client.ts";
 import { autoDetectConnection } from "../../lib/client/auto_detect.ts";
 import { ClientConfigError } from "../../lib/client/errors.ts";
-import { fixture, json, startServer, statusResponse } from "./test_server.ts";
+import { fails, fixture, json, startServer, statusResponse } from "./test_server.ts";
 
 const V1 = "client.authentication.k8s.io/v1";
 
@@ -113,7 +113,7 @@ Deno.test("exec plugin: failures are clear CredentialErrors that never quote std
   assert.throws(
     () =>
       new ExecCredentials({ apiVersion: "client.authentication.k8s.io/v1alpha1", command: "x" }),
-    /unsupported apiVersion/,
+    fails(CredentialError, /unsupported apiVersion/),
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -134,7 +134,7 @@ Deno.test("token file: re-read when it changes and after a 401", async () => {
   assert.equal(await slow.invalidate(), true);
   assert.equal((await slow.get()).authorization, "Bearer third");
   await Deno.writeTextFile(path, "");
-  await assert.rejects(new TokenFileCredentials(path).get(), /is empty/);
+  await assert.rejects(new TokenFileCredentials(path).get(), fails(CredentialError, /is empty/));
   await assert.rejects(new TokenFileCredentials(`${dir}/none`).get(), CredentialError);
   await Deno.remove(dir, { recursive: true });
 });
@@ -175,7 +175,7 @@ Deno.test("in-cluster: fake service-account folder, token rotation picked up on 
   assert.equal(ipv6.server, "https://[fd00::1]:443");
   await assert.rejects(
     inClusterConnection({ serviceAccountDir: `${dir}/nope`, host: "h", port: 1 }),
-    /cannot read .*nope\/token/,
+    fails(ClientConfigError, /cannot read .*nope\/token/),
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -221,6 +221,6 @@ try { await autoDetectConnection({ kubeconfig: { paths: ["${dir}/kc"] } }); } ca
 Deno.test("exec plugin: interactiveMode Always is refused clearly", () => {
   assert.throws(
     () => new ExecCredentials({ apiVersion: V1, command: "x", interactiveMode: "Always" }),
-    /requires an interactive terminal/,
+    fails(CredentialError, /requires an interactive terminal/),
   );
 });

@@ -7,8 +7,8 @@ import {
   KubernetesApiError,
   type RequestOptions,
   ResourceClient,
-  restClientFromHandler,
   type RestClient,
+  restClientFromHandler,
 } from "../../lib/client/mod.ts";
 import { fails, json, startServer } from "./test_server.ts";
 

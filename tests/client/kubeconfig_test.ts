@@ -7,7 +7,7 @@ import { fixture, fixturePath } from "./test_server.ts";
 const b64 = (s: string): string => btoa(s);
 import process from "node:process";
 import { CredentialError } from "../../lib/client/errors.ts";
-import { type PatchType, patchContentType } from "../../lib/client/resource_options.ts";
+import { patchContentType, type PatchType } from "../../lib/client/resource_options.ts";
 import { fails } from "./test_server.ts";
 
 Deno.test("kubeconfig: merge like client-go (first definition wins, first current-context)", async () => {
@@ -58,7 +58,7 @@ contexts:
   assert.equal((await connA.credentials!.get()).authorization, "Bearer from-a");
   await assert.rejects(
     loadKubeConfig({ kubeconfigEnv: `${dir}/nope1:${dir}/nope2` }),
-    /none of the kubeconfig files exists/,
+    fails(ClientConfigError, /none of the kubeconfig files exists/),
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -149,15 +149,21 @@ Deno.test("kubeconfig: malformed input gives one clear ClientConfigError without
     });
   }
   const noCurrent = parseKubeConfig("clusters: []");
-  await assert.rejects(connectionFromKubeConfig(noCurrent), /no current-context/);
+  await assert.rejects(
+    connectionFromKubeConfig(noCurrent),
+    fails(ClientConfigError, /no current-context/),
+  );
   const badRefs = parseKubeConfig(`
 current-context: x
 contexts: [{ name: x, context: { cluster: nope, user: u } }]
 `);
-  await assert.rejects(connectionFromKubeConfig(badRefs), /cluster "nope", which is not defined/);
+  await assert.rejects(
+    connectionFromKubeConfig(badRefs),
+    fails(ClientConfigError, /cluster "nope", which is not defined/),
+  );
   await assert.rejects(
     connectionFromKubeConfig(badRefs, { context: "other" }),
-    /context "other" not found \(known: x\)/,
+    fails(ClientConfigError, /context "other" not found \(known: x\)/),
   );
   const badCa = parseKubeConfig(`
 current-context: x
@@ -165,14 +171,20 @@ contexts: [{ name: x, context: { cluster: c, user: u } }]
 clusters: [{ name: c, cluster: { server: "https://h", certificate-authority: /nonexistent/ca.crt } }]
 users: [{ name: u, user: { client-certificate-data: abc } }]
 `);
-  await assert.rejects(connectionFromKubeConfig(badCa), /cannot read certificate-authority/);
+  await assert.rejects(
+    connectionFromKubeConfig(badCa),
+    fails(ClientConfigError, /cannot read certificate-authority/),
+  );
   const halfCert = parseKubeConfig(`
 current-context: x
 contexts: [{ name: x, context: { cluster: c, user: u } }]
 clusters: [{ name: c, cluster: { server: "https://h" } }]
 users: [{ name: u, user: { client-certificate-data: abc } }]
 `);
-  await assert.rejects(connectionFromKubeConfig(halfCert), /without a key/);
+  await assert.rejects(
+    connectionFromKubeConfig(halfCert),
+    fails(ClientConfigError, /without a key/),
+  );
 });
 
 Deno.test("kubeconfig: mergeKubeConfigs keeps first current-context and each name once", () => {

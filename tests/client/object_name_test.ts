@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import {
   type RequestOptions,
-  restClientFromHandler,
   type RestClient,
+  restClientFromHandler,
 } from "../../lib/client/mod.ts";
 import { ResourceClient } from "../../lib/client/resource_client.ts";
 import { fails } from "./test_server.ts";
@@ -51,7 +51,11 @@ Deno.test("ResourceClient: object verbs refuse a missing name before anything is
         ["patchScale", () => rc.patchScale(name, {}, { type: "merge" })],
       ];
       for (const [verb, call] of calls) {
-        await assert.rejects(call(), fails(TypeError, /object name must be a non-empty string/), verb);
+        await assert.rejects(
+          call(),
+          fails(TypeError, /object name must be a non-empty string/),
+          verb,
+        );
       }
     }
   }

@@ -126,6 +126,9 @@ Deno.test("item 14: a missing token file names the failure", async () => {
 });
 
 Deno.test("redactValues: exact values, short ones left alone", () => {
-  assert.equal(redactValues("a s3cr3t b s3cr3t", ["s3cr3t", undefined]), "a [redacted] b [redacted]");
+  assert.equal(
+    redactValues("a s3cr3t b s3cr3t", ["s3cr3t", undefined]),
+    "a [redacted] b [redacted]",
+  );
   assert.equal(redactValues("a abc b", ["abc"]), "a abc b");
 });

@@ -43,9 +43,12 @@ Deno.test("ResourceClient: paths for core/groups, namespaced/cluster-scoped, enc
     new ResourceClient(client, CRD).path("x.example.com"),
     "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/x.example.com",
   );
-  assert.throws(() => new ResourceClient(client, CRD).namespace("ns"), /cluster-scoped/);
-  assert.throws(() => cms.path("x"), /namespaced: choose a namespace/);
-  assert.throws(() => cms.namespace("n").path(""), /non-empty/);
+  assert.throws(
+    () => new ResourceClient(client, CRD).namespace("ns"),
+    fails(TypeError, /cluster-scoped/),
+  );
+  assert.throws(() => cms.path("x"), fails(TypeError, /namespaced: choose a namespace/));
+  assert.throws(() => cms.namespace("n").path(""), fails(TypeError, /non-empty/));
 });
 
 Deno.test("ResourceClient: verbs send the right method, path, query, content type and body", async () => {
@@ -116,15 +119,24 @@ Deno.test("ResourceClient: verbs send the right method, path, query, content typ
 
 Deno.test("ResourceClient: patch option mistakes are rejected before any request", async () => {
   const cms = new ResourceClient<Obj>(new HttpRestClient({ server: "http://unused" }), CM, "ns");
-  await assert.rejects(cms.patch("x", {}, { type: "apply" }), /needs opts.fieldManager/);
-  await assert.rejects(cms.patch("x", {}, { type: "merge", force: true }), /force only applies/);
+  await assert.rejects(
+    cms.patch("x", {}, { type: "apply" }),
+    fails(TypeError, /needs opts.fieldManager/),
+  );
+  await assert.rejects(
+    cms.patch("x", {}, { type: "merge", force: true }),
+    fails(TypeError, /force only applies/),
+  );
   // Untyped (JavaScript or JSONValue) callers get run-time checks too.
-  await assert.rejects(cms.patchRaw("x", {}, { type: "json" }), /must be an array/);
+  await assert.rejects(
+    cms.patchRaw("x", {}, { type: "json" }),
+    fails(TypeError, /must be an array/),
+  );
   await assert.rejects(
     cms.patchRaw("x", {}, { type: "bogus" as PatchType }),
-    /unknown patch type/,
+    fails(TypeError, /unknown patch type/),
   );
-  await assert.rejects(cms.get(""), /non-empty/);
+  await assert.rejects(cms.get(""), fails(TypeError, /non-empty/));
 });
 
 Deno.test("ResourceClient: listAll follows continue tokens", async () => {

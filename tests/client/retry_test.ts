@@ -59,7 +59,7 @@ Deno.test("RateLimiter: an aborted wait rejects and gives its place back", async
   const ac = new AbortController();
   const waiting = limiter.acquire(ac.signal);
   ac.abort(new Error("stop"));
-  await assert.rejects(waiting, /stop/);
+  await assert.rejects(waiting, fails(Error, /stop/));
 });
 
 Deno.test("item 15: parseRetryAfter refuses what would mean 'retry at once', clamps the rest", () => {

@@ -84,7 +84,9 @@ export function fails(
       throw new Error(`expected a ${type.name}, got ${Deno.inspect(err)}`);
     }
     if (message && !message.test(err.message)) {
-      throw new Error(`${type.name} message ${JSON.stringify(err.message)} does not match ${message}`);
+      throw new Error(
+        `${type.name} message ${JSON.stringify(err.message)} does not match ${message}`,
+      );
     }
     return true;
   };

@@ -90,15 +90,18 @@ Deno.test("item 5: a token the server or a proxy echoes never reaches the error"
 
 Deno.test("item 8: redirects are never followed; the error names the location", async () => {
   await using plain = startServer(() => json({ kind: "Secret", data: { k: "djE=" } }));
-  await using server = startServer((req) =>
-    new URL(req.url).pathname === "/api/v1/namespaces/a/configmaps/c"
-      ? new Response(null, {
-        status: 302,
-        headers: { location: "/api/v1/namespaces/a/secrets/s" },
-      })
-      : new Response(null, { status: 307, headers: { location: `${plain.url}/steal` } }), {
-    tls: true,
-  });
+  await using server = startServer(
+    (req) =>
+      new URL(req.url).pathname === "/api/v1/namespaces/a/configmaps/c"
+        ? new Response(null, {
+          status: 302,
+          headers: { location: "/api/v1/namespaces/a/secrets/s" },
+        })
+        : new Response(null, { status: 307, headers: { location: `${plain.url}/steal` } }),
+    {
+      tls: true,
+    },
+  );
   using client = new HttpRestClient({ server: server.url, caCerts: [fixture("ca.crt")] }, fast);
   await assert.rejects(
     client.performRequest({
@@ -197,7 +200,7 @@ Deno.test("item 12: a truncated body is a ConnectionError, and a GET is retried"
   const truncated = rawServer(async (conn) => {
     await conn.read(new Uint8Array(4096));
     await conn.write(enc.encode(
-      "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"items\":",
+      'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"items":',
     ));
     conn.close();
   });
@@ -319,7 +322,8 @@ Deno.test("item 3: waiting for credentials obeys the request timeout and the cal
 });
 
 Deno.test("item 17: a corrupt client key is a named ClientConfigError that quotes nothing", async () => {
-  const corrupt = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----\n";
+  const corrupt =
+    "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----\n";
   using client = new HttpRestClient({
     server: "https://127.0.0.1:1",
     caCerts: [fixture("ca.crt")],
@@ -333,7 +337,9 @@ Deno.test("item 17: a corrupt client key is a named ClientConfigError that quote
 
 Deno.test("item 18: strictTrust refuses a server a public CA could also vouch for", () => {
   const ca = [fixture("ca.crt")];
-  for (const server of ["https://example.com", "https://34.1.2.3:443", "https://k.eks.amazonaws.com"]) {
+  for (
+    const server of ["https://example.com", "https://34.1.2.3:443", "https://k.eks.amazonaws.com"]
+  ) {
     assert.throws(
       () => new HttpRestClient({ server, caCerts: ca }, { strictTrust: true }),
       fails(ClientConfigError, /could also be certified by a public certificate authority/),

@@ -75,17 +75,20 @@ async function transportAbort(path: string): Promise<Result> {
   }
   ac.abort(new Error("caller stopped"));
   // After the abort the stream must end or fail soon; data may still be buffered.
-  const outcome = await within(5_000, (async () => {
-    try {
-      for (let i = 0; i < 10_000; i++) {
-        const { done } = await reader.read();
-        if (done) return "ended";
+  const outcome = await within(
+    5_000,
+    (async () => {
+      try {
+        for (let i = 0; i < 10_000; i++) {
+          const { done } = await reader.read();
+          if (done) return "ended";
+        }
+        return "still flowing after 10000 reads";
+      } catch (err) {
+        return `rejected: ${(err as Error).message}`;
       }
-      return "still flowing after 10000 reads";
-    } catch (err) {
-      return `rejected: ${(err as Error).message}`;
-    }
-  })());
+    })(),
+  );
   reader.cancel().catch(() => {});
   const ok = outcome === "ended" || String(outcome).startsWith("rejected");
   return { name: `transport: caller abort, ${path.slice(1)} stream`, ok, detail: String(outcome) };
@@ -102,19 +105,22 @@ async function watchStop(path: string, how: "abort" | "idle"): Promise<Result> {
   const abortTimer = how === "abort" && path === "/silent"
     ? setTimeout(() => ac.abort(new Error("caller stopped")), 500)
     : undefined;
-  const outcome = await within(8_000, (async () => {
-    try {
-      let n = 0;
-      for await (const _ of events) {
-        if (++n % 200 === 0) churn();
-        if (how === "abort" && n === 2_000) ac.abort(new Error("caller stopped"));
-        if (n > 200_000) return "still flowing";
+  const outcome = await within(
+    8_000,
+    (async () => {
+      try {
+        let n = 0;
+        for await (const _ of events) {
+          if (++n % 200 === 0) churn();
+          if (how === "abort" && n === 2_000) ac.abort(new Error("caller stopped"));
+          if (n > 200_000) return "still flowing";
+        }
+        return "ended";
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
       }
-      return "ended";
-    } catch (err) {
-      return `${(err as Error).name}: ${(err as Error).message}`;
-    }
-  })());
+    })(),
+  );
   clearInterval(gcTimer);
   clearTimeout(abortTimer);
   if (how === "abort" && !ac.signal.aborted) ac.abort();
