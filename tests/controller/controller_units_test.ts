@@ -38,6 +38,14 @@ interface Thing {
   data?: Record<string, string>;
 }
 
+/** The reason a test aborts with. */
+class StopError extends Error {
+  constructor() {
+    super("stop");
+    this.name = "StopError";
+  }
+}
+
 const Things = resourceType<Thing>()({
   group: "example.com",
   version: "v1",
@@ -178,8 +186,8 @@ Deno.test("awaitOwnWrites waits for the cache, and reads what it has not seen li
     timeoutMs: 5_000,
     signal: stop.signal,
   });
-  stop.abort(new Error("stop"));
-  await assert.rejects(aborted, { message: "stop" });
+  stop.abort(new StopError());
+  await assert.rejects(aborted, StopError);
 });
 
 Deno.test("relevantChange skips status, managedFields and resourceVersion-only updates", () => {
@@ -483,4 +491,36 @@ Deno.test("an object the step model refuses (no uid) is not retried in a loop; o
   } finally {
     await h.stop();
   }
+});
+
+Deno.test("bad controller settings are named errors", () => {
+  const client = fakeServer().client;
+  const reconciler = { plan: () => plan<Thing>() };
+  assert.throws(
+    () => new Controller({ resource: {} as never, reconciler, client }),
+    { name: "TypeError", message: /resource must be a resource token/ },
+  );
+  assert.throws(
+    () => new Controller({ resource: Things, reconciler: {} as never, client }),
+    { name: "TypeError", message: /reconciler must have a plan/ },
+  );
+  assert.throws(
+    () => new Controller({ resource: Things, reconciler, client: {} as never }),
+    { name: "TypeError", message: /client must be a RestClient/ },
+  );
+  assert.throws(
+    () => new Controller({ resource: Things, reconciler, client, oneChangeRule: "loose" as never }),
+    { name: "TypeError", message: /oneChangeRule must be report, strict or off/ },
+  );
+  const controller = new Controller({ resource: Things, reconciler, client });
+  assert.throws(() => controller.cache, {
+    name: "TypeError",
+    message: /once the controller is bound/,
+  });
+  assert.throws(() => controller.start(), { name: "TypeError", message: /before bind/ });
+  controller.bind(new FakeRegistry());
+  assert.throws(() => controller.owns(Maps), {
+    name: "TypeError",
+    message: /before the operator starts/,
+  });
 });
