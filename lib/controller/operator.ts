@@ -148,6 +148,7 @@ export class Operator {
   #leader = false;
   #leadershipKnown = false;
   #running = false;
+  #ran = false;
   #stopping = false;
 
   /**
@@ -173,7 +174,7 @@ export class Operator {
    * @returns This operator.
    */
   add<R>(controller: Controller<R>): this {
-    if (this.#running) throw new TypeError("Operator: add controllers before run()");
+    if (this.#ran) throw new TypeError("Operator: add controllers before run()");
     this.#controllers.push(controller as Controller<unknown>);
     return this;
   }
@@ -204,13 +205,17 @@ export class Operator {
   }
 
   /**
-   * Runs until `signal` aborts, then shuts down (see the class notes) and resolves.
+   * Runs until `signal` aborts, then shuts down (see the class notes) and resolves. An
+   * operator runs once: its controllers are shut down for good at the end.
    *
    * @param signal Shutdown.
    * @returns When everything has stopped and the lease is released.
    */
   async run(signal: AbortSignal): Promise<void> {
-    if (this.#running) throw new TypeError("Operator: run() is already running");
+    if (this.#ran) {
+      throw new TypeError("Operator: run() can be called once (its controllers shut down)");
+    }
+    this.#ran = true;
     this.#running = true;
     this.#stopping = false;
     const informersStop = new AbortController();

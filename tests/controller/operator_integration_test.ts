@@ -130,6 +130,7 @@ Deno.test("an operator without controllers or with a bad registry is a clear err
   await waitFor(() => operator.ready, "ready with nothing to sync");
   stop.abort();
   await done;
+  await assert.rejects(operator.run(stop.signal), { name: "TypeError", message: /called once/ });
 });
 
 Deno.test("two replicas on a real Lease: the follower takes over when the leader stops", () =>
