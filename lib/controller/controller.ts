@@ -38,6 +38,7 @@ import {
   type InformerScope,
   type KeyMapper,
   OneChangeRuleError,
+  type OwnsOptions,
   type WatchOptions,
 } from "./controller_options.ts";
 import { type RecordedWrite, WriteRecorder } from "./write_record.ts";
@@ -47,6 +48,7 @@ interface Watch {
   readonly scope: InformerScope;
   readonly toKeys: (event: CacheEvent<unknown>) => Iterable<string>;
   readonly predicate?: Predicate<unknown>;
+  readonly metadataOnly: boolean;
 }
 
 interface KeyState {
@@ -105,7 +107,12 @@ export class Controller<R> {
   readonly #echoes = new Map<string, string>();
   /** Events for running keys, decided when their Run ends. */
   readonly #deferred = new Map<string, Echo[]>();
+  /** Informers of full objects, by kind: what `context.cache` reads. */
   #informers: Map<string, Informer<unknown>> | undefined;
+  /** Informers of metadata only, by kind (for read-your-own-writes, not for reads). */
+  #metadataInformers = new Map<string, Informer<unknown>>();
+  /** Every informer this controller subscribed to. */
+  readonly #all: Informer<unknown>[] = [];
   #primary: Informer<Unscoped<R>> | undefined;
   #unsubscribe: (() => void)[] = [];
   #cache: ObjectCache | undefined;
@@ -168,6 +175,7 @@ export class Controller<R> {
       scope: { namespace: options.namespace, labelSelector: options.labelSelector },
       toKeys: (event) => [objectKey(event.object as never)],
       predicate: options.predicate as Predicate<unknown> | undefined,
+      metadataOnly: false,
     });
   }
 
@@ -179,7 +187,7 @@ export class Controller<R> {
    * @param options A predicate and the informer's scope.
    * @returns This controller.
    */
-  owns<T>(resource: ResourceType<T>, options: WatchOptions<T> = {}): this {
+  owns<T>(resource: ResourceType<T>, options: OwnsOptions<T> = {}): this {
     const primary = this.resource;
     const group = primary.apiVersion.includes("/") ? primary.apiVersion.split("/")[0] : "";
     const ownerKeys = (object: unknown): string[] => {
@@ -190,7 +198,7 @@ export class Controller<R> {
       if (refGroup !== group) return [];
       return [primary.namespaced && meta?.namespace ? `${meta.namespace}/${ref.name}` : ref.name];
     };
-    return this.#watch(resource, options, (event) => {
+    return this.#watch(resource, options, options.metadataOnly === true, (event) => {
       const keys = ownerKeys(event.object);
       // A child that changed owner also concerns its previous owner.
       if (event.previous !== undefined) keys.push(...ownerKeys(event.previous));
@@ -207,12 +215,13 @@ export class Controller<R> {
    * @returns This controller.
    */
   watches<T>(resource: ResourceType<T>, mapper: KeyMapper<T>, options: WatchOptions<T> = {}): this {
-    return this.#watch(resource, options, (event) => mapper(event.object as T));
+    return this.#watch(resource, options, false, (event) => mapper(event.object as T));
   }
 
   #watch<T>(
     resource: ResourceType<T>,
     options: WatchOptions<T>,
+    metadataOnly: boolean,
     toKeys: (event: CacheEvent<unknown>) => Iterable<string>,
   ): this {
     if (this.#informers !== undefined) {
@@ -226,6 +235,7 @@ export class Controller<R> {
       scope: options.scope ?? { namespace: this.#options.namespace },
       toKeys,
       predicate: options.predicate as Predicate<unknown> | undefined,
+      metadataOnly,
     });
     return this;
   }
@@ -245,7 +255,7 @@ export class Controller<R> {
 
   /** The informers this controller reads (after {@linkcode Controller.bind}). */
   get informers(): readonly Informer<unknown>[] {
-    return [...(this.#informers?.values() ?? [])];
+    return [...new Set(this.#all)];
   }
 
   /** Whether the controller is taking work (it is the leader and started). */
@@ -267,13 +277,19 @@ export class Controller<R> {
   bind(informers: InformerProvider): void {
     if (this.#informers !== undefined) return;
     const byKind = new Map<string, Informer<unknown>>();
+    const metadataOnly = new Map<string, Informer<unknown>>();
     for (const watch of this.#watches) {
-      const informer = informers.get(watch.resource, watch.scope);
+      // A registry that knows `metadataOnly` (SharedInformers) caches metadata only.
+      const scope = watch.metadataOnly ? { ...watch.scope, metadataOnly: true } : watch.scope;
+      const informer = informers.get(watch.resource, scope);
       const kind = kindKey(watch.resource.apiVersion, watch.resource.kind);
-      if (!byKind.has(kind)) byKind.set(kind, informer);
+      const into = watch.metadataOnly ? metadataOnly : byKind;
+      if (!into.has(kind)) into.set(kind, informer);
+      this.#all.push(informer);
       this.#unsubscribe.push(informer.subscribe((event) => this.#onEvent(watch, event)));
     }
     this.#informers = byKind;
+    this.#metadataInformers = metadataOnly;
     this.#primary = byKind.get(kindKey(this.resource.apiVersion, this.resource.kind)) as
       | Informer<Unscoped<R>>
       | undefined;
@@ -283,6 +299,12 @@ export class Controller<R> {
       list: <T>(resource: ResourceType<T>, options?: CacheListOptions): T[] =>
         this.#informerOf(resource).list(options),
     };
+  }
+
+  /** The informer that sees writes of a kind: the full one, else a metadata-only one. */
+  #observer(apiVersion: string, kind: string): Informer<unknown> | undefined {
+    const key = kindKey(apiVersion, kind);
+    return this.#informers?.get(key) ?? this.#metadataInformers.get(key);
   }
 
   #informerOf<T>(resource: ResourceType<T>): Informer<T> {
@@ -403,7 +425,7 @@ export class Controller<R> {
     if (state !== undefined && state.writes.length > 0) {
       ownWrites = await awaitOwnWrites(
         state.writes,
-        (apiVersion, kind) => this.#informers?.get(kindKey(apiVersion, kind)),
+        (apiVersion, kind) => this.#observer(apiVersion, kind),
         options.client,
         { timeoutMs: options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS, signal },
       );
@@ -499,10 +521,7 @@ export class Controller<R> {
     );
     for (const write of writes) {
       if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
-      const informer = covering(
-        this.#informers?.get(kindKey(write.apiVersion, write.kind)),
-        write.namespace,
-      );
+      const informer = covering(this.#observer(write.apiVersion, write.kind), write.namespace);
       if (informer === undefined) continue;
       try {
         if (informer.hasObserved(write.resourceVersion)) continue;

@@ -147,6 +147,31 @@ export interface WatchOptions<T> {
 }
 
 /**
+ * Options of `Controller.owns`.
+ *
+ * @typeParam T The child object type.
+ *
+ * @example Owning children by their metadata only
+ * ```ts
+ * import type { OwnsOptions } from "@staircase/staircase/controller";
+ *
+ * const options: OwnsOptions<unknown> = { metadataOnly: true };
+ * console.log(options.metadataOnly);
+ * ```
+ */
+export interface OwnsOptions<T> extends WatchOptions<T> {
+  /**
+   * Cache only the children's metadata (`PartialObjectMetadata`, controller-runtime's
+   * `WatchesMetadata`): their changes still reconcile the owner and read-your-own-writes still
+   * waits for them, but steps cannot read their bodies from `context.cache` (a
+   * `NotCachedError`; read them live).
+   *
+   * @default {false}
+   */
+  readonly metadataOnly?: boolean;
+}
+
+/**
  * Settings of a `Controller`.
  *
  * @typeParam R The primary resource type.

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/mod.ts";
-import { bestEffort } from "../../lib/controller/mod.ts";
+import { bestEffort, Controller, Operator, SharedInformers } from "../../lib/controller/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
@@ -195,3 +195,75 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
       await single.stop();
     }
   }, { prefix: "ctl-rule" }));
+
+Deno.test("owns(kind, { metadataOnly: true }): children by metadata, owners still reconciled", () =>
+  withNamespace(async (ns) => {
+    await createGreetings(ns, 1, "meta");
+    const cacheErrors: string[] = [];
+    let runs = 0;
+    // Creates the child unless it exists (read live: its body is not cached); in sync after.
+    const reconciler: Reconciler<Greeting> = {
+      plan: () =>
+        plan<Greeting>().step({
+          name: "ensure-child",
+          run: async (context) => {
+            runs++;
+            const g = context.resource;
+            try {
+              context.cache.get(ConfigMaps, "x", g.metadata!.namespace!);
+            } catch (error) {
+              cacheErrors.push((error as Error).name);
+            }
+            const maps = new ResourceClient(context.client, ConfigMaps).namespace(
+              g.metadata!.namespace!,
+            );
+            const name = `meta-${g.metadata!.name}`;
+            const existing = await maps.list();
+            if (existing.items.some((cm) => cm.metadata?.name === name)) {
+              return noModification(undefined);
+            }
+            await maps.create({
+              metadata: {
+                name,
+                ownerReferences: [{
+                  apiVersion: Greetings.apiVersion,
+                  kind: "Greeting",
+                  name: g.metadata!.name!,
+                  uid: g.metadata!.uid!,
+                  controller: true,
+                }],
+              },
+              data: { big: "x".repeat(1000) },
+            });
+            return modified({ message: "created" });
+          },
+        }),
+    };
+    const informers = new SharedInformers(client);
+    const controller = new Controller<Greeting>({
+      resource: Greetings,
+      reconciler,
+      client,
+      namespace: ns,
+    }).owns(ConfigMaps, { metadataOnly: true });
+    const stop = new AbortController();
+    const done = new Operator({ informers }).add(controller).run(stop.signal);
+    try {
+      await waitFor(() => runs >= 2, "created, then in sync");
+      const cached = controller.informers.find((i) => i.resource.kind === "ConfigMap")!;
+      const child = cached.get("meta-meta-0", ns) as { data?: unknown; metadata?: unknown };
+      assert.ok(child?.metadata, "the child's metadata is cached");
+      assert.equal(child.data, undefined, "its body is not");
+      assert.ok(cacheErrors.length > 0 && cacheErrors.every((name) => name === "NotCachedError"));
+      const before = runs;
+      await new ResourceClient(client, ConfigMaps).namespace(ns).patch(
+        "meta-meta-0",
+        { metadata: { labels: { touched: "yes" } } },
+        { type: "merge" },
+      );
+      await waitFor(() => runs > before, "a child's metadata change reconciles its owner");
+    } finally {
+      stop.abort();
+      await done;
+    }
+  }, { prefix: "ctl-meta" }));
