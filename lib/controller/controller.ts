@@ -369,15 +369,23 @@ export class Controller<R> {
     try {
       if (watch.predicate !== undefined && !watch.predicate(event)) return;
       const echo = echoOf(watch, event);
-      if (echo !== undefined && this.#echoes.get(echo.object) === echo.resourceVersion) return;
+      const ours = echo !== undefined && event.type !== "deleted" &&
+        this.#echoes.get(echo.object) === echo.resourceVersion;
+      if (ours) return;
+      // Any other state (a deletion included) supersedes the echo we waited for.
       if (echo !== undefined) this.#echoes.delete(echo.object);
       for (const key of watch.toKeys(event)) {
         if (typeof key !== "string" || key === "") continue;
         const deferred = this.#deferred.get(key);
         // While the key runs, the event may be the echo of a write whose answer has not
         // arrived yet: decide when the Run ends.
-        if (deferred !== undefined) deferred.push(echo ?? { object: "", resourceVersion: "" });
-        else this.enqueue(key);
+        if (deferred !== undefined) {
+          deferred.push(
+            event.type === "deleted" || echo === undefined
+              ? { object: "", resourceVersion: "" }
+              : echo,
+          );
+        } else this.enqueue(key);
       }
     } catch (error) {
       this.#logger.warn("a predicate or key mapper threw; the event is ignored", {
@@ -574,7 +582,6 @@ interface Echo {
 }
 
 function echoOf(watch: Watch, event: CacheEvent<unknown>): Echo | undefined {
-  if (event.type === "deleted") return undefined;
   const meta = (event.object as { metadata?: EchoMeta })?.metadata;
   if (!meta?.name || !meta.resourceVersion) return undefined;
   return {

@@ -366,6 +366,25 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
     assert.equal(created, 1);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(h.runs.length, 2, "the echo of the Run's own write queued no extra Run");
+    // Someone deletes the child (its last state still carries our resourceVersion): not an
+    // echo, so the owner runs and creates it again.
+    h.maps.apply("deleted", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name: "child",
+        namespace: "ns",
+        resourceVersion: "101",
+        ownerReferences: [{
+          apiVersion: "example.com/v1",
+          kind: "Thing",
+          name: "a",
+          uid: "uid-a",
+          controller: true,
+        }],
+      },
+    } as unknown as Thing);
+    await until(() => created === 2, "the child is created again");
   } finally {
     await h.stop();
   }
