@@ -1,47 +1,35 @@
 /**
- * The main job: a tour of a step-based operator against a real, local Kubernetes control plane.
+ * The main job: a tour of a step-based operator on staircase's controller runtime.
  *
  * ```sh
- * deno task demo
+ * deno task demo                 # tour, then exit
+ * deno task demo --keep-running  # stay up afterwards (Ctrl-C stops)
  * ```
  *
- * It starts etcd + kube-apiserver (building them with Go on first use), installs the Greeting
- * CRD, runs the Greeting operator (`examples/greeting/`) in the background, and prints every
- * Run while it creates a Greeting, edits the child ConfigMap by hand (drift) and changes the
- * Greeting's message. Then it stops the operator and the control plane and exits 0.
+ * It runs against `KUBECONFIG`'s cluster when that variable names a kubeconfig (in a fresh
+ * namespace it deletes afterwards), else against a local control plane (etcd + kube-apiserver,
+ * built with Go on first use). It installs the Greeting CRD and starts **two replicas** of the
+ * Greeting operator (`examples/greeting/`) that elect a leader on a Lease. Then it shows the
+ * leader's Runs and Steps as watch events arrive: a Greeting created, its ConfigMap edited by
+ * hand (drift repaired), its spec changed; then the leader stops and the follower takes over.
  *
  * @module
  */
 
 import { configure, defaultTextFormatter, getConsoleSink } from "@logtape/logtape";
 import { parse as parseYaml } from "yaml";
-import { type HttpRestClient, kubeConfigClient } from "../lib/client/mod.ts";
-import { CoreV1Api } from "../lib/apis/core/v1/mod.ts";
+import { type HttpRestClient, kubeConfigClient, ResourceClient } from "../lib/client/mod.ts";
+import type { ControllerRun } from "../lib/controller/mod.ts";
 import { type CrdManifest, installCrd } from "../lib/crds/mod.ts";
-import {
-  type ResourceOf,
-  RunExecutor,
-  type RunResource,
-  type RunResult,
-  type StatusOf,
-  type StatusPatch,
-} from "../lib/steps/mod.ts";
-import {
-  MergePatchStatusWriter,
-  type StatusWriteOptions,
-  type StatusWriter,
-} from "../lib/status/mod.ts";
+import type { RunResult } from "../lib/steps/mod.ts";
 import {
   type ControlPlane,
   ensureControlPlaneAssets,
   startControlPlane,
 } from "../lib/testing/mod.ts";
-import { DemoStaircaseDevV1Api, type Greeting } from "./greeting/api/demo.staircase.dev/v1/mod.ts";
 import { describeAction } from "./greeting/format.ts";
-import { runOperatorLoop } from "./greeting/loop.ts";
-import { Greetings } from "./greeting/greetings.ts";
-import { greetingReconciler } from "./greeting/reconciler.ts";
-import { greetingSource } from "./greeting/source.ts";
+import { type GreetingOperator, greetingOperator } from "./greeting/operator.ts";
+import { ConfigMaps, Greetings } from "./greeting/greetings.ts";
 
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
 const style = (code: string) => (text: string) => color ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -50,33 +38,15 @@ const dim = style("2");
 const green = style("32");
 const yellow = style("33");
 const cyan = style("36");
+const magenta = style("35");
 const red = style("31");
 
 const started = performance.now();
 const elapsed = (from = started) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 const say = (line = "") => console.log(line);
+const ACTS = 7;
 let act = 0;
-const heading = (text: string) => say(`\n${bold(`[${++act}/5]`)} ${bold(text)}`);
-
-/** The statuses written per Run id, so the demo can show them. */
-const writtenStatuses = new Map<string, object[]>();
-
-/** A status writer that records what it writes, then writes it with a merge patch. */
-type GreetingResource = ResourceOf<typeof Greetings>;
-class RecordingStatusWriter implements StatusWriter<GreetingResource> {
-  readonly #inner: MergePatchStatusWriter<Greeting, true>;
-  constructor(client: HttpRestClient) {
-    this.#inner = new MergePatchStatusWriter(client, Greetings);
-  }
-  write(
-    resource: RunResource<GreetingResource>,
-    status: StatusPatch<StatusOf<Greeting>>,
-    options: StatusWriteOptions,
-  ): Promise<void> {
-    writtenStatuses.set(options.runId, [...writtenStatuses.get(options.runId) ?? [], status]);
-    return this.#inner.write(resource, status, options);
-  }
-}
+const heading = (text: string) => say(`\n${bold(`[${++act}/${ACTS}]`)} ${bold(text)}`);
 
 const MARKS: Record<string, string> = {
   "no-modification": green("✓"),
@@ -88,44 +58,42 @@ const MARKS: Record<string, string> = {
 };
 
 /** Prints one Run: the chain of steps it went through, why it ended, and what comes next. */
-function printRun(number: number, result: RunResult): void {
+function printRun(replica: string, number: number, run: ControllerRun): void {
+  const result: RunResult = run.result;
   const chain = result.steps.map((step) => `${step.name} ${MARKS[step.kind]}`);
-  say(`  ${cyan(`Run ${String(number).padStart(2)}`)}  ${chain.join(dim(" → "))}`);
+  say(`  ${cyan(`${replica} Run ${String(number).padStart(2)}`)}  ${chain.join(dim(" → "))}`);
   const why = result.end === "in-sync"
     ? green("in sync")
     : result.message ?? result.error?.message ?? result.end;
-  say(
-    `          ${why} ${dim("⇒")} ${describeAction(result.action)} ` +
-      dim(`(${result.durationMs.toFixed(1)} ms)`),
+  const writes = run.writes.map((w) =>
+    `${w.method} ${w.kind ?? "?"}${w.purpose === "status" ? "/status" : ""}`
   );
-  const statuses = writtenStatuses.get(result.runId) ?? [];
-  result.statusWrites.forEach((write, i) => {
-    const what = JSON.stringify(statuses[i] ?? {}).replaceAll('"', "").replaceAll(",", ", ");
-    say(dim(`          status ← ${what}${write.ok ? "" : " (write failed; tolerated)"}`));
-  });
+  say(
+    `                  ${why} ${dim("⇒")} ${describeAction(run.action)} ` +
+      dim(
+        `(${result.durationMs.toFixed(1)} ms${
+          writes.length ? `; wrote ${writes.join(", ")}` : ""
+        })`,
+      ),
+  );
 }
 
-/** Waits for a Run that modified something and then one in sync, printing Runs meanwhile. */
+/** Counts Runs and resolves when the operator has repaired what the caller just changed. */
 class RunWatcher {
   runs = 0;
-  quiet = 0;
   #modifiedSeen = false;
   #resolve: (() => void) | undefined;
 
-  onRun = (_key: unknown, result: RunResult): void => {
+  onRun = (replica: string) => (run: ControllerRun): void => {
     this.runs++;
-    const quiet = result.end === "in-sync" && result.statusWrites.length === 0;
-    // Periodic resync Runs that find nothing to do are counted, not printed.
-    if (quiet) this.quiet++;
-    else printRun(this.runs, result);
-    if (result.end === "modified") this.#modifiedSeen = true;
-    if (result.end === "in-sync" && this.#modifiedSeen && this.#resolve) {
+    printRun(replica, this.runs, run);
+    if (run.result.end === "modified") this.#modifiedSeen = true;
+    if (run.result.end === "in-sync" && this.#modifiedSeen && this.#resolve) {
       this.#resolve();
       this.#resolve = undefined;
     }
   };
 
-  /** Resolves once the operator has repaired what the caller just changed. */
   settled(timeoutMs = 30_000): Promise<void> {
     this.#modifiedSeen = false;
     return new Promise<void>((resolve, reject) => {
@@ -141,59 +109,147 @@ class RunWatcher {
   }
 }
 
-async function run(): Promise<void> {
-  say(bold("staircase demo: a step-based operator for Greeting resources"));
-  say(dim("Each Run reads one Greeting and walks its steps in order; the first step that changes"));
-  say(dim("something ends the Run and requeues it, so every Run makes at most one change."));
+/** One replica of the operator, with its own client, running in the background. */
+interface Replica {
+  readonly name: string;
+  readonly parts: GreetingOperator;
+  readonly client: HttpRestClient;
+  readonly stop: () => Promise<void>;
+}
 
-  heading("Start a local Kubernetes control plane (etcd + kube-apiserver)");
+async function startReplica(
+  name: string,
+  kubeconfig: string,
+  namespace: string,
+  watcher: RunWatcher,
+): Promise<Replica> {
+  const client = await kubeConfigClient({ paths: [kubeconfig] });
+  const parts = greetingOperator({
+    client,
+    namespace,
+    onRun: watcher.onRun(name),
+    // Short terms so the hand-over is quick to watch (defaults: 15 s / 10 s / 2 s).
+    leaderElection: {
+      namespace,
+      identity: name,
+      leaseDurationMs: 4_000,
+      renewDeadlineMs: 3_000,
+      retryPeriodMs: 500,
+    },
+  });
+  const stop = new AbortController();
+  let printedEvents = false;
+  const done = parts.operator.run(stop.signal);
+  // Show the watch events that reach the leader's controller.
+  const show = setInterval(() => {
+    if (printedEvents || !parts.controller.active) return;
+    printedEvents = true;
+    for (const informer of parts.controller.informers) {
+      informer.subscribe((event) => {
+        if (!parts.controller.active) return;
+        const meta = (event.object as { metadata?: { name?: string; resourceVersion?: string } })
+          .metadata;
+        say(dim(
+          `  ${name} ⟵ watch: ${event.type} ${informer.resource.kind} ${meta?.name} ` +
+            `(resourceVersion ${meta?.resourceVersion})`,
+        ));
+      });
+    }
+  }, 20);
+  return {
+    name,
+    parts,
+    client,
+    stop: async () => {
+      clearInterval(show);
+      stop.abort(new Error(`${name} stopped`));
+      await done;
+      client.close();
+    },
+  };
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The cluster to use: KUBECONFIG's, or a local control plane. */
+async function cluster(): Promise<{ kubeconfig: string; cp?: ControlPlane; where: string }> {
+  const configured = Deno.env.get("KUBECONFIG");
+  if (configured) {
+    const path = configured.split(":").find((p) => p !== "");
+    if (path) return { kubeconfig: path, where: `the cluster of KUBECONFIG (${path})` };
+  }
   const assets = await ensureControlPlaneAssets({ onProgress: (line) => say(dim(`  ${line}`)) });
   const version = assets.kubernetesVersion ? ` ${assets.kubernetesVersion}` : "";
   say(`  binaries: ${assets.source === "build" ? "built" : "found"}${version}`);
   const cpStart = performance.now();
-  const cp: ControlPlane = await startControlPlane({ assets });
-  let client: HttpRestClient | undefined;
-  const controller = new AbortController();
-  let loop: Promise<unknown> | undefined;
-  try {
-    say(`  ${green("✓")} API server ready at ${cp.url} (${elapsed(cpStart)})`);
-    client = await kubeConfigClient({ paths: [cp.kubeconfig.path] });
+  const cp = await startControlPlane({ assets });
+  say(`  ${green("✓")} API server ready at ${cp.url} (${elapsed(cpStart)})`);
+  return { kubeconfig: cp.kubeconfig.path, cp, where: "a local control plane" };
+}
 
+async function run(keepRunning: boolean): Promise<void> {
+  say(bold("staircase demo: a step-based operator for Greeting resources"));
+  say(
+    dim("Each Run reads one Greeting from the cache and walks its steps in order; the first step"),
+  );
+  say(
+    dim("that changes something ends the Run, so every Run makes at most one change. Watch events"),
+  );
+  say(dim("start Runs; the next Run waits until the cache has seen the previous Run's writes."));
+
+  heading("Connect to a cluster");
+  const { kubeconfig, cp, where } = await cluster();
+  say(`  using ${where}`);
+  const admin = await kubeConfigClient({ paths: [kubeconfig] });
+  const replicas: Replica[] = [];
+  let namespace = "default";
+  let ownNamespace = false;
+  try {
     heading("Install the Greeting CustomResourceDefinition");
     const crdText = await Deno.readTextFile(new URL("./greeting/crd.yaml", import.meta.url));
     const crdStart = performance.now();
-    const crd = await installCrd(client, parseYaml(crdText) as CrdManifest);
+    const crd = await installCrd(admin, parseYaml(crdText) as CrdManifest);
     say(`  ${green("✓")} ${crd.name} ${crd.action}, established (${elapsed(crdStart)})`);
+    if (cp === undefined) {
+      namespace = `staircase-demo-${crypto.randomUUID().slice(0, 8)}`;
+      await admin.performRequest({
+        method: "POST",
+        path: "/api/v1/namespaces",
+        bodyJson: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+        expectJson: true,
+      });
+      ownNamespace = true;
+      say(`  created namespace ${namespace} for the demo`);
+    }
 
-    heading("Create Greeting default/hello and start the operator");
-    const greetings = new DemoStaircaseDevV1Api(client).namespace("default");
-    await greetings.createGreeting({
+    heading("Start two replicas of the operator; they elect a leader on a Lease");
+    const watcher = new RunWatcher();
+    replicas.push(await startReplica("replica-1", kubeconfig, namespace, watcher));
+    await waitUntil(() => replicas[0].parts.operator.leader, "replica-1 leads");
+    say(`  ${green("✓")} replica-1 holds Lease ${namespace}/greeting-operator: it runs the Runs`);
+    replicas.push(await startReplica("replica-2", kubeconfig, namespace, watcher));
+    await waitUntil(() => replicas[1].parts.operator.ready, "replica-2 is ready");
+    say(`  ${green("✓")} replica-2 is ready as a follower: its caches are warm, it runs nothing`);
+
+    heading("Create Greeting hello");
+    const greetings = new ResourceClient(admin, Greetings).namespace(namespace);
+    const configMaps = new ResourceClient(admin, ConfigMaps).namespace(namespace);
+    let settled = watcher.settled();
+    await greetings.create({
       apiVersion: "demo.staircase.dev/v1",
       kind: "Greeting",
       metadata: { name: "hello" },
       spec: { message: "Hello, world" },
     });
     say(`  created Greeting hello: spec.message = "Hello, world"`);
-    say(dim("  operator: relists every second (there are no watches yet), one Run at a time"));
-    const watcher = new RunWatcher();
-    const executor = new RunExecutor({
-      resourceType: Greetings,
-      client,
-      statusWriter: new RecordingStatusWriter(client),
-      signal: controller.signal,
-    });
-    let settled = watcher.settled();
-    loop = runOperatorLoop({
-      source: greetingSource(client),
-      reconciler: greetingReconciler,
-      executor,
-      relistIntervalMs: 1_000,
-      signal: controller.signal,
-      onRun: watcher.onRun,
-    });
     await settled;
-    const configMaps = new CoreV1Api(client).namespace("default");
-    const cm = await configMaps.getConfigMap("greeting-hello");
+    const cm = await configMaps.get("greeting-hello");
     const owner = cm.metadata?.ownerReferences?.[0];
     say(
       `  ${green("✓")} ConfigMap greeting-hello: data.message = ${
@@ -203,46 +259,76 @@ async function run(): Promise<void> {
 
     heading("Drift: someone edits the ConfigMap by hand");
     settled = watcher.settled();
-    await configMaps.patchConfigMap("greeting-hello", { data: { message: "Hacked!" } }, {
-      type: "merge",
-    });
+    await configMaps.patch("greeting-hello", { data: { message: "Hacked!" } }, { type: "merge" });
     say(`  someone sets data.message = "Hacked!" (a merge patch, as kubectl edit would)`);
     await settled;
-    const repaired = await configMaps.getConfigMap("greeting-hello");
+    const repaired = await configMaps.get("greeting-hello");
     say(`  ${green("✓")} repaired: data.message = ${JSON.stringify(repaired.data?.message)}`);
 
     heading("Change the Greeting's spec");
     settled = watcher.settled();
-    await greetings.patchGreeting("hello", { spec: { message: "Bonjour, le monde" } }, {
-      type: "merge",
-    });
+    await greetings.patch("hello", { spec: { message: "Bonjour, le monde" } }, { type: "merge" });
     say(`  the user sets spec.message = "Bonjour, le monde"`);
     await settled;
-    const greeting = await greetings.getGreeting("hello");
-    const synced = await configMaps.getConfigMap("greeting-hello");
+    const greeting = await greetings.get("hello");
     say(
-      `  ${green("✓")} ConfigMap data.message = ${JSON.stringify(synced.data?.message)}; ` +
-        `Greeting status: ready=${greeting.status?.ready}, ` +
+      `  ${green("✓")} ConfigMap data.message = ${
+        JSON.stringify((await configMaps.get("greeting-hello")).data?.message)
+      }; Greeting status: ready=${greeting.status?.ready}, ` +
         `observedGeneration=${greeting.status?.observedGeneration} ` +
         `(generation ${greeting.metadata?.generation})`,
     );
 
-    controller.abort(new Error("demo finished"));
-    await loop;
+    heading("The leader stops; the follower takes over");
+    const stopAt = performance.now();
+    await replicas[0].stop();
+    replicas.shift();
+    say(`  replica-1 stopped and released the Lease`);
+    await waitUntil(() => replicas[0].parts.operator.leader, "replica-2 leads");
+    say(`  ${magenta("★")} replica-2 leads now (${elapsed(stopAt)} after the stop)`);
+    settled = watcher.settled();
+    await greetings.patch("hello", { spec: { message: "Hallo, Welt" } }, { type: "merge" });
+    say(`  the user sets spec.message = "Hallo, Welt"`);
+    await settled;
     say(
-      `\n${watcher.runs} Runs, ${watcher.quiet} of them periodic resyncs that found nothing ` +
-        "to do; operator stopped.",
+      `  ${green("✓")} ConfigMap data.message = ${
+        JSON.stringify((await configMaps.get("greeting-hello")).data?.message)
+      }`,
     );
+
+    if (keepRunning) {
+      say(
+        `\n${bold("Still running")} (--keep-running): edit Greetings in namespace ` +
+          `${namespace} and watch the Runs; Ctrl-C stops.`,
+      );
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      Deno.addSignalListener("SIGINT", onSignal);
+      await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+      Deno.removeSignalListener("SIGINT", onSignal);
+    }
+    say(`\n${watcher.runs} Runs in all; stopping.`);
   } finally {
-    controller.abort();
-    await loop?.catch(() => {});
-    client?.close();
-    await cp.stop();
+    for (const replica of replicas) await replica.stop();
+    if (ownNamespace) {
+      await admin.performRequest({
+        method: "DELETE",
+        path: `/api/v1/namespaces/${namespace}`,
+        expectJson: true,
+      }).catch(() => {});
+    }
+    admin.close();
+    await cp?.stop();
   }
-  say(`${bold("Done")} in ${elapsed()}; control plane stopped.`);
+  say(`${bold("Done")} in ${elapsed()}${cp ? "; control plane stopped" : ""}.`);
 }
 
 if (import.meta.main) {
+  const unknown = Deno.args.filter((arg) => arg !== "--keep-running");
+  if (unknown.length > 0) {
+    console.error(`demo: unknown arguments: ${unknown.join(" ")}\nusage: demo [--keep-running]`);
+    Deno.exit(2);
+  }
   await configure({
     sinks: { console: getConsoleSink({ formatter: defaultTextFormatter }) },
     loggers: [
@@ -251,7 +337,7 @@ if (import.meta.main) {
     ],
   });
   try {
-    await run();
+    await run(Deno.args.includes("--keep-running"));
   } catch (error) {
     console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
     Deno.exit(1);

@@ -26,8 +26,12 @@ import { fileURLToPath } from "node:url";
  * - `--allow-read`: the kubeconfig and the files it names (certificates, token files), or the
  *   service account folder in a pod; their paths are not known in advance either.
  * - `--allow-env=...`: the in-cluster address (`KUBERNETES_SERVICE_HOST`/`_PORT`), where the
- *   kubeconfig is (`KUBECONFIG`, `HOME`, `USERPROFILE`), and `LOG_TOKENS` / `LOG_STREAM`,
- *   which the `yaml` package reads while parsing a YAML kubeconfig.
+ *   kubeconfig is (`KUBECONFIG`, `HOME`, `USERPROFILE`), `LOG_TOKENS` / `LOG_STREAM`, which
+ *   the `yaml` package reads while parsing a YAML kubeconfig, and for `--leader-elect` the
+ *   pod's name and namespace (`HOSTNAME`, the default identity; `POD_NAMESPACE`, the Lease's
+ *   default namespace).
+ *
+ * `--allow-net` also covers `--health-port` (listening on `0.0.0.0:<port>`).
  *
  * Not included: `--allow-run`, which kubeconfigs with `exec` credential plugins (e.g. cloud
  * CLIs) need; the client names the missing flag when one is used. No writes at all.
@@ -42,7 +46,7 @@ import { fileURLToPath } from "node:url";
 export const OPERATOR_PERMISSION_FLAGS: readonly string[] = Object.freeze([
   "--allow-net",
   "--allow-read",
-  "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT,KUBECONFIG,HOME,USERPROFILE,LOG_TOKENS,LOG_STREAM",
+  "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT,KUBECONFIG,HOME,USERPROFILE,LOG_TOKENS,LOG_STREAM,HOSTNAME,POD_NAMESPACE",
 ]);
 
 /**

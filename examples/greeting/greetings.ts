@@ -5,6 +5,7 @@
  */
 
 import { resourceType } from "@staircase/staircase/client";
+import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
 import type { Greeting } from "./api/demo.staircase.dev/v1/mod.ts";
 
 /**
@@ -23,5 +24,24 @@ export const Greetings = resourceType<Greeting>()({
   version: "v1",
   kind: "Greeting",
   plural: "greetings",
+  namespaced: true,
+});
+
+/**
+ * The ConfigMap kind's token: the children the Greeting controller owns (until generated
+ * modules export their own tokens).
+ *
+ * @example
+ * ```ts
+ * import { ConfigMaps } from "./greetings.ts";
+ *
+ * console.log(ConfigMaps.apiVersion, ConfigMaps.kind); // v1 ConfigMap
+ * ```
+ */
+export const ConfigMaps = resourceType<ConfigMap>()({
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
   namespaced: true,
 });

@@ -6,11 +6,12 @@
  * ```
  *
  * It connects with auto-detected credentials (in-cluster service account, then the kubeconfig;
- * `--kubeconfig FILE` uses that file only), lists Greetings in every namespace (or in
- * `--namespace`), and runs one Run at a time, following each RunResult's action. Every
- * `--relist-interval` seconds it relists and re-runs every Greeting, which is also what repairs
- * drift in the child ConfigMaps. SIGINT/SIGTERM stop it cleanly (a second one exits at once).
- * With `--once` it exits 0 when every Greeting is in sync, 1 otherwise.
+ * `--kubeconfig FILE` uses that file only), watches Greetings and their ConfigMaps in every
+ * namespace (or in `--namespace`) and runs a Run whenever one changes (the staircase controller
+ * runtime: caches, work queue, read-your-own-writes). With `--leader-elect` replicas elect a
+ * leader on a Lease; `--health-port` serves `/healthz` and `/readyz`. SIGINT/SIGTERM stop it
+ * cleanly (a second one exits at once). With `--once` it exits 0 when every Greeting is in
+ * sync, 1 otherwise.
  *
  * The permission flags it needs are listed once, in `tools/compile.ts`.
  *
@@ -31,14 +32,16 @@ import {
   type HttpRestClient,
   isNotFound,
   kubeConfigClient,
+  ResourceClient,
 } from "../../lib/client/mod.ts";
-import { RunExecutor } from "../../lib/steps/mod.ts";
-import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
+import {
+  type ControllerRun,
+  handleShutdownSignals,
+  HealthServer,
+} from "../../lib/controller/mod.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
-import { runOperatorLoop } from "./loop.ts";
+import { greetingOperator } from "./operator.ts";
 import { Greetings } from "./greetings.ts";
-import { greetingReconciler } from "./reconciler.ts";
-import { greetingSource } from "./source.ts";
 
 /** The command-line help. */
 export const USAGE: string = `Usage: greeting-operator [options]
@@ -52,7 +55,14 @@ Options:
                             ~/.kube/config).
       --context NAME        The kubeconfig context to use (default: current-context).
       --once                Exit when every Greeting is in sync (0) or cannot be (1).
-      --relist-interval S   Relist and re-run every Greeting every S seconds (default 30).
+      --resync-interval S   Also re-run every Greeting every S seconds (default: never;
+                            watches catch every change).
+      --concurrency N       Reconcile at most N Greetings at once (default 16).
+      --leader-elect        Elect a leader on the Lease greeting-operator, so that replicas
+                            can run side by side (only the leader reconciles).
+      --lease-namespace NS  The Lease's namespace (default: --namespace, else POD_NAMESPACE,
+                            else default).
+      --health-port P       Serve /healthz and /readyz on port P (default: off).
       --log-level LEVEL     trace, debug, info, warning, error (default info).
   -h, --help                Show this text.`;
 
@@ -62,7 +72,11 @@ interface Options {
   kubeconfig?: string;
   context?: string;
   once: boolean;
-  relistIntervalMs: number;
+  resyncAfterMs?: number;
+  concurrency?: number;
+  leaderElect: boolean;
+  leaseNamespace?: string;
+  healthPort?: number;
   logLevel: LogLevel;
 }
 
@@ -73,7 +87,7 @@ interface Options {
  * ```ts
  * import { UsageError } from "./main.ts";
  *
- * console.log(new UsageError("--relist-interval must be a positive number").message);
+ * console.log(new UsageError("--resync-interval must be a positive number").message);
  * ```
  */
 export class UsageError extends Error {
@@ -85,6 +99,18 @@ export class UsageError extends Error {
 }
 
 const LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warning", "error", "fatal"];
+
+/** With `--once`: a Greeting whose Runs failed this many times in a row counts as failed. */
+const ONCE_MAX_FAILURES = 5;
+
+function positive(value: string | undefined, flag: string, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {
+    throw new UsageError(`${flag} must be a positive ${integer ? "integer" : "number"}`);
+  }
+  return number;
+}
 
 function parse(args: string[]): Options | "help" {
   let parsed;
@@ -98,7 +124,11 @@ function parse(args: string[]): Options | "help" {
         kubeconfig: { type: "string" },
         context: { type: "string" },
         once: { type: "boolean", default: false },
-        "relist-interval": { type: "string", default: "30" },
+        "resync-interval": { type: "string" },
+        concurrency: { type: "string" },
+        "leader-elect": { type: "boolean", default: false },
+        "lease-namespace": { type: "string" },
+        "health-port": { type: "string" },
         "log-level": { type: "string", default: "info" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -108,21 +138,26 @@ function parse(args: string[]): Options | "help" {
   }
   const v = parsed.values;
   if (v.help) return "help";
-  const seconds = Number(v["relist-interval"]);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--relist-interval must be a positive number of seconds`);
-  }
+  const resync = positive(v["resync-interval"], "--resync-interval");
   const level = v["log-level"] as LogLevel;
   if (!LEVELS.includes(level)) {
     throw new UsageError(`--log-level must be one of ${LEVELS.join(", ")}`);
   }
   if (v.namespace === "") throw new UsageError("--namespace must not be empty");
+  const port = v["health-port"] === undefined ? undefined : Number(v["health-port"]);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new UsageError("--health-port must be a port number (0-65535)");
+  }
   return {
     namespace: v.namespace,
     kubeconfig: v.kubeconfig,
     context: v.context,
     once: v.once,
-    relistIntervalMs: seconds * 1000,
+    resyncAfterMs: resync === undefined ? undefined : resync * 1000,
+    concurrency: positive(v.concurrency, "--concurrency", true),
+    leaderElect: v["leader-elect"],
+    leaseNamespace: v["lease-namespace"],
+    healthPort: port,
     logLevel: level,
   };
 }
@@ -132,6 +167,19 @@ async function connect(options: Options): Promise<HttpRestClient> {
     return await kubeConfigClient({ paths: [options.kubeconfig], context: options.context });
   }
   return await autoDetectClient({ kubeconfig: { context: options.context } });
+}
+
+function leaseNamespace(options: Options): string {
+  if (options.leaseNamespace) return options.leaseNamespace;
+  if (options.namespace) return options.namespace;
+  const allowed = Deno.permissions.querySync({ name: "env", variable: "POD_NAMESPACE" });
+  return (allowed.state === "granted" ? Deno.env.get("POD_NAMESPACE") : undefined) ?? "default";
+}
+
+/** What `--once` tracks per Greeting. */
+interface Last {
+  reason: string;
+  failures: number;
 }
 
 /**
@@ -176,59 +224,99 @@ export async function main(args: string[]): Promise<number> {
   });
   const logger = getLogger(["greeting-operator"]);
 
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = () => {
-    if (++signals > 1) Deno.exit(130);
-    logger.info("shutting down (send the signal again to exit at once)");
-    controller.abort(new Error("shutdown requested"));
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  // The first SIGINT/SIGTERM stops gracefully; a second one exits at once.
+  using signals = handleShutdownSignals({
+    onShutdown: (signal) => logger.info(`${signal}: shutting down (send it again to exit at once)`),
+  });
+  const stop = new AbortController();
+  signals.signal.addEventListener("abort", () => stop.abort(signals.signal.reason), {
+    once: true,
+  });
 
   let client: HttpRestClient | undefined;
+  const last = new Map<string, Last>();
+  const onRun = (run: ControllerRun) => {
+    const { key, result } = run;
+    const before = last.get(key);
+    last.set(key, {
+      reason: result.end,
+      failures: result.end === "failed" || result.end === "timed-out"
+        ? (before?.failures ?? 0) + 1
+        : 0,
+    });
+    const level = result.end === "failed" || result.end === "timed-out"
+      ? "warn"
+      : result.end === "in-sync" && result.statusWrites.length === 0
+      ? "debug"
+      : "info";
+    const writes = describeStatusWrites(result);
+    const line = `${key}: ${describeEnd(result)}` +
+      `${writes ? `; ${writes}` : ""} ⇒ ${describeAction(run.action)}`;
+    // The line is plain text, not a LogTape template: escape its braces.
+    logger[level](line.replaceAll("{", "{{").replaceAll("}", "}}"), {
+      runId: result.runId,
+      durationMs: result.durationMs,
+    });
+  };
+  let health: HealthServer | undefined;
   try {
     client = await connect(options);
     const where = options.namespace ? `namespace ${options.namespace}` : "all namespaces";
-    logger.info(`connected to ${client.connection.server}; reconciling Greetings in ${where}`);
-    const executor = new RunExecutor({
-      resourceType: Greetings,
+    // One request up front turns a missing CRD or a denied list into a clear message now,
+    // instead of a watch that retries in the background.
+    const greetings = new ResourceClient(client, Greetings);
+    await (options.namespace ? greetings.namespace(options.namespace) : greetings).list({
+      limit: 1,
+      abortSignal: stop.signal,
+    });
+    if (options.healthPort !== undefined) {
+      health = new HealthServer({ port: options.healthPort });
+    }
+    const { operator, controller, elector } = greetingOperator({
       client,
-      statusWriter: new MergePatchStatusWriter(client, Greetings),
-      signal: controller.signal,
-      stepTimeoutMs: 30_000,
+      namespace: options.namespace,
+      resyncAfterMs: options.resyncAfterMs,
+      concurrency: options.concurrency,
+      leaderElection: options.leaderElect ? { namespace: leaseNamespace(options) } : undefined,
+      health,
+      onRun,
     });
-    const summary = await runOperatorLoop({
-      source: greetingSource(client, options.namespace),
-      reconciler: greetingReconciler,
-      executor,
-      once: options.once,
-      relistIntervalMs: options.relistIntervalMs,
-      signal: controller.signal,
-      logger,
-      onRun: (key, result) => {
-        // Resync Runs that find nothing to do are routine: debug, not info.
-        const level = result.end === "failed" || result.end === "timed-out"
-          ? "warn"
-          : result.end === "in-sync" && result.statusWrites.length === 0
-          ? "debug"
-          : "info";
-        const writes = describeStatusWrites(result);
-        const line = `${key.namespace}/${key.name}: ${describeEnd(result)}` +
-          `${writes ? `; ${writes}` : ""} ⇒ ${describeAction(result.action)}`;
-        // The line is plain text, not a LogTape template: escape its braces.
-        logger[level](line.replaceAll("{", "{{").replaceAll("}", "}}"), {
-          runId: result.runId,
-          durationMs: result.durationMs,
-        });
-      },
-    });
-    if (controller.signal.aborted) return 0;
     logger.info(
-      `${summary.runs} Runs; in sync: ${summary.inSync.length}, ` +
-        `waiting: ${summary.waiting.length}, failed: ${summary.failed.length}`,
+      `connected to ${client.connection.server}; reconciling Greetings in ${where}` +
+        (elector ? ` (as ${elector.identity}, once elected)` : ""),
     );
-    return summary.waiting.length + summary.failed.length === 0 ? 0 : 1;
+    const running = operator.run(stop.signal);
+    if (options.once) {
+      // Done when every cached Greeting has had a Run and nothing is queued but the
+      // Greetings given up on.
+      while (!stop.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (!controller.active) continue;
+        const keys = controller.cache.list(Greetings).map((g) =>
+          `${g.metadata?.namespace}/${g.metadata?.name}`
+        );
+        const givenUp = keys.filter((key) => (last.get(key)?.failures ?? 0) >= ONCE_MAX_FAILURES);
+        if (keys.every((key) => last.has(key)) && controller.queueLength <= givenUp.length) {
+          break;
+        }
+      }
+      const interrupted = stop.signal.aborted;
+      stop.abort(new Error("--once: done"));
+      await running;
+      if (interrupted) return 0;
+      const counts = { inSync: 0, waiting: 0, failed: 0 };
+      for (const { reason } of last.values()) {
+        if (reason === "in-sync") counts.inSync++;
+        else if (reason === "failed" || reason === "timed-out") counts.failed++;
+        else counts.waiting++;
+      }
+      logger.info(
+        `in sync: ${counts.inSync}, waiting: ${counts.waiting}, failed: ${counts.failed}`,
+      );
+      return counts.waiting + counts.failed === 0 ? 0 : 1;
+    }
+    await running;
+    return 0;
   } catch (error) {
     if (isNotFound(error)) {
       console.error(
@@ -240,8 +328,7 @@ export async function main(args: string[]): Promise<number> {
     }
     return 1;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    await health?.close();
     client?.close();
   }
 }

@@ -15,6 +15,7 @@
  */
 
 import { isAlreadyExists, isNotFound } from "@staircase/staircase/client";
+import { NotCachedError } from "@staircase/staircase/controller";
 import {
   type ConfigMap,
   CoreV1Api,
@@ -33,7 +34,7 @@ import {
 } from "@staircase/staircase";
 import type { GreetingStatus } from "./api/demo.staircase.dev/v1/mod.ts";
 import { configMapName, desiredConfigMap, InvalidGreetingError, isControlledBy } from "./child.ts";
-import { Greetings } from "./greetings.ts";
+import { ConfigMaps, Greetings } from "./greetings.ts";
 
 /** A Greeting as a Run sees it: namespaced, with its metadata present. */
 type GreetingResource = ResourceOf<typeof Greetings>;
@@ -77,6 +78,28 @@ function drift(current: ConfigMap, desired: ConfigMap): string[] {
   return found;
 }
 
+/**
+ * The child as the Run sees it: from the controller's cache (no request: the controller makes
+ * sure the cache has seen the previous Run's writes), or read live when the Run has no cache of
+ * ConfigMaps (e.g. a RunExecutor without a controller, as in a test).
+ */
+async function readConfigMap(
+  context: RunContext<GreetingResource>,
+  name: string,
+): Promise<ConfigMap | undefined> {
+  try {
+    return context.cache.get(ConfigMaps, name, context.resource.metadata.namespace);
+  } catch (error) {
+    if (!(error instanceof NotCachedError)) throw error;
+  }
+  try {
+    return await configMaps(context).getConfigMap(name, { abortSignal: context.signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 async function ensureConfigMap(
   context: RunContext<GreetingResource>,
 ): Promise<StepOutcome<Child, GreetingStatus>> {
@@ -92,12 +115,7 @@ async function ensureConfigMap(
     throw error;
   }
   const api = configMaps(context);
-  let current: ConfigMap | undefined;
-  try {
-    current = await api.getConfigMap(name, { abortSignal: context.signal });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const current = await readConfigMap(context, name);
   if (current === undefined) {
     try {
       await api.createConfigMap(desired, {
@@ -166,7 +184,7 @@ function reportStatus(
  * import { kubeConfigClient } from "@staircase/staircase/client";
  * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  * import { DemoStaircaseDevV1Api } from "./api/demo.staircase.dev/v1/mod.ts";
- * import { Greetings } from "./greetings.ts";
+ * import { ConfigMaps, Greetings } from "./greetings.ts";
  * import { greetingReconciler } from "./reconciler.ts";
  *
  * const client = await kubeConfigClient();

@@ -13,6 +13,20 @@
  */
 
 export * from "./cache.ts";
+export * from "./backoff.ts";
+export * from "./label_selector.ts";
+export * from "./store.ts";
+export * from "./watcher.ts";
+export * from "./informer.ts";
+export * from "./informers.ts";
+export * from "./work_queue.ts";
+export * from "./key_backoff.ts";
+export * from "./write_record.ts";
+export * from "./read_your_writes.ts";
+export * from "./predicates.ts";
+export * from "./controller.ts";
+export * from "./operator.ts";
 export * from "./leader_election.ts";
 export * from "./health.ts";
 export * from "./shutdown.ts";
+export * from "./controller_options.ts";

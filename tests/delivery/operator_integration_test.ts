@@ -79,9 +79,9 @@ Deno.test("a nonexistent kubeconfig gives a clear message and exit 1, not a stac
 });
 
 Deno.test("bad arguments give the usage and exit 2", async () => {
-  const result = await runOperator(["--relist-interval", "soon"]);
+  const result = await runOperator(["--resync-interval", "soon"]);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /--relist-interval must be a positive number/);
+  assert.match(result.stderr, /--resync-interval must be a positive number/);
   assert.match(result.stderr, /Usage: greeting-operator/);
   noStackTrace(result.stderr);
 });

@@ -1,0 +1,274 @@
+/**
+ * The settings and records of a `Controller`: what it is given and what it reports.
+ *
+ * @module
+ */
+
+import type { RestClient } from "../client/contract.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import type { Logger } from "../steps/logger.ts";
+import type { RunObserver } from "../steps/observer.ts";
+import type { Reconciler } from "../steps/reconciler.ts";
+import type { Unscoped } from "../steps/resource.ts";
+import type { RunAction, RunResult } from "../steps/run_result.ts";
+import type { StatusWriter } from "../status/status_writer.ts";
+import type { EventSink } from "../status/event_sink.ts";
+import type { Informer } from "./cache.ts";
+import type { KeyBackoffOptions } from "./key_backoff.ts";
+import type { Predicate } from "./predicates.ts";
+import type { OwnWrites } from "./read_your_writes.ts";
+import type { RecordedWrite } from "./write_record.ts";
+
+/**
+ * How an informer is scoped (one informer per kind and scope in a process).
+ *
+ * @example
+ * ```ts
+ * import type { InformerScope } from "@staircase/staircase/controller";
+ *
+ * const scope: InformerScope = { namespace: "default", labelSelector: "app=web" };
+ * console.log(scope.namespace);
+ * ```
+ */
+export interface InformerScope {
+  /** Only this namespace; all namespaces when absent. */
+  readonly namespace?: string;
+  /** A label selector in the API server's syntax. */
+  readonly labelSelector?: string;
+  /** A field selector in the API server's syntax. */
+  readonly fieldSelector?: string;
+}
+
+/**
+ * Where a controller gets its informers: the shared registry of the process (the operator's),
+ * which watches each (kind, scope) once however many controllers read it.
+ *
+ * @example
+ * ```ts
+ * import type { InformerProvider } from "@staircase/staircase/controller";
+ *
+ * function watchedOnce(informers: InformerProvider): boolean {
+ *   return typeof informers.get === "function";
+ * }
+ * console.log(typeof watchedOnce);
+ * ```
+ */
+export interface InformerProvider {
+  /** The informer of `resource` in `scope` (created on first request). */
+  get<T>(resource: ResourceType<T>, scope?: InformerScope): Informer<T>;
+}
+
+/**
+ * What the controller does when a Run makes more than one counted write:
+ * `report` logs it and sets {@linkcode ControllerRun.oneChangeViolation}; `strict` also fails
+ * the Run (retry with backoff); `off` does neither.
+ *
+ * @example
+ * ```ts
+ * import type { OneChangeRule } from "@staircase/staircase/controller";
+ *
+ * const rule: OneChangeRule = "strict";
+ * console.log(rule);
+ * ```
+ */
+export type OneChangeRule = "report" | "strict" | "off";
+
+/**
+ * A Run made more than one write that counts (not best-effort, not an outcome's status).
+ *
+ * @example
+ * ```ts
+ * import { OneChangeRuleError } from "@staircase/staircase/controller";
+ *
+ * const error = new OneChangeRuleError("default/web", []);
+ * console.log(error.name);
+ * ```
+ */
+export class OneChangeRuleError extends Error {
+  /** The Run's writes (all of them, counted or not). */
+  readonly writes: readonly RecordedWrite[];
+
+  /**
+   * Creates the error.
+   *
+   * @param key The key whose Run broke the rule.
+   * @param writes The Run's writes.
+   */
+  constructor(key: string, writes: readonly RecordedWrite[]) {
+    const counted = writes.filter((write) => write.purpose === "change");
+    super(
+      `the Run of ${key} made ${counted.length} changes (one change per Run): ` +
+        counted.map((write) => `${write.method} ${write.path}`).join(", ") +
+        "; end the Run after one write (modified), or mark extra writes bestEffort()",
+    );
+    this.name = "OneChangeRuleError";
+    this.writes = writes;
+  }
+}
+
+/**
+ * Maps a related object to the keys (`namespace/name`, or `name` for cluster-scoped kinds) of
+ * the primary objects to reconcile.
+ *
+ * @typeParam T The related object's type.
+ *
+ * @example
+ * ```ts
+ * import type { KeyMapper } from "@staircase/staircase/controller";
+ *
+ * const byLabel: KeyMapper<{ metadata?: { namespace?: string; labels?: Record<string, string> } }> =
+ *   (object) => {
+ *     const app = object.metadata?.labels?.["app"];
+ *     return app ? [`${object.metadata?.namespace}/${app}`] : [];
+ *   };
+ * console.log(byLabel({ metadata: { namespace: "default", labels: { app: "web" } } }));
+ * ```
+ */
+export type KeyMapper<T> = (object: T) => Iterable<string>;
+
+/**
+ * Options of `Controller.owns` and `Controller.watches`.
+ *
+ * @typeParam T The watched object type.
+ *
+ * @example
+ * ```ts
+ * import { relevantChange, type WatchOptions } from "@staircase/staircase/controller";
+ *
+ * const options: WatchOptions<unknown> = { predicate: relevantChange(), scope: { namespace: "default" } };
+ * console.log(typeof options.predicate);
+ * ```
+ */
+export interface WatchOptions<T> {
+  /** Skip events this predicate rejects (none are skipped by default). */
+  readonly predicate?: Predicate<T>;
+  /** The informer's scope; default: the controller's namespace, all objects. */
+  readonly scope?: InformerScope;
+}
+
+/**
+ * Options of `Controller.owns`.
+ *
+ * @typeParam T The child object type.
+ *
+ * @example Owning children by their metadata only
+ * ```ts
+ * import type { OwnsOptions } from "@staircase/staircase/controller";
+ *
+ * const options: OwnsOptions<unknown> = { metadataOnly: true };
+ * console.log(options.metadataOnly);
+ * ```
+ */
+export interface OwnsOptions<T> extends WatchOptions<T> {
+  /**
+   * Cache only the children's metadata (`PartialObjectMetadata`, controller-runtime's
+   * `WatchesMetadata`): their changes still reconcile the owner and read-your-own-writes still
+   * waits for them, but steps cannot read their bodies from `context.cache` (a
+   * `NotCachedError`; read them live).
+   *
+   * @default {false}
+   */
+  readonly metadataOnly?: boolean;
+}
+
+/**
+ * Settings of a `Controller`.
+ *
+ * @typeParam R The primary resource type.
+ *
+ * @example
+ * ```ts ignore
+ * import { Controller, relevantChange } from "@staircase/staircase/controller";
+ *
+ * const controller = new Controller({
+ *   resource: Greetings,
+ *   reconciler: greetingReconciler,
+ *   client,
+ *   predicate: relevantChange(),
+ * }).owns(ConfigMaps);
+ * ```
+ */
+export interface ControllerOptions<R> {
+  /** The primary kind. */
+  readonly resource: ResourceType<Unscoped<R>>;
+  /** Builds each Run's plan. */
+  readonly reconciler: Reconciler<R>;
+  /** The client; each Run gets a recording wrapper of it. */
+  readonly client: RestClient;
+  /** A name for logs (default: the kind). */
+  readonly name?: string;
+  /** Only primaries in this namespace (default: all namespaces). */
+  readonly namespace?: string;
+  /** Only primaries matching this label selector. */
+  readonly labelSelector?: string;
+  /** Skip primary events this predicate rejects (none skipped by default). */
+  readonly predicate?: Predicate<R>;
+  /**
+   * How many keys run at once.
+   *
+   * @default {16}
+   */
+  readonly concurrency?: number;
+  /** Backoff after failed Runs (default 5 ms doubling to 5 minutes, 20 % jitter). */
+  readonly backoff?: KeyBackoffOptions;
+  /** Per-step timeout (the executor's default, 30 s, when absent). */
+  readonly stepTimeoutMs?: number;
+  /** Re-run in-sync objects this often (no periodic resync by default). */
+  readonly resyncAfterMs?: number;
+  /**
+   * How long a Run waits for the caches to observe the previous Run's writes before it reads
+   * those objects live.
+   *
+   * @default {5000}
+   */
+  readonly ownWritesTimeoutMs?: number;
+  /**
+   * What a Run that makes more than one counted write gets.
+   *
+   * @default {"report"}
+   */
+  readonly oneChangeRule?: OneChangeRule;
+  /**
+   * Makes the status writer for one Run from that Run's status client. Default: a merge patch
+   * of the primary's `/status` subresource.
+   */
+  readonly statusWriter?: (client: RestClient) => StatusWriter<R>;
+  /** Where steps record Events (`context.events`). */
+  readonly events?: EventSink;
+  /** Telemetry callbacks for every Run. */
+  readonly observer?: RunObserver<R>;
+  /** Where the controller logs (default LogTape `["staircase", "controller"]`). */
+  readonly logger?: Logger;
+  /** Called after every Run with what happened (e.g. to print it). Errors are ignored. */
+  readonly onRun?: (run: ControllerRun) => void;
+}
+
+/**
+ * What one Run of a controller did: the executor's result plus the controller's records.
+ *
+ * @example
+ * ```ts
+ * import type { ControllerRun } from "@staircase/staircase/controller";
+ *
+ * function describe(run: ControllerRun): string {
+ *   return `${run.key}: ${run.result.reason}, ${run.changes} change(s)`;
+ * }
+ * console.log(typeof describe);
+ * ```
+ */
+export interface ControllerRun {
+  /** The key (`namespace/name`). */
+  readonly key: string;
+  /** The executor's result. */
+  readonly result: RunResult;
+  /** Every successful write of the Run. */
+  readonly writes: readonly RecordedWrite[];
+  /** How many writes counted for the one-change rule. */
+  readonly changes: number;
+  /** Set when the Run made more than one counted write (and the rule is not `off`). */
+  readonly oneChangeViolation?: OneChangeRuleError;
+  /** What the controller did next (the result's action, or a retry in `strict` mode). */
+  readonly action: RunAction;
+  /** The wait for the previous Run's writes before this Run (absent when there were none). */
+  readonly ownWrites?: OwnWrites;
+}

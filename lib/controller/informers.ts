@@ -1,0 +1,313 @@
+/**
+ * The process's informers: one per (kind, scope, selectors, metadata-only), however many
+ * controllers read it, started and stopped together, and read by token as an
+ * {@linkcode ObjectCache}.
+ *
+ * @module
+ */
+
+import type { RestClient } from "../client/contract.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import { type CacheListOptions, NotCachedError, type ObjectCache, objectKey } from "./cache.ts";
+import type { BackoffOptions } from "./backoff.ts";
+import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } from "./informer.ts";
+
+/**
+ * What {@linkcode SharedInformers.get} shares an informer by (`kind`, `namespace`, the
+ * selectors, `metadataOnly`) plus how its objects are stored (`transform`,
+ * `keepManagedFields`: the first caller's choice; a later caller asking differently for the
+ * same informer gets an {@linkcode InformerConflictError}). Timing options (idle timeout,
+ * backoff, ...) come from the registry's defaults.
+ *
+ * @typeParam T The object type.
+ *
+ * @example
+ * ```ts
+ * import type { SharedInformerOptions } from "@staircase/staircase/controller";
+ *
+ * const options: SharedInformerOptions<unknown> = { namespace: "default", labelSelector: "app=web" };
+ * console.log(options.labelSelector);
+ * ```
+ */
+export interface SharedInformerOptions<T> {
+  /** Watch one namespace only (default: all namespaces, or cluster scope). */
+  readonly namespace?: string;
+  /** Only objects matching this label selector (server-side). */
+  readonly labelSelector?: string;
+  /** Only objects matching this field selector (server-side). */
+  readonly fieldSelector?: string;
+  /**
+   * Cache `PartialObjectMetadata` (metadata only, no body).
+   *
+   * @default {false}
+   */
+  readonly metadataOnly?: boolean;
+  /** See {@linkcode InformerOptions.transform}. */
+  readonly transform?: (object: T) => T;
+  /**
+   * Keep `metadata.managedFields`.
+   *
+   * @default {false}
+   */
+  readonly keepManagedFields?: boolean;
+}
+
+/**
+ * Two callers asked for the same informer (kind, scope, selectors) with different `transform`
+ * or `keepManagedFields`: one cache cannot serve both.
+ *
+ * @example
+ * ```ts
+ * import { InformerConflictError } from "@staircase/staircase/controller";
+ *
+ * console.log(new InformerConflictError("ConfigMap", "transform").message);
+ * ```
+ */
+export class InformerConflictError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param kind The kind.
+   * @param option The option that differs.
+   */
+  constructor(kind: string, option: string) {
+    super(
+      `an informer for ${kind} with the same scope and selectors already exists with a ` +
+        `different ${option}: pass the same ${option}, or watch with other selectors`,
+    );
+    this.name = "InformerConflictError";
+  }
+}
+
+/**
+ * Options every informer of a {@linkcode SharedInformers} gets (see {@linkcode InformerOptions}
+ * for each field and its default). `backoff` takes options, not a `Backoff`: each informer
+ * keeps its own delays.
+ *
+ * @example
+ * ```ts
+ * import type { SharedInformersDefaults } from "@staircase/staircase/controller";
+ *
+ * const defaults: SharedInformersDefaults = {
+ *   backoff: { initialMs: 500 },
+ *   onError: (error) => console.error(error.message),
+ * };
+ * console.log(defaults.backoff);
+ * ```
+ */
+export interface SharedInformersDefaults extends
+  Pick<
+    InformerOptions<unknown>,
+    "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError"
+  > {
+  /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
+  readonly backoff?: BackoffOptions;
+}
+
+type AnyInformer = ResourceInformer<unknown>;
+
+interface Entry {
+  readonly informer: AnyInformer;
+  readonly options: SharedInformerOptions<unknown>;
+}
+
+function kindKey(resource: ResourceType<unknown>): string {
+  return `${resource.group}/${resource.version}/${resource.plural}`;
+}
+
+/**
+ * The informers of one process (one client). {@linkcode SharedInformers.get} returns the same
+ * informer for the same (kind, namespace, label selector, field selector, metadata-only), so
+ * each is watched once however many controllers read it; {@linkcode SharedInformers.run} runs
+ * them all (including those asked for later) until its signal aborts, and
+ * {@linkcode SharedInformers.cache} reads them by resource token.
+ *
+ * @example
+ * ```ts ignore
+ * import { SharedInformers } from "@staircase/staircase/controller";
+ * import { kubeConfigClient, resourceType } from "@staircase/staircase/client";
+ *
+ * const ConfigMaps = resourceType<{ metadata?: { name?: string }; data?: Record<string, string> }>()({
+ *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
+ * });
+ * const informers = new SharedInformers(await kubeConfigClient());
+ * const configMaps = informers.get(ConfigMaps, { namespace: "default" });
+ * const stop = new AbortController();
+ * const running = informers.run(stop.signal);
+ * await informers.waitForSync();
+ * console.log(informers.cache().get(ConfigMaps, "settings", "default")?.data);
+ * console.log(configMaps.list().length);
+ * stop.abort();
+ * await running;
+ * ```
+ */
+export class SharedInformers {
+  readonly #client: RestClient;
+  readonly #defaults: SharedInformersDefaults;
+  readonly #entries = new Map<string, Entry>();
+  #signal: AbortSignal | undefined;
+  #runs: Promise<void>[] = [];
+
+  /**
+   * Creates an empty registry.
+   *
+   * @param client The transport every informer uses.
+   * @param defaults Timing options of every informer (idle timeout, backoff, initial-state
+   *   mode, page size) and their error callback.
+   */
+  constructor(
+    client: RestClient,
+    defaults: SharedInformersDefaults = {},
+  ) {
+    this.#client = client;
+    this.#defaults = defaults;
+  }
+
+  /** Every informer made so far. */
+  get informers(): readonly ResourceInformer<unknown>[] {
+    return [...this.#entries.values()].map((entry) => entry.informer);
+  }
+
+  /**
+   * The informer of a metadata-only cache of `resource` (made and, when the registry is
+   * running, started on first use).
+   */
+  get<T>(
+    resource: ResourceType<T>,
+    options: SharedInformerOptions<PartialObjectMetadata> & { readonly metadataOnly: true },
+  ): ResourceInformer<PartialObjectMetadata>;
+  /**
+   * The informer of `resource` in the given scope with the given selectors (made and, when the
+   * registry is running, started on first use).
+   *
+   * @throws {InformerConflictError} If it exists with another `transform` or
+   *   `keepManagedFields`.
+   * @throws {TypeError} If a namespace is given for a cluster-scoped kind.
+   */
+  get<T>(
+    resource: ResourceType<T>,
+    options?: SharedInformerOptions<T> & { readonly metadataOnly?: false },
+  ): ResourceInformer<T>;
+  get<T>(
+    resource: ResourceType<T>,
+    options: SharedInformerOptions<T> = {},
+  ): ResourceInformer<T> | ResourceInformer<PartialObjectMetadata> {
+    if (options.namespace !== undefined && !resource.namespaced) {
+      throw new TypeError(`${resource.kind} is cluster-scoped: it has no namespaces`);
+    }
+    const key = JSON.stringify([
+      kindKey(resource),
+      options.namespace ?? null,
+      options.labelSelector ?? "",
+      options.fieldSelector ?? "",
+      options.metadataOnly === true,
+    ]);
+    const existing = this.#entries.get(key);
+    if (existing) {
+      if (existing.options.transform !== options.transform) {
+        throw new InformerConflictError(resource.kind, "transform");
+      }
+      if ((existing.options.keepManagedFields ?? false) !== (options.keepManagedFields ?? false)) {
+        throw new InformerConflictError(resource.kind, "keepManagedFields");
+      }
+      return existing.informer as ResourceInformer<T>;
+    }
+    const informer = new ResourceInformer<T>(this.#client, resource, {
+      ...(this.#defaults as InformerOptions<T>),
+      ...options,
+    });
+    this.#entries.set(key, {
+      informer: informer as AnyInformer,
+      options: options as SharedInformerOptions<unknown>,
+    });
+    if (this.#signal && !this.#signal.aborted) this.#start(informer as AnyInformer);
+    return informer;
+  }
+
+  /**
+   * Runs every informer, and every one made later, until `signal` aborts; resolves once all
+   * have stopped. Informers never stop because of errors (see `Watcher`).
+   *
+   * @param signal Stops them.
+   * @throws {Error} If the registry is already running.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.#signal && !this.#signal.aborted) {
+      throw new Error("SharedInformers.run(): already running");
+    }
+    this.#signal = signal;
+    this.#runs = [];
+    for (const { informer } of this.#entries.values()) this.#start(informer);
+    if (!signal.aborted) {
+      await new Promise<void>((resolve) =>
+        signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+    }
+    // Informers made while stopping are in #runs too.
+    for (let i = 0; i < this.#runs.length; i++) await this.#runs[i];
+  }
+
+  /**
+   * Resolves once every informer made so far is synced; rejects with the signal's reason when
+   * `signal` aborts first.
+   */
+  async waitForSync(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.informers.map((informer) => informer.waitForSync(signal)));
+  }
+
+  /**
+   * Reads the full-object informers by resource token (what a step gets as `context.cache`).
+   * `get` and `list` use the informers of that kind whose namespace covers the one asked for;
+   * a kind with none (or only metadata-only ones) is a `NotCachedError`.
+   */
+  cache(): ObjectCache {
+    const entries = this.#entries;
+    const covering = <T>(resource: ResourceType<T>, namespace?: string): ResourceInformer<T>[] => {
+      const kind = kindKey(resource);
+      const found: ResourceInformer<T>[] = [];
+      let any = false;
+      for (const { informer, options } of entries.values()) {
+        if (kindKey(informer.resource) !== kind || options.metadataOnly) continue;
+        any = true;
+        if (options.namespace === undefined || options.namespace === namespace) {
+          found.push(informer as ResourceInformer<T>);
+        }
+      }
+      if (!any) throw new NotCachedError(resource.apiVersion, resource.kind);
+      return found;
+    };
+    return {
+      get<T>(resource: ResourceType<T>, name: string, namespace?: string): T | undefined {
+        for (const informer of covering(resource, namespace)) {
+          const object = informer.get(name, namespace);
+          if (object !== undefined) return object;
+        }
+        return undefined;
+      },
+      list<T>(resource: ResourceType<T>, options: CacheListOptions = {}): T[] {
+        const informers = covering(resource, options.namespace);
+        if (options.namespace === undefined) {
+          // Listing every namespace needs a cluster-wide informer; namespaced ones add to it.
+          for (const { informer, options: o } of entries.values()) {
+            if (
+              kindKey(informer.resource) === kindKey(resource) && !o.metadataOnly &&
+              o.namespace !== undefined
+            ) informers.push(informer as ResourceInformer<T>);
+          }
+        }
+        if (informers.length === 1) return informers[0].list(options);
+        const seen = new Map<string, T>();
+        for (const informer of informers) {
+          for (const object of informer.list(options)) {
+            seen.set(objectKey(object as Parameters<typeof objectKey>[0]), object);
+          }
+        }
+        return [...seen.values()];
+      },
+    };
+  }
+
+  #start(informer: AnyInformer): void {
+    this.#runs.push(informer.run(this.#signal!));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Shared set-up of the controller tests: an operator over the shared test control plane.
+ *
+ * @module
+ */
+import { type HttpRestClient, kubeConfigClient, type RestClient } from "../../lib/client/mod.ts";
+import { decorateRestClient } from "../../lib/client/decorate.ts";
+import {
+  Controller,
+  type ControllerOptions,
+  type ControllerRun,
+  type HealthServer,
+  type LeaderElection,
+  type LeaderElector,
+  Operator,
+  SharedInformers,
+} from "../../lib/controller/mod.ts";
+import type { Reconciler } from "../../lib/steps/mod.ts";
+import type { TestCluster } from "../../lib/testing/mod.ts";
+import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps, Greetings } from "./_three_steps.ts";
+
+export { greetingCluster } from "../delivery/_greeting.ts";
+
+/** An admin client of the test cluster. */
+export function adminClient(cluster: TestCluster): Promise<HttpRestClient> {
+  return kubeConfigClient({ paths: [cluster.kubeconfigPath] });
+}
+
+/** A running operator with one Greeting controller that owns ConfigMaps. */
+export interface Harness {
+  readonly operator: Operator;
+  readonly controller: Controller<Greeting>;
+  readonly informers: SharedInformers;
+  /** Every Run so far, in the order they ended. */
+  readonly runs: ControllerRun[];
+  /** Stops the operator and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Starts an operator in `namespace` (call `stop()` in a finally). */
+export function startOperator(
+  client: RestClient,
+  namespace: string,
+  reconciler: Reconciler<Greeting>,
+  options: Partial<ControllerOptions<Greeting>> & {
+    leaderElection?: LeaderElection | LeaderElector;
+    shutdownGraceMs?: number;
+    health?: HealthServer;
+  } = {},
+): Harness {
+  const runs: ControllerRun[] = [];
+  const informers = new SharedInformers(client);
+  const { leaderElection, shutdownGraceMs, health, ...controllerOptions } = options;
+  const controller = new Controller<Greeting>({
+    resource: Greetings,
+    reconciler,
+    client,
+    namespace,
+    ...controllerOptions,
+    onRun: (run) => {
+      runs.push(run);
+      controllerOptions.onRun?.(run);
+    },
+  }).owns(ConfigMaps);
+  const operator = new Operator({ informers, leaderElection, shutdownGraceMs, health }).add(
+    controller,
+  );
+  const stop = new AbortController();
+  const done = operator.run(stop.signal);
+  return {
+    operator,
+    controller,
+    informers,
+    runs,
+    stop: async () => {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+/** Polls `check` until it returns true, or fails with `message` after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Counts the requests a client sends, by method. */
+export function countingClient(
+  inner: RestClient,
+): { client: RestClient; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  const client = decorateRestClient(inner, (options, next) => {
+    const watch = options.querystring?.get("watch") === "true" || options.expectStream;
+    const key = watch ? "WATCH" : options.method;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return next(options);
+  });
+  return { client, counts };
+}

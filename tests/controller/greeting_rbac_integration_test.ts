@@ -1,0 +1,113 @@
+/**
+ * The Greeting operator's command line, as deployed: `deno run` with the compile flags,
+ * `--leader-elect`, and a service account holding exactly the rules of
+ * `deploy/greeting/rbac.yaml` (made namespaced for the test). A verb the operator uses but the
+ * manifests lack fails this test.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { ResourceClient } from "../../lib/client/mod.ts";
+import { withNamespace } from "../../lib/testing/mod.ts";
+import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
+import { ConfigMaps, Greetings } from "../../examples/greeting/greetings.ts";
+import { adminClient, greetingCluster } from "./_operator.ts";
+
+const cluster = await greetingCluster();
+const admin = await adminClient(cluster);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** The rules of the deploy manifests' ClusterRole and leader-election Role. */
+async function deployRules(): Promise<Rule[]> {
+  const text = await Deno.readTextFile(new URL("../../deploy/greeting/rbac.yaml", import.meta.url));
+  const rules: Rule[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const object = doc.toJS() as { kind?: string; rules?: Rule[] };
+    if (object?.kind === "ClusterRole" || object?.kind === "Role") {
+      rules.push(...object.rules ?? []);
+    }
+  }
+  return rules;
+}
+
+Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC", () =>
+  withNamespace(async (ns) => {
+    const rules = await deployRules();
+    assert.ok(rules.length > 0);
+    await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
+      metadata: { name: "greeting-operator" },
+    });
+    await cluster.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+      metadata: { name: "greeting-operator" },
+      rules,
+    });
+    await cluster.request(
+      "POST",
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+      {
+        metadata: { name: "greeting-operator" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "greeting-operator" },
+        subjects: [{ kind: "ServiceAccount", name: "greeting-operator", namespace: ns }],
+      },
+    );
+    const { body } = await cluster.request<{ status: { token: string } }>(
+      "POST",
+      `/api/v1/namespaces/${ns}/serviceaccounts/greeting-operator/token`,
+      { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
+    );
+    const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
+    for (const user of config.users) user.user = { token: body.status.token };
+    const dir = await Deno.makeTempDir();
+    const kubeconfig = `${dir}/kubeconfig.json`;
+    await Deno.writeTextFile(kubeconfig, JSON.stringify(config));
+    await new ResourceClient(admin, Greetings).namespace(ns).create({
+      apiVersion: "demo.staircase.dev/v1",
+      kind: "Greeting",
+      metadata: { name: "hello" },
+      spec: { message: "Hello under least privilege" },
+    });
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          ...OPERATOR_PERMISSION_FLAGS,
+          OPERATOR_ENTRY_POINT,
+          "--once",
+          "--leader-elect",
+          "--namespace",
+          ns,
+          "--kubeconfig",
+          kubeconfig,
+        ],
+        cwd: ROOT,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        env: { NO_COLOR: "1" },
+      }).output();
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    const log = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, log);
+    assert.doesNotMatch(log, /forbidden/i);
+    assert.match(log, /became the leader/);
+    const cm = await new ResourceClient(admin, ConfigMaps).namespace(ns).get("greeting-hello");
+    assert.equal(cm.data?.message, "Hello under least privilege");
+    const lease = await admin.performRequest({
+      method: "GET",
+      path: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/greeting-operator`,
+      expectJson: true,
+    }) as { spec?: { holderIdentity?: string } };
+    assert.ok(!lease.spec?.holderIdentity, "the Lease was released on exit");
+  }, { prefix: "greeting-rbac" }));

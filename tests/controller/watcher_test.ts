@@ -1,0 +1,183 @@
+/**
+ * Watcher behaviour for server answers the real control plane does not give on demand: a
+ * server that ignores `sendInitialEvents`, a watch-list cut before its end, streams that end
+ * at once, a 410 `ERROR` event. A scripted RestClient stands in for the server.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { KubernetesApiError, type RequestOptions, type RestClient } from "../../lib/client/mod.ts";
+import {
+  type CacheEvent,
+  ResourceInformer,
+  Watcher,
+  type WatchError,
+} from "../../lib/controller/mod.ts";
+import { type ConfigMap, ConfigMaps, eventually } from "./_helpers.ts";
+
+type Answer =
+  | { lines: unknown[]; hang?: boolean }
+  | { list: unknown }
+  | { error: Error };
+
+/** Answers requests from a script, one answer per request (the last one repeats). */
+class ScriptedClient implements RestClient {
+  readonly requests: URLSearchParams[] = [];
+  readonly #answers: Answer[];
+
+  constructor(answers: Answer[]) {
+    this.#answers = answers;
+  }
+
+  performRequest(options: RequestOptions): Promise<never> {
+    this.requests.push(new URLSearchParams(options.querystring));
+    const answer = this.#answers.length > 1 ? this.#answers.shift()! : this.#answers[0];
+    if ("error" in answer) return Promise.reject(answer.error);
+    if ("list" in answer) return Promise.resolve(answer.list as never);
+    const body = answer.lines.map((line) => JSON.stringify(line) + "\n").join("");
+    const signal = options.abortSignal;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(body));
+        if (!answer.hang) controller.close();
+        else signal?.addEventListener("abort", () => controller.error(signal.reason));
+      },
+    });
+    return Promise.resolve(stream as never);
+  }
+}
+
+const obj = (name: string, rv: string): ConfigMap => ({
+  metadata: { name, namespace: "x", resourceVersion: rv },
+});
+const added = (name: string, rv: string) => ({ type: "ADDED", object: obj(name, rv) });
+const bookmark = (rv: string, end = false) => ({
+  type: "BOOKMARK",
+  object: {
+    metadata: {
+      resourceVersion: rv,
+      annotations: end ? { "k8s.io/initial-events-end": "true" } : undefined,
+    },
+  },
+});
+const FAST = { initialMs: 10, maxMs: 50, jitter: 0 };
+
+async function runFor<T>(
+  informer: ResourceInformer<T>,
+  until: () => boolean,
+  what: string,
+): Promise<void> {
+  const stop = new AbortController();
+  const run = informer.run(stop.signal);
+  try {
+    await eventually(what, until, 10_000);
+  } finally {
+    stop.abort();
+    await run;
+  }
+}
+
+Deno.test("Watcher: a server that ignores sendInitialEvents gets a LIST", async () => {
+  const client = new ScriptedClient([
+    // A plain watch from "now": a bookmark without the initial-events-end annotation.
+    { lines: [bookmark("10")] },
+    { list: { metadata: { resourceVersion: "12" }, items: [obj("a", "11")] } },
+    { lines: [added("b", "13")], hang: true },
+  ]);
+  const errors: WatchError[] = [];
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    onError: (e) => errors.push(e),
+  });
+  await runFor(informer, () => informer.get("b", "x") !== undefined, "b");
+  assert.equal(informer.usesList, true);
+  assert.equal(informer.get("a", "x")?.metadata?.resourceVersion, "11");
+  assert.equal(client.requests[2].get("resourceVersion"), "12", "the watch resumes from the list");
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("Watcher: a watch-list cut before its end keeps nothing of it", async () => {
+  const client = new ScriptedClient([
+    { lines: [added("a", "5"), added("b", "6")] }, // ends without the end bookmark
+    { lines: [added("a", "5"), bookmark("7", true)], hang: true },
+  ]);
+  const informer = new ResourceInformer(client, ConfigMaps, { backoff: FAST });
+  const events: CacheEvent<ConfigMap>[] = [];
+  informer.subscribe((e) => events.push(e));
+  await runFor(informer, () => informer.synced, "sync");
+  assert.deepEqual(informer.list().map((o) => o.metadata?.name), ["a"]);
+  assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata?.name}`), ["added a"]);
+  assert.equal(informer.resourceVersion, "7");
+  assert.equal(client.requests[1].get("sendInitialEvents"), "true", "started over");
+});
+
+Deno.test("Watcher: 410 Gone on resume relists and deletes what vanished", async () => {
+  const gone = {
+    type: "ERROR",
+    object: { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" },
+  };
+  const client = new ScriptedClient([
+    { lines: [added("a", "5"), added("b", "6"), bookmark("7", true)] },
+    { lines: [gone] },
+    { lines: [added("b", "6"), added("c", "9"), bookmark("9", true)], hang: true },
+  ]);
+  const events: CacheEvent<ConfigMap>[] = [];
+  const errors: WatchError[] = [];
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    onError: (e) => errors.push(e),
+  });
+  informer.subscribe((e) => events.push(e));
+  await runFor(informer, () => informer.get("c", "x") !== undefined, "c");
+  assert.equal(client.requests[1].get("resourceVersion"), "7");
+  assert.equal(client.requests[2].get("sendInitialEvents"), "true");
+  assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata?.name}`), [
+    "added a",
+    "added b",
+    "added c",
+    "deleted a",
+  ]);
+  assert.deepEqual(errors, [], "the first 410 is handled without a delay or an error");
+});
+
+Deno.test("Watcher: streams that end at once are retried with backoff, not in a hot loop", async () => {
+  const client = new ScriptedClient([{ lines: [] }]);
+  const watcher = new Watcher(client, ConfigMaps, { backoff: { initialMs: 40, maxMs: 40 } });
+  const stop = new AbortController();
+  const run = watcher.run(stop.signal, {
+    initStart() {},
+    initObject() {},
+    initDone() {},
+    apply() {},
+    remove() {},
+    bookmark() {},
+    error() {},
+  });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  stop.abort();
+  await run;
+  assert.ok(client.requests.length <= 25, `${client.requests.length} requests in 400 ms`);
+  assert.ok(client.requests.length >= 2);
+});
+
+Deno.test("Watcher: errors are reported with a growing delay and the watcher goes on", async () => {
+  const refusal = new KubernetesApiError({ code: 503, reason: "ServiceUnavailable" });
+  const client = new ScriptedClient([
+    { error: refusal },
+    { error: refusal },
+    { error: refusal },
+    { lines: [bookmark("3", true)], hang: true },
+  ]);
+  const errors: WatchError[] = [];
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    onError: (e) => errors.push(e),
+  });
+  await runFor(informer, () => informer.synced, "sync after errors");
+  assert.deepEqual(errors.map((e) => e.retryInMs), [10, 20, 40]);
+  assert.equal(errors[0].cause, refusal);
+  assert.match(
+    errors[0].message,
+    /watching ConfigMap failed: 503 ServiceUnavailable; retrying in 10 ms/,
+  );
+});

@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { KeyBackoff, WorkQueue } from "../../lib/controller/mod.ts";
+
+/** A promise with its resolver, to hold a key's processing open. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => open = resolve);
+  return { promise, open };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test("adds of a waiting key collapse into one run", async () => {
+  const seen: string[] = [];
+  const queue = new WorkQueue({
+    paused: true,
+    process: (key) => {
+      seen.push(key);
+      return Promise.resolve();
+    },
+  });
+  for (let i = 0; i < 5; i++) queue.add("a");
+  queue.add("b");
+  assert.equal(queue.length, 2);
+  queue.resume();
+  await queue.idle();
+  assert.deepEqual(seen, ["a", "b"]);
+  queue.close();
+});
+
+Deno.test("a key runs once at a time; adds while it runs collapse into one follow-up", async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const gates: (() => void)[] = [];
+  let runs = 0;
+  const queue = new WorkQueue({
+    process: async () => {
+      runs++;
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      const g = gate();
+      gates.push(g.open);
+      await g.promise;
+      running--;
+    },
+  });
+  queue.add("a");
+  await tick();
+  assert.equal(runs, 1);
+  for (let i = 0; i < 10; i++) queue.add("a");
+  await tick();
+  assert.equal(runs, 1, "a second run started while the first was running");
+  gates.shift()!();
+  await tick();
+  await tick();
+  assert.equal(runs, 2, "the follow-up run did not start");
+  gates.shift()!();
+  await queue.idle();
+  assert.equal(runs, 2, "more than one follow-up ran");
+  assert.equal(maxRunning, 1);
+  queue.close();
+});
+
+Deno.test("concurrency bounds how many keys run at once", async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const queue = new WorkQueue({
+    concurrency: 3,
+    process: async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(2);
+      running--;
+    },
+  });
+  for (let i = 0; i < 20; i++) queue.add(`k${i}`);
+  await queue.idle();
+  assert.equal(maxRunning, 3);
+  queue.close();
+});
+
+Deno.test("a hot key goes to the back of the line: it cannot starve the others", async () => {
+  const order: string[] = [];
+  let hotRuns = 0;
+  const queue = new WorkQueue({
+    concurrency: 1,
+    paused: true,
+    process: (key) => {
+      order.push(key);
+      // The hot key is re-added on every run, as a controller flooded with events would.
+      if (key === "hot" && ++hotRuns < 50) queue.add("hot");
+      return Promise.resolve();
+    },
+  });
+  queue.add("hot");
+  for (const key of ["a", "b", "c"]) queue.add(key);
+  queue.resume();
+  await queue.idle();
+  // Every other key ran before the hot key's second run.
+  assert.deepEqual(order.slice(0, 5), ["hot", "a", "b", "c", "hot"]);
+  queue.close();
+});
+
+Deno.test("an earlier delayed request replaces a later one; a later one never postpones", async () => {
+  const seen: [string, number][] = [];
+  const start = Date.now();
+  const queue = new WorkQueue({
+    process: (key) => {
+      seen.push([key, Date.now() - start]);
+      return Promise.resolve();
+    },
+  });
+  queue.add("a", 10_000);
+  queue.add("a", 20);
+  queue.add("a", 60_000); // later: ignored
+  queue.add("b", 60_000);
+  queue.add("b", 0);
+  await queue.idle();
+  assert.deepEqual(seen.map(([key]) => key), ["b"]);
+  await sleep(80);
+  await queue.idle();
+  assert.deepEqual(seen.map(([key]) => key), ["b", "a"]);
+  assert.equal(queue.length, 0, "the replaced 10 s / 60 s requests must be gone");
+  queue.close();
+});
+
+Deno.test("a delayed follow-up for a running key keeps the earliest due time", async () => {
+  const seen: string[] = [];
+  const g = gate();
+  const queue = new WorkQueue({
+    process: async (key) => {
+      seen.push(key);
+      if (seen.length === 1) await g.promise;
+    },
+  });
+  queue.add("a");
+  await tick();
+  queue.add("a", 60_000);
+  queue.add("a", 5);
+  g.open();
+  await sleep(40);
+  await queue.idle();
+  assert.deepEqual(seen, ["a", "a"]);
+  queue.close();
+});
+
+Deno.test("a process that throws or rejects is reported and the queue goes on", async () => {
+  const errors: string[] = [];
+  const seen: string[] = [];
+  const queue = new WorkQueue({
+    process: (key) => {
+      seen.push(key);
+      if (key === "throws") throw new Error("sync boom");
+      if (key === "rejects") return Promise.reject(new Error("async boom"));
+      return Promise.resolve();
+    },
+    onError: (key, error) => errors.push(`${key}: ${(error as Error).message}`),
+  });
+  queue.add("throws");
+  queue.add("rejects");
+  queue.add("fine");
+  await queue.idle();
+  assert.deepEqual(seen, ["throws", "rejects", "fine"]);
+  assert.deepEqual(errors.sort(), ["rejects: async boom", "throws: sync boom"]);
+  queue.close();
+});
+
+Deno.test("paused queues collect keys; close drops them", async () => {
+  const seen: string[] = [];
+  const queue = new WorkQueue({
+    paused: true,
+    process: (key) => {
+      seen.push(key);
+      return Promise.resolve();
+    },
+  });
+  queue.add("a");
+  queue.add("b", 50);
+  await queue.idle();
+  assert.deepEqual(seen, []);
+  queue.close();
+  queue.resume();
+  queue.add("c");
+  await sleep(60);
+  assert.deepEqual(seen, []);
+  assert.equal(queue.length, 0);
+});
+
+Deno.test("bad settings are named errors", () => {
+  assert.throws(
+    () => new WorkQueue({ concurrency: 0, process: () => Promise.resolve() }),
+    { name: "TypeError", message: /concurrency must be an integer ≥ 1/ },
+  );
+  assert.throws(
+    () => new WorkQueue({} as never),
+    { name: "TypeError", message: /process must be a function/ },
+  );
+  assert.throws(() => new KeyBackoff({ initialMs: 0 }), RangeError);
+  assert.throws(() => new KeyBackoff({ initialMs: 10, maxMs: 5 }), RangeError);
+  assert.throws(() => new KeyBackoff({ jitter: 1 }), RangeError);
+});
+
+Deno.test("backoff doubles per failure up to the cap, per key, and resets on success", () => {
+  const backoff = new KeyBackoff({ initialMs: 5, maxMs: 100, jitter: 0 });
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => backoff.next("a")), [5, 10, 20, 40, 80, 100]);
+  assert.equal(backoff.next("b"), 5, "keys back off independently");
+  assert.equal(backoff.failures("a"), 6);
+  backoff.reset("a");
+  assert.equal(backoff.failures("a"), 0);
+  assert.equal(backoff.next("a"), 5);
+  // Thousands of failures stay finite at the cap.
+  for (let i = 0; i < 2_000; i++) backoff.next("c");
+  assert.equal(backoff.next("c"), 100);
+});
+
+Deno.test("backoff jitter shortens delays by at most the jitter fraction", () => {
+  const low = new KeyBackoff({ initialMs: 100, jitter: 0.2, random: () => 0.999999 });
+  const high = new KeyBackoff({ initialMs: 100, jitter: 0.2, random: () => 0 });
+  const shortest = low.next("a");
+  assert.ok(shortest >= 80 && shortest < 80.01, String(shortest));
+  assert.equal(high.next("a"), 100);
+  const defaults = new KeyBackoff();
+  assert.equal(defaults.initialMs, 5);
+  assert.equal(defaults.maxMs, 300_000);
+});
