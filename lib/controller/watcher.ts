@@ -8,7 +8,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { isGone, isInvalid, KubernetesApiError } from "../client/api_error.ts";
+import { isGone, KubernetesApiError } from "../client/api_error.ts";
 import type { RequestOptions, RestClient } from "../client/contract.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import type { ObjectList, WatchState } from "../client/resource_options.ts";
@@ -401,7 +401,7 @@ export class Watcher<T> {
       // options) or 400 from servers that reject unknown parameters.
       if (
         initial && counter.events === 0 && err instanceof KubernetesApiError &&
-        (isInvalid(err) || err.code === 400)
+        (err.code === 422 || err.reason === "Invalid" || err.code === 400)
       ) {
         throw new WatchListUnsupported(`${err.code} ${err.reason}`);
       }
