@@ -95,12 +95,11 @@ export class InformerConflictError extends Error {
  * console.log(defaults.backoff);
  * ```
  */
-export interface SharedInformersDefaults
-  extends
-    Pick<
-      InformerOptions<unknown>,
-      "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError"
-    > {
+export interface SharedInformersDefaults extends
+  Pick<
+    InformerOptions<unknown>,
+    "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError"
+  > {
   /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
   readonly backoff?: BackoffOptions;
 }
