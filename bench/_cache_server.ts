@@ -50,7 +50,10 @@ export function configMap(i: number, resourceVersion: number): Record<string, un
         apiVersion: "v1",
         time: "2026-01-01T00:00:00Z",
         fieldsType: "FieldsV1",
-        fieldsV1: { "f:data": fields, "f:metadata": { "f:labels": { ".": {}, "f:app": {}, "f:shard": {} } } },
+        fieldsV1: {
+          "f:data": fields,
+          "f:metadata": { "f:labels": { ".": {}, "f:app": {}, "f:shard": {} } },
+        },
       }],
     },
     data,
@@ -124,9 +127,12 @@ function serve(mode: string, objects: number, events: number): void {
     }
     // memory mode: the state (for a watch-list), then an open, silent stream.
     const first = initial
-      ? body(`watchlist ${meta}`, () =>
-        full.map((o) => JSON.stringify({ type: "ADDED", object: shape(o) }) + "\n").join("") +
-        endBookmark(last, kind, apiVersion))
+      ? body(
+        `watchlist ${meta}`,
+        () =>
+          full.map((o) => JSON.stringify({ type: "ADDED", object: shape(o) }) + "\n").join("") +
+          endBookmark(last, kind, apiVersion),
+      )
       : new Uint8Array();
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -43,7 +43,9 @@ const variants: Record<string, (url: string) => Promise<Keep>> = {
   async "plain Map, JSON.parse"(url) {
     const list = await (await fetch(`${url}${PATH}`)).json();
     const map = new Map<string, unknown>();
-    for (const item of list.items) map.set(`${item.metadata.namespace}/${item.metadata.name}`, item);
+    for (const item of list.items) {
+      map.set(`${item.metadata.namespace}/${item.metadata.name}`, item);
+    }
     return { value: map };
   },
   async "plain Map, managedFields deleted"(url) {

@@ -80,14 +80,14 @@ export interface InformerOptions<T> extends WatcherOptions {
   readonly onError?: (error: WatchError) => void;
 }
 
-function deepFreeze(value: unknown): void {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-  } else {
-    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+function deepFreeze(object: object): void {
+  Object.freeze(object);
+  // Object.values is several times faster than for...in on JSON objects.
+  const values: unknown[] = Array.isArray(object) ? object : Object.values(object);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) deepFreeze(value);
   }
-  Object.freeze(value);
 }
 
 interface Waiter {
@@ -283,7 +283,7 @@ export class ResourceInformer<T> implements Informer<T> {
       (object as { metadata?: unknown }).metadata = rest;
     }
     if (this.options.transform) object = this.options.transform(object);
-    deepFreeze(object);
+    if (typeof object === "object" && object !== null) deepFreeze(object);
     return object;
   }
 
