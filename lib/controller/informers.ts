@@ -308,6 +308,8 @@ export class SharedInformers {
   }
 
   #start(informer: AnyInformer): void {
-    this.#runs.push(informer.run(this.#signal!));
+    // run() only rejects when the informer is already running (started by hand): that run
+    // keeps it up to date, so this one has nothing to do.
+    this.#runs.push(informer.run(this.#signal!).catch(() => {}));
   }
 }
