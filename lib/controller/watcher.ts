@@ -160,9 +160,10 @@ export interface WatcherOptions {
   readonly pageSize?: number;
   /**
    * A watch that receives nothing (no event, no bookmark) for this long is restarted from its
-   * last resourceVersion. The server sends bookmarks about once a minute.
+   * last resourceVersion. A quiet watch still gets a bookmark every one to two minutes
+   * (kube-apiserver 1.37 with its watch cache: about 120 s), so a silent one is dead.
    *
-   * @default {150000}
+   * @default {300000}
    */
   readonly idleTimeoutMs?: number;
   /**
@@ -413,7 +414,7 @@ export class Watcher<T> {
     const stream = watchEvents<T>(this.#client, this.#path, {
       querystring: query,
       abortSignal: signal,
-      idleTimeoutMs: this.options.idleTimeoutMs ?? 150_000,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 300_000,
       state,
     });
     try {
