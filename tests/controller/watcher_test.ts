@@ -202,3 +202,28 @@ Deno.test("Watcher: abort and the idle watchdog end a stream whose transport ign
   stop.abort();
   await run; // would never resolve if the pending read were not interrupted
 });
+
+Deno.test("Informer: an object whose transform throws, or without a name, is left out", async () => {
+  const client = new ScriptedClient([{
+    lines: [
+      added("a", "5"),
+      added("bad", "6"),
+      { type: "ADDED", object: { metadata: { resourceVersion: "7" } } },
+      bookmark("7", true),
+      { type: "MODIFIED", object: obj("bad", "8") },
+      added("c", "9"),
+    ],
+    hang: true,
+  }]);
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    transform: (cm) => {
+      if (cm.metadata?.name === "bad") throw new Error("user code failed");
+      return cm;
+    },
+  });
+  await runFor(informer, () => informer.get("c", "x") !== undefined, "c");
+  assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ["a", "c"]);
+  assert.equal(informer.resourceVersion, "9");
+  assert.equal(client.requests.length, 1, "the watch went on");
+});
