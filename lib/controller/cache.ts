@@ -238,11 +238,13 @@ export class NotCachedError extends Error {
    *
    * @param apiVersion The kind's apiVersion.
    * @param kind The kind.
+   * @param namespace The namespace asked for, when the kind is cached in other namespaces only.
    */
-  constructor(apiVersion: string, kind: string) {
+  constructor(apiVersion: string, kind: string, namespace?: string) {
+    const where = namespace === undefined ? "" : ` in namespace "${namespace}"`;
     super(
-      `${kind} (${apiVersion}) is not cached by this controller: declare it with owns() or ` +
-        "watches(), or read it live through context.client",
+      `${kind} (${apiVersion}) is not cached${where} by this controller: declare it with ` +
+        "owns() or watches(), or read it live through context.client",
     );
     this.name = "NotCachedError";
   }

@@ -258,7 +258,8 @@ export class SharedInformers {
   /**
    * Reads the full-object informers by resource token (what a step gets as `context.cache`).
    * `get` and `list` use the informers of that kind whose namespace covers the one asked for;
-   * a kind with none (or only metadata-only ones) is a `NotCachedError`.
+   * a kind with none (or only metadata-only ones), or a namespace that none covers, is a
+   * `NotCachedError`. Listing every namespace returns what the informers of that kind hold.
    */
   cache(): ObjectCache {
     const entries = this.#entries;
@@ -274,6 +275,10 @@ export class SharedInformers {
         }
       }
       if (!any) throw new NotCachedError(resource.apiVersion, resource.kind);
+      if (found.length === 0 && namespace !== undefined) {
+        // Only other namespaces are watched: an empty answer would read as "none exist".
+        throw new NotCachedError(resource.apiVersion, resource.kind, namespace);
+      }
       return found;
     };
     return {
@@ -308,6 +313,8 @@ export class SharedInformers {
   }
 
   #start(informer: AnyInformer): void {
-    this.#runs.push(informer.run(this.#signal!));
+    // run() only rejects when the informer is already running (started by hand): that run
+    // keeps it up to date, so this one has nothing to do.
+    this.#runs.push(informer.run(this.#signal!).catch(() => {}));
   }
 }

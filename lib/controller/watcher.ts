@@ -160,9 +160,10 @@ export interface WatcherOptions {
   readonly pageSize?: number;
   /**
    * A watch that receives nothing (no event, no bookmark) for this long is restarted from its
-   * last resourceVersion. The server sends bookmarks about once a minute.
+   * last resourceVersion. A quiet watch still gets a bookmark every one to two minutes
+   * (kube-apiserver 1.37 with its watch cache: about 120 s), so a silent one is dead.
    *
-   * @default {150000}
+   * @default {300000}
    */
   readonly idleTimeoutMs?: number;
   /**
@@ -204,6 +205,52 @@ function metadataClient(client: RestClient): RestClient {
         ? METADATA_WATCH_ACCEPT
         : METADATA_LIST_ACCEPT,
     });
+  return { performRequest: perform as RestClient["performRequest"] };
+}
+
+/**
+ * A client whose response streams end as soon as the request's signal aborts, whatever the
+ * transport does: a pending read of a silent stream is what the caller's abort and the idle
+ * watchdog must interrupt, and a transport that loses its link to the signal (issue 8: a
+ * combined signal collected by GC while the body lives) would otherwise leave the watcher
+ * waiting for ever. The listener lives on the request's signal, which its owner keeps alive.
+ */
+function abortableStreams(client: RestClient): RestClient {
+  const perform = async (options: RequestOptions): Promise<unknown> => {
+    const result: unknown = await client.performRequest(options);
+    const signal = options.abortSignal;
+    if (!options.expectStream || !signal || !(result instanceof ReadableStream)) return result;
+    const reader = (result as ReadableStream<Uint8Array>).getReader();
+    let onAbort = (): void => {};
+    return new ReadableStream<Uint8Array>({
+      start(controller): void {
+        onAbort = (): void => {
+          controller.error(signal.reason);
+          reader.cancel(signal.reason).catch(() => {});
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller): Promise<void> {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            signal.removeEventListener("abort", onAbort);
+            controller.close();
+          } else {
+            controller.enqueue(value);
+          }
+        } catch (err) {
+          signal.removeEventListener("abort", onAbort);
+          if (!signal.aborted) controller.error(err);
+        }
+      },
+      cancel(reason): Promise<void> {
+        signal.removeEventListener("abort", onAbort);
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+  };
   return { performRequest: perform as RestClient["performRequest"] };
 }
 
@@ -268,7 +315,7 @@ export class Watcher<T> {
   constructor(client: RestClient, resource: ResourceType<T>, options: WatcherOptions = {}) {
     this.resource = resource;
     this.options = options;
-    this.#client = options.metadataOnly ? metadataClient(client) : client;
+    this.#client = abortableStreams(options.metadataOnly ? metadataClient(client) : client);
     this.#path = new ResourceClient(client, resource, options.namespace).path();
     this.#backoff = options.backoff instanceof Backoff
       ? options.backoff
@@ -367,7 +414,7 @@ export class Watcher<T> {
     const stream = watchEvents<T>(this.#client, this.#path, {
       querystring: query,
       abortSignal: signal,
-      idleTimeoutMs: this.options.idleTimeoutMs ?? 150_000,
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 300_000,
       state,
     });
     try {

@@ -354,7 +354,13 @@ Deno.test("informers: one informer per (kind, scope, selectors), watched once, r
       const cache = informers.cache();
       assert.equal(cache.get(ConfigMaps, "a", ns)?.data?.k, "a");
       assert.equal(cache.list(ConfigMaps, { namespace: ns }).length, 1);
-      assert.equal(cache.get(ConfigMaps, "a", "other-namespace"), undefined);
+      assert.equal(cache.get(ConfigMaps, "missing", ns), undefined);
+      assert.equal(cache.list(ConfigMaps).length, 1, "every namespace: what is watched");
+      assert.throws(
+        () => cache.get(ConfigMaps, "a", "other-namespace"),
+        /ConfigMap \(v1\) is not cached in namespace "other-namespace"/,
+      );
+      assert.throws(() => cache.list(ConfigMaps, { namespace: "other" }), NotCachedError);
       const Secrets = resourceType<unknown>()({
         group: "",
         version: "v1",

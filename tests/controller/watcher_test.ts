@@ -16,7 +16,7 @@ import {
 import { type ConfigMap, ConfigMaps, eventually } from "./_helpers.ts";
 
 type Answer =
-  | { lines: unknown[]; hang?: boolean }
+  | { lines: unknown[]; hang?: boolean; deaf?: boolean }
   | { list: unknown }
   | { error: Error };
 
@@ -40,7 +40,9 @@ class ScriptedClient implements RestClient {
       start(controller) {
         controller.enqueue(new TextEncoder().encode(body));
         if (!answer.hang) controller.close();
-        else signal?.addEventListener("abort", () => controller.error(signal.reason));
+        else if (!answer.deaf) {
+          signal?.addEventListener("abort", () => controller.error(signal.reason));
+        }
       },
     });
     return Promise.resolve(stream as never);
@@ -180,4 +182,48 @@ Deno.test("Watcher: errors are reported with a growing delay and the watcher goe
     errors[0].message,
     /watching ConfigMap failed: 503 ServiceUnavailable; retrying in 10 ms/,
   );
+});
+
+Deno.test("Watcher: abort and the idle watchdog end a stream whose transport ignores the signal", async () => {
+  // A transport that lost its link to the request's signal (issue 8: a combined signal
+  // collected by GC while the body lives) must not keep the watcher waiting.
+  const client = new ScriptedClient([{ lines: [bookmark("3", true)], hang: true, deaf: true }]);
+  const errors: WatchError[] = [];
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    idleTimeoutMs: 100,
+    onError: (e) => errors.push(e),
+  });
+  const stop = new AbortController();
+  const run = informer.run(stop.signal);
+  await eventually("the idle watchdog", () => errors.length > 0);
+  assert.match(errors[0].message, /silent for more than 100 ms/);
+  await eventually("the silent watch restarted", () => client.requests.length >= 2);
+  stop.abort();
+  await run; // would never resolve if the pending read were not interrupted
+});
+
+Deno.test("Informer: an object whose transform throws, or without a name, is left out", async () => {
+  const client = new ScriptedClient([{
+    lines: [
+      added("a", "5"),
+      added("bad", "6"),
+      { type: "ADDED", object: { metadata: { resourceVersion: "7" } } },
+      bookmark("7", true),
+      { type: "MODIFIED", object: obj("bad", "8") },
+      added("c", "9"),
+    ],
+    hang: true,
+  }]);
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    transform: (cm) => {
+      if (cm.metadata?.name === "bad") throw new Error("user code failed");
+      return cm;
+    },
+  });
+  await runFor(informer, () => informer.get("c", "x") !== undefined, "c");
+  assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ["a", "c"]);
+  assert.equal(informer.resourceVersion, "9");
+  assert.equal(client.requests.length, 1, "the watch went on");
 });
