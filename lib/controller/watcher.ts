@@ -338,10 +338,12 @@ export class Watcher<T> {
   async run(signal: AbortSignal, handler: WatchHandler<T>): Promise<void> {
     let resourceVersion: string | undefined;
     let goneBefore = false;
+    // The last watch-list ended before its initial-events-end bookmark.
+    let cutShort = false;
     while (!signal.aborted) {
       const counter = { events: 0, synced: false };
       try {
-        if (resourceVersion === undefined && this.#useList) {
+        if (resourceVersion === undefined && (this.#useList || cutShort)) {
           handler.initStart();
           resourceVersion = await this.#list(signal, handler);
           handler.initDone(resourceVersion);
@@ -354,8 +356,16 @@ export class Watcher<T> {
         } finally {
           // Resume from the last resourceVersion seen, once the state it belongs to is whole.
           if (!initial || counter.synced) resourceVersion = state.resourceVersion;
+          // The API server may end a watch-list before the state is whole (it drops a
+          // watcher that falls behind while a burst of writes is dispatched): that initial
+          // state then comes from a paginated LIST, and later ones try the watch-list again.
+          cutShort = initial && !counter.synced;
         }
         goneBefore = false;
+        if (cutShort) {
+          log.debug(`${this.resource.kind}: the watch-list ended before its initial-events end`);
+          continue;
+        }
         // The server ended the stream (its timeout): resume. A stream that ends at once with
         // nothing in it is waited for like a failure, so a misbehaving server is not hammered.
         if (counter.events === 0) await sleep(this.#backoff.next(), signal);
