@@ -1,0 +1,236 @@
+/**
+ * {@linkcode RunTelemetry}: metrics and spans for Runs and steps, attached to the executor
+ * through its `RunObserver` seam.
+ *
+ * @module
+ */
+
+import {
+  type Attributes,
+  context as otelContext,
+  type Counter,
+  type Histogram,
+  type MeterProvider,
+  metrics,
+  type Span,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+  type TracerProvider,
+} from "@opentelemetry/api";
+import type { RunContext } from "../steps/context.ts";
+import type { RunObserver } from "../steps/observer.ts";
+import type { RunResult, StatusWriteResult, StepResult } from "../steps/run_result.ts";
+import { VERSION } from "../version.ts";
+import { ATTRIBUTES, INSTRUMENTATION_SCOPE, METRICS, SEMCONV_KINDS } from "./names.ts";
+
+/**
+ * Options of {@linkcode RunTelemetry}.
+ *
+ * @example
+ * ```ts
+ * import { RunTelemetry, type RunTelemetryOptions } from "@staircase/staircase/telemetry";
+ *
+ * const options: RunTelemetryOptions = { controller: "greeting", traces: false };
+ * console.log(new RunTelemetry(options).controller); // greeting
+ * ```
+ */
+export interface RunTelemetryOptions {
+  /**
+   * The controller's name: the `controller` attribute of every metric.
+   * @default "unnamed"
+   */
+  readonly controller?: string;
+  /**
+   * Where the metrics go.
+   * @default the global meter provider (a no-op until the application registers an SDK)
+   */
+  readonly meterProvider?: MeterProvider;
+  /**
+   * Where the spans go.
+   * @default the global tracer provider (a no-op until the application registers an SDK)
+   */
+  readonly tracerProvider?: TracerProvider;
+  /**
+   * Record spans (a Run span with a child span per step). `false` records metrics only.
+   * @default true
+   */
+  readonly traces?: boolean;
+}
+
+interface ResourceLike {
+  readonly kind?: unknown;
+  readonly metadata?: {
+    readonly name?: unknown;
+    readonly namespace?: unknown;
+    readonly uid?: unknown;
+  };
+}
+
+/**
+ * Records each Run and step as OpenTelemetry metrics and spans. Pass it as the executor's (or
+ * controller's) `observer`.
+ *
+ * Metrics (see {@linkcode METRICS}): `run.duration` and `step.duration` histograms in ms
+ * (attributes `controller`, `outcome`, `ok`, and `step` for steps), `run.count` and
+ * `step.count` counters with the same attributes, `step.status.error.count` for failed
+ * best-effort status writes.
+ *
+ * Spans: one per Run (`run <controller>`), with one child per step (`step <name>`); the step's
+ * span is the active span while the step runs, so the requests of a {@linkcode tracingClient}
+ * become its children. Attributes: `k8s.namespace.name`, the resource's kind, name and UID
+ * (`k8s.<kind>.name`/`.uid` for kinds the semantic conventions name), the Run id, the step's
+ * name and index, and the outcome. A failed or timed-out Run or step records its error and
+ * sets the span's status to error.
+ *
+ * @typeParam R The resource type.
+ *
+ * @example Metrics and spans for every Run of an executor
+ * ```ts
+ * import { noModification, plan, RunExecutor } from "@staircase/staircase";
+ * import { RunTelemetry } from "@staircase/staircase/telemetry";
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * const executor = new RunExecutor({
+ *   client: {} as RestClient,
+ *   observer: new RunTelemetry({ controller: "greeting" }),
+ * });
+ * const steps = plan().step({ name: "noop", run: () => Promise.resolve(noModification(null)) });
+ * const result = await executor.run({ metadata: { name: "web", namespace: "default" } }, steps);
+ * console.log(result.reason); // in-sync
+ * ```
+ */
+export class RunTelemetry<R = unknown> implements RunObserver<R> {
+  /** The controller's name on every metric. */
+  readonly controller: string;
+  readonly #tracer: Tracer | undefined;
+  readonly #base: Attributes;
+  readonly #runDuration: Histogram;
+  readonly #runCount: Counter;
+  readonly #stepDuration: Histogram;
+  readonly #stepCount: Counter;
+  readonly #statusErrors: Counter;
+  readonly #runSpans = new WeakMap<RunContext<R>, Span>();
+  readonly #stepSpans = new WeakMap<RunContext<R>, Span>();
+
+  /**
+   * Creates the instruments.
+   *
+   * @param options Controller name, providers and whether to trace.
+   */
+  constructor(options: RunTelemetryOptions = {}) {
+    this.controller = options.controller ?? "unnamed";
+    this.#base = Object.freeze({ [ATTRIBUTES.controller]: this.controller });
+    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(
+      INSTRUMENTATION_SCOPE,
+      VERSION,
+    );
+    this.#runDuration = meter.createHistogram(METRICS.runDuration, {
+      description: "Duration of Runs, status writes included",
+      unit: "ms",
+    });
+    this.#runCount = meter.createCounter(METRICS.runCount, {
+      description: "Runs by how they ended",
+      unit: "{run}",
+    });
+    this.#stepDuration = meter.createHistogram(METRICS.stepDuration, {
+      description: "Duration of steps",
+      unit: "ms",
+    });
+    this.#stepCount = meter.createCounter(METRICS.stepCount, {
+      description: "Steps by name and outcome",
+      unit: "{step}",
+    });
+    this.#statusErrors = meter.createCounter(METRICS.statusWriteErrors, {
+      description: "Best-effort status writes that failed",
+      unit: "{write}",
+    });
+    this.#tracer = options.traces === false ? undefined : (
+      options.tracerProvider ?? trace.getTracerProvider()
+    ).getTracer(INSTRUMENTATION_SCOPE, VERSION);
+  }
+
+  /** Opens the Run's span. */
+  onRunStarted(context: RunContext<R>): void {
+    if (!this.#tracer) return;
+    const span = this.#tracer.startSpan(`run ${this.controller}`, {
+      attributes: { ...this.#base, ...resourceAttributes(context) },
+    });
+    this.#runSpans.set(context, span);
+  }
+
+  /** Opens the step's span, a child of the Run's. */
+  onStepStarted(stepName: string, stepIndex: number, context: RunContext<R>): void {
+    const parent = this.#runSpans.get(context);
+    if (!this.#tracer || !parent) return;
+    const span = this.#tracer.startSpan(`step ${stepName}`, {
+      attributes: { [ATTRIBUTES.stepName]: stepName, [ATTRIBUTES.stepIndex]: stepIndex },
+    }, trace.setSpan(otelContext.active(), parent));
+    this.#stepSpans.set(context, span);
+  }
+
+  /** Records the step's metrics and closes its span. */
+  onStepFinished(step: StepResult, context: RunContext<R>): void {
+    const ok = step.kind !== "failed" && step.kind !== "timed-out";
+    const attributes = {
+      ...this.#base,
+      [ATTRIBUTES.step]: step.name,
+      [ATTRIBUTES.outcome]: step.kind,
+      [ATTRIBUTES.ok]: ok,
+    };
+    if (!Number.isNaN(step.durationMs)) this.#stepDuration.record(step.durationMs, attributes);
+    this.#stepCount.add(1, attributes);
+    const span = this.#stepSpans.get(context);
+    if (span) {
+      this.#stepSpans.delete(context);
+      span.setAttribute(ATTRIBUTES.spanOutcome, step.kind);
+      if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: step.kind });
+      span.end();
+    }
+  }
+
+  /** Counts failed best-effort status writes. */
+  onStatusWritten(write: StatusWriteResult, context: RunContext<R>): void {
+    if (write.ok) return;
+    this.#statusErrors.add(1, { ...this.#base, [ATTRIBUTES.step]: write.stepName });
+    const span = this.#runSpans.get(context);
+    if (span && write.error) span.recordException(write.error);
+  }
+
+  /** Records the Run's metrics and closes its span. */
+  onRunFinished(result: RunResult, context: RunContext<R>): void {
+    const ok = result.error === undefined;
+    const attributes = { ...this.#base, [ATTRIBUTES.outcome]: result.reason, [ATTRIBUTES.ok]: ok };
+    if (!Number.isNaN(result.durationMs)) this.#runDuration.record(result.durationMs, attributes);
+    this.#runCount.add(1, attributes);
+    const span = this.#runSpans.get(context);
+    if (!span) return;
+    this.#runSpans.delete(context);
+    span.setAttribute(ATTRIBUTES.spanOutcome, result.reason);
+    if (result.detail !== undefined) span.setAttribute(ATTRIBUTES.message, result.detail);
+    if (result.error) {
+      span.recordException(result.error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.message });
+    }
+    span.end();
+  }
+}
+
+function resourceAttributes(context: RunContext<unknown>): Attributes {
+  const resource = context.resource as ResourceLike | undefined;
+  const attributes: Attributes = { [ATTRIBUTES.runId]: context.runId };
+  const kind = typeof resource?.kind === "string" ? resource.kind : undefined;
+  const meta = resource?.metadata;
+  const name = typeof meta?.name === "string" ? meta.name : undefined;
+  const uid = typeof meta?.uid === "string" ? meta.uid : undefined;
+  if (typeof meta?.namespace === "string") attributes[ATTRIBUTES.namespace] = meta.namespace;
+  if (kind !== undefined) attributes[ATTRIBUTES.resourceKind] = kind;
+  if (name !== undefined) attributes[ATTRIBUTES.resourceName] = name;
+  if (uid !== undefined) attributes[ATTRIBUTES.resourceUid] = uid;
+  const semconv = kind === undefined ? undefined : SEMCONV_KINDS.get(kind);
+  if (semconv !== undefined) {
+    if (name !== undefined) attributes[`k8s.${semconv}.name`] = name;
+    if (uid !== undefined) attributes[`k8s.${semconv}.uid`] = uid;
+  }
+  return attributes;
+}

@@ -1,0 +1,120 @@
+/**
+ * {@linkcode tracingClient}: a span for every request a {@linkcode RestClient} makes.
+ *
+ * @module
+ */
+
+import {
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+  type TracerProvider,
+} from "@opentelemetry/api";
+import { KubernetesApiError } from "../client/api_error.ts";
+import type { JSONValue, RequestOptions, RestClient } from "../client/contract.ts";
+import { VERSION } from "../version.ts";
+import { INSTRUMENTATION_SCOPE } from "./names.ts";
+
+/**
+ * Options of {@linkcode tracingClient}.
+ *
+ * @example
+ * ```ts
+ * import type { TracingClientOptions } from "@staircase/staircase/telemetry";
+ *
+ * const options: TracingClientOptions = {};
+ * console.log(Object.keys(options).length); // 0: the global tracer provider
+ * ```
+ */
+export interface TracingClientOptions {
+  /**
+   * Where the spans go.
+   * @default the global tracer provider (`trace.getTracerProvider()`), a no-op until the application registers an SDK
+   */
+  readonly tracerProvider?: TracerProvider;
+}
+
+/**
+ * Wraps `client` so that every request is a client span (`GET`, `PATCH`, ...), a child of
+ * whatever span is active when the request starts — inside a Run, the span of the step making
+ * it. Attributes follow the HTTP semantic conventions (`http.request.method`, `url.path`,
+ * `http.response.status_code` and `error.type` on failures); a failed request records the
+ * error on its span. A streamed request's span ends when the stream is handed back.
+ *
+ * Query strings are not recorded (selectors and continue tokens add cardinality and may carry
+ * data), nor are bodies or headers, so no credential reaches a span.
+ *
+ * @param client The client to wrap.
+ * @param options The tracer provider.
+ * @returns A client with the same behaviour that also records spans.
+ *
+ * @example
+ * ```ts
+ * import { tracingClient } from "@staircase/staircase/telemetry";
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * const inner: RestClient = {
+ *   performRequest: (() => Promise.resolve({ kind: "Status" })) as RestClient["performRequest"],
+ * };
+ * const client = tracingClient(inner);
+ * console.log(await client.performRequest({ method: "GET", path: "/version", expectJson: true }));
+ * ```
+ */
+export function tracingClient(client: RestClient, options: TracingClientOptions = {}): RestClient {
+  return new TracingClient(client, options);
+}
+
+class TracingClient implements RestClient {
+  readonly #inner: RestClient;
+  readonly #tracer: Tracer;
+
+  constructor(inner: RestClient, options: TracingClientOptions) {
+    this.#inner = inner;
+    this.#tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
+      INSTRUMENTATION_SCOPE,
+      VERSION,
+    );
+  }
+
+  get defaultNamespace(): string | undefined {
+    return this.#inner.defaultNamespace;
+  }
+
+  performRequest(
+    options: RequestOptions & { expectStream: true; expectJson: true },
+  ): Promise<ReadableStream<JSONValue>>;
+  performRequest(
+    options: RequestOptions & { expectStream: true },
+  ): Promise<ReadableStream<Uint8Array>>;
+  performRequest(options: RequestOptions & { expectJson: true }): Promise<JSONValue>;
+  performRequest(options: RequestOptions): Promise<Uint8Array>;
+  performRequest(options: RequestOptions): Promise<unknown> {
+    return this.#tracer.startActiveSpan(options.method, {
+      kind: SpanKind.CLIENT,
+      attributes: { "http.request.method": options.method, "url.path": options.path },
+    }, async (span: Span) => {
+      try {
+        // The overloads cannot be selected for an options object of the general type.
+        const result =
+          await (this.#inner.performRequest as (o: RequestOptions) => Promise<unknown>)(
+            options,
+          );
+        return result;
+      } catch (error) {
+        if (error instanceof KubernetesApiError) {
+          span.setAttribute("http.response.status_code", error.code);
+          span.setAttribute("error.type", String(error.code));
+        } else {
+          span.setAttribute("error.type", error instanceof Error ? error.name : "unknown");
+        }
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
