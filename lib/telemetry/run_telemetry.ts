@@ -112,6 +112,7 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   readonly #statusErrors: Counter;
   readonly #runSpans = new WeakMap<RunContext<R>, Span>();
   readonly #stepSpans = new WeakMap<RunContext<R>, Span>();
+  readonly #stepAttributeSets = new Map<string, Attributes>();
 
   /**
    * Creates the instruments.
@@ -153,9 +154,9 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   /** Opens the Run's span. */
   onRunStarted(context: RunContext<R>): void {
     if (!this.#tracer) return;
-    const span = this.#tracer.startSpan(`run ${this.controller}`, {
-      attributes: { ...this.#base, ...resourceAttributes(context) },
-    });
+    const span = this.#tracer.startSpan(`run ${this.controller}`);
+    // Attributes are built only for spans that record (not for the API's no-op spans).
+    if (span.isRecording()) span.setAttributes({ ...this.#base, ...resourceAttributes(context) });
     this.#runSpans.set(context, span);
   }
 
@@ -172,12 +173,7 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   /** Records the step's metrics and closes its span. */
   onStepFinished(step: StepResult, context: RunContext<R>): void {
     const ok = step.kind !== "failed" && step.kind !== "timed-out";
-    const attributes = {
-      ...this.#base,
-      [ATTRIBUTES.step]: step.name,
-      [ATTRIBUTES.outcome]: step.kind,
-      [ATTRIBUTES.ok]: ok,
-    };
+    const attributes = this.#stepAttributes(step.name, step.kind, ok);
     if (!Number.isNaN(step.durationMs)) this.#stepDuration.record(step.durationMs, attributes);
     this.#stepCount.add(1, attributes);
     const span = this.#stepSpans.get(context);
@@ -187,6 +183,23 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
       if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: step.kind });
       span.end();
     }
+  }
+
+  // One frozen attribute set per (step, outcome): steps repeat, so this saves an object per step.
+  #stepAttributes(name: string, kind: string, ok: boolean): Attributes {
+    const key = `${name}\0${kind}`;
+    let attributes = this.#stepAttributeSets.get(key);
+    if (attributes === undefined) {
+      attributes = Object.freeze({
+        ...this.#base,
+        [ATTRIBUTES.step]: name,
+        [ATTRIBUTES.outcome]: kind,
+        [ATTRIBUTES.ok]: ok,
+      });
+      // Step names come from plans, a bounded set; the cap guards against generated names.
+      if (this.#stepAttributeSets.size < 10_000) this.#stepAttributeSets.set(key, attributes);
+    }
+    return attributes;
   }
 
   /** Counts failed best-effort status writes. */
