@@ -17,25 +17,27 @@
  * ```ts
  * import { modified, noModification, plan, RunExecutor } from "@staircase/staircase";
  * import type { RestClient } from "@staircase/staircase/client";
+ * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  *
- * interface Site { metadata: { name: string }; spec: { replicas: number } }
+ * interface Site { metadata?: ObjectMeta; spec: { replicas: number }; status?: { seen?: number } }
  *
  * const steps = plan<Site>()
- *   .initial({ seen: 0 })
- *   .step({
- *     name: "count-replicas",
- *     run: (context, data) =>
- *       Promise.resolve(noModification({ seen: data.seen + context.resource.spec.replicas })),
- *   })
+ *   .step({ name: "count-replicas", run: (context) => noModification(context.resource.spec.replicas) })
  *   .step({
  *     name: "scale-up",
- *     run: (_context, data) =>
- *       Promise.resolve(data.seen < 2 ? modified({ reason: "scaled up" }) : noModification(data)),
+ *     run: (_context, replicas) =>
+ *       replicas < 2
+ *         ? modified({ message: "scaled up", status: { seen: replicas } })
+ *         : noModification(replicas),
  *   });
  *
  * const executor = new RunExecutor<Site>({ client: {} as RestClient });
- * const result = await executor.run({ metadata: { name: "web" }, spec: { replicas: 1 } }, steps);
- * console.log(result.reason, result.action); // "modified", { type: "requeue", ... }
+ * const site: Site = {
+ *   metadata: { name: "web", uid: "0b9c", resourceVersion: "7", generation: 1 },
+ *   spec: { replicas: 1 },
+ * };
+ * const result = await executor.run(site, steps);
+ * console.log(result.end, result.action); // "modified" { type: "requeue" }
  * ```
  *
  * @module

@@ -17,7 +17,7 @@ import { noModification, type StepOutcome } from "../lib/steps/outcome.ts";
 import { plan, type PlanBuilder } from "../lib/steps/plan.ts";
 import type { Step } from "../lib/steps/step.ts";
 
-type Resource = { metadata: { name: string } };
+type Resource = { metadata: { name: string; uid: string; resourceVersion: string } };
 const TARGET = 1.5;
 const STEPS = 10;
 const rounds = Number(Deno.args[0] ?? 300);
@@ -27,13 +27,13 @@ const CLOCK_READS_PER_ROUND = 50_000;
 // deno-lint-ignore require-await
 const noop = async (_context: RunContext<Resource>, n: number): Promise<StepOutcome<number>> =>
   noModification(n + 1);
-const resource: Resource = { metadata: { name: "bench" } };
+const resource: Resource = { metadata: { name: "bench", uid: "u", resourceVersion: "1" } };
 const client = {} as RestClient;
-const context = { resource, client, runStart: 0, runId: "bare" } as RunContext<Resource>;
-const withTimings = new RunExecutor<Resource>({ client });
+const context = { resource, client, runStart: 0, runId: "bare" } as unknown as RunContext<Resource>;
+const withTimings = new RunExecutor<Resource>({ client, stepTimings: true });
 const withoutTimings = new RunExecutor<Resource>({ client, stepTimings: false });
 
-const steps: Step<number, number, Resource>[] = Array.from(
+const steps: Step<Resource, number, number>[] = Array.from(
   { length: STEPS },
   (_, i) => ({ name: `step-${i}`, run: noop }),
 );

@@ -12,20 +12,20 @@ import { noModification, type StepOutcome } from "../lib/steps/outcome.ts";
 import { plan } from "../lib/steps/plan.ts";
 import type { Step } from "../lib/steps/step.ts";
 
-type Resource = { metadata: { name: string } };
+type Resource = { metadata: { name: string; uid: string; resourceVersion: string } };
 const noop = async (_context: RunContext<Resource>, n: number): Promise<StepOutcome<number>> =>
   noModification(n + 1);
-const steps: Step<number, number, Resource>[] = Array.from(
+const steps: Step<Resource, number, number>[] = Array.from(
   { length: 10 },
   (_, i) => ({ name: `step-${i}`, run: noop }),
 );
 let built = plan<Resource>().initial(0);
 for (const step of steps) built = built.step(step);
 const thePlan = built;
-const resource: Resource = { metadata: { name: "bench" } };
+const resource: Resource = { metadata: { name: "bench", uid: "u", resourceVersion: "1" } };
 const client = {} as RestClient;
-const context = { resource, client, runStart: 0, runId: "bare" } as RunContext<Resource>;
-const withTimings = new RunExecutor<Resource>({ client });
+const context = { resource, client, runStart: 0, runId: "bare" } as unknown as RunContext<Resource>;
+const withTimings = new RunExecutor<Resource>({ client, stepTimings: true });
 const withoutTimings = new RunExecutor<Resource>({ client, stepTimings: false });
 
 Deno.bench("bare for loop, 10 no-op steps", { group: "run", baseline: true }, async () => {

@@ -19,12 +19,18 @@ import { type HttpRestClient, kubeConfigClient } from "../lib/client/mod.ts";
 import { CoreV1Api } from "../lib/apis/core/v1/mod.ts";
 import { type CrdManifest, installCrd } from "../lib/crds/mod.ts";
 import {
-  MergePatchStatusWriter,
+  type ResourceOf,
   RunExecutor,
+  type RunResource,
   type RunResult,
+  type StatusOf,
+  type StatusPatch,
+} from "../lib/steps/mod.ts";
+import {
+  MergePatchStatusWriter,
   type StatusWriteOptions,
   type StatusWriter,
-} from "../lib/steps/mod.ts";
+} from "../lib/status/mod.ts";
 import {
   type ControlPlane,
   ensureControlPlaneAssets,
@@ -33,7 +39,8 @@ import {
 import { DemoStaircaseDevV1Api, type Greeting } from "./greeting/api/demo.staircase.dev/v1/mod.ts";
 import { describeAction } from "./greeting/format.ts";
 import { runOperatorLoop } from "./greeting/loop.ts";
-import { GREETING_STATUS_TARGET, greetingReconciler } from "./greeting/reconciler.ts";
+import { Greetings } from "./greeting/greetings.ts";
+import { greetingReconciler } from "./greeting/reconciler.ts";
 import { greetingSource } from "./greeting/source.ts";
 
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
@@ -55,12 +62,17 @@ const heading = (text: string) => say(`\n${bold(`[${++act}/5]`)} ${bold(text)}`)
 const writtenStatuses = new Map<string, object[]>();
 
 /** A status writer that records what it writes, then writes it with a merge patch. */
-class RecordingStatusWriter implements StatusWriter<Greeting> {
-  readonly #inner: MergePatchStatusWriter;
+type GreetingResource = ResourceOf<typeof Greetings>;
+class RecordingStatusWriter implements StatusWriter<GreetingResource> {
+  readonly #inner: MergePatchStatusWriter<Greeting, true>;
   constructor(client: HttpRestClient) {
-    this.#inner = new MergePatchStatusWriter(client, GREETING_STATUS_TARGET);
+    this.#inner = new MergePatchStatusWriter(client, Greetings);
   }
-  write(resource: Greeting, status: object, options: StatusWriteOptions): Promise<void> {
+  write(
+    resource: RunResource<GreetingResource>,
+    status: StatusPatch<StatusOf<Greeting>>,
+    options: StatusWriteOptions,
+  ): Promise<void> {
     writtenStatuses.set(options.runId, [...writtenStatuses.get(options.runId) ?? [], status]);
     return this.#inner.write(resource, status, options);
   }
@@ -69,7 +81,7 @@ class RecordingStatusWriter implements StatusWriter<Greeting> {
 const MARKS: Record<string, string> = {
   "no-modification": green("✓"),
   modified: yellow("✎"),
-  wait: yellow("⏸ wait"),
+  blocked: yellow("⏸ blocked"),
   failed: red("✗ failed"),
   "timed-out": red("✗ timed out"),
   aborted: dim("aborted"),
@@ -79,9 +91,9 @@ const MARKS: Record<string, string> = {
 function printRun(number: number, result: RunResult): void {
   const chain = result.steps.map((step) => `${step.name} ${MARKS[step.kind]}`);
   say(`  ${cyan(`Run ${String(number).padStart(2)}`)}  ${chain.join(dim(" → "))}`);
-  const why = result.reason === "in-sync"
+  const why = result.end === "in-sync"
     ? green("in sync")
-    : result.detail ?? result.error?.message ?? result.reason;
+    : result.message ?? result.error?.message ?? result.end;
   say(
     `          ${why} ${dim("⇒")} ${describeAction(result.action)} ` +
       dim(`(${result.durationMs.toFixed(1)} ms)`),
@@ -102,12 +114,12 @@ class RunWatcher {
 
   onRun = (_key: unknown, result: RunResult): void => {
     this.runs++;
-    const quiet = result.reason === "in-sync" && result.statusWrites.length === 0;
+    const quiet = result.end === "in-sync" && result.statusWrites.length === 0;
     // Periodic resync Runs that find nothing to do are counted, not printed.
     if (quiet) this.quiet++;
     else printRun(this.runs, result);
-    if (result.reason === "modified") this.#modifiedSeen = true;
-    if (result.reason === "in-sync" && this.#modifiedSeen && this.#resolve) {
+    if (result.end === "modified") this.#modifiedSeen = true;
+    if (result.end === "in-sync" && this.#modifiedSeen && this.#resolve) {
       this.#resolve();
       this.#resolve = undefined;
     }
@@ -164,7 +176,8 @@ async function run(): Promise<void> {
     say(`  created Greeting hello: spec.message = "Hello, world"`);
     say(dim("  operator: relists every second (there are no watches yet), one Run at a time"));
     const watcher = new RunWatcher();
-    const executor = new RunExecutor<Greeting>({
+    const executor = new RunExecutor({
+      resourceType: Greetings,
       client,
       statusWriter: new RecordingStatusWriter(client),
       signal: controller.signal,

@@ -5,9 +5,10 @@
  * @module
  */
 
-import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
-import type { OwnerReference } from "../../lib/apis/meta/v1/mod.ts";
+import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+import type { OwnerReference } from "@staircase/staircase/apis/meta/v1";
 import type { Greeting } from "./api/demo.staircase.dev/v1/mod.ts";
+import { Greetings } from "./greetings.ts";
 
 /** The label every child carries, naming the operator that manages it. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -142,8 +143,8 @@ export function childLabels(greeting: Greeting): Record<string, string> {
 export function ownerReference(greeting: Greeting): OwnerReference {
   const { name, uid } = identity(greeting);
   return {
-    apiVersion: "demo.staircase.dev/v1",
-    kind: "Greeting",
+    apiVersion: Greetings.apiVersion,
+    kind: Greetings.kind,
     name,
     uid,
     controller: true,

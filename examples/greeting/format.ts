@@ -16,7 +16,7 @@ import type { RunAction, RunResult } from "../../lib/steps/mod.ts";
  * ```ts
  * import { describeAction } from "./format.ts";
  *
- * console.log(describeAction({ type: "requeue-after", delayMs: 1500 })); // requeue after 1.5 s
+ * console.log(describeAction({ type: "requeue-after", requeueAfterMs: 1500 })); // requeue after 1.5 s
  * ```
  */
 export function describeAction(action: RunAction): string {
@@ -24,7 +24,7 @@ export function describeAction(action: RunAction): string {
     case "requeue":
       return "requeue now";
     case "requeue-after":
-      return `requeue after ${action.delayMs / 1000} s`;
+      return `requeue after ${action.requeueAfterMs / 1000} s`;
     case "await-change":
       return action.resyncAfterMs === undefined
         ? "await change"
@@ -58,12 +58,12 @@ export function describeAction(action: RunAction): string {
  * ```
  */
 export function describeEnd(result: RunResult): string {
-  if (result.reason === "in-sync") {
+  if (result.end === "in-sync") {
     return `in sync (${result.steps.length} step${result.steps.length === 1 ? "" : "s"})`;
   }
   const step = result.endedBy ? `${result.endedBy.name} → ` : "";
-  const why = result.detail ?? result.error?.message;
-  return `${step}${result.reason}${why ? `: ${why}` : ""}`;
+  const why = result.message ?? result.error?.message;
+  return `${step}${result.end}${why ? `: ${why}` : ""}`;
 }
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Logger, Reconciler, RunExecutor, RunResult } from "../../lib/steps/mod.ts";
+import type { Logger, Reconciler, RunExecutor, RunResult, Unscoped } from "../../lib/steps/mod.ts";
 import type { ObjectKey, ResourceSource } from "./source.ts";
 
 /**
@@ -27,7 +27,7 @@ import type { ObjectKey, ResourceSource } from "./source.ts";
  */
 export interface OperatorLoopOptions<R> {
   /** Lists the resources and reads each afresh before its Run. */
-  readonly source: ResourceSource<R>;
+  readonly source: ResourceSource<Unscoped<R>>;
   /** Builds each Run's plan. */
   readonly reconciler: Reconciler<R>;
   /** Runs the plans (carries the client, status writer and per-step timeout). */
@@ -121,10 +121,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  *
  * @example
  * ```ts ignore
- * import { MergePatchStatusWriter, RunExecutor } from "../../lib/steps/mod.ts";
+ * import { RunExecutor } from "../../lib/steps/mod.ts";
+ * import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
  * import { kubeConfigClient } from "../../lib/client/mod.ts";
  * import { runOperatorLoop } from "./loop.ts";
- * import { GREETING_STATUS_TARGET, greetingReconciler } from "./reconciler.ts";
+ * import { Greetings } from "./greetings.ts";
+ * import { greetingReconciler } from "./reconciler.ts";
  * import { greetingSource } from "./source.ts";
  *
  * const client = await kubeConfigClient();
@@ -133,7 +135,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  *   reconciler: greetingReconciler,
  *   executor: new RunExecutor({
  *     client,
- *     statusWriter: new MergePatchStatusWriter(client, GREETING_STATUS_TARGET),
+ *     statusWriter: new MergePatchStatusWriter(client, Greetings),
  *   }),
  *   once: true,
  * });
@@ -216,10 +218,10 @@ export async function runOperatorLoop<R>(options: OperatorLoopOptions<R>): Promi
         break;
       case "requeue-after":
         last.set(id, "waiting");
-        queue.set(id, { key: next.key, due: Date.now() + action.delayMs, failures: 0 });
+        queue.set(id, { key: next.key, due: Date.now() + action.requeueAfterMs, failures: 0 });
         break;
       case "await-change":
-        last.set(id, result.reason === "in-sync" ? "in-sync" : "waiting");
+        last.set(id, result.end === "in-sync" ? "in-sync" : "waiting");
         if (action.resyncAfterMs !== undefined && !once) {
           queue.set(id, { key: next.key, due: Date.now() + action.resyncAfterMs, failures: 0 });
         }

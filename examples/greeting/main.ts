@@ -32,11 +32,12 @@ import {
   isNotFound,
   kubeConfigClient,
 } from "../../lib/client/mod.ts";
-import { MergePatchStatusWriter, RunExecutor } from "../../lib/steps/mod.ts";
-import type { Greeting } from "./api/demo.staircase.dev/v1/mod.ts";
+import { RunExecutor } from "../../lib/steps/mod.ts";
+import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { runOperatorLoop } from "./loop.ts";
-import { GREETING_STATUS_TARGET, greetingReconciler } from "./reconciler.ts";
+import { Greetings } from "./greetings.ts";
+import { greetingReconciler } from "./reconciler.ts";
 import { greetingSource } from "./source.ts";
 
 /** The command-line help. */
@@ -190,9 +191,10 @@ export async function main(args: string[]): Promise<number> {
     client = await connect(options);
     const where = options.namespace ? `namespace ${options.namespace}` : "all namespaces";
     logger.info(`connected to ${client.connection.server}; reconciling Greetings in ${where}`);
-    const executor = new RunExecutor<Greeting>({
+    const executor = new RunExecutor({
+      resourceType: Greetings,
       client,
-      statusWriter: new MergePatchStatusWriter(client, GREETING_STATUS_TARGET),
+      statusWriter: new MergePatchStatusWriter(client, Greetings),
       signal: controller.signal,
       stepTimeoutMs: 30_000,
     });
@@ -206,9 +208,9 @@ export async function main(args: string[]): Promise<number> {
       logger,
       onRun: (key, result) => {
         // Resync Runs that find nothing to do are routine: debug, not info.
-        const level = result.reason === "failed" || result.reason === "timed-out"
+        const level = result.end === "failed" || result.end === "timed-out"
           ? "warn"
-          : result.reason === "in-sync" && result.statusWrites.length === 0
+          : result.end === "in-sync" && result.statusWrites.length === 0
           ? "debug"
           : "info";
         const writes = describeStatusWrites(result);

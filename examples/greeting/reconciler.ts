@@ -2,7 +2,7 @@
  * The Greeting operator's {@linkcode Reconciler}: three steps, one change per Run.
  *
  * 1. `ensure-configmap`: create the child ConfigMap `greeting-<name>` when it is missing
- *    (*modified*), or wait when a ConfigMap of that name belongs to someone else.
+ *    (*modified*), or report *blocked* when a ConfigMap of that name belongs to someone else.
  * 2. `sync-message`: merge-patch `data.message` and the derived labels when they drifted from
  *    the Greeting (*modified*).
  * 3. `report-status`: nothing to change; attaches `status.ready` / `observedGeneration` as a
@@ -14,59 +14,48 @@
  * @module
  */
 
-import { isAlreadyExists, isNotFound } from "../../lib/client/mod.ts";
-import { CoreV1Api, type CoreV1NamespacedApi } from "../../lib/apis/core/v1/mod.ts";
-import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import { isAlreadyExists, isNotFound } from "@staircase/staircase/client";
 import {
+  type ConfigMap,
+  CoreV1Api,
+  type CoreV1NamespacedApi,
+} from "@staircase/staircase/apis/core/v1";
+import {
+  blocked,
   modified,
   noModification,
   plan,
   type Reconciler,
+  type ResourceOf,
   type RunContext,
-  type StatusTarget,
+  type RunResource,
   type StepOutcome,
-  wait,
-} from "../../lib/steps/mod.ts";
-import type { Greeting, GreetingStatus } from "./api/demo.staircase.dev/v1/mod.ts";
-import { desiredConfigMap, InvalidGreetingError, isControlledBy } from "./child.ts";
+} from "@staircase/staircase";
+import type { GreetingStatus } from "./api/demo.staircase.dev/v1/mod.ts";
+import { configMapName, desiredConfigMap, InvalidGreetingError, isControlledBy } from "./child.ts";
+import { Greetings } from "./greetings.ts";
 
-/**
- * Where the best-effort status writes go: the Greeting's `/status` subresource (pass it to
- * `MergePatchStatusWriter`).
- *
- * @example
- * ```ts
- * import { MergePatchStatusWriter, type RestClient } from "../../lib/steps/mod.ts";
- * import { GREETING_STATUS_TARGET } from "./reconciler.ts";
- *
- * const writer = new MergePatchStatusWriter({} as RestClient, GREETING_STATUS_TARGET);
- * console.log(writer.pathFor({ metadata: { name: "hello", namespace: "default" } }));
- * ```
- */
-export const GREETING_STATUS_TARGET: StatusTarget = {
-  group: "demo.staircase.dev",
-  version: "v1",
-  plural: "greetings",
-  namespaced: true,
-};
+/** A Greeting as a Run sees it: namespaced, with its metadata present. */
+type GreetingResource = ResourceOf<typeof Greetings>;
 
 /** The field manager recorded on the operator's writes. */
 const FIELD_MANAGER = "greeting-operator";
 
 /** What step 1 hands on: the child as desired and as found. */
 interface Child {
+  name: string;
   desired: ConfigMap;
   current: ConfigMap;
 }
 
-function configMaps(context: RunContext<Greeting>): CoreV1NamespacedApi {
-  return new CoreV1Api(context.client).namespace(context.resource.metadata?.namespace ?? "");
+function configMaps(context: RunContext<GreetingResource>): CoreV1NamespacedApi {
+  return new CoreV1Api(context.client).namespace(context.resource.metadata.namespace);
 }
 
 /** The status to write when a step changes something: not ready, if it currently says ready. */
-function notReady(greeting: Greeting): GreetingStatus | undefined {
+function notReady(greeting: RunResource<GreetingResource>): GreetingStatus | undefined {
   if (greeting.status?.ready !== true) return undefined;
-  return { ready: false, observedGeneration: greeting.metadata?.generation };
+  return { ready: false, observedGeneration: greeting.metadata.generation };
 }
 
 /** Lists which parts of `current` differ from `desired` (empty when in sync). */
@@ -89,18 +78,19 @@ function drift(current: ConfigMap, desired: ConfigMap): string[] {
 }
 
 async function ensureConfigMap(
-  context: RunContext<Greeting>,
-): Promise<StepOutcome<Child>> {
+  context: RunContext<GreetingResource>,
+): Promise<StepOutcome<Child, GreetingStatus>> {
   const greeting = context.resource;
   let desired: ConfigMap;
+  let name: string;
   try {
     desired = desiredConfigMap(greeting);
+    name = configMapName(greeting);
   } catch (error) {
-    // Bad input cannot be fixed by retrying: wait until the Greeting changes.
-    if (error instanceof InvalidGreetingError) return wait({ reason: error.message });
+    // Bad input cannot be fixed by retrying: nothing can be done until the Greeting changes.
+    if (error instanceof InvalidGreetingError) return blocked({ message: error.message });
     throw error;
   }
-  const name = desired.metadata!.name!;
   const api = configMaps(context);
   let current: ConfigMap | undefined;
   try {
@@ -116,54 +106,54 @@ async function ensureConfigMap(
       });
     } catch (error) {
       // Created concurrently since the read: the next Run sees it.
-      if (isAlreadyExists(error)) return modified({ reason: `ConfigMap ${name} appeared` });
+      if (isAlreadyExists(error)) return modified({ message: `ConfigMap ${name} appeared` });
       throw error;
     }
-    return modified({ reason: `created ConfigMap ${name}`, status: notReady(greeting) });
+    return modified({ message: `created ConfigMap ${name}`, status: notReady(greeting) });
   }
   if (!isControlledBy(current, greeting)) {
-    return wait({
-      reason: `ConfigMap ${name} exists but is not controlled by this Greeting; ` +
+    return blocked({
+      message: `ConfigMap ${name} exists but is not controlled by this Greeting; ` +
         "delete or rename it",
     });
   }
-  return noModification({ desired, current });
+  return noModification({ name, desired, current });
 }
 
 async function syncMessage(
-  context: RunContext<Greeting>,
+  context: RunContext<GreetingResource>,
   child: Child,
-): Promise<StepOutcome<Child>> {
+): Promise<StepOutcome<Child, GreetingStatus>> {
   const found = drift(child.current, child.desired);
   if (found.length === 0) return noModification(child);
   // One write: a merge patch sets exactly our keys and leaves other labels and data alone.
   await configMaps(context).patchConfigMap(
-    child.desired.metadata!.name!,
-    { metadata: { labels: child.desired.metadata!.labels }, data: child.desired.data },
+    child.name,
+    { metadata: { labels: child.desired.metadata?.labels }, data: child.desired.data },
     { type: "merge", fieldManager: FIELD_MANAGER, abortSignal: context.signal },
   );
   return modified({
-    reason: `patched ${found.join(", ")}`,
+    message: `patched ${found.join(", ")}`,
     status: notReady(context.resource),
   });
 }
 
 function reportStatus(
-  context: RunContext<Greeting>,
+  context: RunContext<GreetingResource>,
   child: Child,
-): Promise<StepOutcome<undefined>> {
+): StepOutcome<undefined, GreetingStatus> {
   const greeting = context.resource;
   const status: GreetingStatus = {
     ready: true,
-    observedGeneration: greeting.metadata?.generation,
-    configMap: child.desired.metadata!.name!,
+    observedGeneration: greeting.metadata.generation,
+    configMap: child.name,
   };
   const current = greeting.status ?? {};
   const upToDate = current.ready === status.ready &&
     current.observedGeneration === status.observedGeneration &&
     current.configMap === status.configMap;
   // The status is the allowed-to-fail exception: nothing reads it back, so it is best effort.
-  return Promise.resolve(noModification(undefined, upToDate ? undefined : { status }));
+  return noModification(undefined, upToDate ? undefined : { status });
 }
 
 /**
@@ -172,24 +162,27 @@ function reportStatus(
  *
  * @example Running one Run of a Greeting
  * ```ts ignore
- * import { MergePatchStatusWriter, RunExecutor } from "../../lib/steps/mod.ts";
- * import { kubeConfigClient } from "../../lib/client/mod.ts";
+ * import { RunExecutor } from "@staircase/staircase";
+ * import { kubeConfigClient } from "@staircase/staircase/client";
+ * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  * import { DemoStaircaseDevV1Api } from "./api/demo.staircase.dev/v1/mod.ts";
- * import { GREETING_STATUS_TARGET, greetingReconciler } from "./reconciler.ts";
+ * import { Greetings } from "./greetings.ts";
+ * import { greetingReconciler } from "./reconciler.ts";
  *
  * const client = await kubeConfigClient();
  * const executor = new RunExecutor({
  *   client,
- *   statusWriter: new MergePatchStatusWriter(client, GREETING_STATUS_TARGET),
+ *   resourceType: Greetings,
+ *   statusWriter: new MergePatchStatusWriter(client, Greetings),
  * });
  * const greeting = await new DemoStaircaseDevV1Api(client).namespace("default").getGreeting("hello");
  * const result = await executor.reconcile(greeting, greetingReconciler);
- * console.log(result.reason, result.endedBy?.name, result.action.type);
+ * console.log(result.end, result.endedBy?.name, result.action.type);
  * ```
  */
-export const greetingReconciler: Reconciler<Greeting> = {
+export const greetingReconciler: Reconciler<GreetingResource> = {
   plan: (greeting) =>
-    greeting.metadata?.deletionTimestamp ? plan<Greeting>() : plan<Greeting>()
+    greeting.metadata.deletionTimestamp ? plan(Greetings) : plan(Greetings)
       .step({ name: "ensure-configmap", run: ensureConfigMap })
       .step({ name: "sync-message", run: syncMessage })
       .step({ name: "report-status", run: reportStatus }),

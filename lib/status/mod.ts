@@ -14,3 +14,4 @@
  */
 
 export * from "./event_sink.ts";
+export * from "./status_writer.ts";

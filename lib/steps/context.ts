@@ -5,36 +5,56 @@
  */
 
 import type { RestClient } from "../client/contract.ts";
+import type { ObjectCache } from "../controller/cache.ts";
+import type { EventSink } from "../status/event_sink.ts";
 import type { Logger } from "./logger.ts";
+import type { RunResource } from "./resource.ts";
 
 /**
- * What every step of one Run shares. One context is made per Run, before its first step.
+ * What every step of one Run shares: the resource and the runtime's services. One context is
+ * made per Run, before its first step. What a step needs beyond these (an external API client,
+ * configuration) comes through a step factory (see {@linkcode Step}).
  *
  * @typeParam R The resource type.
  *
  * @example Using the context inside a step
  * ```ts
- * import { noModification, type RunContext } from "@staircase/staircase";
+ * import { noModification, type Step } from "@staircase/staircase";
  *
- * interface App { metadata: { name: string }; spec: { replicas: number } }
+ * interface App { metadata?: { name?: string; uid?: string }; spec?: { replicas: number } }
  *
- * async function checkAge(context: RunContext<App>, data: void) {
- *   const ageMs = context.runStart - Date.parse("2024-01-01T00:00:00Z");
- *   context.logger.debug("checking", { runId: context.runId, ageMs });
- *   return noModification(data);
- * }
- * console.log(typeof checkAge);
+ * const announce: Step<App, undefined, undefined> = {
+ *   name: "announce",
+ *   run: (context, data) => {
+ *     context.logger.debug("checking", { uid: context.resource.metadata.uid });
+ *     context.events.record({ type: "Normal", reason: "Checked", action: "Check" });
+ *     return noModification(data);
+ *   },
+ * };
+ * console.log(announce.name);
  * ```
  */
 export interface RunContext<R> {
   /**
    * The resource as read at the start of the Run, deeply frozen (`Object.freeze`, recursively,
-   * once per object: the executor freezes the object it is given in place, without copying).
-   * Assigning to it throws in strict mode, so no step can change it for the steps after it.
+   * in place, without copying), with its name, UID and resourceVersion (and generation for kinds
+   * with a spec, namespace for namespaced kinds) checked present.
    */
-  readonly resource: R;
+  readonly resource: RunResource<R>;
   /** The client steps talk to the API server through. */
   readonly client: RestClient;
+  /**
+   * Reads of the kinds the controller caches, by resource token. Without a controller (or an
+   * `cache` option) every read throws `NotCachedError`: read live through `client` instead.
+   */
+  readonly cache: ObjectCache;
+  /**
+   * Where steps report Kubernetes Events; never throws. Without a controller (or an `events`
+   * option) events are logged at debug level.
+   */
+  readonly events: EventSink;
+  /** The name of the controller running this Run, if any (for logs and metrics). */
+  readonly controller: string | undefined;
   /**
    * The Run's start time in epoch milliseconds (`Date.now()`), read once before the first
    * step: every step of the Run uses the same clock reading (e.g. to compare with timestamps).
@@ -42,8 +62,7 @@ export interface RunContext<R> {
   readonly runStart: number;
   /**
    * The Run's id, for logs and traces: the `runId` passed to `run()`, else a random 64-bit
-   * per-process prefix and a counter (`"3f9c0a1b2c3d4e5f-42"`), unique within the process and,
-   * in all likelihood, across processes.
+   * per-process prefix and a counter (`"3f9c0a1b2c3d4e5f-42"`).
    */
   readonly runId: string;
   /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { messageOf } from "./_validate.ts";
+import { messageOf } from "./_checks.ts";
 
 /**
  * A step threw or its promise rejected (or it returned something that is not a StepOutcome).
@@ -177,6 +177,37 @@ export class InvalidPlanError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "InvalidPlanError";
+  }
+}
+
+/**
+ * The resource handed to the executor lacks metadata every Run relies on (`metadata.name`,
+ * `uid`, `resourceVersion`; `generation` when it has a `spec`; `namespace` for a namespaced
+ * kind). Objects read from the API server always have them, so this is a programming error: the
+ * executor rejects with it instead of returning a RunResult.
+ *
+ * @example
+ * ```ts
+ * import { InvalidResourceError, plan, RunExecutor } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * const executor = new RunExecutor({ client: {} as RestClient });
+ * try {
+ *   await executor.run({ metadata: { name: "web" } }, plan());
+ * } catch (error) {
+ *   console.log(error instanceof InvalidResourceError); // true: no uid, no resourceVersion
+ * }
+ * ```
+ */
+export class InvalidResourceError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What is missing.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidResourceError";
   }
 }
 

@@ -5,27 +5,32 @@
  */
 
 import type { RestClient } from "../client/contract.ts";
-import { checkSteps } from "./_check_step.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import { NotCachedError, type ObjectCache } from "../controller/cache.ts";
+import type { EventSink } from "../status/event_sink.ts";
+import type { StatusWriter } from "../status/status_writer.ts";
+import { checkResource, checkSteps, describe } from "./_checks.ts";
 import { deepFreeze } from "./_freeze.ts";
-import { ActiveRun, type ExecutorCore } from "./_active_run.ts";
-import { nextRunId } from "./_run_context.ts";
-import { describe } from "./_validate.ts";
+import { nextRunId, Run, type RunSettings } from "./_run.ts";
+import { StepTimeouts } from "./_timeouts.ts";
 import { InvalidPlanError, PlanFailedError } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
 import type { RunObserver } from "./observer.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
 import type { Reconciler } from "./reconciler.ts";
-import type { RunAction, RunResult } from "./run_result.ts";
-import type { StatusWriter } from "./status_writer.ts";
+import type { RunResource, Unscoped } from "./resource.ts";
+import type { RunResult } from "./run_result.ts";
 
 /**
  * The default per-step timeout: 30 seconds.
  *
  * @example
  * ```ts
- * import { DEFAULT_STEP_TIMEOUT_MS } from "@staircase/staircase";
+ * import { DEFAULT_STEP_TIMEOUT_MS, RunExecutor } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
  *
- * console.log(DEFAULT_STEP_TIMEOUT_MS); // 30000
+ * const executor = new RunExecutor({ client: {} as RestClient });
+ * console.log(executor.stepTimeoutMs === DEFAULT_STEP_TIMEOUT_MS); // true
  * ```
  */
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -37,91 +42,139 @@ export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
  *
  * @example
  * ```ts
- * import type { RunExecutorOptions } from "@staircase/staircase";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { RunExecutor, type RunExecutorOptions } from "@staircase/staircase";
+ * import { autoDetectClient } from "@staircase/staircase/client";
  *
- * const options: RunExecutorOptions<unknown> = {
- *   client: {} as RestClient,
- *   stepTimeoutMs: 10_000,
- *   resyncAfterMs: 300_000,
- * };
- * console.log(options.stepTimeoutMs);
+ * async function executorFor(overrides: Partial<RunExecutorOptions<unknown>>) {
+ *   return new RunExecutor({ client: await autoDetectClient(), stepTimeoutMs: 10_000, ...overrides });
+ * }
+ * console.log(typeof executorFor);
  * ```
  */
 export interface RunExecutorOptions<R> {
-  /** The client handed to steps as `context.client`. */
+  /** The client handed to steps as `context.client` (a Run may override it). */
   readonly client: RestClient;
   /**
+   * The kind this executor runs (a resource token). With it, a namespaced kind's resources are
+   * checked for `metadata.namespace`, and `context.cache` without a controller names the kind
+   * it cannot read.
+   */
+  readonly resourceType?: ResourceType<Unscoped<R>>;
+  /**
    * How long one step (or one status write) may take before the Run ends with a
-   * StepTimeoutError and the step's signal is aborted. Default
-   * {@linkcode DEFAULT_STEP_TIMEOUT_MS}; `Infinity` disables it.
+   * StepTimeoutError and the step's signal is aborted; `Infinity` disables it. Enforced by
+   * sampling: a step times out after between 1 and 1.25 times this.
+   *
+   * @default {DEFAULT_STEP_TIMEOUT_MS} (30 s)
    */
   readonly stepTimeoutMs?: number;
   /**
-   * When set (a finite number > 0), an in-sync (or waiting without delay) Run's action carries
+   * When set (a finite number > 0), an in-sync (or blocked without delay) Run's action carries
    * this periodic resync delay: `{ type: "await-change", resyncAfterMs }`.
+   *
+   * @default {undefined} (no periodic resync)
    */
   readonly resyncAfterMs?: number;
-  /** Writes the statuses outcomes carry. Without it such writes are recorded as failed. */
+  /**
+   * Writes the statuses outcomes carry.
+   *
+   * @default {undefined} (such writes are recorded as failed)
+   */
   readonly statusWriter?: StatusWriter<R>;
-  /** Where the executor logs; default `defaultLogger(["run"])` (LogTape `["staircase", "run"]`). */
+  /**
+   * Where the executor logs.
+   *
+   * @default {defaultLogger(["run"])} (LogTape category `["staircase", "run"]`)
+   */
   readonly logger?: Logger;
   /** Shutdown: checked before every step and linked to every `context.signal`. */
   readonly signal?: AbortSignal;
   /** Telemetry callbacks (spans, histograms). */
   readonly observer?: RunObserver<R>;
   /**
-   * Record per-step durations (default `true`). `false` saves the clock readings (one per step
-   * and status write); all durations are then `NaN`, and per-step timeouts are enforced by
-   * sampling, up to a quarter of the timeout late.
+   * Record per-step durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`, and a
+   * sub-millisecond `RunResult.durationMs`). Costs one clock reading per step boundary, more
+   * than a no-op step itself; without it those durations are `NaN` and the Run's duration has
+   * whole milliseconds.
+   *
+   * @default {true} when the observer has `aroundStep`, `onStepFinished` or
+   * `onStatusWritten`, else `false`
    */
   readonly stepTimings?: boolean;
+  /**
+   * `context.cache` for Runs that get none from their controller.
+   *
+   * @default {a cache that throws NotCachedError for every kind}
+   */
+  readonly cache?: ObjectCache;
+  /**
+   * `context.events` for Runs that get none from their controller.
+   *
+   * @default {a sink that logs each event at debug level}
+   */
+  readonly events?: EventSink;
+  /** The controller's name, in `context.controller` and `RunResult.controller`. */
+  readonly controller?: string;
 }
 
 /**
- * Per-Run options of {@linkcode RunExecutor.run}.
+ * Per-Run options of {@linkcode RunExecutor.run}: what a controller hands each Run.
  *
  * @example
  * ```ts
  * import type { RunOptions } from "@staircase/staircase";
  *
- * const options: RunOptions = { runId: "manual-1", signal: AbortSignal.timeout(60_000) };
- * console.log(options.runId);
+ * function optionsFor(key: string, shutdown: AbortSignal): RunOptions {
+ *   return { runId: `${key}-${Date.now()}`, signal: shutdown, controller: "foo-controller" };
+ * }
+ * console.log(optionsFor("default/web", new AbortController().signal).controller);
  * ```
  */
 export interface RunOptions {
   /** Aborts this Run only (in addition to the executor's signal). */
   readonly signal?: AbortSignal;
-  /** Use this id instead of a generated one. */
+  /**
+   * The Run's id.
+   *
+   * @default {a random per-process prefix and a counter}
+   */
   readonly runId?: string;
+  /** `context.client` for this Run (e.g. a client that records its writes). */
+  readonly client?: RestClient;
+  /** `context.cache` for this Run. */
+  readonly cache?: ObjectCache;
+  /** `context.events` for this Run. */
+  readonly events?: EventSink;
+  /** The controller's name for this Run. */
+  readonly controller?: string;
 }
 
 /**
  * Runs plans, one Run per call, enforcing the step model's rules:
  * - steps run strictly in order, one at a time, each receiving the previous step's data;
  * - **one change per Run**: after a *modified* outcome no further step runs; the action is
- *   requeue (now, or after the outcome's delay);
- * - a *wait* outcome ends the Run; the action is requeue-after its delay, else await-change;
- * - a step that throws, rejects or resolves with something that is not an outcome (or with an
+ *   requeue (now, or after the outcome's `requeueAfterMs`);
+ * - a *blocked* outcome ends the Run; the action is requeue-after its delay, else await-change;
+ * - a step that throws, rejects or returns something that is not an outcome (or with an
  *   invalid `requeueAfterMs`, or a `status` that is not an object) ends the Run with a
- *   {@linkcode StepFailedError} naming the step and keeping the `cause`; the action is
- *   retry-with-backoff;
+ *   {@linkcode StepFailedError} naming the step and keeping the `cause`; retry-with-backoff;
  * - a step that does not settle within `stepTimeoutMs` ends the Run with a
  *   {@linkcode StepTimeoutError}; its `context.signal` is aborted; retry-with-backoff; whatever
  *   it settles with later (a rejection included) is ignored;
  * - best-effort status writes (the *allowed-to-fail exception*: the resource's own status,
  *   which nothing may depend on) run after their step, in order; a failure is logged and
- *   recorded in `statusWrites` and changes neither the Run's reason nor its action;
+ *   recorded in `statusWrites` and changes neither how the Run ends nor its action;
  * - an empty plan, or one where every step reported no modification, is *in sync*: the action
  *   is await-change (with `resyncAfterMs` when configured);
  * - shutdown (the executor's or the Run's `signal`) is checked before each step: the Run ends
  *   with a {@linkcode RunAbortedError} and the action abandon.
  *
- * The resource is deeply frozen (in place, once per object; partly frozen, cyclic and deeply
- * nested objects included) before the first step, and `context.runStart` is read once.
- * `run()` never rejects for anything a step, status writer, observer or logger does; it rejects
- * with {@linkcode InvalidPlanError} only for a malformed plan (a step without a name or `run`,
- * two steps with one name) or a bad `runId`.
+ * Before the first step the resource's metadata is checked (`name`, `uid`, `resourceVersion`;
+ * `generation` when it has a `spec`; `namespace` for a namespaced kind, known from the plan's
+ * or the executor's resource token) and the resource is deeply frozen in place; then
+ * `context.runStart` is read once. `run()` never rejects for anything a step, status writer,
+ * observer or logger does; it rejects with {@linkcode InvalidPlanError} for a malformed plan or
+ * option, and with {@linkcode InvalidResourceError} for a resource that lacks that metadata.
  *
  * @typeParam R The resource type.
  *
@@ -130,14 +183,18 @@ export interface RunOptions {
  * import { modified, noModification, plan, RunExecutor } from "@staircase/staircase";
  * import type { RestClient } from "@staircase/staircase/client";
  *
- * interface App { metadata: { name: string }; spec: { replicas: number } }
+ * interface App { metadata?: { name?: string; uid?: string }; spec: { replicas: number } }
  *
  * const executor = new RunExecutor<App>({ client: {} as RestClient, stepTimeoutMs: 5_000 });
  * const steps = plan<App>()
- *   .step({ name: "read", run: (c) => Promise.resolve(noModification(c.resource.spec.replicas)) })
- *   .step({ name: "scale", run: (_c, n) => Promise.resolve(n > 3 ? modified() : noModification(n)) });
- * const result = await executor.run({ metadata: { name: "web" }, spec: { replicas: 5 } }, steps);
- * console.log(result.reason, result.endedBy?.name, result.action.type); // modified scale requeue
+ *   .step({ name: "read", run: (c) => noModification(c.resource.spec.replicas) })
+ *   .step({ name: "scale", run: (_c, n) => n > 3 ? modified({ message: "scaled" }) : noModification(n) });
+ * const app = {
+ *   metadata: { name: "web", uid: "0b9c", resourceVersion: "7", generation: 1 },
+ *   spec: { replicas: 5 },
+ * };
+ * const result = await executor.run(app, steps);
+ * console.log(result.end, result.endedBy?.name, result.action.type); // modified scale requeue
  * ```
  */
 export class RunExecutor<R> {
@@ -145,16 +202,22 @@ export class RunExecutor<R> {
   readonly stepTimeoutMs: number;
   /** The periodic resync delay for in-sync Runs, if any. */
   readonly resyncAfterMs: number | undefined;
-  readonly #core: ExecutorCore<R>;
+  readonly #settings: RunSettings<R>;
+  readonly #client: RestClient;
   readonly #signal: AbortSignal | undefined;
+  readonly #resourceType: ResourceType<unknown> | undefined;
+  readonly #cache: ObjectCache;
+  readonly #events: EventSink;
+  readonly #controller: string | undefined;
 
   /**
    * Creates an executor.
    *
    * @param options The client and optional settings.
-   * @throws {InvalidPlanError} If `options` is not an object, `stepTimeoutMs` is not a number
-   * > 0 (`Infinity` allowed), `resyncAfterMs` is not a finite number > 0, `stepTimings` is not
-   * a boolean, `signal` is not an AbortSignal, or `statusWriter` / `logger` lack their methods.
+   * @throws {InvalidPlanError} If an option is malformed: `stepTimeoutMs` not a number > 0
+   * (`Infinity` allowed), `resyncAfterMs` not a finite number > 0, `stepTimings` not a boolean,
+   * `signal` not an AbortSignal, `statusWriter`, `logger`, `cache` or `events` without their
+   * methods, `controller` not a string.
    */
   constructor(options: RunExecutorOptions<R>) {
     if (typeof options !== "object" || options === null) {
@@ -176,7 +239,10 @@ export class RunExecutor<R> {
         `resyncAfterMs must be a finite number > 0, got ${describe(resync)}`,
       );
     }
-    const timings = options.stepTimings ?? true;
+    const observer = options.observer;
+    const timings = options.stepTimings ??
+      (observer?.aroundStep !== undefined || observer?.onStepFinished !== undefined ||
+        observer?.onStatusWritten !== undefined);
     if (typeof timings !== "boolean") {
       throw new InvalidPlanError(`stepTimings must be a boolean, got ${describe(timings)}`);
     }
@@ -192,135 +258,163 @@ export class RunExecutor<R> {
     if (!isLogger(logger)) {
       throw new InvalidPlanError("logger must have debug, info, warn and error methods");
     }
+    checkServices(options);
     this.stepTimeoutMs = timeout;
     this.resyncAfterMs = resync;
-    const inSyncAction: RunAction = Object.freeze(
-      resync === undefined
-        ? { type: "await-change" }
-        : { type: "await-change", resyncAfterMs: resync },
-    );
-    this.#core = {
-      client: options.client,
+    this.#settings = {
       stepTimeoutMs: timeout,
-      stepTimings: timings,
+      timings,
       statusWriter: options.statusWriter,
       logger,
-      observer: options.observer,
-      inSyncAction,
+      observer,
+      inSyncAction: Object.freeze(
+        resync === undefined
+          ? { type: "await-change" }
+          : { type: "await-change", resyncAfterMs: resync },
+      ),
+      timeouts: timeout === Infinity ? undefined : new StepTimeouts(timeout),
     };
+    this.#client = options.client;
     this.#signal = options.signal;
+    this.#resourceType = options.resourceType as ResourceType<unknown> | undefined;
+    this.#cache = options.cache ?? NOT_CACHED;
+    this.#events = options.events ?? loggingEventSink(logger);
+    this.#controller = options.controller;
   }
 
   /**
    * Runs `plan` once for `resource`.
    *
-   * @param resource The resource as just read; frozen in place before the first step.
+   * @param resource The resource as just read; checked, then frozen in place before the first
+   * step.
    * @param plan The initial data and steps (e.g. from {@linkcode plan}).
-   * @param options A per-Run abort signal or id.
+   * @param options Per-Run settings: an abort signal, id, client, cache, event sink or
+   * controller name.
    * @returns The RunResult; the promise does not reject for anything a step does.
    * @throws {InvalidPlanError} (as a rejection) If a step has no name or no run function, two
-   * steps share a name, `options.runId` is not a non-empty string or `options.signal` is not an
-   * AbortSignal.
+   * steps share a name, or a per-Run option is malformed.
+   * @throws {InvalidResourceError} (as a rejection) If the resource lacks the metadata a Run
+   * relies on.
    *
    * @example
    * ```ts
-   * import { plan, RunExecutor, wait } from "@staircase/staircase";
+   * import { blocked, plan, RunExecutor } from "@staircase/staircase";
    * import type { RestClient } from "@staircase/staircase/client";
    *
    * const executor = new RunExecutor({ client: {} as RestClient });
    * const result = await executor.run(
-   *   {},
-   *   plan().step({ name: "gate", run: () => Promise.resolve(wait({ reason: "not yet", requeueAfterMs: 500 })) }),
+   *   { metadata: { name: "web", uid: "0b9c", resourceVersion: "7" } },
+   *   plan().step({ name: "gate", run: () => blocked({ message: "not yet", requeueAfterMs: 500 }) }),
    * );
-   * console.log(result.action); // { type: "requeue-after", delayMs: 500 }
+   * console.log(result.action); // { type: "requeue-after", requeueAfterMs: 500 }
    * ```
    */
-  run(resource: R, plan: Plan<R>, options?: RunOptions): Promise<RunResult> {
-    const steps = plan?.steps;
-    const runId = options?.runId;
-    const runSignal = options?.signal;
+  run(resource: Unscoped<R>, plan: Plan<R>, options?: RunOptions): Promise<RunResult> {
+    let run: Run<R>;
     try {
       // Builders check their steps as they are built; other plans are checked on every Run.
-      if (!(plan instanceof PlanBuilder)) checkSteps(steps);
-      if (runId !== undefined && (typeof runId !== "string" || runId === "")) {
-        throw new InvalidPlanError(`runId must be a non-empty string, got ${describe(runId)}`);
+      if (!(plan instanceof PlanBuilder)) checkSteps(plan?.steps);
+      const scope = (plan.resourceType ?? this.#resourceType)?.namespaced;
+      checkResource(resource, scope);
+      checkRunOptions(options);
+      let shutdown = this.#signal;
+      const runSignal = options?.signal;
+      if (runSignal !== undefined) {
+        shutdown = shutdown === undefined ? runSignal : AbortSignal.any([shutdown, runSignal]);
       }
-      if (runSignal !== undefined && !(runSignal instanceof AbortSignal)) {
-        throw new InvalidPlanError(`signal must be an AbortSignal, got ${describe(runSignal)}`);
-      }
-      resource = deepFreeze(resource);
+      run = new Run<R>(this.#settings, {
+        resource: deepFreeze(resource) as RunResource<R>,
+        steps: plan.steps,
+        initialData: plan.initialData,
+        shutdown,
+        runId: options?.runId ?? nextRunId(),
+        client: options?.client ?? this.#client,
+        cache: options?.cache ?? this.#cache,
+        events: options?.events ?? this.#events,
+        controller: options?.controller ?? this.#controller,
+      });
     } catch (error) {
       return Promise.reject(error);
     }
-    let shutdown = this.#signal;
-    if (runSignal !== undefined) {
-      shutdown = shutdown === undefined ? runSignal : AbortSignal.any([shutdown, runSignal]);
-    }
-    const run = new ActiveRun<R>(
-      this.#core,
-      resource,
-      steps,
-      plan.initialData,
-      shutdown,
-      runId,
-    );
     return run.start();
   }
 
   /**
    * Asks `reconciler` for the plan of `resource`, then runs it. A reconciler that throws, or
    * returns a malformed plan (e.g. two steps with one name), ends the Run with a
-   * {@linkcode PlanFailedError} (its `cause` says why) and the action retry-with-backoff.
+   * {@linkcode PlanFailedError} (its `cause` says why) and the action retry-with-backoff; the
+   * observer hears of it through `onPlanFailed`.
    *
-   * @param resource The resource as just read; frozen in place before the reconciler sees it.
+   * @param resource The resource as just read; checked and frozen in place before the
+   * reconciler sees it.
    * @param reconciler Builds the plan.
-   * @param options A per-Run abort signal or id.
+   * @param options Per-Run settings (see {@linkcode RunOptions}).
    * @returns The RunResult.
+   * @throws {InvalidResourceError} (as a rejection) If the resource lacks the metadata a Run
+   * relies on.
    *
    * @example
    * ```ts
    * import { plan, RunExecutor, type Reconciler } from "@staircase/staircase";
    * import type { RestClient } from "@staircase/staircase/client";
    *
-   * const reconciler: Reconciler<{ spec: { paused: boolean } }> = {
-   *   plan: () => plan(),
-   * };
-   * const executor = new RunExecutor<{ spec: { paused: boolean } }>({ client: {} as RestClient });
-   * const result = await executor.reconcile({ spec: { paused: false } }, reconciler);
-   * console.log(result.reason); // in-sync
+   * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
+   *
+   * interface App { metadata?: ObjectMeta; spec: { paused: boolean } }
+   * const reconciler: Reconciler<App> = { plan: (app) => app.spec.paused ? plan<App>() : plan<App>() };
+   * const executor = new RunExecutor<App>({ client: {} as RestClient });
+   * const result = await executor.reconcile({
+   *   metadata: { name: "web", uid: "0b9c", resourceVersion: "7", generation: 1 },
+   *   spec: { paused: false },
+   * }, reconciler);
+   * console.log(result.end); // in-sync
    * ```
    */
   async reconcile(
-    resource: R,
+    resource: Unscoped<R>,
     reconciler: Reconciler<R>,
     options?: RunOptions,
   ): Promise<RunResult> {
-    let frozen: R;
+    checkResource(resource, this.#resourceType?.namespaced);
+    const frozen = deepFreeze(resource) as RunResource<R>;
     let built: Plan<R>;
     try {
-      frozen = deepFreeze(resource);
       built = await reconciler.plan(frozen);
       // A malformed plan is the reconciler's failure too (a builder refuses one while built).
       if (!(built instanceof PlanBuilder)) checkSteps(built?.steps);
     } catch (cause) {
-      const error = new PlanFailedError(cause);
-      try {
-        this.#core.logger.warn(error.message, { error: cause });
-      } catch {
-        // A broken logger must not turn a failed Run into a rejection.
-      }
-      return {
-        runId: options?.runId ?? nextRunId(),
-        runStart: Date.now(),
-        durationMs: 0,
-        reason: "failed",
-        error,
-        steps: [],
-        statusWrites: [],
-        action: { type: "retry-with-backoff", error },
-      };
+      return this.#planFailed(frozen, cause, options);
     }
-    return await this.run(frozen, built, options);
+    return await this.run(resource, built, options);
+  }
+
+  #planFailed(resource: RunResource<R>, cause: unknown, options?: RunOptions): RunResult {
+    const error = new PlanFailedError(cause);
+    const { logger, observer } = this.#settings;
+    try {
+      logger.warn(error.message, { error: cause });
+    } catch {
+      // A broken logger must not turn a failed Run into a rejection.
+    }
+    const runStart = Date.now();
+    const result: RunResult = {
+      runId: options?.runId ?? nextRunId(),
+      runStart,
+      durationMs: 0,
+      end: "failed",
+      controller: options?.controller ?? this.#controller,
+      error,
+      steps: [],
+      statusWrites: [],
+      action: { type: "retry-with-backoff", error },
+    };
+    try {
+      const returned: unknown = observer?.onPlanFailed?.(result, resource);
+      if (returned instanceof Promise) returned.catch(() => {});
+    } catch {
+      // Telemetry never changes a Run's result.
+    }
+    return result;
   }
 }
 
@@ -329,7 +423,7 @@ export class RunExecutor<R> {
  * controller when running many Runs.
  *
  * @typeParam R The resource type.
- * @param resource The resource as just read; frozen in place before the first step.
+ * @param resource The resource as just read; checked and frozen in place before the first step.
  * @param plan The initial data and steps.
  * @param options Executor settings plus per-Run options.
  * @returns The RunResult.
@@ -340,15 +434,15 @@ export class RunExecutor<R> {
  * import type { RestClient } from "@staircase/staircase/client";
  *
  * const result = await runPlan(
- *   { metadata: { name: "web" } },
- *   plan().initial(1).step({ name: "noop", run: (_c, n) => Promise.resolve(noModification(n)) }),
+ *   { metadata: { name: "web", uid: "0b9c", resourceVersion: "7" } },
+ *   plan().initial(1).step({ name: "noop", run: (_c, n) => noModification(n) }),
  *   { client: {} as RestClient },
  * );
- * console.log(result.reason); // in-sync
+ * console.log(result.end); // in-sync
  * ```
  */
 export function runPlan<R>(
-  resource: R,
+  resource: Unscoped<R>,
   plan: Plan<R>,
   options: RunExecutorOptions<R> & RunOptions,
 ): Promise<RunResult> {
@@ -356,7 +450,61 @@ export function runPlan<R>(
   return executor.run(resource, plan, { runId: options.runId });
 }
 
+/** The cache of Runs without a controller: every kind is uncached. */
+const NOT_CACHED: ObjectCache = Object.freeze({
+  get(resource: ResourceType<unknown>): never {
+    throw new NotCachedError(resource?.apiVersion, resource?.kind);
+  },
+  list(resource: ResourceType<unknown>): never {
+    throw new NotCachedError(resource?.apiVersion, resource?.kind);
+  },
+});
+
+/** The event sink of Runs without a controller: logs each event at debug level. */
+function loggingEventSink(logger: Logger): EventSink {
+  return {
+    record(event) {
+      try {
+        logger.debug("event (no event recorder configured)", { event });
+      } catch {
+        // An event sink never throws.
+      }
+    },
+  };
+}
+
 function isLogger(logger: Logger | undefined): boolean {
   return typeof logger?.debug === "function" && typeof logger.info === "function" &&
     typeof logger.warn === "function" && typeof logger.error === "function";
+}
+
+/** Checks the services an executor or a Run may be given. */
+function checkServices(options: RunOptions | RunExecutorOptions<never>): void {
+  const { cache, events, controller } = options;
+  if (
+    cache !== undefined && (typeof cache?.get !== "function" || typeof cache.list !== "function")
+  ) {
+    throw new InvalidPlanError("cache must have get and list methods");
+  }
+  if (events !== undefined && typeof events?.record !== "function") {
+    throw new InvalidPlanError("events must have a record method");
+  }
+  if (controller !== undefined && typeof controller !== "string") {
+    throw new InvalidPlanError(`controller must be a string, got ${describe(controller)}`);
+  }
+}
+
+function checkRunOptions(options: RunOptions | undefined): void {
+  if (options === undefined) return;
+  const { runId, signal, client } = options;
+  if (client !== undefined && typeof client?.performRequest !== "function") {
+    throw new InvalidPlanError("client must have a performRequest method");
+  }
+  if (runId !== undefined && (typeof runId !== "string" || runId === "")) {
+    throw new InvalidPlanError(`runId must be a non-empty string, got ${describe(runId)}`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidPlanError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  checkServices(options);
 }

@@ -8,22 +8,19 @@
  * import { modified, noModification, plan, RunExecutor } from "@staircase/staircase";
  * import type { RestClient } from "@staircase/staircase/client";
  *
- * interface App { metadata: { name: string }; status?: { ready?: boolean } }
+ * interface App { metadata?: { name?: string }; status?: { ready?: boolean } }
  *
- * const steps = plan<App>()
- *   .initial(undefined)
- *   .step({
- *     name: "check-ready",
- *     run: (context) =>
- *       Promise.resolve(
- *         context.resource.status?.ready
- *           ? noModification(true)
- *           : modified({ reason: "marked ready", status: { ready: true } }),
- *       ),
- *   });
+ * const steps = plan<App>().step({
+ *   name: "check-ready",
+ *   run: (context) =>
+ *     context.resource.status?.ready
+ *       ? noModification(true)
+ *       : modified({ message: "marked ready", status: { ready: true } }),
+ * });
  * const executor = new RunExecutor<App>({ client: {} as RestClient });
- * const result = await executor.run({ metadata: { name: "web" }, status: { ready: true } }, steps);
- * console.log(result.reason); // in-sync
+ * const app = { metadata: { name: "web", uid: "0b9c", resourceVersion: "7" }, status: { ready: true } };
+ * const result = await executor.run(app, steps);
+ * console.log(result.end); // in-sync
  * ```
  *
  * @module
@@ -42,6 +39,7 @@ export type {
 export type { RunContext } from "./context.ts";
 export {
   InvalidPlanError,
+  InvalidResourceError,
   PlanFailedError,
   RunAbortedError,
   StatusWriteError,
@@ -56,8 +54,11 @@ export {
   runPlan,
 } from "./executor.ts";
 export { defaultLogger, type Logger } from "./logger.ts";
-export type { RunObserver } from "./observer.ts";
+export type { RunObserver, StepInfo } from "./observer.ts";
 export {
+  blocked,
+  type BlockedOptions,
+  type BlockedOutcome,
   modified,
   type ModifiedOptions,
   type ModifiedOutcome,
@@ -65,26 +66,26 @@ export {
   type NoModificationOptions,
   type NoModificationOutcome,
   type StepOutcome,
-  wait,
-  type WaitOptions,
-  type WaitOutcome,
 } from "./outcome.ts";
 export { type Plan, plan, PlanBuilder } from "./plan.ts";
 export type { Reconciler } from "./reconciler.ts";
 export type {
+  Namespaced,
+  ResourceOf,
+  RunMetadata,
+  RunResource,
+  Scoped,
+  StatusOf,
+  StatusPatch,
+  Unscoped,
+} from "./resource.ts";
+export type {
   RunAction,
-  RunEndReason,
+  RunEnd,
   RunError,
   RunResult,
   StatusWriteResult,
   StepResult,
   StepResultKind,
 } from "./run_result.ts";
-export {
-  MergePatchStatusWriter,
-  type ObjectIdentity,
-  type StatusTarget,
-  type StatusWriteOptions,
-  type StatusWriter,
-} from "./status_writer.ts";
-export type { AnyStep, Step } from "./step.ts";
+export type { AnyStep, Step, StepReturn } from "./step.ts";

@@ -5,8 +5,10 @@
  * @module
  */
 
-import { checkStep, checkSteps } from "./_check_step.ts";
+import type { ResourceType } from "../client/resource_type.ts";
+import { checkSteps } from "./_checks.ts";
 import { InvalidPlanError } from "./errors.ts";
+import type { Scoped } from "./resource.ts";
 import type { AnyStep, Step } from "./step.ts";
 
 /**
@@ -22,7 +24,7 @@ import type { AnyStep, Step } from "./step.ts";
  *
  * const p: Plan<unknown> = plan().initial(1).step({
  *   name: "increment",
- *   run: (_context, n) => Promise.resolve(noModification(n + 1)),
+ *   run: (_context, n) => noModification(n + 1),
  * });
  * console.log(p.steps.length); // 1
  * ```
@@ -32,10 +34,12 @@ export interface Plan<R> {
   readonly initialData: unknown;
   /** The steps, in the order they run. */
   readonly steps: readonly AnyStep<R>[];
+  /**
+   * The kind the plan is for, when it was built with `plan(token)`: the executor then checks
+   * that a namespaced kind's resource has its `metadata.namespace`.
+   */
+  readonly resourceType?: ResourceType<unknown> | undefined;
 }
-
-// Set right before step() or initial() construct a builder from steps already checked.
-let trusted = false;
 
 /**
  * An immutable, typed plan under construction: each {@linkcode PlanBuilder.step} accepts only a
@@ -54,7 +58,7 @@ let trusted = false;
  *
  * const builder: PlanBuilder<unknown, string> = plan()
  *   .initial(2)
- *   .step({ name: "to-text", run: (_c, n) => Promise.resolve(noModification(String(n))) });
+ *   .step({ name: "to-text", run: (_c, n) => noModification(String(n)) });
  * console.log(builder.steps.map((s) => s.name)); // ["to-text"]
  * ```
  */
@@ -63,25 +67,33 @@ export class PlanBuilder<R, D> implements Plan<R> {
   readonly initialData: unknown;
   /** The steps so far, in order (frozen). */
   readonly steps: readonly AnyStep<R>[];
+  /** The kind the plan is for, if it was given. */
+  readonly resourceType: ResourceType<unknown> | undefined;
 
   /**
    * Creates a builder; use {@linkcode plan} instead.
    *
    * @param initialData The first step's input.
-   * @param steps The steps so far (frozen in place).
+   * @param steps The steps so far (copied and frozen).
+   * @param resourceType The kind the plan is for, if known.
    * @throws {InvalidPlanError} If a step is malformed or two steps share a name.
    */
-  constructor(initialData: unknown, steps: readonly AnyStep<R>[]) {
-    // The executor trusts builders' steps: check them unless step() or initial() already did.
-    if (trusted) trusted = false;
-    else checkSteps(steps);
+  constructor(
+    initialData: unknown,
+    steps: readonly AnyStep<R>[],
+    resourceType?: ResourceType<unknown>,
+  ) {
+    // Every builder checks all its steps, so the executor can trust a builder's steps.
+    checkSteps(steps);
     this.initialData = initialData;
-    this.steps = Object.freeze(steps);
+    this.steps = Object.freeze([...steps]);
+    this.resourceType = resourceType;
   }
 
   /**
    * Sets the data the first step receives. Only valid before the first {@linkcode PlanBuilder.step}.
    *
+   * @typeParam T The initial data's type.
    * @param data The initial data.
    * @returns A builder whose next step must accept `data`'s type.
    * @throws {InvalidPlanError} If steps were already added.
@@ -98,13 +110,13 @@ export class PlanBuilder<R, D> implements Plan<R> {
     if (this.steps.length > 0) {
       throw new InvalidPlanError("initial() must be called before the first step()");
     }
-    trusted = true;
-    return new PlanBuilder<R, T>(data, this.steps);
+    return new PlanBuilder<R, T>(data, this.steps, this.resourceType);
   }
 
   /**
    * Appends a step. Its input type must accept `D`, the previous output type.
    *
+   * @typeParam Out The step's output type.
    * @param step The next step.
    * @returns A new builder; this one is unchanged.
    * @throws {InvalidPlanError} If `step` has no non-empty string `name` or no `run` function, or
@@ -118,21 +130,21 @@ export class PlanBuilder<R, D> implements Plan<R> {
    *
    * const p = plan()
    *   .initial("a")
-   *   .step({ name: "length", run: (_c, s) => Promise.resolve(noModification(s.length)) })
-   *   .step({ name: "double", run: (_c, n) => Promise.resolve(noModification(n * 2)) });
+   *   .step({ name: "length", run: (_c, s) => noModification(s.length) })
+   *   .step({ name: "double", run: (_c, n) => noModification(n * 2) });
    * console.log(p.steps.length); // 2
    * ```
    */
-  step<Out>(step: Step<D, Out, R>): PlanBuilder<R, Out> {
-    checkStep(step, this.steps.length, this.steps);
-    trusted = true;
-    return new PlanBuilder<R, Out>(this.initialData, [...this.steps, step as AnyStep<R>]);
+  step<Out>(step: Step<R, D, Out>): PlanBuilder<R, Out> {
+    const steps = [...this.steps, step as AnyStep<R>];
+    return new PlanBuilder<R, Out>(this.initialData, steps, this.resourceType);
   }
 }
 
 /**
- * Starts a typed plan for resources of type `R`, with `undefined` as initial data until
- * {@linkcode PlanBuilder.initial} sets it.
+ * Starts a typed plan, with `undefined` as initial data until {@linkcode PlanBuilder.initial}
+ * sets it. Give the kind's resource token (`plan(Foos)`) so the resource type, and for a
+ * namespaced kind `metadata.namespace`, are known; or name the type (`plan<Foo>()`).
  *
  * @typeParam R The resource type.
  * @returns An empty plan (empty plans are valid: the Run is in sync).
@@ -144,19 +156,47 @@ export class PlanBuilder<R, D> implements Plan<R> {
  * interface App { spec: { replicas: number } }
  *
  * const p = plan<App>()
- *   .initial(undefined)
- *   .step({
- *     name: "read-replicas",
- *     run: (context) => Promise.resolve(noModification(context.resource.spec.replicas)),
- *   })
+ *   .step({ name: "read-replicas", run: (context) => noModification(context.resource.spec.replicas) })
  *   .step({
  *     name: "scale",
  *     run: (_context, replicas) =>
- *       Promise.resolve(replicas > 3 ? modified({ reason: "scaled down" }) : noModification(null)),
+ *       replicas > 3 ? modified({ message: "scaled down to 3" }) : noModification(null),
  *   });
  * console.log(p.steps.length); // 2
  * ```
  */
-export function plan<R = unknown>(): PlanBuilder<R, undefined> {
-  return new PlanBuilder<R, undefined>(undefined, []);
+export function plan<R = unknown>(): PlanBuilder<R, undefined>;
+/**
+ * Starts a typed plan for the kind of `resourceType`: the steps' resource type is the token's
+ * object type, with `metadata.namespace` present for a namespaced kind (the executor checks it).
+ *
+ * @typeParam T The token's object type.
+ * @typeParam N The token's scope.
+ * @param resourceType The kind's resource token.
+ * @returns An empty plan for that kind.
+ *
+ * @example
+ * ```ts
+ * import { noModification, plan } from "@staircase/staircase";
+ * import { resourceType } from "@staircase/staircase/client";
+ *
+ * interface Foo { metadata?: { name?: string; namespace?: string }; spec?: { size: number } }
+ * const Foos = resourceType<Foo>()({
+ *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
+ * });
+ * const p = plan(Foos).step({
+ *   name: "where",
+ *   run: (context) => noModification(`${context.resource.metadata.namespace}/${context.resource.metadata.name}`),
+ * });
+ * console.log(p.resourceType?.kind); // Foo
+ * ```
+ */
+export function plan<T, N extends boolean>(
+  resourceType: ResourceType<T, N>,
+): PlanBuilder<Scoped<T, N>, undefined>;
+export function plan(resourceType?: ResourceType<unknown>): PlanBuilder<unknown, undefined> {
+  if (resourceType !== undefined && typeof resourceType?.kind !== "string") {
+    throw new InvalidPlanError("plan(): the argument must be a resource token");
+  }
+  return new PlanBuilder<unknown, undefined>(undefined, [], resourceType);
 }

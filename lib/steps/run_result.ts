@@ -16,8 +16,8 @@ import type {
  * What the controller should do with the resource after a Run.
  *
  * - `requeue`: run again now (a step modified something).
- * - `requeue-after`: run again after `delayMs`.
- * - `await-change`: in sync or waiting; run again when the resource changes, or after
+ * - `requeue-after`: run again after `requeueAfterMs`.
+ * - `await-change`: in sync or blocked; run again when the resource changes, or after
  *   `resyncAfterMs` when a periodic resync is configured.
  * - `retry-with-backoff`: a step failed or timed out; retry with the controller's backoff.
  * - `abandon`: the Run was aborted by shutdown; do nothing.
@@ -29,18 +29,18 @@ import type {
  * function delayOf(action: RunAction): number | undefined {
  *   switch (action.type) {
  *     case "requeue": return 0;
- *     case "requeue-after": return action.delayMs;
+ *     case "requeue-after": return action.requeueAfterMs;
  *     case "await-change": return action.resyncAfterMs;
  *     case "retry-with-backoff": return 1_000;
  *     case "abandon": return undefined;
  *   }
  * }
- * console.log(delayOf({ type: "requeue-after", delayMs: 500 })); // 500
+ * console.log(delayOf({ type: "requeue-after", requeueAfterMs: 500 })); // 500
  * ```
  */
 export type RunAction =
   | { readonly type: "requeue" }
-  | { readonly type: "requeue-after"; readonly delayMs: number }
+  | { readonly type: "requeue-after"; readonly requeueAfterMs: number }
   | { readonly type: "await-change"; readonly resyncAfterMs?: number }
   | { readonly type: "retry-with-backoff"; readonly error: Error }
   | { readonly type: "abandon" };
@@ -49,20 +49,20 @@ export type RunAction =
  * Why a Run ended.
  *
  * - `in-sync`: the plan was empty or every step reported no modification.
- * - `modified`, `wait`: the step named in `endedBy` returned that outcome.
+ * - `modified`, `blocked`: the step named in `endedBy` returned that outcome.
  * - `failed`: a step threw/rejected/returned a non-outcome, or the reconciler threw.
  * - `timed-out`: a step exceeded the per-step timeout.
  * - `aborted`: the shutdown signal fired.
  *
  * @example
  * ```ts
- * import type { RunEndReason } from "@staircase/staircase";
+ * import type { RunEnd } from "@staircase/staircase";
  *
- * const done: RunEndReason = "in-sync";
+ * const done: RunEnd = "in-sync";
  * console.log(done);
  * ```
  */
-export type RunEndReason = "in-sync" | "modified" | "wait" | "failed" | "timed-out" | "aborted";
+export type RunEnd = "in-sync" | "modified" | "blocked" | "failed" | "timed-out" | "aborted";
 
 /**
  * How one step ended: its outcome's kind, or `failed` / `timed-out` / `aborted`.
@@ -78,7 +78,7 @@ export type RunEndReason = "in-sync" | "modified" | "wait" | "failed" | "timed-o
 export type StepResultKind =
   | "no-modification"
   | "modified"
-  | "wait"
+  | "blocked"
   | "failed"
   | "timed-out"
   | "aborted";
@@ -103,7 +103,8 @@ export interface StepResult {
   readonly kind: StepResultKind;
   /**
    * Wall time from the step's start to its settlement (`performance.now()` differences), not
-   * including a following status write. `NaN` when the executor runs with `stepTimings: false`.
+   * including a following status write. `NaN` unless per-step timings are on (see
+   * `RunExecutorOptions.stepTimings`).
    */
   readonly durationMs: number;
 }
@@ -126,7 +127,7 @@ export interface StatusWriteResult {
   readonly stepIndex: number;
   /** Whether the write succeeded. */
   readonly ok: boolean;
-  /** How long the write took (`NaN` with `stepTimings: false`). */
+  /** How long the write took (`NaN` unless per-step timings are on). */
   readonly durationMs: number;
   /** Why it failed, when it did. */
   readonly error?: StatusWriteError;
@@ -154,8 +155,9 @@ export type RunError = StepFailedError | StepTimeoutError | RunAbortedError | Pl
  * import type { RestClient } from "@staircase/staircase/client";
  *
  * const client = {} as RestClient; // a real client in practice
- * const result = await runPlan({ metadata: { name: "web" } }, plan(), { client });
- * console.log(result.reason, result.action.type); // in-sync await-change
+ * const web = { metadata: { name: "web", uid: "u1", resourceVersion: "1" } };
+ * const result = await runPlan(web, plan(), { client });
+ * console.log(result.end, result.action.type); // in-sync await-change
  * for (const step of result.steps) console.log(step.name, step.kind, step.durationMs);
  * ```
  */
@@ -164,16 +166,21 @@ export interface RunResult {
   readonly runId: string;
   /** The Run's start in epoch milliseconds (also in `context.runStart`). */
   readonly runStart: number;
-  /** The Run's total duration in milliseconds, status writes included (`NaN` with `stepTimings: false`). */
+  /**
+   * The Run's total duration in milliseconds, status writes included: `performance.now()`
+   * differences with per-step timings on, else whole milliseconds (`Date.now()`).
+   */
   readonly durationMs: number;
-  /** Why the Run ended. */
-  readonly reason: RunEndReason;
+  /** How the Run ended. */
+  readonly end: RunEnd;
+  /** The name of the controller that ran it, if any. */
+  readonly controller?: string | undefined;
   /** The step that ended the Run; absent when in sync (or when the reconciler failed). */
-  readonly endedBy?: { readonly name: string; readonly index: number };
-  /** The `reason` of the *wait* or *modified* outcome that ended the Run, if any. */
-  readonly detail?: string;
+  readonly endedBy?: { readonly name: string; readonly index: number } | undefined;
+  /** The `message` of the *blocked* or *modified* outcome that ended the Run, if any. */
+  readonly message?: string | undefined;
   /** The error that ended the Run (`failed`, `timed-out`, `aborted`). */
-  readonly error?: RunError;
+  readonly error?: RunError | undefined;
   /** One record per step that ran, in order. */
   readonly steps: readonly StepResult[];
   /** One record per best-effort status write attempted, in order. */

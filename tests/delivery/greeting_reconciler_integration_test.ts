@@ -6,15 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { type HttpRestClient, kubeConfigClient } from "../../lib/client/mod.ts";
-import {
-  MergePatchStatusWriter,
-  RunExecutor,
-  type RunResult,
-  type StatusTarget,
-} from "../../lib/steps/mod.ts";
+import { resourceType } from "../../lib/client/mod.ts";
+import { RunExecutor, type RunResult } from "../../lib/steps/mod.ts";
+import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { GREETING_STATUS_TARGET, greetingReconciler } from "../../examples/greeting/reconciler.ts";
+import { Greetings } from "../../examples/greeting/greetings.ts";
+import { greetingReconciler } from "../../examples/greeting/reconciler.ts";
 import {
   configMapPath,
   createGreeting,
@@ -30,11 +28,12 @@ const cluster = await greetingCluster();
 /** Runs `fn` with a client and an executor writing status to `target`, closing the client. */
 async function withExecutor(
   fn: (run: (namespace: string, name: string) => Promise<RunResult>) => Promise<void>,
-  target: StatusTarget = GREETING_STATUS_TARGET,
+  target: typeof Greetings = Greetings,
 ): Promise<void> {
   const client: HttpRestClient = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
   try {
-    const executor = new RunExecutor<Greeting>({
+    const executor = new RunExecutor({
+      resourceType: Greetings,
       client,
       statusWriter: new MergePatchStatusWriter(client, target),
       stepTimeoutMs: 10_000,
@@ -54,7 +53,7 @@ Deno.test("a new Greeting: one change per Run, then in sync with a best-effort s
       const greeting = await createGreeting(cluster, ns, "hello", "Hello, world");
 
       const first = await run(ns, "hello");
-      assert.equal(first.reason, "modified");
+      assert.equal(first.end, "modified");
       assert.equal(first.endedBy?.name, "ensure-configmap");
       assert.deepEqual(first.steps.map((s) => s.kind), ["modified"]); // nothing ran after it
       assert.deepEqual(first.action, { type: "requeue" });
@@ -72,7 +71,7 @@ Deno.test("a new Greeting: one change per Run, then in sync with a best-effort s
       assert.equal((await getGreeting(cluster, ns, "hello")).status, undefined);
 
       const second = await run(ns, "hello");
-      assert.equal(second.reason, "in-sync");
+      assert.equal(second.end, "in-sync");
       assert.deepEqual(second.steps.map((s) => s.name), [
         "ensure-configmap",
         "sync-message",
@@ -88,7 +87,7 @@ Deno.test("a new Greeting: one change per Run, then in sync with a best-effort s
 
       // In sync and reported: a further Run writes nothing at all.
       const third = await run(ns, "hello");
-      assert.equal(third.reason, "in-sync");
+      assert.equal(third.end, "in-sync");
       assert.equal(third.statusWrites.length, 0);
     })
   ));
@@ -97,18 +96,18 @@ Deno.test("drift in the ConfigMap is repaired by the next Runs, other keys kept"
   withNamespace((ns) =>
     withExecutor(async (run) => {
       await createGreeting(cluster, ns, "drift", "original");
-      assert.equal((await run(ns, "drift")).reason, "modified");
-      assert.equal((await run(ns, "drift")).reason, "in-sync");
+      assert.equal((await run(ns, "drift")).end, "modified");
+      assert.equal((await run(ns, "drift")).end, "in-sync");
 
       await patchConfigMap(cluster, ns, "greeting-drift", {
         metadata: { labels: { "demo.staircase.dev/greeting": "someone-else", team: "blue" } },
         data: { message: "tampered", extra: "kept" },
       });
       const repair = await run(ns, "drift");
-      assert.equal(repair.reason, "modified");
+      assert.equal(repair.end, "modified");
       assert.equal(repair.endedBy?.name, "sync-message");
-      assert.match(repair.detail ?? "", /data\.message \("tampered" → "original"\)/);
-      assert.match(repair.detail ?? "", /label demo\.staircase\.dev\/greeting/);
+      assert.match(repair.message ?? "", /data\.message \("tampered" → "original"\)/);
+      assert.match(repair.message ?? "", /label demo\.staircase\.dev\/greeting/);
       assert.deepEqual(repair.action, { type: "requeue" });
       // The Run that found drift flipped the reported readiness (best effort).
       assert.equal((await getGreeting(cluster, ns, "drift")).status?.ready, false);
@@ -119,7 +118,7 @@ Deno.test("drift in the ConfigMap is repaired by the next Runs, other keys kept"
       assert.equal(cm?.metadata?.labels?.["demo.staircase.dev/greeting"], "drift");
       assert.equal(cm?.metadata?.labels?.team, "blue");
 
-      assert.equal((await run(ns, "drift")).reason, "in-sync");
+      assert.equal((await run(ns, "drift")).end, "in-sync");
       assert.equal((await getGreeting(cluster, ns, "drift")).status?.ready, true);
 
       // A deleted child is recreated: again one change, nothing after it in that Run.
@@ -142,7 +141,7 @@ Deno.test("a spec change reaches the ConfigMap and observedGeneration follows", 
       });
       const sync = await run(ns, "edit");
       assert.equal(sync.endedBy?.name, "sync-message");
-      assert.equal((await run(ns, "edit")).reason, "in-sync");
+      assert.equal((await run(ns, "edit")).end, "in-sync");
       assert.equal((await getConfigMap(cluster, ns, "greeting-edit"))?.data?.message, "two");
       assert.deepEqual((await getGreeting(cluster, ns, "edit")).status?.observedGeneration, 2);
     })
@@ -158,10 +157,10 @@ Deno.test("a failing status write is recorded, never fails the Run or stops the 
     });
     await patchConfigMap(cluster, ns, "greeting-status", { data: { message: "drift" } });
     // A wrong plural: the server answers 404 to every status write.
-    const broken: StatusTarget = { ...GREETING_STATUS_TARGET, plural: "greetingz" };
+    const broken = resourceType<Greeting>()({ ...Greetings, plural: "greetingz" });
     await withExecutor(async (run) => {
       const repair = await run(ns, "status");
-      assert.equal(repair.reason, "modified");
+      assert.equal(repair.end, "modified");
       assert.deepEqual(repair.action, { type: "requeue" });
       assert.equal(repair.statusWrites.length, 1);
       assert.equal(repair.statusWrites[0].ok, false);
@@ -169,9 +168,9 @@ Deno.test("a failing status write is recorded, never fails the Run or stops the 
 
       // An in-sync Run whose status write fails is still in sync.
       await createGreeting(cluster, ns, "fresh", "hello");
-      assert.equal((await run(ns, "fresh")).reason, "modified");
+      assert.equal((await run(ns, "fresh")).end, "modified");
       const inSync = await run(ns, "fresh");
-      assert.equal(inSync.reason, "in-sync");
+      assert.equal(inSync.end, "in-sync");
       assert.equal(inSync.error, undefined);
       assert.equal(inSync.action.type, "await-change");
       assert.deepEqual(inSync.statusWrites.map((w) => w.ok), [false]);
@@ -189,8 +188,8 @@ Deno.test("a ConfigMap of the same name that the Greeting does not control is le
       });
       await createGreeting(cluster, ns, "taken", "mine");
       const result = await run(ns, "taken");
-      assert.equal(result.reason, "wait");
-      assert.match(result.detail ?? "", /not controlled by this Greeting/);
+      assert.equal(result.end, "blocked");
+      assert.match(result.message ?? "", /not controlled by this Greeting/);
       assert.equal(result.action.type, "await-change");
       assert.equal((await getConfigMap(cluster, ns, "greeting-taken"))?.data?.message, "not yours");
     })

@@ -16,7 +16,13 @@ import { runOperatorLoop } from "../../examples/greeting/loop.ts";
 import type { ObjectKey, ResourceSource } from "../../examples/greeting/source.ts";
 
 interface Item {
-  metadata: { name: string; namespace: string };
+  metadata: {
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+  };
   spec: { wanted: number };
 }
 
@@ -45,7 +51,7 @@ function world(items: Item[], options: { failGet?: Set<string>; failList?: boole
           const now = counters.get(name) ?? 0;
           if (now >= context.resource.spec.wanted) return Promise.resolve(noModification(now));
           counters.set(name, now + 1);
-          return Promise.resolve(modified({ reason: `counter ${now + 1}` }));
+          return Promise.resolve(modified({ message: `counter ${now + 1}` }));
         },
       }),
   };
@@ -54,7 +60,7 @@ function world(items: Item[], options: { failGet?: Set<string>; failList?: boole
 }
 
 const item = (name: string, wanted: number): Item => ({
-  metadata: { name, namespace: "ns" },
+  metadata: { name, namespace: "ns", uid: `uid-${name}`, resourceVersion: "1", generation: 1 },
   spec: { wanted },
 });
 
@@ -64,7 +70,7 @@ Deno.test("--once follows requeues, one change per Run, until every item is in s
   const summary = await runOperatorLoop({
     ...w,
     once: true,
-    onRun: (key, result) => runs.push(`${key.name}:${result.reason}`),
+    onRun: (key, result) => runs.push(`${key.name}:${result.end}`),
   });
   assert.deepEqual(w.counters.get("a"), 3);
   assert.equal(runs.filter((r) => r === "a:modified").length, 3);

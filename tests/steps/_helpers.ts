@@ -4,6 +4,7 @@ import type { RestClient } from "../../lib/client/contract.ts";
 import type { Logger } from "../../lib/steps/logger.ts";
 import { noModification, type StepOutcome } from "../../lib/steps/outcome.ts";
 import type { RunContext } from "../../lib/steps/context.ts";
+import type { StatusOf } from "../../lib/steps/resource.ts";
 import type { Step } from "../../lib/steps/step.ts";
 
 /** A client that fails loudly if a test unexpectedly uses it. */
@@ -12,6 +13,18 @@ export const unusedClient: RestClient = {
     return Promise.reject(new Error("unexpected request"));
   },
 } as RestClient;
+
+let uids = 0;
+
+/** Metadata as the API server sets it (a fresh UID each time). */
+export function serverMetadata(name = "web"): {
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  generation: number;
+} {
+  return { name, uid: `uid-${++uids}`, resourceVersion: "1", generation: 1 };
+}
 
 /** A logger that keeps its records. */
 export class RecordingLogger implements Logger {
@@ -30,12 +43,15 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** A step that returns `outcome` (or what `make` builds) and logs its name into `trace`. */
-export function traced<In, Out, R = unknown>(
+/** A step that returns what `make` builds and logs its name into `trace`. */
+export function traced<R, In, Out>(
   trace: string[],
   name: string,
-  make: (data: In, context: RunContext<R>) => StepOutcome<Out> | Promise<StepOutcome<Out>>,
-): Step<In, Out, R> {
+  make: (
+    data: In,
+    context: RunContext<R>,
+  ) => StepOutcome<Out, StatusOf<R>> | Promise<StepOutcome<Out, StatusOf<R>>>,
+): Step<R, In, Out> {
   return {
     name,
     run: async (context, data) => {
@@ -46,6 +62,6 @@ export function traced<In, Out, R = unknown>(
 }
 
 /** A step that passes its input on unchanged. */
-export function pass<T, R = unknown>(trace: string[], name: string): Step<T, T, R> {
-  return traced<T, T, R>(trace, name, (data) => noModification(data));
+export function pass<R, T>(trace: string[], name: string): Step<R, T, T> {
+  return traced<R, T, T>(trace, name, (data) => noModification(data));
 }

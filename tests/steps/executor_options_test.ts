@@ -8,10 +8,10 @@ import {
   RunExecutor,
   type RunExecutorOptions,
 } from "../../lib/steps/mod.ts";
-import { RecordingLogger, unusedClient } from "./_helpers.ts";
+import { RecordingLogger, serverMetadata, unusedClient } from "./_helpers.ts";
 
 type Res = { metadata: { name: string }; spec: { n: number } };
-const resource = (): Res => ({ metadata: { name: "web" }, spec: { n: 1 } });
+const resource = (): Res => ({ metadata: serverMetadata(), spec: { n: 1 } });
 const executor = (extra: Partial<RunExecutorOptions<Res>> = {}) =>
   new RunExecutor<Res>({ client: unusedClient, logger: new RecordingLogger(), ...extra });
 
@@ -41,6 +41,9 @@ Deno.test("bad executor options are refused with a message naming the option", (
     [{ signal: {} as never }, /signal must be an AbortSignal/],
     [{ statusWriter: {} as never }, /statusWriter must have a write/],
     [{ logger: { warn: () => {} } as never }, /logger must have debug, info, warn and error/],
+    [{ cache: { get: () => undefined } as never }, /cache must have get and list methods/],
+    [{ events: {} as never }, /events must have a record method/],
+    [{ controller: 7 as never }, /controller must be a string, got 7/],
   ];
   for (const [options, message] of bad) {
     assert.throws(
@@ -62,7 +65,7 @@ Deno.test("stepTimeoutMs: Infinity disables the timeout", async () => {
     },
   });
   const result = await executor({ stepTimeoutMs: Infinity }).run(resource(), p);
-  assert.equal(result.reason, "in-sync");
+  assert.equal(result.end, "in-sync");
 });
 
 Deno.test("per-Run options: runId must be a non-empty string, signal an AbortSignal", async () => {
@@ -93,7 +96,7 @@ Deno.test("run ids are unique across executors and carry a random per-process pr
   const match = /^([0-9a-f]{16})-\d+$/.exec(first);
   assert.ok(match, first);
   // Another process picks another prefix (64 random bits).
-  const url = new URL("../../lib/steps/_run_context.ts", import.meta.url).href;
+  const url = new URL("../../lib/steps/_run.ts", import.meta.url).href;
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["eval", `import { nextRunId } from "${url}"; console.log(nextRunId());`],
     stdout: "piped",

@@ -2,19 +2,26 @@
 
 import assert from "node:assert/strict";
 import {
+  blocked,
   modified,
   noModification,
   plan,
   RunExecutor,
   StatusWriteError,
-  type StatusWriter,
   StepFailedError,
-  wait,
 } from "../../lib/steps/mod.ts";
-import { pass, RecordingLogger, traced, unusedClient } from "./_helpers.ts";
+import type { StatusWriter } from "../../lib/status/mod.ts";
+import { pass, RecordingLogger, serverMetadata, traced, unusedClient } from "./_helpers.ts";
 
-type Res = { metadata: { name: string; labels?: Record<string, string> }; spec: { n: number } };
-const resource = (): Res => ({ metadata: { name: "web", labels: { a: "b" } }, spec: { n: 1 } });
+type Res = {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { n: number };
+  status?: { phase?: string; a?: number; b?: number; x?: number };
+};
+const resource = (): Res => ({
+  metadata: { ...serverMetadata(), labels: { a: "b" } },
+  spec: { n: 1 },
+});
 const executor = (extra: Partial<ConstructorParameters<typeof RunExecutor<Res>>[0]> = {}) =>
   new RunExecutor<Res>({ client: unusedClient, logger: new RecordingLogger(), ...extra });
 
@@ -27,7 +34,7 @@ Deno.test("a failed status write is logged and recorded, and neither fails the R
     .step(traced(trace, "change", () => modified({ status: { phase: "B" } })));
   const result = await executor({ logger, statusWriter: failing }).run(resource(), p);
   assert.deepEqual(trace, ["report", "change"]);
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
   assert.equal(result.error, undefined);
   assert.deepEqual(result.action, { type: "requeue" });
   assert.equal(result.statusWrites.length, 2);
@@ -52,7 +59,7 @@ Deno.test("status writes succeed in order, before the next step", async () => {
   };
   const p = plan<Res>()
     .step(traced(events, "one", () => noModification(0, { status: { a: 1 } })))
-    .step(traced(events, "two", () => wait({ reason: "later", status: { b: 2 } })));
+    .step(traced(events, "two", () => blocked({ message: "later", status: { b: 2 } })));
   const result = await executor({ statusWriter: writer }).run(resource(), p);
   assert.deepEqual(events, [
     "one",
@@ -64,13 +71,13 @@ Deno.test("status writes succeed in order, before the next step", async () => {
     "two",
     true,
   ]]);
-  assert.equal(result.reason, "wait");
+  assert.equal(result.end, "blocked");
 });
 
 Deno.test("a status without a configured writer is recorded as a failed write", async () => {
   const p = plan<Res>().step(traced([], "s", () => modified({ status: { x: 1 } })));
   const result = await executor().run(resource(), p);
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
   assert.equal(result.statusWrites[0].ok, false);
   assert.match(result.statusWrites[0].error!.message, /no StatusWriter/);
 });
@@ -92,7 +99,7 @@ Deno.test("a status write that hangs times out, is recorded, and the Run goes on
     .step(pass(trace, "b"));
   const result = await executor({ statusWriter: hanging, stepTimeoutMs: 30 }).run(resource(), p);
   assert.deepEqual(trace, ["a", "b"]);
-  assert.equal(result.reason, "in-sync");
+  assert.equal(result.end, "in-sync");
   assert.equal(result.statusWrites[0].ok, false);
   assert.match(result.statusWrites[0].error!.message, /did not settle within 30 ms/);
   assert.ok(aborted);
@@ -111,12 +118,12 @@ Deno.test("a modified outcome whose status write fails (rejects, throws, hangs) 
     const logger = new RecordingLogger();
     const trace: string[] = [];
     const now = plan<Res>()
-      .step(traced(trace, "change", () => modified({ reason: "patched", status: { phase: "B" } })))
+      .step(traced(trace, "change", () => modified({ message: "patched", status: { phase: "B" } })))
       .step(pass(trace, "never"));
     let result = await executor({ statusWriter, logger, stepTimeoutMs: 30 }).run(resource(), now);
     assert.deepEqual(trace, ["change"], label);
-    assert.equal(result.reason, "modified", label);
-    assert.equal(result.detail, "patched", label);
+    assert.equal(result.end, "modified", label);
+    assert.equal(result.message, "patched", label);
     assert.equal(result.error, undefined, label);
     assert.deepEqual(result.action, { type: "requeue" }, label);
     assert.equal(result.statusWrites.length, 1, label);
@@ -129,13 +136,13 @@ Deno.test("a modified outcome whose status write fails (rejects, throws, hangs) 
       traced([], "change", () => modified({ requeueAfterMs: 700, status: { phase: "B" } })),
     );
     result = await executor({ statusWriter, stepTimeoutMs: 30 }).run(resource(), later);
-    assert.deepEqual(result.action, { type: "requeue-after", delayMs: 700 }, label);
+    assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 700 }, label);
     const waiting = plan<Res>().step(
-      traced([], "gate", () => wait({ reason: "x", requeueAfterMs: 900, status: { a: 1 } })),
+      traced([], "gate", () => blocked({ message: "x", requeueAfterMs: 900, status: { a: 1 } })),
     );
     result = await executor({ statusWriter, stepTimeoutMs: 30 }).run(resource(), waiting);
-    assert.equal(result.reason, "wait", label);
-    assert.deepEqual(result.action, { type: "requeue-after", delayMs: 900 }, label);
+    assert.equal(result.end, "blocked", label);
+    assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 900 }, label);
   }
 });
 
@@ -146,13 +153,13 @@ Deno.test("a status that is not an object fails the step and is never written", 
   };
   // A null or array status would replace the whole status in a merge patch.
   for (const [status, what] of [[null, "null"], [[1], "an array"], ["Ready", "string"]] as const) {
-    for (const kind of ["no-modification", "modified", "wait"] as const) {
+    for (const kind of ["no-modification", "modified", "blocked"] as const) {
       const p = plan<Res>().step({
         name: "bad-status",
-        run: () => Promise.resolve({ kind, data: 1, reason: "r", status } as never),
+        run: () => Promise.resolve({ kind, data: 1, message: "r", status } as never),
       });
       const result = await executor({ statusWriter }).run(resource(), p);
-      assert.equal(result.reason, "failed", `${kind} ${what}`);
+      assert.equal(result.end, "failed", `${kind} ${what}`);
       assert.ok(result.error instanceof StepFailedError);
       assert.ok(result.error.cause instanceof TypeError);
       assert.match(result.error.message, new RegExp(`status must be an object.*got ${what}`));

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import {
+  blocked,
+  DEFAULT_STEP_TIMEOUT_MS,
   modified,
   noModification,
   plan,
@@ -7,16 +9,23 @@ import {
   RunAbortedError,
   RunExecutor,
   runPlan,
+  type RunResult,
   StepFailedError,
   type StepOutcome,
   StepTimeoutError,
-  wait,
 } from "../../lib/steps/mod.ts";
 import type { RunContext } from "../../lib/steps/context.ts";
-import { pass, RecordingLogger, traced, unusedClient } from "./_helpers.ts";
+import { pass, RecordingLogger, serverMetadata, traced, unusedClient } from "./_helpers.ts";
 
-type Res = { metadata: { name: string; labels?: Record<string, string> }; spec: { n: number } };
-const resource = (): Res => ({ metadata: { name: "web", labels: { a: "b" } }, spec: { n: 1 } });
+type Res = {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { n: number };
+  status?: { phase?: string };
+};
+const resource = (): Res => ({
+  metadata: { ...serverMetadata(), labels: { a: "b" } },
+  spec: { n: 1 },
+});
 const executor = (extra: Partial<ConstructorParameters<typeof RunExecutor<Res>>[0]> = {}) =>
   new RunExecutor<Res>({ client: unusedClient, logger: new RecordingLogger(), ...extra });
 
@@ -24,7 +33,7 @@ Deno.test("steps run strictly in order, one at a time, data flowing from step to
   const trace: string[] = [];
   let running = 0;
   const slow = (name: string) =>
-    traced<number, number, Res>(trace, name, async (n) => {
+    traced<Res, number, number>(trace, name, async (n) => {
       running++;
       assert.equal(running, 1, "two steps ran at once");
       await new Promise((r) => setTimeout(r, 2));
@@ -32,9 +41,9 @@ Deno.test("steps run strictly in order, one at a time, data flowing from step to
       return noModification(n * 10 + Number(name.slice(1)));
     });
   const p = plan<Res>().initial(0).step(slow("s1")).step(slow("s2")).step(slow("s3"));
-  const result = await executor().run(resource(), p);
+  const result = await executor({ stepTimings: true }).run(resource(), p);
   assert.deepEqual(trace, ["s1", "s2", "s3"]);
-  assert.equal(result.reason, "in-sync");
+  assert.equal(result.end, "in-sync");
   assert.deepEqual(result.steps.map((s) => [s.name, s.index, s.kind]), [
     ["s1", 0, "no-modification"],
     ["s2", 1, "no-modification"],
@@ -62,13 +71,13 @@ Deno.test("after a modified outcome no further step runs; the action is requeue"
   const trace: string[] = [];
   const p = plan<Res>()
     .step(pass(trace, "a"))
-    .step(traced(trace, "b", () => modified({ reason: "created child" })))
+    .step(traced(trace, "b", () => modified({ message: "created child" })))
     .step(pass(trace, "c"));
   const result = await executor().run(resource(), p);
   assert.deepEqual(trace, ["a", "b"]);
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
   assert.deepEqual(result.endedBy, { name: "b", index: 1 });
-  assert.equal(result.detail, "created child");
+  assert.equal(result.message, "created child");
   assert.deepEqual(result.action, { type: "requeue" });
   assert.deepEqual(result.steps.map((s) => s.kind), ["no-modification", "modified"]);
 });
@@ -76,21 +85,21 @@ Deno.test("after a modified outcome no further step runs; the action is requeue"
 Deno.test("modified with a delay requeues after it", async () => {
   const p = plan<Res>().step(traced([], "m", () => modified({ requeueAfterMs: 250 })));
   const result = await executor().run(resource(), p);
-  assert.deepEqual(result.action, { type: "requeue-after", delayMs: 250 });
+  assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 250 });
 });
 
 Deno.test("wait ends the Run: requeue after its delay, else await change (or resync)", async () => {
   const trace: string[] = [];
   const withDelay = plan<Res>()
-    .step(traced(trace, "w", () => wait({ reason: "not ready", requeueAfterMs: 5_000 })))
+    .step(traced(trace, "w", () => blocked({ message: "not ready", requeueAfterMs: 5_000 })))
     .step(pass(trace, "after"));
   let result = await executor().run(resource(), withDelay);
   assert.deepEqual(trace, ["w"]);
-  assert.equal(result.reason, "wait");
-  assert.equal(result.detail, "not ready");
-  assert.deepEqual(result.action, { type: "requeue-after", delayMs: 5_000 });
+  assert.equal(result.end, "blocked");
+  assert.equal(result.message, "not ready");
+  assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 5_000 });
 
-  const noDelay = plan<Res>().step(traced(trace, "w", () => wait({ reason: "blocked" })));
+  const noDelay = plan<Res>().step(traced(trace, "w", () => blocked({ message: "blocked" })));
   result = await executor().run(resource(), noDelay);
   assert.deepEqual(result.action, { type: "await-change" });
   result = await executor({ resyncAfterMs: 60_000 }).run(resource(), noDelay);
@@ -99,7 +108,7 @@ Deno.test("wait ends the Run: requeue after its delay, else await change (or res
 
 Deno.test("an empty plan and an all-no-modification plan are in sync", async () => {
   const empty = await executor().run(resource(), plan<Res>());
-  assert.equal(empty.reason, "in-sync");
+  assert.equal(empty.end, "in-sync");
   assert.equal(empty.endedBy, undefined);
   assert.deepEqual(empty.steps, []);
   assert.deepEqual(empty.action, { type: "await-change" });
@@ -107,7 +116,7 @@ Deno.test("an empty plan and an all-no-modification plan are in sync", async () 
   const trace: string[] = [];
   const all = plan<Res>().step(pass(trace, "x")).step(pass(trace, "y"));
   const result = await executor().run(resource(), all);
-  assert.equal(result.reason, "in-sync");
+  assert.equal(result.end, "in-sync");
   assert.deepEqual(result.action, { type: "await-change" });
   assert.equal(result.error, undefined);
 });
@@ -127,7 +136,7 @@ Deno.test("a rejecting step ends the Run with a StepFailedError naming it and ke
     .step(pass(trace, "c"));
   const result = await executor({ logger }).run(resource(), p);
   assert.deepEqual(trace, ["a", "boom"]);
-  assert.equal(result.reason, "failed");
+  assert.equal(result.end, "failed");
   assert.ok(result.error instanceof StepFailedError);
   assert.equal(result.error.name, "StepFailedError");
   assert.equal(result.error.stepName, "boom");
@@ -145,8 +154,8 @@ Deno.test("a failed step keeps its measured duration", async () => {
     await new Promise((r) => setTimeout(r, 5));
     throw new Error("late failure");
   }));
-  const result = await executor().run(resource(), p);
-  assert.equal(result.reason, "failed");
+  const result = await executor({ stepTimings: true }).run(resource(), p);
+  assert.equal(result.end, "failed");
   assert.equal(result.steps[0].kind, "failed");
   assert.ok(result.steps[0].durationMs >= 4, `duration ${result.steps[0].durationMs}`);
 });
@@ -194,19 +203,54 @@ Deno.test("a step that does not settle in time ends the Run with StepTimeoutErro
     })
     .step(pass(trace, "never"));
   const started = performance.now();
-  const result = await executor({ stepTimeoutMs: 40 }).run(resource(), p);
+  const result = await executor({ stepTimeoutMs: 200, stepTimings: true }).run(resource(), p);
   const elapsed = performance.now() - started;
-  assert.equal(result.reason, "timed-out");
+  assert.equal(result.end, "timed-out");
   assert.ok(result.error instanceof StepTimeoutError);
   assert.equal(result.error.stepName, "hang");
-  assert.equal(result.error.timeoutMs, 40);
+  assert.equal(result.error.timeoutMs, 200);
   assert.deepEqual(result.action, { type: "retry-with-backoff", error: result.error });
   assert.ok(signal?.aborted);
   assert.equal(signal?.reason, result.error);
   assert.deepEqual(trace, ["ok"]);
   assert.equal(result.steps[1].kind, "timed-out");
-  assert.ok(result.steps[1].durationMs >= 39, `duration ${result.steps[1].durationMs}`);
-  assert.ok(elapsed >= 39);
+  // Never early; and late by at most a quarter (sampling) plus timer noise. The upper bound is
+  // loose for a loaded machine, yet a timeout that fires ten times late (2 s) fails it.
+  assert.ok(result.steps[1].durationMs >= 199, `duration ${result.steps[1].durationMs}`);
+  assert.ok(elapsed >= 199, `elapsed ${elapsed}`);
+  assert.ok(elapsed < 1_500, `elapsed ${elapsed}: the timeout fired far too late`);
+});
+
+Deno.test("the default per-step timeout is 30 s, and it is the one enforced", async () => {
+  assert.equal(DEFAULT_STEP_TIMEOUT_MS, 30_000);
+  // Waiting 30 s is too slow for a unit test: capture the sampling timer the executor arms
+  // instead (four samples per timeout, so a quarter of the timeout).
+  const delays: number[] = [];
+  const realSetInterval = globalThis.setInterval;
+  globalThis.setInterval = ((callback: () => void, delay?: number) => {
+    delays.push(delay ?? 0);
+    return realSetInterval(callback, delay);
+  }) as typeof setInterval;
+  let executorWithDefault: RunExecutor<Res>;
+  let release!: () => void;
+  let running: Promise<RunResult>;
+  try {
+    executorWithDefault = executor();
+    const p = plan<Res>().step({
+      name: "held",
+      run: () =>
+        new Promise<StepOutcome<undefined>>((resolve) =>
+          release = () => resolve(noModification(undefined))
+        ),
+    });
+    running = executorWithDefault.run(resource(), p);
+  } finally {
+    globalThis.setInterval = realSetInterval;
+  }
+  assert.equal(executorWithDefault.stepTimeoutMs, 30_000);
+  assert.deepEqual(delays, [7_500]);
+  release();
+  assert.equal((await running).end, "in-sync");
 });
 
 Deno.test("a step that settles after its timeout is ignored", async () => {
@@ -222,7 +266,7 @@ Deno.test("a step that settles after its timeout is ignored", async () => {
     })
     .step(pass(trace, "next"));
   const result = await executor({ stepTimeoutMs: 20 }).run(resource(), p);
-  assert.equal(result.reason, "timed-out");
+  assert.equal(result.end, "timed-out");
   release();
   await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(trace, []);
@@ -233,7 +277,7 @@ Deno.test("with stepTimings: false durations are NaN and timeouts are still enfo
     .step(pass([], "a"))
     .step({ name: "hang", run: () => new Promise<never>(() => {}) });
   const result = await executor({ stepTimings: false, stepTimeoutMs: 40 }).run(resource(), p);
-  assert.equal(result.reason, "timed-out");
+  assert.equal(result.end, "timed-out");
   assert.ok(Number.isNaN(result.steps[0].durationMs));
   assert.ok(result.error instanceof StepTimeoutError);
 });
@@ -248,11 +292,11 @@ Deno.test("the resource is deeply frozen before the first step", async () => {
       assert.throws(() => {
         (context.resource.spec as { n: number }).n = 2;
       }, TypeError);
-      return Promise.resolve(noModification(undefined));
+      return noModification(undefined);
     },
   });
   const result = await executor().run(res, p);
-  assert.equal(result.reason, "in-sync", String(result.error?.cause));
+  assert.equal(result.end, "in-sync", String(result.error?.cause));
   assert.equal(res.spec.n, 1);
 });
 
@@ -292,7 +336,7 @@ Deno.test("shutdown is honoured between steps", async () => {
     .step(pass(trace, "c"));
   const result = await executor({ signal: shutdown.signal }).run(resource(), p);
   assert.deepEqual(trace, ["a", "b"]);
-  assert.equal(result.reason, "aborted");
+  assert.equal(result.end, "aborted");
   assert.ok(result.error instanceof RunAbortedError);
   assert.equal(result.error.stepName, "c");
   assert.deepEqual(result.action, { type: "abandon" });
@@ -309,7 +353,7 @@ Deno.test("a per-Run signal aborts the running step's context signal", async () 
       }),
   });
   const result = await executor().run(resource(), p, { signal: runAbort.signal });
-  assert.equal(result.reason, "aborted");
+  assert.equal(result.end, "aborted");
   assert.ok(result.error instanceof RunAbortedError);
   assert.equal(result.error.stepName, "listen");
   assert.equal(result.error.reason, "stop");
@@ -327,10 +371,10 @@ Deno.test("observer callbacks see every step; a throwing observer is ignored", a
         events.push(`done ${step.name} ${step.kind}`);
         throw new Error("observer bug");
       },
-      onRunFinished: (r) => events.push(`end ${r.reason}`),
+      onRunFinished: (r) => events.push(`end ${r.end}`),
     },
   }).run(resource(), p);
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
   assert.deepEqual(events, [
     "start id",
     "step a 0",
@@ -351,14 +395,14 @@ Deno.test("reconcile builds the plan from the frozen resource; a throwing reconc
       });
     },
   });
-  assert.equal(ok.reason, "modified", String(ok.error?.message));
+  assert.equal(ok.end, "modified", String(ok.error?.message));
   const cause = new Error("no spec");
   const bad = await executor().reconcile(resource(), {
     plan: () => {
       throw cause;
     },
   });
-  assert.equal(bad.reason, "failed");
+  assert.equal(bad.end, "failed");
   assert.ok(bad.error instanceof PlanFailedError);
   assert.equal(bad.error.cause, cause);
   assert.equal(bad.action.type, "retry-with-backoff");
@@ -367,14 +411,14 @@ Deno.test("reconcile builds the plan from the frozen resource; a throwing reconc
 Deno.test("runPlan runs once; results serialise with every field", async () => {
   const result = await runPlan(
     resource(),
-    plan<Res>().step(traced([], "w", () => wait({ reason: "x" }))),
+    plan<Res>().step(traced([], "w", () => blocked({ message: "x" }))),
     { client: unusedClient, logger: new RecordingLogger() },
   );
   const json = JSON.parse(JSON.stringify(result));
-  assert.equal(json.reason, "wait");
+  assert.equal(json.end, "blocked");
   assert.deepEqual(json.endedBy, { name: "w", index: 0 });
   assert.equal(json.steps[0].name, "w");
-  assert.equal(json.steps[0].kind, "wait");
+  assert.equal(json.steps[0].kind, "blocked");
 });
 
 Deno.test("an async reconciler can return a builder (it is not a thenable)", async () => {
@@ -384,5 +428,5 @@ Deno.test("an async reconciler can return a builder (it is not a thenable)", asy
       return plan<Res>().initial(res.spec.n).step(traced([], "m", () => modified()));
     },
   });
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
 });

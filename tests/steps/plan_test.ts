@@ -8,13 +8,13 @@ import {
   RunExecutor,
   type Step,
 } from "../../lib/steps/mod.ts";
-import { RecordingLogger, unusedClient } from "./_helpers.ts";
+import { RecordingLogger, serverMetadata, unusedClient } from "./_helpers.ts";
 
-const inc: Step<number, number, unknown> = {
+const inc: Step<unknown, number, number> = {
   name: "inc",
-  run: (_c, n) => Promise.resolve(noModification(n + 1)),
+  run: (_c, n) => noModification(n + 1),
 };
-const inc2: Step<number, number, unknown> = { ...inc, name: "inc-again" };
+const inc2: Step<unknown, number, number> = { ...inc, name: "inc-again" };
 
 Deno.test("builders are immutable: step() returns a new builder", () => {
   const base = plan().initial(1);
@@ -52,6 +52,7 @@ Deno.test("step names are unique in a plan: a duplicate (or the same step twice)
 });
 
 Deno.test("the PlanBuilder constructor checks its steps (the executor trusts builders)", () => {
+  // Every builder checks all its steps, so a builder made by hand is refused as well.
   assert.throws(() => new PlanBuilder(0, [inc, inc] as never), /both named "inc"/);
   assert.throws(() => new PlanBuilder(0, [{ name: "x" }] as never), /has no run function/);
   assert.throws(() => new PlanBuilder(0, "nope" as never), /must be an array/);
@@ -61,11 +62,14 @@ Deno.test("the PlanBuilder constructor checks its steps (the executor trusts bui
 Deno.test("plain-object plans are checked by the executor on every Run", async () => {
   const executor = new RunExecutor({ client: unusedClient, logger: new RecordingLogger() });
   await assert.rejects(
-    executor.run({}, { initialData: 0, steps: [inc, { ...inc }] }),
+    executor.run({ metadata: serverMetadata() }, { initialData: 0, steps: [inc, { ...inc }] }),
     /steps 0 and 1 are both named "inc"/,
   );
-  const ok = await executor.run({}, { initialData: 0, steps: [inc, inc2] });
-  assert.equal(ok.reason, "in-sync");
+  const ok = await executor.run({ metadata: serverMetadata() }, {
+    initialData: 0,
+    steps: [inc, inc2],
+  });
+  assert.equal(ok.end, "in-sync");
 });
 
 Deno.test("reconcile: a malformed plan from the reconciler is a PlanFailedError, not a rejection", async () => {
@@ -76,8 +80,8 @@ Deno.test("reconcile: a malformed plan from the reconciler is a PlanFailedError,
     () => undefined as never,
   ];
   for (const make of plans) {
-    const result = await executor.reconcile({}, { plan: make });
-    assert.equal(result.reason, "failed");
+    const result = await executor.reconcile({ metadata: serverMetadata() }, { plan: make });
+    assert.equal(result.end, "failed");
     assert.ok(result.error instanceof PlanFailedError);
     assert.ok(result.error.cause instanceof InvalidPlanError, String(result.error.cause));
     assert.equal(result.action.type, "retry-with-backoff");

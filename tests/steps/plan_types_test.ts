@@ -15,25 +15,25 @@ import {
 type App = { spec: { replicas: number } };
 type Other = { data: string };
 
-const toText: Step<number, string, App> = {
+const toText: Step<App, number, string> = {
   name: "to-text",
-  run: (_c, n) => Promise.resolve(noModification(String(n))),
+  run: (_c, n) => noModification(String(n)),
 };
-const textLength: Step<string, number, App> = {
+const textLength: Step<App, string, number> = {
   name: "length",
-  run: (_c, s) => Promise.resolve(noModification(s.length)),
+  run: (_c, s) => noModification(s.length),
 };
-const acceptsEither: Step<string | number, boolean, App> = {
+const acceptsEither: Step<App, string | number, boolean> = {
   name: "either",
-  run: (_c, v) => Promise.resolve(noModification(v !== "")),
+  run: (_c, v) => noModification(v !== ""),
 };
-const needsNumber: Step<number, number, App> = {
+const needsNumber: Step<App, number, number> = {
   name: "needs-number",
-  run: (_c, n) => Promise.resolve(noModification(n + 1)),
+  run: (_c, n) => noModification(n + 1),
 };
-const forOther: Step<number, number, Other> = {
+const forOther: Step<Other, number, number> = {
   name: "other-resource",
-  run: (_c, n) => Promise.resolve(noModification(n)),
+  run: (_c, n) => noModification(n),
 };
 
 Deno.test("a matching chain compiles and keeps its output type", () => {
@@ -68,10 +68,10 @@ Deno.test("mismatched chains do not compile", () => {
 });
 
 Deno.test("step bodies are checked against the declared types", () => {
-  const bad: Step<number, string, App> = {
+  const bad: Step<App, number, string> = {
     name: "bad",
     // @ts-expect-error: returns a number where the step promises a string
-    run: (_c, n) => Promise.resolve(noModification(n)),
+    run: (_c, n) => noModification(n),
   };
   assert.equal(bad.name, "bad");
   const reconciler: Reconciler<App> = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
-import { MergePatchStatusWriter } from "../../lib/steps/mod.ts";
+import { resourceType } from "../../lib/client/resource_type.ts";
+import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
 
 function recordingClient(): { client: RestClient; requests: RequestOptions[] } {
   const requests: RequestOptions[] = [];
@@ -13,13 +14,39 @@ function recordingClient(): { client: RestClient; requests: RequestOptions[] } {
   return { client, requests };
 }
 
+interface App {
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+  status?: { phase?: string; message?: string };
+}
+const Apps = resourceType<App>()({
+  group: "example.com",
+  version: "v1",
+  kind: "App",
+  plural: "apps",
+  namespaced: true,
+});
+const Widgets = resourceType<App>()({
+  group: "example.com",
+  version: "v2",
+  kind: "Widget",
+  plural: "widgets",
+  namespaced: false,
+});
+const Services = resourceType<App>()({
+  group: "",
+  version: "v1",
+  kind: "Service",
+  plural: "services",
+  namespaced: true,
+});
+
 const options = { signal: new AbortController().signal, runId: "r", stepName: "s" };
 
 Deno.test("merge-patches /status of a namespaced custom resource", async () => {
   const { client, requests } = recordingClient();
-  const writer = new MergePatchStatusWriter(client, { plural: "apps" });
+  const writer = new MergePatchStatusWriter(client, Apps);
   await writer.write(
-    { apiVersion: "example.com/v1", metadata: { name: "web", namespace: "prod" } },
+    { metadata: { name: "web", namespace: "prod", uid: "u", resourceVersion: "1" } },
     { phase: "Ready", message: null },
     options,
   );
@@ -32,19 +59,14 @@ Deno.test("merge-patches /status of a namespaced custom resource", async () => {
   assert.equal(request.abortSignal, options.signal);
 });
 
-Deno.test("paths: core group, cluster scope, target overrides and encoding", () => {
+Deno.test("paths: core group, cluster scope and encoding", () => {
   const { client } = recordingClient();
-  const core = new MergePatchStatusWriter(client, { plural: "services" });
+  const core = new MergePatchStatusWriter(client, Services);
   assert.equal(
-    core.pathFor({ apiVersion: "v1", metadata: { name: "a b", namespace: "n/s" } }),
+    core.pathFor({ metadata: { name: "a b", namespace: "n/s" } }),
     "/api/v1/namespaces/n%2Fs/services/a%20b/status",
   );
-  const cluster = new MergePatchStatusWriter(client, {
-    group: "example.com",
-    version: "v2",
-    plural: "widgets",
-    namespaced: false,
-  });
+  const cluster = new MergePatchStatusWriter(client, Widgets);
   assert.equal(
     cluster.pathFor({ metadata: { name: "w", namespace: "ignored" } }),
     "/apis/example.com/v2/widgets/w/status",
@@ -53,27 +75,24 @@ Deno.test("paths: core group, cluster scope, target overrides and encoding", () 
 
 Deno.test("missing identity fields give clear errors", async () => {
   const { client, requests } = recordingClient();
-  const writer = new MergePatchStatusWriter(client, { plural: "apps", namespaced: true });
-  assert.throws(() => writer.pathFor({ apiVersion: "x/v1", metadata: {} }), /metadata.name/);
-  assert.throws(() => writer.pathFor({ metadata: { name: "a" } }), /apiVersion/);
-  assert.throws(
-    () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "a" } }),
-    /metadata.namespace/,
-  );
+  const writer = new MergePatchStatusWriter(client, Apps);
+  assert.throws(() => writer.pathFor({ metadata: {} }), /metadata.name/);
+  assert.throws(() => writer.pathFor({ metadata: { name: "a" } }), /metadata.namespace/);
   // "." and ".." would be resolved by fetch to another object's (or the namespace's) path.
   assert.throws(
-    () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "..", namespace: "n" } }),
+    () => writer.pathFor({ metadata: { name: "..", namespace: "n" } }),
     /cannot be ".."/,
   );
-  assert.throws(
-    () => writer.pathFor({ apiVersion: "x/v1", metadata: { name: "a", namespace: "." } }),
-    /cannot be "."/,
-  );
-  await assert.rejects(writer.write({ metadata: {} }, {}, options), TypeError);
+  assert.throws(() => writer.pathFor({ metadata: { name: "a", namespace: "." } }), /cannot be "."/);
   await assert.rejects(
-    writer.write({ apiVersion: "v1", metadata: { name: "..", namespace: "n" } }, {}, options),
+    writer.write({ metadata: { name: "..", namespace: "n", uid: "u", resourceVersion: "1" } }, {
+      phase: "x",
+    }, options),
     TypeError,
   );
   assert.equal(requests.length, 0);
-  assert.throws(() => new MergePatchStatusWriter(client, { plural: "" }), /plural/);
+  assert.throws(
+    () => new MergePatchStatusWriter(client, {} as typeof Apps),
+    /resourceType must be a resource token/,
+  );
 });
