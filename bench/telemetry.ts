@@ -42,10 +42,13 @@ const tracerProvider = new TracerProvider({
 const client = {} as RestClient;
 const steps = plan()
   .initial(0)
-  .step({ name: "read", run: (_c, n: number) => Promise.resolve(noModification(n + 1)) })
-  .step({ name: "compare", run: (_c, n: number) => Promise.resolve(noModification(n + 1)) })
-  .step({ name: "apply", run: (_c, n: number) => Promise.resolve(noModification(n + 1)) });
-const resource = { kind: "Greeting", metadata: { name: "a", namespace: "b", uid: "c" } };
+  .step({ name: "read", run: (_c, n: number) => noModification(n + 1) })
+  .step({ name: "compare", run: (_c, n: number) => noModification(n + 1) })
+  .step({ name: "apply", run: (_c, n: number) => noModification(n + 1) });
+const resource = {
+  kind: "Greeting",
+  metadata: { name: "a", namespace: "b", uid: "c", resourceVersion: "1" },
+};
 
 const cases = [
   { label: "no telemetry", executor: new RunExecutor({ client }), samples: [] as number[] },

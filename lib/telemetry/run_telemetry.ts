@@ -19,7 +19,8 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import type { RunContext } from "../steps/context.ts";
-import type { RunObserver } from "../steps/observer.ts";
+import type { RunObserver, StepInfo } from "../steps/observer.ts";
+import type { RunResource } from "../steps/resource.ts";
 import type { RunResult, StatusWriteResult, StepResult } from "../steps/run_result.ts";
 import { VERSION } from "../version.ts";
 import { ATTRIBUTES, INSTRUMENTATION_SCOPE, METRICS, SEMCONV_KINDS } from "./names.ts";
@@ -37,8 +38,8 @@ import { ATTRIBUTES, INSTRUMENTATION_SCOPE, METRICS, SEMCONV_KINDS } from "./nam
  */
 export interface RunTelemetryOptions {
   /**
-   * The controller's name: the `controller` attribute of every metric.
-   * @default "unnamed"
+   * The controller's name: the `controller` attribute of every metric and the Run span's name.
+   * @default the Run's `context.controller` (set by the controller runtime), else `"unnamed"`
    */
   readonly controller?: string;
   /**
@@ -101,10 +102,9 @@ interface ResourceLike {
  * ```
  */
 export class RunTelemetry<R = unknown> implements RunObserver<R> {
-  /** The controller's name on every metric. */
-  readonly controller: string;
+  /** The controller's name on every metric, when fixed by the options. */
+  readonly controller: string | undefined;
   readonly #tracer: Tracer | undefined;
-  readonly #base: Attributes;
   readonly #runDuration: Histogram;
   readonly #runCount: Counter;
   readonly #stepDuration: Histogram;
@@ -120,8 +120,7 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
    * @param options Controller name, providers and whether to trace.
    */
   constructor(options: RunTelemetryOptions = {}) {
-    this.controller = options.controller ?? "unnamed";
-    this.#base = Object.freeze({ [ATTRIBUTES.controller]: this.controller });
+    this.controller = options.controller;
     const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(
       INSTRUMENTATION_SCOPE,
       VERSION,
@@ -154,26 +153,45 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   /** Opens the Run's span. */
   onRunStarted(context: RunContext<R>): void {
     if (!this.#tracer) return;
-    const span = this.#tracer.startSpan(`run ${this.controller}`);
+    const controller = this.#controllerOf(context.controller);
+    const span = this.#tracer.startSpan(`run ${controller}`);
     // Attributes are built only for spans that record (not for the API's no-op spans).
-    if (span.isRecording()) span.setAttributes({ ...this.#base, ...resourceAttributes(context) });
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTRIBUTES.controller]: controller,
+        ...resourceAttributes(context.resource, context.runId),
+      });
+    }
     this.#runSpans.set(context, span);
   }
 
-  /** Opens the step's span, a child of the Run's. */
-  onStepStarted(stepName: string, stepIndex: number, context: RunContext<R>): void {
+  /**
+   * Runs the step inside its own span, a child of the Run's, so that the step's requests
+   * (through a {@linkcode tracingClient}) become children of the step's span.
+   */
+  aroundStep(
+    step: StepInfo,
+    context: RunContext<R>,
+    next: () => Promise<unknown>,
+  ): Promise<unknown> {
     const parent = this.#runSpans.get(context);
-    if (!this.#tracer || !parent) return;
-    const span = this.#tracer.startSpan(`step ${stepName}`, {
-      attributes: { [ATTRIBUTES.stepName]: stepName, [ATTRIBUTES.stepIndex]: stepIndex },
+    if (!this.#tracer || !parent) return next();
+    const span = this.#tracer.startSpan(`step ${step.name}`, {
+      attributes: { [ATTRIBUTES.stepName]: step.name, [ATTRIBUTES.stepIndex]: step.index },
     }, trace.setSpan(otelContext.active(), parent));
     this.#stepSpans.set(context, span);
+    return otelContext.with(trace.setSpan(otelContext.active(), span), next);
   }
 
   /** Records the step's metrics and closes its span. */
   onStepFinished(step: StepResult, context: RunContext<R>): void {
     const ok = step.kind !== "failed" && step.kind !== "timed-out";
-    const attributes = this.#stepAttributes(step.name, step.kind, ok);
+    const attributes = this.#stepAttributes(
+      this.#controllerOf(context.controller),
+      step.name,
+      step.kind,
+      ok,
+    );
     if (!Number.isNaN(step.durationMs)) this.#stepDuration.record(step.durationMs, attributes);
     this.#stepCount.add(1, attributes);
     const span = this.#stepSpans.get(context);
@@ -186,12 +204,12 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   }
 
   // One frozen attribute set per (step, outcome): steps repeat, so this saves an object per step.
-  #stepAttributes(name: string, kind: string, ok: boolean): Attributes {
-    const key = `${name}\0${kind}`;
+  #stepAttributes(controller: string, name: string, kind: string, ok: boolean): Attributes {
+    const key = `${controller}\0${name}\0${kind}`;
     let attributes = this.#stepAttributeSets.get(key);
     if (attributes === undefined) {
       attributes = Object.freeze({
-        ...this.#base,
+        [ATTRIBUTES.controller]: controller,
         [ATTRIBUTES.step]: name,
         [ATTRIBUTES.outcome]: kind,
         [ATTRIBUTES.ok]: ok,
@@ -205,7 +223,10 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   /** Counts failed best-effort status writes. */
   onStatusWritten(write: StatusWriteResult, context: RunContext<R>): void {
     if (write.ok) return;
-    this.#statusErrors.add(1, { ...this.#base, [ATTRIBUTES.step]: write.stepName });
+    this.#statusErrors.add(1, {
+      [ATTRIBUTES.controller]: this.#controllerOf(context.controller),
+      [ATTRIBUTES.step]: write.stepName,
+    });
     const span = this.#runSpans.get(context);
     if (span && write.error) span.recordException(write.error);
   }
@@ -213,14 +234,45 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   /** Records the Run's metrics and closes its span. */
   onRunFinished(result: RunResult, context: RunContext<R>): void {
     const ok = result.error === undefined;
-    const attributes = { ...this.#base, [ATTRIBUTES.outcome]: result.reason, [ATTRIBUTES.ok]: ok };
-    if (!Number.isNaN(result.durationMs)) this.#runDuration.record(result.durationMs, attributes);
-    this.#runCount.add(1, attributes);
+    this.#recordRun(result, ok);
     const span = this.#runSpans.get(context);
     if (!span) return;
     this.#runSpans.delete(context);
-    span.setAttribute(ATTRIBUTES.spanOutcome, result.reason);
-    if (result.detail !== undefined) span.setAttribute(ATTRIBUTES.message, result.detail);
+    this.#endRunSpan(span, result);
+  }
+
+  /** Records a Run whose reconciler failed to make a plan: no step ran. */
+  onPlanFailed(result: RunResult, resource: RunResource<R>): void {
+    this.#recordRun(result, false);
+    if (!this.#tracer) return;
+    const controller = this.#controllerOf(result.controller);
+    const span = this.#tracer.startSpan(`run ${controller}`, { startTime: result.runStart });
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTRIBUTES.controller]: controller,
+        ...resourceAttributes(resource, result.runId),
+      });
+    }
+    this.#endRunSpan(span, result);
+  }
+
+  #controllerOf(runController: string | undefined): string {
+    return this.controller ?? runController ?? "unnamed";
+  }
+
+  #recordRun(result: RunResult, ok: boolean): void {
+    const attributes = {
+      [ATTRIBUTES.controller]: this.#controllerOf(result.controller),
+      [ATTRIBUTES.outcome]: result.end,
+      [ATTRIBUTES.ok]: ok,
+    };
+    if (!Number.isNaN(result.durationMs)) this.#runDuration.record(result.durationMs, attributes);
+    this.#runCount.add(1, attributes);
+  }
+
+  #endRunSpan(span: Span, result: RunResult): void {
+    span.setAttribute(ATTRIBUTES.spanOutcome, result.end);
+    if (result.message !== undefined) span.setAttribute(ATTRIBUTES.message, result.message);
     if (result.error) {
       span.recordException(result.error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.message });
@@ -229,9 +281,9 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   }
 }
 
-function resourceAttributes(context: RunContext<unknown>): Attributes {
-  const resource = context.resource as ResourceLike | undefined;
-  const attributes: Attributes = { [ATTRIBUTES.runId]: context.runId };
+function resourceAttributes(object: unknown, runId: string): Attributes {
+  const resource = object as ResourceLike | undefined;
+  const attributes: Attributes = { [ATTRIBUTES.runId]: runId };
   const kind = typeof resource?.kind === "string" ? resource.kind : undefined;
   const meta = resource?.metadata;
   const name = typeof meta?.name === "string" ? meta.name : undefined;

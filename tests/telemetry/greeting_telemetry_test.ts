@@ -12,7 +12,10 @@ Deno.test("example telemetry: a Prometheus scrape after a Run shows staircase's 
     observer: new RunTelemetry({ controller: "greeting" }),
   });
   const steps = plan().step({ name: "create-config", run: () => modifiedOnce() });
-  await executor.run({ metadata: { name: "hello", namespace: "default" } }, steps);
+  await executor.run(
+    { metadata: { name: "hello", namespace: "default", uid: "u", resourceVersion: "1" } },
+    steps,
+  );
   new RuntimeMetrics({ controller: "greeting" }).queueDepthChanged(2);
 
   assert.ok(telemetry.metricsUrl);
@@ -33,5 +36,5 @@ Deno.test("example telemetry: a Prometheus scrape after a Run shows staircase's 
 });
 
 function modifiedOnce() {
-  return Promise.resolve(modified({ reason: "created ConfigMap" }));
+  return Promise.resolve(modified({ message: "created ConfigMap" }));
 }

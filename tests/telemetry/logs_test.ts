@@ -44,8 +44,11 @@ Deno.test("logs: staircase's records are structured and carry no bearer token", 
         throw new Error("unreachable");
       },
     });
-    const result = await new RunExecutor({ client }).run({ metadata: { name: "a" } }, failing);
-    assert.equal(result.reason, "failed");
+    const result = await new RunExecutor({ client }).run(
+      { metadata: { name: "a", uid: "u", resourceVersion: "1" } },
+      failing,
+    );
+    assert.equal(result.end, "failed");
     assert.equal(server.requests.length, 2);
     assert.equal(server.requests[0].headers.get("authorization"), `Bearer ${TOKEN}`);
     client.close();
@@ -70,8 +73,8 @@ Deno.test("logs: nothing is printed when the application configured no logging",
       "eval",
       `import { plan, RunExecutor } from "${new URL("../../mod.ts", import.meta.url).href}";
        const steps = plan().step({ name: "boom", run: () => Promise.reject(new Error("boom")) });
-       const r = await new RunExecutor({ client: {} }).run({ metadata: { name: "a" } }, steps);
-       if (r.reason !== "failed") Deno.exit(3);`,
+       const r = await new RunExecutor({ client: {} }).run({ metadata: { name: "a", uid: "u", resourceVersion: "1" } }, steps);
+       if (r.end !== "failed") Deno.exit(3);`,
     ],
     stdout: "piped",
     stderr: "piped",

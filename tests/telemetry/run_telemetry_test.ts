@@ -2,17 +2,22 @@ import assert from "node:assert/strict";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { modified, noModification, plan, RunExecutor } from "../../mod.ts";
 import type { RestClient } from "../../lib/client/contract.ts";
-import { ATTRIBUTES, METRICS, RunTelemetry } from "../../lib/telemetry/mod.ts";
+import { ATTRIBUTES, METRICS, RunTelemetry, tracingClient } from "../../lib/telemetry/mod.ts";
 import { only, parentOf, TestSdk } from "./_sdk.ts";
 
+interface Workload {
+  kind: string;
+  metadata: { name: string; namespace: string; uid: string; resourceVersion: string };
+  status?: { phase?: string };
+}
 const noClient = {} as RestClient;
-const resource = {
+const resource: Workload = {
   kind: "Deployment",
   metadata: { name: "web", namespace: "shop", uid: "u-1", resourceVersion: "7" },
 };
 
 function executorWith(sdk: TestSdk, options: { failStatus?: boolean } = {}) {
-  return new RunExecutor({
+  return new RunExecutor<Workload>({
     client: noClient,
     observer: new RunTelemetry({
       controller: "web-controller",
@@ -28,19 +33,19 @@ function executorWith(sdk: TestSdk, options: { failStatus?: boolean } = {}) {
 
 Deno.test("RunTelemetry: metrics of a Run that modified, with a failed status write", async () => {
   const sdk = new TestSdk();
-  const steps = plan()
+  const steps = plan<Workload>()
     .initial(1)
-    .step({ name: "read", run: (_c, n: number) => Promise.resolve(noModification(n + 1)) })
-    .step({ name: "check", run: (_c, n: number) => Promise.resolve(noModification(n)) })
+    .step({ name: "read", run: (_c, n: number) => noModification(n + 1) })
+    .step({ name: "check", run: (_c, n: number) => noModification(n) })
     .step({
       name: "apply",
-      run: () => Promise.resolve(modified({ reason: "patched", status: { phase: "Busy" } })),
+      run: () => modified({ message: "patched", status: { phase: "Busy" } }),
     });
   const result = await executorWith(sdk, { failStatus: true }).run(
     structuredClone(resource),
     steps,
   );
-  assert.equal(result.reason, "modified");
+  assert.equal(result.end, "modified");
 
   const runs = await sdk.points(METRICS.runCount);
   assert.deepEqual(runs, [{
@@ -72,9 +77,9 @@ Deno.test("RunTelemetry: metrics of a Run that modified, with a failed status wr
 
 Deno.test("RunTelemetry: a Run span with one child span per step and resource attributes", async () => {
   const sdk = new TestSdk();
-  const steps = plan()
-    .step({ name: "first", run: () => Promise.resolve(noModification(undefined)) })
-    .step({ name: "second", run: () => Promise.resolve(noModification(undefined)) });
+  const steps = plan<Workload>()
+    .step({ name: "first", run: () => noModification(undefined) })
+    .step({ name: "second", run: () => noModification(undefined) });
   const result = await executorWith(sdk).run(structuredClone(resource), steps);
 
   const spans = sdk.finished();
@@ -101,12 +106,12 @@ Deno.test("RunTelemetry: a Run span with one child span per step and resource at
 
 Deno.test("RunTelemetry: a failing step records its error on the spans and ok=false", async () => {
   const sdk = new TestSdk();
-  const steps = plan().step({
+  const steps = plan<Workload>().step({
     name: "explode",
     run: () => Promise.reject(new Error("the database is gone")),
   });
   const result = await executorWith(sdk).run(structuredClone(resource), steps);
-  assert.equal(result.reason, "failed");
+  assert.equal(result.end, "failed");
 
   const spans = sdk.finished();
   const run = only(spans, "run web-controller");
@@ -128,7 +133,7 @@ Deno.test("RunTelemetry: a failing step records its error on the spans and ok=fa
 
 Deno.test("RunTelemetry: traces: false records metrics and no span", async () => {
   const sdk = new TestSdk();
-  const executor = new RunExecutor({
+  const executor = new RunExecutor<Workload>({
     client: noClient,
     observer: new RunTelemetry({
       traces: false,
@@ -136,10 +141,84 @@ Deno.test("RunTelemetry: traces: false records metrics and no span", async () =>
       tracerProvider: sdk.tracerProvider,
     }),
   });
-  await executor.run(structuredClone(resource), plan());
+  await executor.run(structuredClone(resource), plan<Workload>());
   assert.equal(sdk.finished().length, 0);
   assert.deepEqual((await sdk.points(METRICS.runCount)).map((p) => p.attributes.controller), [
     "unnamed",
   ]);
+  await sdk.shutdown();
+});
+
+Deno.test("RunTelemetry: a step's requests are children of the step's span", async () => {
+  const sdk = new TestSdk();
+  const inner = {
+    performRequest: () => Promise.resolve({}),
+  } as unknown as RestClient;
+  const executor = new RunExecutor<Workload>({
+    client: tracingClient(inner, { tracerProvider: sdk.tracerProvider }),
+    observer: new RunTelemetry({
+      controller: "web-controller",
+      meterProvider: sdk.meterProvider,
+      tracerProvider: sdk.tracerProvider,
+    }),
+  });
+  const steps = plan<Workload>()
+    .step({
+      name: "read-config",
+      run: async (context) => {
+        await context.client.performRequest({ method: "GET", path: "/api/v1/x", expectJson: true });
+        // A second request after an await still belongs to this step.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await context.client.performRequest({ method: "PATCH", path: "/api/v1/x" });
+        return noModification(undefined);
+      },
+    })
+    .step({
+      name: "write-config",
+      run: async (context) => {
+        await context.client.performRequest({ method: "POST", path: "/api/v1/y" });
+        return modified();
+      },
+    });
+  const result = await executor.run(structuredClone(resource), steps);
+  assert.equal(result.end, "modified");
+  const spans = sdk.finished();
+  const read = only(spans, "step read-config");
+  const write = only(spans, "step write-config");
+  assert.equal(parentOf(only(spans, "GET")), read.spanContext().spanId);
+  assert.equal(parentOf(only(spans, "PATCH")), read.spanContext().spanId);
+  assert.equal(parentOf(only(spans, "POST")), write.spanContext().spanId);
+  assert.equal(parentOf(read), only(spans, "run web-controller").spanContext().spanId);
+  await sdk.shutdown();
+});
+
+Deno.test("RunTelemetry: a reconciler that fails to plan is a failed Run with an error span", async () => {
+  const sdk = new TestSdk();
+  const executor = new RunExecutor<Workload>({
+    client: noClient,
+    controller: "from-the-runtime",
+    observer: new RunTelemetry({
+      meterProvider: sdk.meterProvider,
+      tracerProvider: sdk.tracerProvider,
+    }),
+  });
+  const result = await executor.reconcile(structuredClone(resource), {
+    plan: () => {
+      throw new Error("spec.size must be positive");
+    },
+  });
+  assert.equal(result.end, "failed");
+  // Without a fixed name the telemetry takes the controller's name from the Run.
+  assert.deepEqual(await sdk.points(METRICS.runCount), [{
+    attributes: { controller: "from-the-runtime", outcome: "failed", ok: false },
+    value: 1,
+  }]);
+  const span = only(sdk.finished(), "run from-the-runtime");
+  assert.equal(span.status.code, SpanStatusCode.ERROR);
+  assert.equal(span.attributes[ATTRIBUTES.resourceName], "web");
+  assert.match(
+    String(span.events.find((e) => e.name === "exception")?.attributes?.["exception.message"]),
+    /spec.size must be positive/,
+  );
   await sdk.shutdown();
 });
