@@ -4,6 +4,8 @@
  * @module
  */
 
+import { redactSecrets } from "./redact.ts";
+import { MAX_RETRY_AFTER_SECONDS } from "./retry.ts";
 import type { Status, StatusCause, StatusDetails } from "./status.ts";
 
 /** Reasons the API server uses, by HTTP code, for bodies that carry no `Status`. */
@@ -69,20 +71,25 @@ export class KubernetesApiError extends Error {
   /** Seconds to wait before retrying, from `Retry-After` or the `Status` details. */
   readonly retryAfterSeconds?: number;
 
-  /** Builds the error from a `Status` and, optionally, the request that produced it. */
+  /**
+   * Builds the error from a `Status` and, optionally, the request that produced it. The
+   * texts of the `Status` (its message and each cause's message) are redacted with
+   * `redactSecrets`, because servers and proxies echo what they were sent.
+   */
   constructor(status: Status, request?: ApiErrorRequest, retryAfterSeconds?: number) {
-    const code = status.code ?? 500;
-    const reason = status.reason || REASON_BY_CODE[code] || "Unknown";
+    const safe = redactStatus(status);
+    const code = typeof safe.code === "number" ? safe.code : 500;
+    const reason = safe.reason || REASON_BY_CODE[code] || "Unknown";
     const where = request ? `${request.method} ${request.path}: ` : "";
-    super(`${where}${code} ${reason}${status.message ? `: ${status.message}` : ""}`);
+    super(`${where}${code} ${reason}${safe.message ? `: ${safe.message}` : ""}`);
     this.name = "KubernetesApiError";
     this.code = code;
     this.reason = reason;
-    this.details = status.details;
-    this.causes = status.details?.causes ?? [];
-    this.status = status;
+    this.details = safe.details;
+    this.causes = safe.details?.causes ?? [];
+    this.status = safe;
     this.request = request;
-    this.retryAfterSeconds = retryAfterSeconds ?? status.details?.retryAfterSeconds;
+    this.retryAfterSeconds = clampSeconds(retryAfterSeconds ?? safe.details?.retryAfterSeconds);
   }
 
   /**
@@ -127,7 +134,34 @@ export class KubernetesApiError extends Error {
   }
 }
 
-function hasReason(err: unknown, reason: string, code: number): boolean {
+function clampSeconds(value: unknown): number | undefined {
+  if (typeof value !== "number" || !(value >= 0)) return undefined;
+  return Math.min(value, MAX_RETRY_AFTER_SECONDS);
+}
+
+function redactText(text: unknown): string | undefined {
+  return typeof text === "string" ? redactSecrets(text) : undefined;
+}
+
+/** A copy of `status` whose free texts are redacted. */
+function redactStatus(status: Status): Status {
+  const out: Status = { ...status };
+  if (status.message !== undefined) out.message = redactText(status.message);
+  const details = status.details;
+  if (details && typeof details === "object") {
+    out.details = { ...details };
+    if (Array.isArray(details.causes)) {
+      out.details.causes = details.causes.map((c) =>
+        c && typeof c === "object" && c.message !== undefined
+          ? { ...c, message: redactText(c.message) }
+          : c
+      );
+    }
+  }
+  return out;
+}
+
+function hasReason(err: unknown, reason: string, code: number): err is KubernetesApiError {
   return err instanceof KubernetesApiError && (err.reason === reason || err.code === code);
 }
 
@@ -140,7 +174,7 @@ function hasReason(err: unknown, reason: string, code: number): boolean {
  * console.log(isNotFound(new Error("x"))); // false
  * ```
  */
-export function isNotFound(err: unknown): boolean {
+export function isNotFound(err: unknown): err is KubernetesApiError {
   return hasReason(err, "NotFound", 404);
 }
 
@@ -154,7 +188,7 @@ export function isNotFound(err: unknown): boolean {
  * console.log(isConflict(new KubernetesApiError({ code: 409, reason: "Conflict" }))); // true
  * ```
  */
-export function isConflict(err: unknown): boolean {
+export function isConflict(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError && err.reason === "Conflict";
 }
 
@@ -167,7 +201,7 @@ export function isConflict(err: unknown): boolean {
  * console.log(isAlreadyExists(new KubernetesApiError({ code: 409, reason: "AlreadyExists" }))); // true
  * ```
  */
-export function isAlreadyExists(err: unknown): boolean {
+export function isAlreadyExists(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError && err.reason === "AlreadyExists";
 }
 
@@ -181,7 +215,7 @@ export function isAlreadyExists(err: unknown): boolean {
  * console.log(isGone(new KubernetesApiError({ code: 410, reason: "Expired" }))); // true
  * ```
  */
-export function isGone(err: unknown): boolean {
+export function isGone(err: unknown): err is KubernetesApiError {
   return err instanceof KubernetesApiError &&
     (err.code === 410 || err.reason === "Gone" || err.reason === "Expired");
 }
@@ -195,7 +229,7 @@ export function isGone(err: unknown): boolean {
  * console.log(isInvalid(new KubernetesApiError({ code: 422, reason: "Invalid" }))); // true
  * ```
  */
-export function isInvalid(err: unknown): boolean {
+export function isInvalid(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Invalid", 422);
 }
 
@@ -208,7 +242,7 @@ export function isInvalid(err: unknown): boolean {
  * console.log(isForbidden(new KubernetesApiError({ code: 403, reason: "Forbidden" }))); // true
  * ```
  */
-export function isForbidden(err: unknown): boolean {
+export function isForbidden(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Forbidden", 403);
 }
 
@@ -221,7 +255,7 @@ export function isForbidden(err: unknown): boolean {
  * console.log(isTooManyRequests(new KubernetesApiError({ code: 429 }))); // true
  * ```
  */
-export function isTooManyRequests(err: unknown): boolean {
+export function isTooManyRequests(err: unknown): err is KubernetesApiError {
   return hasReason(err, "TooManyRequests", 429);
 }
 
@@ -234,6 +268,6 @@ export function isTooManyRequests(err: unknown): boolean {
  * console.log(isUnauthorized(new KubernetesApiError({ code: 401 }))); // true
  * ```
  */
-export function isUnauthorized(err: unknown): boolean {
+export function isUnauthorized(err: unknown): err is KubernetesApiError {
   return hasReason(err, "Unauthorized", 401);
 }

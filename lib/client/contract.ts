@@ -134,7 +134,34 @@ export interface RequestOptions {
   expectStream?: boolean;
   /** Parse the body (or each line of a stream) as JSON. */
   expectJson?: boolean;
+  /**
+   * The request is safe to send again after a failure on the wire or a 503/504: set it for a
+   * mutating request that cannot apply twice (a PUT carrying `metadata.resourceVersion`, which
+   * a conflict protects). `false` forbids retries even for a GET.
+   *
+   * @default {true for GET, HEAD and OPTIONS; false otherwise}
+   */
+  idempotent?: boolean;
 }
+
+/**
+ * What {@linkcode RestClient.performRequest} resolves to, in any of its four modes.
+ *
+ * @example
+ * ```ts
+ * import type { ResponseBody } from "@staircase/staircase/client";
+ *
+ * function size(body: ResponseBody): number | undefined {
+ *   return body instanceof Uint8Array ? body.byteLength : undefined;
+ * }
+ * console.log(size(new Uint8Array(3))); // 3
+ * ```
+ */
+export type ResponseBody =
+  | JSONValue
+  | Uint8Array
+  | ReadableStream<Uint8Array>
+  | ReadableStream<JSONValue>;
 
 /**
  * Something that performs requests against one API server with its credentials.

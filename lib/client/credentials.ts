@@ -23,6 +23,23 @@ export interface ClientCertificate {
 }
 
 /**
+ * A copy of `certificate` whose `key` is not enumerable, so `JSON.stringify` and
+ * `Deno.inspect` of the object (or of a connection holding it) never show the key.
+ *
+ * @example
+ * ```ts
+ * import { hideKey } from "@staircase/staircase/client";
+ * const cert = hideKey({ cert: "CERT", key: "KEY" });
+ * console.log(cert.key, JSON.stringify(cert)); // KEY {"cert":"CERT"}
+ * ```
+ */
+export function hideKey(certificate: ClientCertificate): ClientCertificate {
+  const out = { cert: certificate.cert } as ClientCertificate;
+  Object.defineProperty(out, "key", { value: certificate.key, enumerable: false });
+  return out;
+}
+
+/**
  * What one request needs from its credentials.
  *
  * @example

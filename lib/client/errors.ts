@@ -122,7 +122,7 @@ export class TlsError extends ConnectionError {
 }
 
 /**
- * A watch stream delivered no bytes for longer than its idle timeout and was closed.
+ * A watch stream delivered no event for longer than its idle timeout and was closed.
  *
  * @example
  * ```ts
@@ -136,8 +136,67 @@ export class WatchIdleError extends Error {
 
   /** Creates the error. */
   constructor(idleTimeoutMs: number) {
-    super(`watch stream was silent for more than ${idleTimeoutMs} ms; it is considered dead`);
+    super(
+      `watch stream delivered no event for more than ${idleTimeoutMs} ms; it is considered dead`,
+    );
     this.name = "WatchIdleError";
     this.idleTimeoutMs = idleTimeoutMs;
+  }
+}
+
+/**
+ * The API server (or something in front of it) answered with a redirect. Redirects are never
+ * followed: a redirect could send the request body and credentials elsewhere, downgrade
+ * HTTPS to plain HTTP, or turn a read of one object into a read of another.
+ *
+ * @example
+ * ```ts
+ * import { RedirectError } from "@staircase/staircase/client";
+ * const err = new RedirectError("GET /api/v1/namespaces", 302, "http://elsewhere/");
+ * console.log(err.location, err.status);
+ * ```
+ */
+export class RedirectError extends Error {
+  /** The HTTP status (301, 302, 303, 307 or 308). */
+  readonly status: number;
+  /** Where the redirect pointed (user info in it redacted), or `undefined` when it named none. */
+  readonly location?: string;
+
+  /** Creates the error. */
+  constructor(request: string, status: number, location?: string) {
+    const where = location === undefined ? undefined : redactSecrets(location);
+    super(
+      `${request}: the server answered with a redirect (HTTP ${status}${
+        where === undefined ? ", no location" : ` to ${where}`
+      }), which is never followed`,
+    );
+    this.name = "RedirectError";
+    this.status = status;
+    this.location = where;
+  }
+}
+
+/**
+ * A line of a JSON-lines stream (one watch event) grew past the decoder's limit; the stream
+ * was stopped rather than buffer without bound.
+ *
+ * @example
+ * ```ts
+ * import { LineTooLongError } from "@staircase/staircase/client";
+ * console.log(new LineTooLongError(16 * 1024 * 1024).maxLineLength);
+ * ```
+ */
+export class LineTooLongError extends Error {
+  /** The limit that was exceeded, in characters. */
+  readonly maxLineLength: number;
+
+  /** Creates the error. */
+  constructor(maxLineLength: number) {
+    super(
+      `JSON-lines stream: a line is longer than the limit of ${maxLineLength} characters ` +
+        "(maxLineLength); the stream was stopped",
+    );
+    this.name = "LineTooLongError";
+    this.maxLineLength = maxLineLength;
   }
 }

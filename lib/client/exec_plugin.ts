@@ -6,9 +6,10 @@
  */
 
 import type { KubeConfigCluster, KubeConfigExec } from "./kubeconfig.ts";
-import type { CredentialSource, RequestCredentials } from "./credentials.ts";
+import { type CredentialSource, hideKey, type RequestCredentials } from "./credentials.ts";
 import { CredentialError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";
+import { redactValues } from "./redact.ts";
 
 const API_VERSIONS = new Set([
   "client.authentication.k8s.io/v1",
@@ -28,10 +29,79 @@ const API_VERSIONS = new Set([
 export interface ExecCredentialsOptions {
   /** The cluster, passed to the plugin when `provideClusterInfo` is set. */
   cluster?: KubeConfigCluster;
-  /** How long the plugin may run, in milliseconds. Default 60,000. */
+  /**
+   * How long the plugin may run, in milliseconds. Then it gets `SIGTERM`, and `SIGKILL`
+   * {@linkcode killGraceMs} later if it is still running.
+   *
+   * @default {60000}
+   */
   timeoutMs?: number;
-  /** Renew this long before `expirationTimestamp`, in milliseconds. Default 10,000. */
+  /**
+   * How long a plugin has to exit after `SIGTERM` before it gets `SIGKILL`, and how long
+   * its output may still arrive after it exited (a background child can hold the pipe open).
+   *
+   * @default {2000}
+   */
+  killGraceMs?: number;
+  /**
+   * The most the plugin may print on stdout, in bytes; more is a `CredentialError`.
+   *
+   * @default {1048576}
+   */
+  maxOutputBytes?: number;
+  /**
+   * Renew this long before `expirationTimestamp`, in milliseconds.
+   *
+   * @default {10000}
+   */
   expirySkewMs?: number;
+}
+
+/** How much of stderr is kept for an error message (its end, where the reason usually is). */
+const STDERR_KEPT = 4096;
+
+/** Reads a pipe, keeping at most `max` bytes; `keepEnd` keeps the last bytes instead. */
+async function drain(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  keepEnd: boolean,
+  stop: Promise<void>,
+): Promise<{ bytes: Uint8Array; overflow: boolean }> {
+  const reader = stream.getReader();
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  let overflow = false;
+  const stopped = stop.then(() => ({ done: true, value: undefined }) as const);
+  try {
+    while (true) {
+      const { done, value } = await Promise.race([reader.read(), stopped]);
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > max) {
+        overflow = true;
+        if (!keepEnd) break;
+        // Keep only the newest `max` bytes.
+        const all = concat(chunks, size).subarray(size - max);
+        chunks = [all];
+        size = all.byteLength;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return { bytes: concat(chunks, size), overflow };
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 interface ExecStatus {
@@ -39,6 +109,10 @@ interface ExecStatus {
   clientCertificateData?: string;
   clientKeyData?: string;
   expirationTimestamp?: string;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
 function clip(text: string, max = 500): string {
@@ -63,6 +137,8 @@ export class ExecCredentials implements CredentialSource {
   readonly #exec: KubeConfigExec;
   readonly #options: ExecCredentialsOptions;
   #cached?: { creds: RequestCredentials; expiresAt: number };
+  /** Every credential value this source has held: never quoted in an error. */
+  readonly #known = new Set<string>();
   #running?: Promise<RequestCredentials>;
 
   /** Creates the source; the plugin first runs on the first {@linkcode get}. */
@@ -76,6 +152,18 @@ export class ExecCredentials implements CredentialSource {
     if (typeof exec.command !== "string" || exec.command === "") {
       throw new CredentialError("exec plugin has no command");
     }
+    if (exec.args !== undefined && !isStringList(exec.args)) {
+      throw new CredentialError(`exec plugin "${exec.command}": args must be a list of strings`);
+    }
+    if (
+      exec.env !== undefined &&
+      (!Array.isArray(exec.env) ||
+        !exec.env.every((e) => typeof e?.name === "string" && typeof e?.value === "string"))
+    ) {
+      throw new CredentialError(
+        `exec plugin "${exec.command}": env must be a list of { name, value } strings`,
+      );
+    }
     if (exec.interactiveMode === "Always") {
       throw new CredentialError(
         `exec plugin "${exec.command}" requires an interactive terminal (interactiveMode: Always), ` +
@@ -86,8 +174,12 @@ export class ExecCredentials implements CredentialSource {
     this.#options = options;
   }
 
-  /** Returns cached credentials, running the plugin when there are none or they expired. */
-  get(): Promise<RequestCredentials> {
+  /**
+   * Returns cached credentials, running the plugin when there are none or they expired.
+   * Concurrent callers share one run, so `signal` does not stop the plugin: the HTTP client
+   * stops *waiting* for it when the request is aborted or times out.
+   */
+  get(_signal?: AbortSignal): Promise<RequestCredentials> {
     const skew = this.#options.expirySkewMs ?? 10_000;
     if (this.#cached && Date.now() < this.#cached.expiresAt - skew) {
       return Promise.resolve(this.#cached.creds);
@@ -122,16 +214,18 @@ export class ExecCredentials implements CredentialSource {
     const name = this.#exec.command;
     const env: Record<string, string> = { KUBERNETES_EXEC_INFO: this.#execInfo() };
     for (const e of this.#exec.env ?? []) env[e.name] = e.value;
-    let output: Deno.CommandOutput;
+    const timeoutMs = this.#options.timeoutMs ?? 60_000;
+    const graceMs = this.#options.killGraceMs ?? 2_000;
+    const maxOutput = this.#options.maxOutputBytes ?? 1024 * 1024;
+    let child: Deno.ChildProcess;
     try {
-      output = await new Deno.Command(name, {
+      child = new Deno.Command(name, {
         args: this.#exec.args ?? [],
         env,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 60_000),
-      }).output();
+      }).spawn();
     } catch (err) {
       const explained = explainPermissionError(err, `running exec plugin "${name}"`, "run", name);
       if (explained !== err) throw explained;
@@ -143,14 +237,66 @@ export class ExecCredentials implements CredentialSource {
         cause: err,
       });
     }
-    if (!output.success) {
-      const stderr = clip(new TextDecoder().decode(output.stderr));
-      const how = output.signal
-        ? `was killed (${output.signal})`
-        : `exited with code ${output.code}`;
-      throw new CredentialError(`exec plugin "${name}" ${how}${stderr ? `: ${stderr}` : ""}`);
+    // SIGTERM at the deadline, SIGKILL a grace period later: a plugin that ignores SIGTERM
+    // cannot hold the request.
+    let timedOut = false;
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    const kill = (signal: Deno.Signal): void => {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    };
+    const termTimer = setTimeout(() => {
+      timedOut = true;
+      kill("SIGTERM");
+      killTimer = setTimeout(() => kill("SIGKILL"), graceMs);
+    }, timeoutMs);
+    // Output may lag the exit a little; a background child holding the pipe must not keep us.
+    let release = (): void => {};
+    const outputDone = new Promise<void>((resolve) => (release = resolve));
+    let overLimit = false;
+    const stdout = drain(child.stdout, maxOutput, false, outputDone).then((r) => {
+      if (r.overflow) {
+        overLimit = true;
+        kill("SIGKILL");
+      }
+      return r.bytes;
+    });
+    const stderr = drain(child.stderr, STDERR_KEPT, true, outputDone);
+    let status: Deno.CommandStatus;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      status = await child.status;
+      graceTimer = setTimeout(release, graceMs);
+      await Promise.all([stdout, stderr]);
+    } finally {
+      clearTimeout(termTimer);
+      clearTimeout(killTimer);
+      clearTimeout(graceTimer);
+      release();
     }
-    return this.#accept(name, new TextDecoder().decode(output.stdout));
+    if (overLimit) {
+      throw new CredentialError(
+        `exec plugin "${name}" printed more than ${maxOutput} bytes (maxOutputBytes); it was stopped`,
+      );
+    }
+    if (timedOut) {
+      throw new CredentialError(`exec plugin "${name}" did not finish within ${timeoutMs} ms`);
+    }
+    if (!status.success) {
+      const text = this.#quote(new TextDecoder().decode((await stderr).bytes));
+      const how = status.signal
+        ? `was killed (${status.signal})`
+        : `exited with code ${status.code}`;
+      throw new CredentialError(`exec plugin "${name}" ${how}${text ? `: ${text}` : ""}`);
+    }
+    return this.#accept(name, new TextDecoder().decode(await stdout));
+  }
+
+  /** Plugin stderr for a message: clipped, without any credential value this source knows. */
+  #quote(stderr: string): string {
+    const known = [...this.#known, ...(this.#exec.env ?? []).map((e) => e.value)];
+    return clip(redactValues(stderr, known));
   }
 
   #accept(name: string, stdout: string): RequestCredentials {
@@ -174,6 +320,7 @@ export class ExecCredentials implements CredentialSource {
     const creds: RequestCredentials = {};
     if (typeof status.token === "string" && status.token !== "") {
       creds.authorization = `Bearer ${status.token}`;
+      this.#known.add(status.token);
     }
     if (status.clientCertificateData || status.clientKeyData) {
       if (!status.clientCertificateData || !status.clientKeyData) {
@@ -181,7 +328,11 @@ export class ExecCredentials implements CredentialSource {
           `exec plugin "${name}" returned a client certificate without its key, or a key without its certificate`,
         );
       }
-      creds.clientCertificate = { cert: status.clientCertificateData, key: status.clientKeyData };
+      creds.clientCertificate = hideKey({
+        cert: status.clientCertificateData,
+        key: status.clientKeyData,
+      });
+      this.#known.add(status.clientKeyData);
     }
     if (!creds.authorization && !creds.clientCertificate) {
       throw new CredentialError(`exec plugin "${name}" returned neither a token nor a certificate`);

@@ -1,5 +1,7 @@
 /**
- * The HTTP transport: a {@linkcode RestClient} over `fetch` and `Deno.createHttpClient`.
+ * The HTTP client: a {@linkcode RestClient} over `fetch` and `Deno.createHttpClient`, built
+ * as layers that each do one thing — retry, then credentials, then the rate limit, then the
+ * transport (`http_transport.ts`).
  *
  * @module
  */
@@ -8,11 +10,10 @@ import { getLogger } from "@logtape/logtape";
 import { VERSION } from "../version.ts";
 import { KubernetesApiError } from "./api_error.ts";
 import type { ClusterConnection } from "./connection.ts";
-import type { JSONValue, RequestOptions, RestClient } from "./contract.ts";
-import type { ClientCertificate, RequestCredentials } from "./credentials.ts";
-import { ConnectionError, TlsError } from "./errors.ts";
-import { jsonLinesStream } from "./json_lines.ts";
-import { explainPermissionError, isPermissionError } from "./permissions.ts";
+import type { JSONValue, RequestOptions, ResponseBody, RestClient } from "./contract.ts";
+import { hideKey, type RequestCredentials } from "./credentials.ts";
+import { ConnectionError, CredentialError, TlsError } from "./errors.ts";
+import { HttpTransport, type PreparedRequest, type Reply } from "./http_transport.ts";
 import { RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
 import {
   isRetryableMethod,
@@ -23,6 +24,7 @@ import {
   retryPolicy,
 } from "./retry.ts";
 import { sleep } from "./sleep.ts";
+import { checkStrictTrust } from "./strict_trust.ts";
 
 const log = getLogger(["staircase", "client"]);
 
@@ -48,59 +50,86 @@ export interface HttpRestClientOptions {
    * of a streamed response. Default 60,000; 0 waits forever.
    */
   requestTimeoutMs?: number;
+  /**
+   * Refuse a configuration whose own certificate authority would not be the only one that
+   * can vouch for the server: Deno adds a configured CA to its root store instead of using it
+   * alone (client-go uses it alone), so a certificate a public CA issued for the server's
+   * name would also be accepted. With `strictTrust`, the server must be HTTPS and, when a CA
+   * is configured, a host no public CA may certify (a private or loopback IP address,
+   * `localhost`, a single-label or internal name such as `*.svc` or `*.internal`); anything
+   * else is a `ClientConfigError` at construction.
+   *
+   * @default {false}
+   */
+  strictTrust?: boolean;
 }
 
 /**
- * {@linkcode RequestOptions} plus staircase's own per-request settings.
+ * The options of one request. The same as {@linkcode RequestOptions}, which now carries
+ * `idempotent` itself; kept as a name for code written against earlier versions.
  *
  * @example
  * ```ts
- * import type { HttpRequestOptions } from "./http_client.ts";
+ * import type { HttpRequestOptions } from "@staircase/staircase/client";
  * const request: HttpRequestOptions = { method: "PUT", path: "/api/v1/namespaces/a/configmaps/b", idempotent: true };
  * console.log(request.idempotent);
  * ```
  */
-export interface HttpRequestOptions extends RequestOptions {
-  /**
-   * Marks the request as safe to repeat, so failures on the wire and 503/504 are retried even
-   * for a mutating method (or not, for `false`). By default only GET, HEAD and OPTIONS are.
-   */
-  idempotent?: boolean;
-}
-
-/** Response bodies of the four modes. */
-type Body = JSONValue | Uint8Array | ReadableStream<Uint8Array> | ReadableStream<JSONValue>;
-
-/** Messages fetch gives for TLS failures. */
-const TLS_PATTERN = /certificate|tls|handshake|UnknownIssuer|NotValidForName|BadSignature/i;
-
-function errorText(err: unknown): string {
-  const parts: string[] = [];
-  for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    parts.push(e instanceof Error ? e.message : String(e));
-  }
-  return parts.join(": ");
-}
+export type HttpRequestOptions = RequestOptions;
 
 /** The request body and its content type, built once for all attempts. */
-function requestBody(options: HttpRequestOptions): { body?: BodyInit; contentType?: string } {
+function prepare(server: string, options: RequestOptions): PreparedRequest {
+  const query = options.querystring?.toString();
+  const url = `${server}${options.path}${query ? `?${query}` : ""}`;
   if (options.bodyJson !== undefined) {
     return {
+      options,
+      url,
       body: JSON.stringify(options.bodyJson),
       contentType: options.contentType ?? "application/json",
     };
   }
   const body = (options.bodyRaw as Uint8Array<ArrayBuffer> | undefined) ?? options.bodyStream;
-  return { body, contentType: body ? options.contentType : undefined };
+  return { options, url, body, contentType: body ? options.contentType : undefined };
+}
+
+/** Waits for `promise`, but no longer than the caller's signal and `timeoutMs` allow. */
+async function bounded<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  onTimeout: () => Error,
+): Promise<T> {
+  if (signal?.aborted) throw signal.reason;
+  if (!signal && !(timeoutMs > 0)) return await promise;
+  let cleanup = (): void => {};
+  const stop = new Promise<never>((_, reject) => {
+    const timer = timeoutMs > 0 ? setTimeout(() => reject(onTimeout()), timeoutMs) : undefined;
+    const onAbort = (): void => reject(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+  });
+  try {
+    return await Promise.race([promise, stop]);
+  } finally {
+    cleanup();
+  }
 }
 
 /**
  * A {@linkcode RestClient} over HTTP(S) for one {@linkcode ClusterConnection}.
  *
- * - TLS: the connection's CA and client certificate go to `Deno.createHttpClient`.
- * - Retries: GET/HEAD/OPTIONS (and requests marked `idempotent`) are retried on 503, 504 and
- *   connection failures; every request is retried on 429, which the server sends before doing
- *   anything. Waits follow `Retry-After`, else capped exponential backoff with jitter.
+ * - TLS: the connection's CA and client certificate go to `Deno.createHttpClient`. Deno adds
+ *   the CA to its root store (it has no way to make it the only root): see `strictTrust`.
+ * - Redirects are never followed: a 3xx answer is a `RedirectError` naming the location.
+ * - Retries: requests that are safe to repeat (GET, HEAD, OPTIONS, and requests marked
+ *   `idempotent`) are retried on 503, 504 and failures on the wire, including a body that
+ *   breaks or stalls while it is read; every request is retried on 429, which the server
+ *   sends before doing anything. Waits follow a positive `Retry-After`, else capped
+ *   exponential backoff with jitter.
  * - A `401` makes the credentials renew (token file re-read, exec plugin re-run) and the
  *   request is sent once more.
  * - Limits of Deno: `insecure-skip-tls-verify` needs the process flag
@@ -109,8 +138,7 @@ function requestBody(options: HttpRequestOptions): { body?: BodyInit; contentTyp
  *
  * @example
  * ```ts ignore
- * import { HttpRestClient } from "./http_client.ts";
- * import { StaticCredentials } from "./credentials.ts";
+ * import { HttpRestClient, StaticCredentials } from "@staircase/staircase/client";
  *
  * const client = new HttpRestClient({
  *   server: "https://127.0.0.1:6443",
@@ -124,28 +152,32 @@ function requestBody(options: HttpRequestOptions): { body?: BodyInit; contentTyp
 export class HttpRestClient implements RestClient {
   /** The namespace of the configuration (kubeconfig context or service account). */
   defaultNamespace?: string;
-  /** The connection this client talks to. */
+  /** The connection this client talks to (a client key in it is not enumerable). */
   readonly connection: ClusterConnection;
   readonly #retry?: RetryPolicy;
   readonly #limiter?: RateLimiter;
-  readonly #userAgent: string;
   readonly #timeoutMs: number;
-  readonly #clients = new Map<string, Deno.HttpClient>();
+  readonly #transport: HttpTransport;
 
   /** Creates the client. It opens no connection until the first request. */
   constructor(connection: ClusterConnection, options: HttpRestClientOptions = {}) {
-    this.connection = connection;
+    this.connection = connection.clientCertificate
+      ? { ...connection, clientCertificate: hideKey(connection.clientCertificate) }
+      : connection;
     this.defaultNamespace = connection.namespace;
     this.#retry = options.retry === false ? undefined : retryPolicy(options.retry);
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
-    this.#userAgent = options.userAgent ?? `staircase/${VERSION}`;
     this.#timeoutMs = options.requestTimeoutMs ?? 60_000;
+    if (options.strictTrust) checkStrictTrust(this.connection);
+    this.#transport = new HttpTransport(this.connection, {
+      userAgent: options.userAgent ?? `staircase/${VERSION}`,
+      timeoutMs: this.#timeoutMs,
+    });
   }
 
   /** Closes the pooled connections. */
   close(): void {
-    for (const client of this.#clients.values()) client.close();
-    this.#clients.clear();
+    this.#transport.close();
   }
 
   /** Closes the pooled connections (for `using`). */
@@ -153,234 +185,120 @@ export class HttpRestClient implements RestClient {
     this.close();
   }
 
-  #httpClient(cert?: ClientCertificate): Deno.HttpClient {
-    const key = cert ? cert.cert : "";
-    let client = this.#clients.get(key);
-    if (!client) {
-      // Certificates from an exec plugin rotate: keep the newest few, drop the oldest.
-      if (this.#clients.size >= 3) {
-        const [oldKey, old] = this.#clients.entries().next().value!;
-        this.#clients.delete(oldKey);
-        old.close();
-      }
-      client = Deno.createHttpClient({
-        caCerts: this.connection.caCerts ?? [],
-        ...(cert ? { cert: cert.cert, key: cert.key } : {}),
-        ...(this.connection.proxyUrl ? { proxy: { url: this.connection.proxyUrl } } : {}),
-      });
-      this.#clients.set(key, client);
-    }
-    return client;
-  }
-
   /** Performs a request and returns a stream of parsed JSON lines. */
   performRequest(
-    options: HttpRequestOptions & { expectStream: true; expectJson: true },
+    options: RequestOptions & { expectStream: true; expectJson: true },
   ): Promise<ReadableStream<JSONValue>>;
   /** Performs a request and returns the body as a byte stream. */
   performRequest(
-    options: HttpRequestOptions & { expectStream: true },
+    options: RequestOptions & { expectStream: true },
   ): Promise<ReadableStream<Uint8Array>>;
   /** Performs a request and returns the parsed JSON body. */
-  performRequest(options: HttpRequestOptions & { expectJson: true }): Promise<JSONValue>;
+  performRequest(options: RequestOptions & { expectJson: true }): Promise<JSONValue>;
   /** Performs a request and returns the body as bytes. */
-  performRequest(options: HttpRequestOptions): Promise<Uint8Array>;
-  async performRequest(options: HttpRequestOptions): Promise<Body> {
+  performRequest(options: RequestOptions): Promise<Uint8Array>;
+  async performRequest(options: RequestOptions): Promise<ResponseBody> {
     const { method, path } = options;
     if (options.expectTunnel) {
       throw new TypeError(
         `${method} ${path}: HttpRestClient does not open tunnels (expectTunnel: exec, attach, port-forward)`,
       );
     }
-    const query = options.querystring?.toString();
-    const url = `${this.connection.server}${path}${query ? `?${query}` : ""}`;
+    const request = prepare(this.connection.server, options);
+    const reply = await this.#retrying(request);
+    if (reply.ok) return reply.value;
+    throw KubernetesApiError.fromResponseBody(
+      reply.status,
+      reply.text,
+      { method, path },
+      parseRetryAfter(reply.headers.get("retry-after")),
+    );
+  }
+
+  /**
+   * Layer 1, retries: repeats what is safe to repeat, within one `maxAttempts` budget for
+   * failures on the wire and retryable statuses together.
+   */
+  async #retrying(request: PreparedRequest): Promise<Reply> {
+    const { options } = request;
+    const policy = this.#retry;
+    const maxAttempts = policy?.maxAttempts ?? 1;
     // A stream body is consumed by the first attempt, so it can never be sent again.
-    const retryable = isRetryableMethod(method, options.idempotent) && !options.bodyStream;
-    const body = requestBody(options);
-    // One budget for every kind of retry: wire failures and retryable statuses together.
-    const maxAttempts = this.#retry?.maxAttempts ?? 1;
-    let renewedCredentials = false;
+    const repeatable = isRetryableMethod(options.method, options.idempotent) &&
+      !options.bodyStream;
+    const renewal = { done: false };
     for (let attempt = 1;; attempt++) {
-      await this.#limiter?.acquire(options.abortSignal);
-      const creds: RequestCredentials = (await this.connection.credentials?.get(
-        options.abortSignal,
-      )) ?? {};
-      let sent: { response: Response; done: () => void };
+      let reply: Reply;
       try {
-        sent = await this.#send(url, options, body, creds);
+        reply = await this.#authenticated(request, renewal);
       } catch (failure) {
         if (
-          !this.#retry || !retryable || attempt >= maxAttempts ||
+          !policy || !repeatable || attempt >= maxAttempts ||
           !(failure instanceof ConnectionError) || failure instanceof TlsError
         ) throw failure;
-        const delay = retryDelayMs(this.#retry, attempt);
-        log.debug("{method} {path}: {error}; retrying in {delay} ms", {
-          method,
-          path,
-          error: failure.message,
-          delay: Math.round(delay),
-        });
-        await sleep(delay, options.abortSignal);
+        await this.#backoff(request, policy, attempt, undefined, failure.message);
         continue;
       }
-      const { response, done } = sent;
-      if (response.ok) {
-        try {
-          return await this.#read(response, options);
-        } finally {
-          done();
-        }
-      }
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-      // A refused token may have rotated: renew it once (the server did nothing on a 401).
-      if (
-        response.status === 401 && !renewedCredentials && !options.bodyStream &&
-        this.connection.credentials && await this.connection.credentials.invalidate()
-      ) {
-        renewedCredentials = true;
-        await response.body?.cancel();
-        done();
-        attempt--;
-        continue;
-      }
+      if (reply.ok || !policy || attempt >= maxAttempts) return reply;
+      if (!policy.statusCodes.includes(reply.status)) return reply;
       // The server sends 429 before doing anything, so any method may be repeated.
-      const statusRetryable = response.status === 429 ? !options.bodyStream : retryable;
-      if (
-        this.#retry && statusRetryable && attempt < maxAttempts &&
-        this.#retry.statusCodes.includes(response.status)
-      ) {
-        await response.body?.cancel();
-        done();
-        const delay = retryDelayMs(this.#retry, attempt, retryAfter);
-        log.debug("{method} {path}: HTTP {status}, retrying in {delay} ms", {
-          method,
-          path,
-          status: response.status,
-          delay: Math.round(delay),
-        });
-        await sleep(delay, options.abortSignal);
-        continue;
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch {
-        text = "";
-      } finally {
-        done();
-      }
-      throw KubernetesApiError.fromResponseBody(
-        response.status,
-        text,
-        { method, path },
-        retryAfter,
-      );
+      if (!(reply.status === 429 ? !options.bodyStream : repeatable)) return reply;
+      const retryAfter = parseRetryAfter(reply.headers.get("retry-after"));
+      await this.#backoff(request, policy, attempt, retryAfter, `HTTP ${reply.status}`);
     }
   }
 
-  /** Sends one attempt; failures on the wire are thrown as {@linkcode ConnectionError}s. */
-  async #send(
-    url: string,
-    options: HttpRequestOptions,
-    body: { body?: BodyInit; contentType?: string },
-    creds: RequestCredentials,
-  ): Promise<{ response: Response; done: () => void }> {
-    const headers = new Headers({
-      "accept": options.accept ?? "application/json",
-      "user-agent": this.#userAgent,
+  async #backoff(
+    request: PreparedRequest,
+    policy: RetryPolicy,
+    attempt: number,
+    retryAfter: number | undefined,
+    why: string,
+  ): Promise<void> {
+    const delay = retryDelayMs(policy, attempt, retryAfter);
+    log.debug("{method} {path}: {why}; retrying in {delay} ms", {
+      method: request.options.method,
+      path: request.options.path,
+      why,
+      delay: Math.round(delay),
     });
-    if (creds.authorization) headers.set("authorization", creds.authorization);
-    if (body.contentType) headers.set("content-type", body.contentType);
-    const client = this.#httpClient(creds.clientCertificate ?? this.connection.clientCertificate);
-    const userSignal = options.abortSignal;
-    if (userSignal?.aborted) throw userSignal.reason;
-    // The timeout has its own controller, combined with the caller's signal by
-    // AbortSignal.any, which adds no listener to a long-lived caller signal (a streamed
-    // response ends at a time we do not observe, so such a listener would never be removed).
-    const controller = new AbortController();
-    const signal = userSignal
-      ? AbortSignal.any([userSignal, controller.signal])
-      : controller.signal;
-    let timedOut = false;
-    const timer = this.#timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.#timeoutMs)
-      : undefined;
-    const done = (): void => clearTimeout(timer);
-    try {
-      const response = await fetch(url, {
-        method: options.method,
-        headers,
-        body: body.body,
-        signal,
-        client,
-      });
-      if (options.expectStream) {
-        // Streams live on: only the time to the headers is limited. The caller's signal
-        // still cancels the stream.
-        clearTimeout(timer);
-        return { response, done: () => {} };
-      }
-      return { response, done };
-    } catch (err) {
-      done();
-      if (userSignal?.aborted) throw userSignal.reason;
-      throw timedOut
-        ? new ConnectionError(this.connection.server, `no response within ${this.#timeoutMs} ms`)
-        : this.#explainFetchError(err);
-    }
+    await sleep(delay, request.options.abortSignal);
   }
 
-  #explainFetchError(err: unknown): unknown {
-    const server = this.connection.server;
-    if (isPermissionError(err)) {
-      const u = new URL(server);
-      const port = u.port || (u.protocol === "https:" ? "443" : "80");
-      return explainPermissionError(err, `connecting to ${server}`, "net", `${u.hostname}:${port}`);
-    }
-    const text = errorText(err);
-    if (TLS_PATTERN.test(text)) {
-      const host = new URL(server).hostname;
-      let hint = "check the certificate authority (certificate-authority / ca.crt) and that " +
-        "the server certificate names the server's host";
-      if (this.connection.insecureSkipTlsVerify) {
-        hint = "the configuration sets insecure-skip-tls-verify, which Deno cannot apply to one " +
-          `client: start Deno with --unsafely-ignore-certificate-errors=${host}`;
-      } else if (this.connection.tlsServerName && this.connection.tlsServerName !== host) {
-        hint = `the configuration sets tls-server-name "${this.connection.tlsServerName}", ` +
-          "which Deno's fetch cannot apply: the server certificate must name " +
-          `"${host}", or connect through that name`;
-      }
-      return new TlsError(server, `${text.replace(/^fetch failed: /, "")} (${hint})`, {
-        cause: err,
-      });
-    }
-    if (err instanceof TypeError || err instanceof Deno.errors.ConnectionRefused) {
-      return new ConnectionError(server, text.replace(/^fetch failed: /, ""), { cause: err });
-    }
-    return err;
+  /**
+   * Layer 2, credentials: fetched for each attempt (bounded by the caller's signal and the
+   * request timeout), renewed once per request after a `401` (the server did nothing).
+   */
+  async #authenticated(request: PreparedRequest, renewal: { done: boolean }): Promise<Reply> {
+    const reply = await this.#limited(request, await this.#credentials(request));
+    const source = this.connection.credentials;
+    if (
+      reply.ok || reply.status !== 401 || renewal.done || request.options.bodyStream || !source
+    ) return reply;
+    renewal.done = true;
+    if (!(await source.invalidate())) return reply;
+    return await this.#limited(request, await this.#credentials(request));
   }
 
-  async #read(response: Response, options: HttpRequestOptions): Promise<Body> {
-    if (options.expectStream) {
-      const body = response.body ?? new Response(new Uint8Array()).body!;
-      return options.expectJson ? jsonLinesStream(body) : body;
-    }
-    if (options.expectJson) {
-      const text = await response.text();
-      if (text === "") return null;
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new SyntaxError(
-          `${options.method} ${options.path}: the response (${
-            response.headers.get("content-type") ?? "no content type"
-          }, ${text.length} characters) is not JSON`,
-        );
-      }
-    }
-    return new Uint8Array(await response.arrayBuffer());
+  async #credentials(request: PreparedRequest): Promise<RequestCredentials> {
+    const source = this.connection.credentials;
+    if (!source) return {};
+    const signal = request.options.abortSignal;
+    return await bounded(
+      source.get(signal),
+      signal,
+      this.#timeoutMs,
+      () =>
+        new CredentialError(
+          `${request.options.method} ${request.options.path}: the credentials were not ready ` +
+            `within the request timeout of ${this.#timeoutMs} ms`,
+        ),
+    );
+  }
+
+  /** Layer 3, the rate limit: one token per attempt. */
+  async #limited(request: PreparedRequest, creds: RequestCredentials): Promise<Reply> {
+    await this.#limiter?.acquire(request.options.abortSignal);
+    return await this.#transport.send(request, creds);
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { ClientConfigError, MissingPermissionError } from "./errors.ts";
 import { explainPermissionError, isPermissionError } from "./permissions.ts";
 
@@ -154,15 +154,31 @@ function resolvePath(base: string, path: string): string {
   return `${base.replace(/[\\/]$/, "")}/${path}`;
 }
 
+/** Deeper than any real kubeconfig; deeper input would only serve to exhaust the stack. */
+const MAX_DEPTH = 64;
+
 /** Removes `null` everywhere, as client-go treats it as "not set" (GKE writes `args: null`). */
-function stripNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(stripNulls);
+function stripNulls(value: unknown, source: string, depth = 0): unknown {
+  if (depth > MAX_DEPTH) {
+    throw new ClientConfigError(`nested more than ${MAX_DEPTH} levels deep`, { source });
+  }
+  if (Array.isArray(value)) {
+    return value.filter((v) => v !== null).map((v) => stripNulls(v, source, depth + 1));
+  }
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== null) out[k] = stripNulls(v, source, depth + 1);
+    }
     return out;
   }
   return value;
+}
+
+/** Where a YAML problem is, without its text (yaml quotes the line, which may hold a token). */
+function yamlPlace(error: { code?: string; linePos?: { line: number; col: number }[] }): string {
+  const pos = error.linePos?.[0];
+  return `${error.code ?? "error"}${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}`;
 }
 
 function parseText(text: string, source: string): unknown {
@@ -175,8 +191,14 @@ function parseText(text: string, source: string): unknown {
     }
   }
   try {
-    return parseYaml(text);
+    // Warnings are collected, not printed: yaml's printer quotes the offending line.
+    const doc = parseDocument(text, { logLevel: "silent", prettyErrors: true });
+    if (doc.errors.length > 0) {
+      throw new ClientConfigError(`not valid YAML: ${yamlPlace(doc.errors[0])}`, { source });
+    }
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
+    if (err instanceof ClientConfigError) throw err;
     if (isPermissionError(err)) {
       throw new MissingPermissionError(
         "parsing YAML (the yaml package reads two variables)",
@@ -184,9 +206,13 @@ function parseText(text: string, source: string): unknown {
         { cause: err },
       );
     }
-    // yaml's message quotes the offending source lines, which may hold a token: keep line 1.
-    const first = String((err as Error).message ?? err).split(":\n")[0].split("\n")[0];
-    throw new ClientConfigError(`not valid YAML: ${first}`, { source });
+    // Never the message: an unresolved alias error quotes the alias, which may be a token.
+    const kind = err instanceof RangeError
+      ? "nested too deeply"
+      : err instanceof ReferenceError
+      ? "an alias that is not defined, or too many aliases"
+      : (err as Error)?.name ?? "error";
+    throw new ClientConfigError(`not valid YAML: ${kind}`, { source });
   }
 }
 
@@ -231,7 +257,7 @@ function namedList<T>(
  */
 export function parseKubeConfig(text: string, source?: string, baseDir?: string): KubeConfig {
   const where = source ?? "kubeconfig";
-  const raw = stripNulls(parseText(text, where)) ?? {};
+  const raw = stripNulls(parseText(text, where), where) ?? {};
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new ClientConfigError("a kubeconfig must be a mapping", { source: where });
   }

@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ClusterConnection } from "./connection.ts";
-import { StaticCredentials } from "./credentials.ts";
+import { hideKey, StaticCredentials } from "./credentials.ts";
 import { ClientConfigError } from "./errors.ts";
 import { ExecCredentials } from "./exec_plugin.ts";
 import type { KubeConfig } from "./kubeconfig.ts";
@@ -28,6 +28,13 @@ export interface KubeConfigConnectionOptions {
   context?: string;
   /** How often a `tokenFile` is checked for changes, in milliseconds. */
   tokenFileCheckIntervalMs?: number;
+  /**
+   * How long an exec credential plugin may run, in milliseconds (kubeconfig has no field
+   * for it).
+   *
+   * @default {60000}
+   */
+  execTimeoutMs?: number;
 }
 
 function decodeBase64(data: string, what: string, source: string): string {
@@ -156,7 +163,7 @@ export async function connectionFromKubeConfig(
           { source },
         );
       }
-      connection.clientCertificate = { cert, key };
+      connection.clientCertificate = hideKey({ cert, key });
     }
     if (user.token) {
       connection.credentials = StaticCredentials.bearer(user.token);
@@ -165,7 +172,10 @@ export async function connectionFromKubeConfig(
         checkIntervalMs: options.tokenFileCheckIntervalMs,
       });
     } else if (user.exec) {
-      connection.credentials = new ExecCredentials(user.exec, { cluster });
+      connection.credentials = new ExecCredentials(user.exec, {
+        cluster,
+        timeoutMs: options.execTimeoutMs,
+      });
     } else if (user.username !== undefined && user.password !== undefined) {
       connection.credentials = StaticCredentials.basic(user.username, user.password);
     } else if (user["auth-provider"]) {

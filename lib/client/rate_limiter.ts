@@ -17,11 +17,27 @@ import { sleep } from "./sleep.ts";
  * ```
  */
 export interface RateLimiterOptions {
-  /** Requests per second, sustained. */
+  /** Requests per second, sustained: a finite number of at least `MIN_QPS`. */
   qps: number;
-  /** Requests allowed at once after a quiet period. Default: `max(1, qps)`. */
+  /**
+   * Requests allowed at once after a quiet period: a whole number of at least 1.
+   *
+   * @default {max(1, ceil(qps))}
+   */
   burst?: number;
 }
+
+/**
+ * The smallest `qps` a {@linkcode RateLimiter} accepts: one request per 2^31 - 1 ms, the
+ * longest delay a timer can wait.
+ *
+ * @example
+ * ```ts
+ * import { MIN_QPS } from "@staircase/staircase/client";
+ * console.log(MIN_QPS > 0);
+ * ```
+ */
+export const MIN_QPS: number = 1000 / 2_147_483_647;
 
 /**
  * A token bucket: holds up to `burst` tokens, refilled at `qps` per second; each request
@@ -43,11 +59,19 @@ export class RateLimiter {
 
   /** Creates a full bucket. */
   constructor(options: RateLimiterOptions) {
-    if (!(options.qps > 0)) {
-      throw new RangeError(`rate limiter qps must be > 0, got ${options.qps}`);
+    const { qps, burst } = options;
+    // Below MIN_QPS the wait for one token no longer fits a timer (about 24.8 days).
+    if (typeof qps !== "number" || !Number.isFinite(qps) || qps < MIN_QPS) {
+      throw new RangeError(
+        `rate limiter qps must be a finite number of at least ${MIN_QPS} (one request per ` +
+          `24 days), got ${qps}`,
+      );
     }
-    this.#qps = options.qps;
-    this.#burst = Math.max(1, options.burst ?? Math.ceil(options.qps));
+    if (burst !== undefined && (!Number.isSafeInteger(burst) || burst < 1)) {
+      throw new RangeError(`rate limiter burst must be a whole number of at least 1, got ${burst}`);
+    }
+    this.#qps = qps;
+    this.#burst = burst ?? Math.max(1, Math.ceil(qps));
     this.#tokens = this.#burst;
     this.#last = performance.now();
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { JSONValue, RestClient, WatchEvent } from "./contract.ts";
+import type { JSONValue, RequestOptions, RestClient, WatchEvent } from "./contract.ts";
 import type { PatchBody } from "./patch_body.ts";
 import {
   type DeleteOptions,
@@ -58,6 +58,22 @@ function deleteBody(opts: DeleteOptions): JSONValue | undefined {
     propagationPolicy: opts.propagationPolicy,
     preconditions: opts.preconditions,
   };
+}
+
+/**
+ * How {@linkcode ResourceClient.listAll} and {@linkcode ResourceClient.listPages} end: the
+ * list's resourceVersion, from which a watch continues (a reflector's list-then-watch).
+ *
+ * @example
+ * ```ts
+ * import type { ListEnd } from "@staircase/staircase/client";
+ * const end: ListEnd = { resourceVersion: "12345" };
+ * console.log(end.resourceVersion);
+ * ```
+ */
+export interface ListEnd {
+  /** The resourceVersion of the list (of its first page: every page shares one snapshot). */
+  resourceVersion?: string;
 }
 
 function checkSegment(value: string, what: string): string {
@@ -150,13 +166,27 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     return typeof ns === "string" && ns !== "" ? ns : undefined;
   }
 
+  /**
+   * The path of one object: a missing name is refused here, before anything is sent, because
+   * without it the path would address the whole collection.
+   */
+  #objectPath(name: string, sub?: "status" | "scale", namespace?: string): string {
+    checkSegment(name, "an object name");
+    return this.path(name, sub, namespace);
+  }
+
   async #json<R>(
     method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     path: string,
     query: URLSearchParams,
-    extra: { body?: JSONValue; contentType?: string; abortSignal?: AbortSignal } = {},
+    extra: {
+      body?: JSONValue;
+      contentType?: string;
+      abortSignal?: AbortSignal;
+      idempotent?: boolean;
+    } = {},
   ): Promise<R> {
-    return await this.client.performRequest({
+    const options: RequestOptions & { expectJson: true } = {
       method,
       path,
       querystring: query,
@@ -164,7 +194,9 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
       contentType: extra.contentType,
       abortSignal: extra.abortSignal,
       expectJson: true,
-    }) as R;
+    };
+    if (extra.idempotent !== undefined) options.idempotent = extra.idempotent;
+    return await this.client.performRequest(options) as R;
   }
 
   /** Reads one object. */
@@ -175,7 +207,9 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
   async #get<R>(name: string, sub: "status" | "scale" | undefined, opts: GetOptions): Promise<R> {
     const q = new URLSearchParams();
     if (opts.resourceVersion !== undefined) q.set("resourceVersion", opts.resourceVersion);
-    return await this.#json<R>("GET", this.path(name, sub), q, { abortSignal: opts.abortSignal });
+    return await this.#json<R>("GET", this.#objectPath(name, sub), q, {
+      abortSignal: opts.abortSignal,
+    });
   }
 
   /** Lists one page of objects. */
@@ -186,16 +220,49 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
   }
 
   /**
-   * Lists every object, following `continue` tokens across pages of `limit` (default 500).
-   * An expired token throws a `KubernetesApiError` for which `isGone` is true.
+   * Lists every page, following `continue` tokens across pages of `limit` (default 500), and
+   * returns the list's resourceVersion. An expired token throws a `KubernetesApiError` for
+   * which `isGone` is true.
+   *
+   * @example List, then watch from where the list left off
+   * ```ts
+   * import type { ResourceClient } from "@staircase/staircase/client";
+   *
+   * async function listThenWatch(configMaps: ResourceClient<{ metadata?: { name?: string } }>) {
+   *   const pages = configMaps.listPages({ limit: 100 });
+   *   let step = await pages.next();
+   *   for (; !step.done; step = await pages.next()) {
+   *     for (const cm of step.value.items) console.log(cm.metadata?.name);
+   *   }
+   *   return configMaps.watch({ resourceVersion: step.value.resourceVersion });
+   * }
+   * console.log(typeof listThenWatch);
+   * ```
    */
-  async *listAll(opts: ListOptions = {}): AsyncGenerator<T> {
+  async *listPages(opts: ListOptions = {}): AsyncGenerator<TList, ListEnd, undefined> {
     let next: string | undefined = opts.continue;
+    let resourceVersion: string | undefined;
     do {
       const page: TList = await this.list({ ...opts, limit: opts.limit ?? 500, continue: next });
-      yield* page.items ?? [];
+      resourceVersion ??= page.metadata?.resourceVersion || undefined;
+      yield page;
       next = page.metadata?.continue || undefined;
     } while (next);
+    return { resourceVersion };
+  }
+
+  /**
+   * Lists every object, page by page (see {@linkcode listPages}); returns the list's
+   * resourceVersion, which `for await` ignores and a reflector reads from the last
+   * `next()`.
+   */
+  async *listAll(opts: ListOptions = {}): AsyncGenerator<T, ListEnd, undefined> {
+    const pages = this.listPages(opts);
+    while (true) {
+      const step = await pages.next();
+      if (step.done) return step.value;
+      yield* step.value.items ?? [];
+    }
   }
 
   /**
@@ -214,6 +281,7 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
       querystring: q,
       abortSignal: opts.abortSignal,
       idleTimeoutMs: opts.idleTimeoutMs,
+      maxEventLength: opts.maxEventLength,
       state: opts.state,
     });
   }
@@ -238,10 +306,15 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     body: R,
     opts: WriteOptions,
   ): Promise<R> {
-    const path = this.path(name, sub, this.#bodyNamespace(body));
+    const path = this.#objectPath(name, sub, this.#bodyNamespace(body));
+    // A PUT that carries a resourceVersion cannot apply twice (the second gets a conflict),
+    // so a failure on the wire or a 503/504 may be retried.
+    const rv = (body as { metadata?: { resourceVersion?: unknown } } | null)?.metadata
+      ?.resourceVersion;
     return await this.#json<R>("PUT", path, writeQuery(opts), {
       body: body as JSONValue,
       abortSignal: opts.abortSignal,
+      idempotent: typeof rv === "string" && rv !== "" ? true : undefined,
     });
   }
 
@@ -317,7 +390,7 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
     }
     const q = writeQuery(opts);
     if (opts.force) q.set("force", "true");
-    return await this.#json<R>("PATCH", this.path(name, sub), q, {
+    return await this.#json<R>("PATCH", this.#objectPath(name, sub), q, {
       body: patch as JSONValue,
       contentType,
       abortSignal: opts.abortSignal,
@@ -328,7 +401,7 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
   async delete(name: string, opts: DeleteOptions = {}): Promise<T | Status> {
     const q = new URLSearchParams();
     if (opts.dryRun) q.set("dryRun", "All");
-    return await this.#json<T | Status>("DELETE", this.path(name), q, {
+    return await this.#json<T | Status>("DELETE", this.#objectPath(name), q, {
       body: deleteBody(opts),
       abortSignal: opts.abortSignal,
     });

@@ -142,8 +142,17 @@ export interface WatchOptions extends ListOptions {
   allowWatchBookmarks?: boolean;
   /** Start with the current objects as `ADDED` events (ends with an initial-events bookmark). */
   sendInitialEvents?: boolean;
-  /** A stream that delivers no bytes for this long fails with `WatchIdleError`. */
+  /**
+   * A stream that delivers no event for this long (while the caller waits for one) fails with
+   * `WatchIdleError`; bytes that do not complete an event do not count. Off by default.
+   */
   idleTimeoutMs?: number;
+  /**
+   * The longest event accepted, in characters; a longer one fails with `LineTooLongError`.
+   *
+   * @default {67108864}
+   */
+  maxEventLength?: number;
   /** Updated with the last resourceVersion seen. */
   state?: WatchState;
 }
@@ -245,10 +254,13 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
  * ```
  */
 export function patchContentType(type: PatchType): string {
-  const contentType = PATCH_CONTENT_TYPES[type];
-  if (!contentType) {
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's functions.
+  const contentType = Object.hasOwn(PATCH_CONTENT_TYPES, type)
+    ? PATCH_CONTENT_TYPES[type]
+    : undefined;
+  if (typeof contentType !== "string") {
     throw new TypeError(
-      `unknown patch type "${type}" (use merge, json, strategic or apply)`,
+      `unknown patch type "${String(type).slice(0, 40)}" (use merge, json, strategic or apply)`,
     );
   }
   return contentType;

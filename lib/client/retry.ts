@@ -95,7 +95,9 @@ export function retryDelayMs(
   attempt: number,
   retryAfterSeconds?: number,
 ): number {
-  if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
+  // Only a positive wait counts: "0", a past date or garbage would mean "retry at once",
+  // which hammers a server that is asking for room.
+  if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
     // A little jitter on top keeps many clients from returning in lockstep.
     const base = Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs);
     return base + Math.random() * Math.min(base * 0.1, 1000);
@@ -106,7 +108,9 @@ export function retryDelayMs(
 }
 
 /**
- * Parses a `Retry-After` header (seconds, or an HTTP date) into seconds.
+ * Parses a `Retry-After` header (seconds, or an HTTP date) into seconds, clamped to
+ * {@linkcode MAX_RETRY_AFTER_SECONDS}. Garbage, negative values, `0` and past dates give
+ * `undefined`, so the caller falls back to its backoff instead of retrying at once.
  *
  * @example
  * ```ts
@@ -118,10 +122,22 @@ export function parseRetryAfter(
   value: string | null,
   now: number = Date.now(),
 ): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - now) / 1000);
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  let seconds: number;
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    seconds = Number(text);
+  } else if (/[a-z]/i.test(text)) {
+    const date = Date.parse(text);
+    if (Number.isNaN(date)) return undefined;
+    seconds = (date - now) / 1000;
+  } else {
+    return undefined; // "-5", "1e9", "Infinity", ...: not a Retry-After value
+  }
+  if (!(seconds > 0)) return undefined;
+  return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
 }
+
+/** The longest `Retry-After` taken at its word, in seconds (one day). */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;

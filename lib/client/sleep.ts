@@ -4,6 +4,8 @@
  * @module
  */
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Resolves after `ms` milliseconds, or rejects with the signal's reason when it aborts first.
  *
@@ -21,10 +23,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    // A timer longer than 2^31 - 1 ms fires at once: wait in steps instead.
+    const until = performance.now() + ms;
+    const step = (): void => {
+      const left = until - performance.now();
+      if (left > 0) {
+        timer = setTimeout(step, Math.min(left, MAX_TIMER_MS));
+        return;
+      }
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    };
+    let timer = setTimeout(step, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -42,8 +42,18 @@ export interface WatchEventsOptions {
   querystring: URLSearchParams;
   /** Aborts the watch. */
   abortSignal?: AbortSignal;
-  /** A stream that delivers no bytes for this long fails with {@linkcode WatchIdleError}. */
+  /**
+   * A stream that delivers no *event* for this long while the caller waits for one fails with
+   * {@linkcode WatchIdleError} (bytes that never complete an event do not count; time the
+   * caller spends on an event does not either). Off by default.
+   */
   idleTimeoutMs?: number;
+  /**
+   * The longest event accepted, in characters; a longer one fails with `LineTooLongError`.
+   *
+   * @default {67108864}
+   */
+  maxEventLength?: number;
   /** Updated with the last resourceVersion seen. */
   state?: WatchState;
 }
@@ -74,24 +84,30 @@ export async function* watchEvents<T>(
   const controller = new AbortController();
   const userSignal = options.abortSignal;
   if (userSignal?.aborted) throw userSignal.reason;
-  const onAbort = (): void => controller.abort(userSignal?.reason);
+  const onAbort = (): void => stop(userSignal?.reason);
   userSignal?.addEventListener("abort", onAbort, { once: true });
   const idleMs = options.idleTimeoutMs;
   const state = options.state ?? {};
-  let waitingSince = -1; // when the pending read started; -1 while the consumer has the data
+  let waitingSince = -1; // when the wait for the next event began; -1 while the caller has one
   let idle = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // Stops the request and the stream directly, so stopping never depends on the transport
+  // keeping its own abort wiring alive (a decorated or foreign RestClient may not).
+  const stop = (reason: unknown): void => {
+    controller.abort(reason);
+    reader?.cancel(reason).catch(() => {});
+  };
   // One timer per idle period (not per chunk): it re-arms itself for the remaining time.
   const check = (): void => {
     const now = performance.now();
     if (waitingSince >= 0 && now - waitingSince >= idleMs!) {
       idle = true;
-      controller.abort(new WatchIdleError(idleMs!));
+      stop(new WatchIdleError(idleMs!));
       return;
     }
     timer = setTimeout(check, waitingSince >= 0 ? idleMs! - (now - waitingSince) : idleMs!);
   };
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     if (idleMs !== undefined && idleMs > 0) {
       waitingSince = performance.now();
@@ -111,11 +127,12 @@ export async function* watchEvents<T>(
       throw err;
     }
     reader = stream.getReader();
-    const decoder = new JsonLinesDecoder();
+    if (controller.signal.aborted) reader.cancel(controller.signal.reason).catch(() => {});
+    const decoder = new JsonLinesDecoder({ maxLineLength: options.maxEventLength });
     const batch: JSONValue[] = [];
     while (true) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
-      waitingSince = performance.now();
+      if (waitingSince < 0) waitingSince = performance.now();
       try {
         chunk = await reader.read();
       } catch (err) {
@@ -124,14 +141,15 @@ export async function* watchEvents<T>(
         throw new ConnectionError(
           `(watch ${path})`,
           `the stream broke: ${(err as Error).message}`,
-          {
-            cause: err,
-          },
+          { cause: err },
         );
       }
-      waitingSince = -1;
+      // A cancelled reader reports a plain end: say why it ended.
+      if (idle) throw new WatchIdleError(idleMs!);
+      if (userSignal?.aborted) throw userSignal.reason;
       if (chunk.done) decoder.flush(batch);
       else decoder.push(chunk.value, batch);
+      if (batch.length > 0) waitingSince = -1;
       for (let i = 0; i < batch.length; i++) {
         yield toEvent<T>(batch[i], path, state);
       }
