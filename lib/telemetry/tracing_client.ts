@@ -13,7 +13,8 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import { KubernetesApiError } from "../client/api_error.ts";
-import type { JSONValue, RequestOptions, RestClient } from "../client/contract.ts";
+import type { RestClient } from "../client/contract.ts";
+import { decorateRestClient } from "../client/decorate.ts";
 import { VERSION } from "../version.ts";
 import { INSTRUMENTATION_SCOPE } from "./names.ts";
 
@@ -63,45 +64,17 @@ export interface TracingClientOptions {
  * ```
  */
 export function tracingClient(client: RestClient, options: TracingClientOptions = {}): RestClient {
-  return new TracingClient(client, options);
-}
-
-class TracingClient implements RestClient {
-  readonly #inner: RestClient;
-  readonly #tracer: Tracer;
-
-  constructor(inner: RestClient, options: TracingClientOptions) {
-    this.#inner = inner;
-    this.#tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
-      INSTRUMENTATION_SCOPE,
-      VERSION,
-    );
-  }
-
-  get defaultNamespace(): string | undefined {
-    return this.#inner.defaultNamespace;
-  }
-
-  performRequest(
-    options: RequestOptions & { expectStream: true; expectJson: true },
-  ): Promise<ReadableStream<JSONValue>>;
-  performRequest(
-    options: RequestOptions & { expectStream: true },
-  ): Promise<ReadableStream<Uint8Array>>;
-  performRequest(options: RequestOptions & { expectJson: true }): Promise<JSONValue>;
-  performRequest(options: RequestOptions): Promise<Uint8Array>;
-  performRequest(options: RequestOptions): Promise<unknown> {
-    return this.#tracer.startActiveSpan(options.method, {
+  const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
+    INSTRUMENTATION_SCOPE,
+    VERSION,
+  );
+  return decorateRestClient(client, (request, next) =>
+    tracer.startActiveSpan(request.method, {
       kind: SpanKind.CLIENT,
-      attributes: { "http.request.method": options.method, "url.path": options.path },
+      attributes: { "http.request.method": request.method, "url.path": request.path },
     }, async (span: Span) => {
       try {
-        // The overloads cannot be selected for an options object of the general type.
-        const result =
-          await (this.#inner.performRequest as (o: RequestOptions) => Promise<unknown>)(
-            options,
-          );
-        return result;
+        return await next(request);
       } catch (error) {
         if (error instanceof KubernetesApiError) {
           span.setAttribute("http.response.status_code", error.code);
@@ -115,6 +88,5 @@ class TracingClient implements RestClient {
       } finally {
         span.end();
       }
-    });
-  }
+    }));
 }
