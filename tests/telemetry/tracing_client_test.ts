@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { KubernetesApiError } from "../../lib/client/api_error.ts";
+import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
+import { tracingClient } from "../../lib/telemetry/mod.ts";
+import { only, parentOf, TestSdk } from "./_sdk.ts";
+
+function fakeClient(answer: (options: RequestOptions) => Promise<unknown>): RestClient {
+  return { performRequest: answer, defaultNamespace: "team-a" } as RestClient;
+}
+
+Deno.test("tracingClient: a client span per request, child of the active span", async () => {
+  const sdk = new TestSdk();
+  const seen: RequestOptions[] = [];
+  const client = tracingClient(
+    fakeClient((options) => {
+      seen.push(options);
+      return Promise.resolve({ kind: "ConfigMap" });
+    }),
+    { tracerProvider: sdk.tracerProvider },
+  );
+  assert.equal(client.defaultNamespace, "team-a");
+  const tracer = sdk.tracerProvider.getTracer("test");
+  const body = await tracer.startActiveSpan("outer", async (outer) => {
+    try {
+      return await client.performRequest({
+        method: "GET",
+        path: "/api/v1/namespaces/a/configmaps/b",
+        querystring: new URLSearchParams({ labelSelector: "secret=value" }),
+        expectJson: true,
+      });
+    } finally {
+      outer.end();
+    }
+  });
+  assert.deepEqual(body, { kind: "ConfigMap" });
+  assert.equal(seen.length, 1);
+  const spans = sdk.finished();
+  const request = only(spans, "GET");
+  assert.equal(request.kind, SpanKind.CLIENT);
+  assert.equal(parentOf(request), only(spans, "outer").spanContext().spanId);
+  assert.equal(request.attributes["http.request.method"], "GET");
+  assert.equal(request.attributes["url.path"], "/api/v1/namespaces/a/configmaps/b");
+  // The query string (selectors, tokens) is never recorded.
+  assert.ok(!JSON.stringify(request.attributes).includes("secret=value"));
+  assert.equal(request.status.code, SpanStatusCode.UNSET);
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: a failed request records the status code and the error", async () => {
+  const sdk = new TestSdk();
+  const failure = KubernetesApiError.fromResponseBody(
+    404,
+    JSON.stringify({ kind: "Status", reason: "NotFound", message: 'configmaps "b" not found' }),
+    { method: "GET", path: "/api/v1/namespaces/a/configmaps/b" },
+  );
+  const client = tracingClient(fakeClient(() => Promise.reject(failure)), {
+    tracerProvider: sdk.tracerProvider,
+  });
+  await assert.rejects(
+    client.performRequest({ method: "GET", path: "/api/v1/namespaces/a/configmaps/b" }),
+    (error) => error === failure,
+  );
+  const span = only(sdk.finished(), "GET");
+  assert.equal(span.attributes["http.response.status_code"], 404);
+  assert.equal(span.attributes["error.type"], "404");
+  assert.equal(span.status.code, SpanStatusCode.ERROR);
+  assert.equal(span.events.filter((e) => e.name === "exception").length, 1);
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: a connection failure names the error class", async () => {
+  const sdk = new TestSdk();
+  const client = tracingClient(fakeClient(() => Promise.reject(new TypeError("reset"))), {
+    tracerProvider: sdk.tracerProvider,
+  });
+  await assert.rejects(client.performRequest({ method: "POST", path: "/x" }), TypeError);
+  const span = only(sdk.finished(), "POST");
+  assert.equal(span.attributes["error.type"], "TypeError");
+  assert.equal(span.attributes["http.response.status_code"], undefined);
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: without an SDK every call goes through untouched", async () => {
+  // The global provider is the API's no-op one here: nothing recorded, nothing changed.
+  assert.equal(trace.getActiveSpan(), undefined);
+  const client = tracingClient(fakeClient(() => Promise.resolve(42)));
+  assert.equal(
+    await client.performRequest({ method: "GET", path: "/version", expectJson: true }),
+    42,
+  );
+});
