@@ -97,7 +97,7 @@ export class KubernetesApiError extends Error {
    *
    * @example
    * ```ts
-   * import { KubernetesApiError } from "./api_error.ts";
+   * import { KubernetesApiError } from "@staircase/staircase/client";
    * const err = KubernetesApiError.fromResponseBody(503, "overloaded");
    * console.log(err.reason); // "ServiceUnavailable"
    * ```

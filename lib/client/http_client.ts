@@ -158,16 +158,18 @@ async function bounded<T>(
  *   server certificate must name the host of the server URL.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { HttpRestClient, StaticCredentials } from "@staircase/staircase/client";
  *
- * const client = new HttpRestClient({
- *   server: "https://127.0.0.1:6443",
- *   caCerts: [await Deno.readTextFile("ca.crt")],
- *   credentials: StaticCredentials.bearer("token"),
- * });
- * const ns = await client.performRequest({ method: "GET", path: "/api/v1/namespaces", expectJson: true });
- * console.log(ns);
+ * async function listNamespaces(token: string): Promise<void> {
+ *   const client = new HttpRestClient({
+ *     server: "https://127.0.0.1:6443",
+ *     caCerts: [await Deno.readTextFile("ca.crt")],
+ *     credentials: StaticCredentials.bearer(token),
+ *   });
+ *   const ns = await client.performRequest({ method: "GET", path: "/api/v1/namespaces", expectJson: true });
+ *   console.log(ns);
+ * }
  * ```
  */
 export class HttpRestClient implements RestClient {

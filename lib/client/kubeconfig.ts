@@ -336,9 +336,12 @@ export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
  *
  * @example
  * ```ts
- * import type { LoadKubeConfigOptions } from "@staircase/staircase/client";
- * const opts: LoadKubeConfigOptions = { paths: ["./a.kubeconfig", "./b.kubeconfig"] };
- * console.log(opts.paths?.length);
+ * import { type KubeConfig, loadKubeConfig } from "@staircase/staircase/client";
+ *
+ * // Two files merged in order (the first one naming an entry wins); KUBECONFIG is not read.
+ * async function loadBoth(): Promise<KubeConfig> {
+ *   return await loadKubeConfig({ paths: ["./a.kubeconfig", "./b.kubeconfig"] });
+ * }
  * ```
  */
 export interface LoadKubeConfigOptions {
@@ -377,10 +380,14 @@ function splitList(value: string): string[] {
  * does; it is an error when none exists.
  *
  * @example
- * ```ts ignore
- * import { loadKubeConfig } from "@staircase/staircase/client";
- * const config = await loadKubeConfig();
- * console.log(config["current-context"]);
+ * ```ts
+ * import { connectionFromKubeConfig, HttpRestClient, loadKubeConfig } from "@staircase/staircase/client";
+ *
+ * async function clientFromKubeconfig(): Promise<HttpRestClient> {
+ *   const config = await loadKubeConfig();
+ *   console.log(`context ${config["current-context"]} from ${config.sources?.join(", ")}`);
+ *   return new HttpRestClient(await connectionFromKubeConfig(config));
+ * }
  * ```
  */
 export async function loadKubeConfig(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {
