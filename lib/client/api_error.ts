@@ -32,9 +32,11 @@ const REASON_BY_CODE: Record<number, string> = {
  *
  * @example
  * ```ts
- * import type { ApiErrorRequest } from "@staircase/staircase/client";
- * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces" };
- * console.log(request.path);
+ * import { type ApiErrorRequest, KubernetesApiError } from "@staircase/staircase/client";
+ *
+ * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces/default/configmaps/a" };
+ * const err = KubernetesApiError.fromResponseBody(404, "", request);
+ * console.log(err.request?.path, err.message);
  * ```
  */
 export interface ApiErrorRequest {

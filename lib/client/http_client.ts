@@ -91,9 +91,18 @@ export interface HttpRestClientOptions {
  *
  * @example
  * ```ts
- * import type { HttpRequestOptions } from "@staircase/staircase/client";
- * const request: HttpRequestOptions = { method: "PUT", path: "/api/v1/namespaces/a/configmaps/b", idempotent: true };
- * console.log(request.idempotent);
+ * import type { HttpRequestOptions, RestClient } from "@staircase/staircase/client";
+ *
+ * async function put(client: RestClient, body: { metadata: { resourceVersion: string } }): Promise<void> {
+ *   // A PUT with a resourceVersion cannot apply twice, so it may be retried.
+ *   const request: HttpRequestOptions = {
+ *     method: "PUT",
+ *     path: "/api/v1/namespaces/a/configmaps/b",
+ *     bodyJson: body,
+ *     idempotent: true,
+ *   };
+ *   await client.performRequest({ ...request, expectJson: true });
+ * }
  * ```
  */
 export type HttpRequestOptions = RequestOptions;

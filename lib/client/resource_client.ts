@@ -66,9 +66,21 @@ function deleteBody(opts: DeleteOptions): JSONValue | undefined {
  *
  * @example
  * ```ts
- * import type { ListEnd } from "@staircase/staircase/client";
- * const end: ListEnd = { resourceVersion: "12345" };
- * console.log(end.resourceVersion);
+ * import type { ListEnd, ResourceClient } from "@staircase/staircase/client";
+ * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Count every ConfigMap and return where a watch of the same collection continues.
+ * async function countThenResume(configMaps: ResourceClient<ConfigMap>): Promise<ListEnd> {
+ *   const all = configMaps.listAll();
+ *   let count = 0;
+ *   for (let step = await all.next(); ; step = await all.next()) {
+ *     if (step.done) {
+ *       console.log(`${count} ConfigMaps at resourceVersion ${step.value.resourceVersion}`);
+ *       return step.value;
+ *     }
+ *     count++;
+ *   }
+ * }
  * ```
  */
 export interface ListEnd {

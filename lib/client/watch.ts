@@ -17,9 +17,15 @@ import type { Status } from "./status.ts";
  *
  * @example
  * ```ts
- * import type { WatchEnd } from "@staircase/staircase/client";
- * const end: WatchEnd = { resourceVersion: "123" };
- * console.log(end.resourceVersion);
+ * import { type RestClient, type WatchEnd, watchEvents } from "@staircase/staircase/client";
+ *
+ * // Drain one watch stream and learn where the next one resumes.
+ * async function drain(client: RestClient): Promise<WatchEnd> {
+ *   const events = watchEvents(client, "/api/v1/configmaps", { querystring: new URLSearchParams() });
+ *   for (let step = await events.next(); ; step = await events.next()) {
+ *     if (step.done) return step.value; // { resourceVersion } of the last event seen
+ *   }
+ * }
  * ```
  */
 export interface WatchEnd {
