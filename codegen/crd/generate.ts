@@ -127,6 +127,8 @@ export async function generateCrdFiles(
       runtimeImport: importFrom(runtime, outDir, `${dir}/mod.ts`),
       typesImport: "./types.ts",
       exampleImport: "./mod.ts",
+      // A file path reaches into a checkout of staircase; users import the package.
+      exampleRuntimeImport: isFilePath(runtime) ? "@staircase/staircase/client" : runtime,
       exportedTypeNames: typeNames,
       resources: entries.map(({ crd, version: v }) => ({
         group,
@@ -171,9 +173,14 @@ function siblingModules(metaImport: string): ((module: string) => string) | unde
   return (module) => `${parts[1]}${module}${parts[2] ?? ""}`;
 }
 
+/** Whether an import option is a file path (relative to the working directory). */
+function isFilePath(spec: string): boolean {
+  return /^(\.\.?\/|\/)/.test(spec);
+}
+
 /** A specifier as is, or a file path made relative to the generated file. */
 function importFrom(spec: string, outDir: string, file: string): string {
-  if (!/^(\.\.?\/|\/)/.test(spec)) return spec;
+  if (!isFilePath(spec)) return spec;
   const rel = relative(dirname(resolve(outDir, file)), resolve(spec)).replaceAll("\\", "/");
   return rel.startsWith(".") ? rel : `./${rel}`;
 }
