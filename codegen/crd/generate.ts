@@ -60,12 +60,14 @@ const CR_VERBS: ApiResourceSpec["verbs"] = [
  * `<group>/<version>/mod.ts` for every served version.
  *
  * @example
- * ```ts ignore
- * import { generateCrdFiles } from "./generate.ts";
- * import { readCrdSources } from "./read.ts";
- * const { crds } = await readCrdSources(["crds/"]);
- * for (const file of await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" })) {
- *   console.log(file.path, file.kinds);
+ * ```ts
+ * import { generateCrdFiles, readCrdSources } from "@staircase/staircase/codegen";
+ *
+ * async function listGenerated(): Promise<void> {
+ *   const { crds } = await readCrdSources(["crds/"]);
+ *   for (const file of await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" })) {
+ *     console.log(file.path, file.kinds);
+ *   }
  * }
  * ```
  *
