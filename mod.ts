@@ -45,4 +45,4 @@
 
 export * from "./lib/steps/mod.ts";
 export { CrdNotEstablishedError, installCrd, installCrds } from "./lib/crds/mod.ts";
-export type { CrdManifest, InstallCrdOptions, InstallCrdResult } from "./lib/crds/mod.ts";
+export type { InstallCrdOptions, InstallCrdResult } from "./lib/crds/mod.ts";

@@ -18,9 +18,13 @@ ${CRD_USAGE}`;
  * Runs the code generator with command-line arguments and returns the exit code.
  *
  * @example
- * ```ts ignore
- * import { main } from "./main.ts";
- * Deno.exit(await main(["crd", "crds/", "--out", "gen"]));
+ * ```ts
+ * import { main } from "@staircase/staircase/codegen";
+ *
+ * // A project's own generate script: the same as `deno run -A @staircase/staircase/codegen crd crds/ --out gen`.
+ * async function generate(): Promise<void> {
+ *   Deno.exitCode = await main(["crd", "crds/", "--out", "gen"]);
+ * }
  * ```
  *
  * @param args The arguments, e.g. `Deno.args`.

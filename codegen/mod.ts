@@ -10,11 +10,16 @@
  * types and `<group>/<version>/mod.ts` with the Api class.
  *
  * @example Generating from code
- * ```ts ignore
- * import { generateCrdFiles, readCrdSources } from "@staircase/staircase/codegen";
- * const { crds } = await readCrdSources(["crds/"]);
- * const files = await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" });
- * console.log(files.map((f) => f.path));
+ * ```ts
+ * import { generateCrdFiles, readCrdSources, syncGeneratedTree } from "@staircase/staircase/codegen";
+ *
+ * async function generate(): Promise<void> {
+ *   const { crds } = await readCrdSources(["crds/"]);
+ *   const files = await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" });
+ *   for (const report of await syncGeneratedTree("gen", files, false)) {
+ *     console.log(report.outcome, report.path);
+ *   }
+ * }
  * ```
  *
  * @module

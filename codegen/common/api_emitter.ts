@@ -282,7 +282,7 @@ function exampleBlock(spec: ApiModuleSpec, namespaced: boolean): string {
   // A function taking the client, not a `declare const`: the example must type-check as a
   // doc test (`deno test --doc` wraps it in a test body) without talking to a server.
   return "@example\n```ts\n" +
-    `import type { RestClient } from "${spec.runtimeImport}";\n` +
+    `import type { RestClient } from "${spec.exampleRuntimeImport ?? spec.runtimeImport}";\n` +
     `import { ${base} } from "${spec.exampleImport}";\n\n` +
     `async function example(client: RestClient): Promise<void> {\n` +
     `  const api = new ${base}(client);${call.replaceAll("\n", "\n  ")}\n}\n` + "```";

@@ -63,6 +63,13 @@ export interface ApiModuleSpec {
   /** Import specifier users write for this module, for `@example` blocks. */
   exampleImport: string;
   /**
+   * Import specifier users write for the runtime client, for `@example` blocks (the package
+   * name, where `runtimeImport` is a path inside a repository).
+   *
+   * @default {the `runtimeImport`}
+   */
+  exampleRuntimeImport?: string;
+  /**
    * Names the types module exports (re-exported next to the Api module): resource tokens are
    * named so that they never collide with them (see `tokenName`).
    */

@@ -40,10 +40,13 @@ export interface FileReport {
  * which files on disk differ from the generated ones without writing anything.
  *
  * @example
- * ```ts ignore
- * import { syncGeneratedFiles } from "./output.ts";
- * const reports = await syncGeneratedFiles("gen", [{ path: "a.io/v1/types.ts", content: "", kinds: ["X"] }], false);
+ * ```ts
+ * import { syncGeneratedFiles } from "@staircase/staircase/codegen";
+ *
+ * const outDir = await Deno.makeTempDir();
+ * const reports = await syncGeneratedFiles(outDir, [{ path: "a.io/v1/types.ts", content: "", kinds: ["X"] }], false);
  * console.log(reports[0].outcome); // "written"
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  *
  * @param outDir The output folder; created when missing.
@@ -89,7 +92,7 @@ export const MANIFEST_FILE = "staircase-codegen.json";
  *
  * @example
  * ```ts
- * import { ManifestError } from "./output.ts";
+ * import { ManifestError } from "@staircase/staircase/codegen";
  * console.log(new ManifestError("gen/staircase-codegen.json", "not JSON").message);
  * ```
  */
@@ -147,10 +150,16 @@ async function readManifest(file: string): Promise<string[]> {
  * removal are removed too. Files the manifest never listed are left alone.
  *
  * @example
- * ```ts ignore
- * import { syncGeneratedTree } from "./output.ts";
- * const reports = await syncGeneratedTree("gen", [], true);
- * console.log(reports.filter((r) => r.outcome === "stale").map((r) => r.path));
+ * ```ts
+ * import { generateCrdFiles, readCrdSources, syncGeneratedTree } from "@staircase/staircase/codegen";
+ *
+ * // Check mode: list what is out of date under gen/ without writing anything.
+ * async function staleFiles(): Promise<string[]> {
+ *   const { crds } = await readCrdSources(["crds/"]);
+ *   const files = await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" });
+ *   const reports = await syncGeneratedTree("gen", files, true);
+ *   return reports.filter((r) => r.outcome !== "unchanged").map((r) => r.path);
+ * }
  * ```
  *
  * @param outDir The output folder; created when missing.

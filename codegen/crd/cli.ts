@@ -63,10 +63,14 @@ const defaultIo: CrdCommandIo = {
  * Runs `codegen crd` with the arguments after `crd` and returns the exit code.
  *
  * @example
- * ```ts ignore
- * import { runCrdCommand } from "./cli.ts";
- * const code = await runCrdCommand(["crds/", "--out", "gen", "--check"]);
- * Deno.exit(code);
+ * ```ts
+ * import { runCrdCommand } from "@staircase/staircase/codegen";
+ *
+ * // In CI: fail when the committed modules under gen/ are not what crds/ generates.
+ * async function checkGenerated(): Promise<void> {
+ *   const code = await runCrdCommand(["crds/", "--out", "gen", "--check"]);
+ *   if (code !== 0) throw new Error("generated modules are stale: run the generator");
+ * }
  * ```
  *
  * @param args The command-line arguments after `crd`.

@@ -13,12 +13,16 @@ import type { CustomResourceDefinition } from "./types.ts";
  * Lists the CRDs of the cluster, optionally only those of some API groups, sorted by name.
  *
  * @example
- * ```ts ignore
- * import { readClusterCrds } from "./cluster.ts";
- * import type { RestClient } from "../../lib/client/contract.ts";
- * declare const client: RestClient;
- * const crds = await readClusterCrds(client, ["example.com"]);
- * console.log(crds.map((c) => c.origin));
+ * ```ts
+ * import { generateCrdFiles, readClusterCrds } from "@staircase/staircase/codegen";
+ * import type { RestClient } from "@staircase/staircase/client";
+ *
+ * // Generate modules for the example.com CRDs a cluster has installed.
+ * async function generateFromCluster(client: RestClient): Promise<void> {
+ *   const crds = await readClusterCrds(client, ["example.com"]);
+ *   console.log(crds.map((c) => c.origin));
+ *   await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" });
+ * }
  * ```
  *
  * @param client The client to the API server.

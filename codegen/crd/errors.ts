@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { CrdInputError } from "./errors.ts";
+ * import { CrdInputError } from "@staircase/staircase/codegen";
  * const err = new CrdInputError("crds.yaml", 2, "invalid YAML: bad indentation");
  * console.log(err.message); // crds.yaml (document 2): invalid YAML: bad indentation
  * ```
@@ -44,7 +44,7 @@ export class CrdInputError extends Error {
  *
  * @example
  * ```ts
- * import { CrdSchemaError } from "./errors.ts";
+ * import { CrdSchemaError } from "@staircase/staircase/codegen";
  * const err = new CrdSchemaError("widgets.example.com", "v1", ".spec.size", "unknown type \"float\"");
  * console.log(err.message);
  * // widgets.example.com version v1 at .spec.size: unknown type "float"

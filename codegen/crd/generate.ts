@@ -60,12 +60,14 @@ const CR_VERBS: ApiResourceSpec["verbs"] = [
  * `<group>/<version>/mod.ts` for every served version.
  *
  * @example
- * ```ts ignore
- * import { generateCrdFiles } from "./generate.ts";
- * import { readCrdSources } from "./read.ts";
- * const { crds } = await readCrdSources(["crds/"]);
- * for (const file of await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" })) {
- *   console.log(file.path, file.kinds);
+ * ```ts
+ * import { generateCrdFiles, readCrdSources } from "@staircase/staircase/codegen";
+ *
+ * async function listGenerated(): Promise<void> {
+ *   const { crds } = await readCrdSources(["crds/"]);
+ *   for (const file of await generateCrdFiles(crds.map((c) => c.crd), { outDir: "gen" })) {
+ *     console.log(file.path, file.kinds);
+ *   }
  * }
  * ```
  *
@@ -127,6 +129,8 @@ export async function generateCrdFiles(
       runtimeImport: importFrom(runtime, outDir, `${dir}/mod.ts`),
       typesImport: "./types.ts",
       exampleImport: "./mod.ts",
+      // A file path reaches into a checkout of staircase; users import the package.
+      exampleRuntimeImport: isFilePath(runtime) ? "@staircase/staircase/client" : runtime,
       exportedTypeNames: typeNames,
       resources: entries.map(({ crd, version: v }) => ({
         group,
@@ -171,9 +175,14 @@ function siblingModules(metaImport: string): ((module: string) => string) | unde
   return (module) => `${parts[1]}${module}${parts[2] ?? ""}`;
 }
 
+/** Whether an import option is a file path (relative to the working directory). */
+function isFilePath(spec: string): boolean {
+  return /^(\.\.?\/|\/)/.test(spec);
+}
+
 /** A specifier as is, or a file path made relative to the generated file. */
 function importFrom(spec: string, outDir: string, file: string): string {
-  if (!/^(\.\.?\/|\/)/.test(spec)) return spec;
+  if (!isFilePath(spec)) return spec;
   const rel = relative(dirname(resolve(outDir, file)), resolve(spec)).replaceAll("\\", "/");
   return rel.startsWith(".") ? rel : `./${rel}`;
 }

@@ -37,11 +37,14 @@ const EXTENSIONS = [".yaml", ".yml", ".json"];
  * `*.yaml`, `*.yml` and `*.json` files directly in it, in name order) or `-` for standard input.
  *
  * @example
- * ```ts ignore
- * import { readCrdSources } from "./read.ts";
- * const { crds, notes } = await readCrdSources(["./crds"]);
- * for (const note of notes) console.error(note);
- * console.log(crds.map((c) => c.crd.metadata.name));
+ * ```ts
+ * import { readCrdSources } from "@staircase/staircase/codegen";
+ *
+ * async function crdNames(): Promise<string[]> {
+ *   const { crds, notes } = await readCrdSources(["./crds"]);
+ *   for (const note of notes) console.error(note);
+ *   return crds.map((c) => `${c.crd.spec.names.plural}.${c.crd.spec.group}`);
+ * }
  * ```
  *
  * @param paths Files, folders or `-`.
@@ -87,7 +90,7 @@ export async function readCrdSources(
  *
  * @example
  * ```ts
- * import { parseCrdDocuments } from "./read.ts";
+ * import { parseCrdDocuments } from "@staircase/staircase/codegen";
  * const { crds, notes } = parseCrdDocuments("kind: ConfigMap\napiVersion: v1\n", "x.yaml");
  * console.log(crds.length, notes); // 0 [ "x.yaml (document 1): skipped v1 ConfigMap, not a CustomResourceDefinition" ]
  * ```

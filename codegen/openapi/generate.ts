@@ -25,8 +25,18 @@ import type { GroupVersionDocument } from "./specs.ts";
 export interface GenerateOptions {
   /** Import specifier of the runtime client, as seen from `lib/apis/<g>/<v>/`. */
   runtimeImport?: string;
-  /** Import prefix users write for the modules in `@example` blocks. */
+  /**
+   * Import prefix users write for the modules in `@example` blocks.
+   *
+   * @default {"@staircase/staircase/apis"}
+   */
   exampleImportPrefix?: string;
+  /**
+   * Import specifier users write for the runtime client in `@example` blocks.
+   *
+   * @default {"@staircase/staircase/client"}
+   */
+  exampleRuntimeImport?: string;
 }
 
 const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
@@ -148,6 +158,7 @@ export async function generateApis(
 ): Promise<Map<string, string>> {
   const runtimeImport = options.runtimeImport ?? "../../../client/mod.ts";
   const exampleImportPrefix = options.exampleImportPrefix ?? "@staircase/staircase/apis";
+  const exampleRuntimeImport = options.exampleRuntimeImport ?? "@staircase/staircase/client";
   const placements = placeSchemas(docs);
   const kinds = kindsBySchema(docs);
   const byModule = new Map<string, SchemaPlacement[]>();
@@ -182,7 +193,8 @@ export async function generateApis(
         resources,
         runtimeImport,
         typesImport: "./types.ts",
-        exampleImport: "./mod.ts",
+        exampleImport: `${exampleImportPrefix}/${dir}`,
+        exampleRuntimeImport,
         exportedTypeNames: (byModule.get(dir) ?? []).map((p) => p.typeName),
       }),
     );

@@ -8,10 +8,9 @@
  * @module
  */
 
-import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
 import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
 import { resourceType } from "@staircase/staircase/client";
-import type { CrdManifest } from "@staircase/staircase";
 
 /** What a Foo asks for. */
 export interface FooSpec {
@@ -56,9 +55,13 @@ export interface Foo {
  *
  * @example
  * ```ts
- * import { Foos } from "./api.ts";
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import { type Foo, Foos } from "./api.ts";
  *
- * console.log(Foos.apiVersion, Foos.plural); // example.staircase.dev/v1 foos
+ * async function fooNames(client: RestClient, namespace: string): Promise<string[]> {
+ *   const foos: Foo[] = (await new ResourceClient(client, Foos, namespace).list()).items;
+ *   return foos.map((foo) => foo.metadata?.name ?? "");
+ * }
  * ```
  */
 export const Foos = resourceType<Foo>()({
@@ -70,35 +73,21 @@ export const Foos = resourceType<Foo>()({
 });
 
 /**
- * The ConfigMap kind's resource token (the code generator will export this as `ConfigMaps` from
- * `@staircase/staircase/apis/core/v1`; until then it is made here, once).
- *
- * @example
- * ```ts
- * import { ConfigMaps } from "./api.ts";
- *
- * console.log(ConfigMaps.apiVersion); // v1
- * ```
- */
-export const ConfigMaps = resourceType<ConfigMap>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
-
-/**
  * The Foo CustomResourceDefinition, built from the token (install it with `installCrd`).
  *
  * @example
  * ```ts
+ * import { installCrd } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { fooCrd } from "./api.ts";
  *
- * console.log(fooCrd.metadata.name); // foos.example.staircase.dev
+ * async function installFoos(client: RestClient): Promise<void> {
+ *   const { name, action } = await installCrd(client, fooCrd);
+ *   console.log(name, action); // foos.example.staircase.dev created (or unchanged)
+ * }
  * ```
  */
-export const fooCrd: CrdManifest = {
+export const fooCrd: CustomResourceDefinition = {
   metadata: { name: `${Foos.plural}.${Foos.group}` },
   spec: {
     group: Foos.group,

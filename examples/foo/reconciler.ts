@@ -27,9 +27,9 @@ import {
   type RunContext,
   type Step,
 } from "@staircase/staircase";
-import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { isNotFound, type JsonPointer, ResourceClient } from "@staircase/staircase/client";
-import { ConfigMaps, type Foo, Foos } from "./api.ts";
+import { type Foo, Foos } from "./api.ts";
 import type { Order, OrderService } from "./orders.ts";
 
 /** A Foo as a Run sees it: namespaced, with its name, UID, resourceVersion and generation. */
@@ -259,23 +259,24 @@ export function removeFinalizer(): Step<FooResource, undefined, undefined> {
  * @returns The reconciler.
  *
  * @example One Run of a Foo
- * ```ts ignore
+ * ```ts
  * import { RunExecutor } from "@staircase/staircase";
- * import { autoDetectClient, ResourceClient } from "@staircase/staircase/client";
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
  * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  * import { Foos } from "./api.ts";
  * import { InMemoryOrders } from "./orders.ts";
  * import { fooReconciler } from "./reconciler.ts";
  *
- * const client = await autoDetectClient();
- * const executor = new RunExecutor({
- *   client,
- *   resourceType: Foos,
- *   statusWriter: new MergePatchStatusWriter(client, Foos),
- * });
- * const foo = await new ResourceClient(client, Foos).namespace("default").get("first");
- * const result = await executor.reconcile(foo, fooReconciler({ orders: new InMemoryOrders() }));
- * console.log(result.end, result.message);
+ * async function reconcileOnce(client: RestClient, namespace: string, name: string): Promise<void> {
+ *   const executor = new RunExecutor({
+ *     client,
+ *     resourceType: Foos,
+ *     statusWriter: new MergePatchStatusWriter(client, Foos),
+ *   });
+ *   const foo = await new ResourceClient(client, Foos).namespace(namespace).get(name);
+ *   const result = await executor.reconcile(foo, fooReconciler({ orders: new InMemoryOrders() }));
+ *   console.log(result.end, result.message);
+ * }
  * ```
  */
 export function fooReconciler(deps: FooDependencies): Reconciler<FooResource> {

@@ -32,9 +32,11 @@ const REASON_BY_CODE: Record<number, string> = {
  *
  * @example
  * ```ts
- * import type { ApiErrorRequest } from "@staircase/staircase/client";
- * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces" };
- * console.log(request.path);
+ * import { type ApiErrorRequest, KubernetesApiError } from "@staircase/staircase/client";
+ *
+ * const request: ApiErrorRequest = { method: "GET", path: "/api/v1/namespaces/default/configmaps/a" };
+ * const err = KubernetesApiError.fromResponseBody(404, "", request);
+ * console.log(err.request?.path, err.message);
  * ```
  */
 export interface ApiErrorRequest {
@@ -97,7 +99,7 @@ export class KubernetesApiError extends Error {
    *
    * @example
    * ```ts
-   * import { KubernetesApiError } from "./api_error.ts";
+   * import { KubernetesApiError } from "@staircase/staircase/client";
    * const err = KubernetesApiError.fromResponseBody(503, "overloaded");
    * console.log(err.reason); // "ServiceUnavailable"
    * ```

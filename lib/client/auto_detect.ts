@@ -20,9 +20,12 @@ import { explainPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { AutoDetectOptions } from "@staircase/staircase/client";
- * const opts: AutoDetectOptions = { inCluster: false, kubeconfig: { context: "dev" } };
- * console.log(opts);
+ * import { autoDetectClient, type HttpRestClient } from "@staircase/staircase/client";
+ *
+ * // Outside a cluster only: the "dev" context of the kubeconfig, with a 30 s request timeout.
+ * async function devClient(): Promise<HttpRestClient> {
+ *   return await autoDetectClient({ inCluster: false, kubeconfig: { context: "dev" }, requestTimeoutMs: 30_000 });
+ * }
  * ```
  */
 export interface AutoDetectOptions extends HttpRestClientOptions {
@@ -42,10 +45,14 @@ function describe(err: unknown): string {
  * refusals, the exact `--allow-*` flag to add.
  *
  * @example
- * ```ts ignore
- * import { autoDetectConnection } from "@staircase/staircase/client";
- * const connection = await autoDetectConnection();
- * console.log(connection.description);
+ * ```ts
+ * import { autoDetectConnection, HttpRestClient } from "@staircase/staircase/client";
+ *
+ * async function connect(): Promise<HttpRestClient> {
+ *   const connection = await autoDetectConnection();
+ *   console.log(`using ${connection.description}`);
+ *   return new HttpRestClient(connection, { userAgent: "my-operator/1.0" });
+ * }
  * ```
  */
 export async function autoDetectConnection(
@@ -83,10 +90,15 @@ export async function autoDetectConnection(
  * An {@linkcode HttpRestClient} for the automatically detected configuration.
  *
  * @example
- * ```ts ignore
- * import { autoDetectClient } from "@staircase/staircase/client";
- * const client = await autoDetectClient();
- * console.log(client.defaultNamespace);
+ * ```ts
+ * import { autoDetectClient, ResourceClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ *
+ * async function countConfigMaps(): Promise<number> {
+ *   const client = await autoDetectClient();
+ *   const configMaps = new ResourceClient(client, ConfigMaps, client.defaultNamespace ?? "default");
+ *   return (await configMaps.list()).items.length;
+ * }
  * ```
  */
 export async function autoDetectClient(options: AutoDetectOptions = {}): Promise<HttpRestClient> {
@@ -100,10 +112,12 @@ export async function autoDetectClient(options: AutoDetectOptions = {}): Promise
  * given files), using its current context or `options.context`.
  *
  * @example
- * ```ts ignore
- * import { kubeConfigClient } from "@staircase/staircase/client";
- * const client = await kubeConfigClient({ paths: ["./admin.kubeconfig"], context: "admin" });
- * console.log(client.defaultNamespace);
+ * ```ts
+ * import { type HttpRestClient, kubeConfigClient } from "@staircase/staircase/client";
+ *
+ * async function adminClient(): Promise<HttpRestClient> {
+ *   return await kubeConfigClient({ paths: ["./admin.kubeconfig"], context: "admin" });
+ * }
  * ```
  */
 export async function kubeConfigClient(
@@ -119,10 +133,13 @@ export async function kubeConfigClient(
  * A client for a given connection, or for the automatically detected one when none is given.
  *
  * @example
- * ```ts ignore
- * import { createClient } from "@staircase/staircase/client";
- * const client = await createClient();
- * console.log(client.connection.description);
+ * ```ts
+ * import { type ClusterConnection, createClient, type HttpRestClient } from "@staircase/staircase/client";
+ *
+ * // The given connection (e.g. a test control plane's), else whatever is configured.
+ * async function clientFor(connection?: ClusterConnection): Promise<HttpRestClient> {
+ *   return await createClient(connection);
+ * }
  * ```
  */
 export async function createClient(

@@ -11,16 +11,17 @@ import type { ClientCertificate, CredentialSource } from "./credentials.ts";
  *
  * @example
  * ```ts
- * import type { ClusterConnection } from "@staircase/staircase/client";
- * import { StaticCredentials } from "@staircase/staircase/client";
+ * import { type ClusterConnection, HttpRestClient, StaticCredentials } from "@staircase/staircase/client";
  *
- * const connection: ClusterConnection = {
- *   server: "https://127.0.0.1:6443",
- *   caCerts: [],
- *   credentials: StaticCredentials.bearer("token"),
- *   namespace: "default",
- * };
- * console.log(connection.server);
+ * function clientFor(server: string, caCert: string, token: string): HttpRestClient {
+ *   const connection: ClusterConnection = {
+ *     server,
+ *     caCerts: [caCert],
+ *     credentials: StaticCredentials.bearer(token),
+ *     namespace: "default",
+ *   };
+ *   return new HttpRestClient(connection);
+ * }
  * ```
  */
 export interface ClusterConnection {

@@ -93,16 +93,18 @@ export type JSONArray = JSONValue[];
  *
  * @example A watch request
  * ```ts
- * import type { RequestOptions } from "@staircase/staircase/client";
+ * import type { RestClient } from "@staircase/staircase/client";
  *
- * const options: RequestOptions = {
- *   method: "GET",
- *   path: "/api/v1/namespaces/default/configmaps",
- *   querystring: new URLSearchParams({ watch: "true", allowWatchBookmarks: "true" }),
- *   expectJson: true,
- *   expectStream: true,
- * };
- * console.log(options.path);
+ * async function printWatch(client: RestClient): Promise<void> {
+ *   const lines = await client.performRequest({
+ *     method: "GET",
+ *     path: "/api/v1/namespaces/default/configmaps",
+ *     querystring: new URLSearchParams({ watch: "true", allowWatchBookmarks: "true" }),
+ *     expectJson: true,
+ *     expectStream: true,
+ *   });
+ *   for await (const event of lines) console.log(event);
+ * }
  * ```
  */
 export interface RequestOptions {

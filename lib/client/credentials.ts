@@ -111,8 +111,13 @@ export class StaticCredentials implements CredentialSource {
    *
    * @example
    * ```ts
-   * import { StaticCredentials } from "./credentials.ts";
-   * console.log(StaticCredentials.bearer("t") instanceof StaticCredentials);
+   * import { type ClusterConnection, StaticCredentials } from "@staircase/staircase/client";
+   *
+   * const connection: ClusterConnection = {
+   *   server: "https://10.0.0.1:6443",
+   *   credentials: StaticCredentials.bearer("my-token"),
+   * };
+   * console.log(await connection.credentials?.get()); // { authorization: "Bearer my-token" }
    * ```
    */
   static bearer(token: string): StaticCredentials {
@@ -124,8 +129,13 @@ export class StaticCredentials implements CredentialSource {
    *
    * @example
    * ```ts
-   * import { StaticCredentials } from "./credentials.ts";
-   * console.log(StaticCredentials.basic("admin", "pw") instanceof StaticCredentials);
+   * import { type ClusterConnection, StaticCredentials } from "@staircase/staircase/client";
+   *
+   * const connection: ClusterConnection = {
+   *   server: "https://10.0.0.1:6443",
+   *   credentials: StaticCredentials.basic("admin", "pw"),
+   * };
+   * console.log(await connection.credentials?.get()); // { authorization: "Basic YWRtaW46cHc=" }
    * ```
    */
   static basic(username: string, password: string): StaticCredentials {

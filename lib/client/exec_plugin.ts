@@ -21,9 +21,21 @@ const API_VERSIONS = new Set([
  *
  * @example
  * ```ts
- * import type { ExecCredentialsOptions } from "@staircase/staircase/client";
- * const opts: ExecCredentialsOptions = { timeoutMs: 30_000, cluster: { server: "https://k:6443" } };
- * console.log(opts);
+ * import { ExecCredentials, type RequestCredentials } from "@staircase/staircase/client";
+ *
+ * // The plugin gets 30 s and learns which cluster it signs in to (`provideClusterInfo`).
+ * async function eksToken(): Promise<RequestCredentials> {
+ *   const credentials = new ExecCredentials(
+ *     {
+ *       apiVersion: "client.authentication.k8s.io/v1",
+ *       command: "aws",
+ *       args: ["eks", "get-token", "--cluster-name", "prod"],
+ *       provideClusterInfo: true,
+ *     },
+ *     { timeoutMs: 30_000, cluster: { server: "https://k:6443" } },
+ *   );
+ *   return await credentials.get();
+ * }
  * ```
  */
 export interface ExecCredentialsOptions {
@@ -124,13 +136,16 @@ function clip(text: string, max = 500): string {
  * Runs an exec credential plugin and caches what it prints.
  *
  * @example
- * ```ts ignore
- * import { ExecCredentials } from "@staircase/staircase/client";
- * const creds = new ExecCredentials({
- *   apiVersion: "client.authentication.k8s.io/v1",
- *   command: "gke-gcloud-auth-plugin",
- * });
- * await creds.get();
+ * ```ts
+ * import { ExecCredentials, HttpRestClient } from "@staircase/staircase/client";
+ *
+ * function gkeClient(server: string, caCert: string): HttpRestClient {
+ *   const credentials = new ExecCredentials({
+ *     apiVersion: "client.authentication.k8s.io/v1",
+ *     command: "gke-gcloud-auth-plugin",
+ *   });
+ *   return new HttpRestClient({ server, caCerts: [caCert], credentials });
+ * }
  * ```
  */
 export class ExecCredentials implements CredentialSource {

@@ -91,9 +91,18 @@ export interface HttpRestClientOptions {
  *
  * @example
  * ```ts
- * import type { HttpRequestOptions } from "@staircase/staircase/client";
- * const request: HttpRequestOptions = { method: "PUT", path: "/api/v1/namespaces/a/configmaps/b", idempotent: true };
- * console.log(request.idempotent);
+ * import type { HttpRequestOptions, RestClient } from "@staircase/staircase/client";
+ *
+ * async function put(client: RestClient, body: { metadata: { resourceVersion: string } }): Promise<void> {
+ *   // A PUT with a resourceVersion cannot apply twice, so it may be retried.
+ *   const request: HttpRequestOptions = {
+ *     method: "PUT",
+ *     path: "/api/v1/namespaces/a/configmaps/b",
+ *     bodyJson: body,
+ *     idempotent: true,
+ *   };
+ *   await client.performRequest({ ...request, expectJson: true });
+ * }
  * ```
  */
 export type HttpRequestOptions = RequestOptions;
@@ -158,16 +167,18 @@ async function bounded<T>(
  *   server certificate must name the host of the server URL.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { HttpRestClient, StaticCredentials } from "@staircase/staircase/client";
  *
- * const client = new HttpRestClient({
- *   server: "https://127.0.0.1:6443",
- *   caCerts: [await Deno.readTextFile("ca.crt")],
- *   credentials: StaticCredentials.bearer("token"),
- * });
- * const ns = await client.performRequest({ method: "GET", path: "/api/v1/namespaces", expectJson: true });
- * console.log(ns);
+ * async function listNamespaces(token: string): Promise<void> {
+ *   const client = new HttpRestClient({
+ *     server: "https://127.0.0.1:6443",
+ *     caCerts: [await Deno.readTextFile("ca.crt")],
+ *     credentials: StaticCredentials.bearer(token),
+ *   });
+ *   const ns = await client.performRequest({ method: "GET", path: "/api/v1/namespaces", expectJson: true });
+ *   console.log(ns);
+ * }
  * ```
  */
 export class HttpRestClient implements RestClient {

@@ -26,9 +26,12 @@ export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccoun
  *
  * @example
  * ```ts
- * import type { InClusterOptions } from "@staircase/staircase/client";
- * const opts: InClusterOptions = { serviceAccountDir: "/tmp/fake-sa", host: "127.0.0.1", port: 6443 };
- * console.log(opts.host);
+ * import { type ClusterConnection, inClusterConnection } from "@staircase/staircase/client";
+ *
+ * // Service-account files copied out of a pod, against a forwarded API server port.
+ * async function likeInCluster(): Promise<ClusterConnection> {
+ *   return await inClusterConnection({ serviceAccountDir: "./sa", host: "127.0.0.1", port: 6443 });
+ * }
  * ```
  */
 export interface InClusterOptions {
@@ -79,10 +82,14 @@ async function readFile(path: string, optional: boolean): Promise<string | undef
  * file periodically and after every `401`, because bound service-account tokens rotate.
  *
  * @example
- * ```ts ignore
- * import { inClusterConnection } from "@staircase/staircase/client";
- * const connection = await inClusterConnection();
- * console.log(connection.namespace);
+ * ```ts
+ * import { HttpRestClient, inClusterConnection } from "@staircase/staircase/client";
+ *
+ * async function podClient(): Promise<HttpRestClient> {
+ *   const connection = await inClusterConnection();
+ *   console.log(`running in namespace ${connection.namespace}`);
+ *   return new HttpRestClient(connection);
+ * }
  * ```
  */
 export async function inClusterConnection(

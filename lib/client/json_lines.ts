@@ -22,9 +22,11 @@ export const DEFAULT_MAX_LINE_LENGTH: number = 64 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import type { JsonLinesOptions } from "@staircase/staircase/client";
- * const opts: JsonLinesOptions = { maxLineLength: 8 * 1024 * 1024 };
- * console.log(opts.maxLineLength);
+ * import { jsonLinesStream } from "@staircase/staircase/client";
+ *
+ * // Refuse lines longer than 1 KiB instead of the default 64 Mi characters.
+ * const body = new Response('{"type":"ADDED"}\n').body!;
+ * for await (const value of jsonLinesStream(body, { maxLineLength: 1024 })) console.log(value);
  * ```
  */
 export interface JsonLinesOptions {

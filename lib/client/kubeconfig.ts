@@ -14,9 +14,19 @@ import { explainPermissionError, isPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { KubeConfigCluster } from "@staircase/staircase/client";
- * const cluster: KubeConfigCluster = { server: "https://127.0.0.1:6443", "certificate-authority": "/etc/ca.crt" };
- * console.log(cluster.server);
+ * import { type ClusterConnection, connectionFromKubeConfig, type KubeConfigCluster } from "@staircase/staircase/client";
+ *
+ * // A kubeconfig built in code: one cluster, one user, one context.
+ * async function connect(cluster: KubeConfigCluster, token: string): Promise<ClusterConnection> {
+ *   return await connectionFromKubeConfig({
+ *     clusters: [{ name: "c", cluster }],
+ *     users: [{ name: "u", user: { token } }],
+ *     contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
+ *     "current-context": "ctx",
+ *   });
+ * }
+ * const connection = await connect({ server: "https://127.0.0.1:6443" }, "t0k3n");
+ * console.log(connection.server); // https://127.0.0.1:6443
  * ```
  */
 export interface KubeConfigCluster {
@@ -39,9 +49,14 @@ export interface KubeConfigCluster {
  *
  * @example
  * ```ts
- * import type { KubeConfigExec } from "@staircase/staircase/client";
- * const exec: KubeConfigExec = { apiVersion: "client.authentication.k8s.io/v1", command: "aws", args: ["eks", "get-token"] };
- * console.log(exec.command);
+ * import { ExecCredentials, type KubeConfigExec } from "@staircase/staircase/client";
+ *
+ * const exec: KubeConfigExec = {
+ *   apiVersion: "client.authentication.k8s.io/v1",
+ *   command: "aws",
+ *   args: ["eks", "get-token", "--cluster-name", "prod"],
+ * };
+ * const credentials = new ExecCredentials(exec); // runs `aws` on the first request only
  * ```
  */
 export interface KubeConfigExec {
@@ -66,9 +81,18 @@ export interface KubeConfigExec {
  *
  * @example
  * ```ts
- * import type { KubeConfigUser } from "@staircase/staircase/client";
- * const user: KubeConfigUser = { tokenFile: "/var/run/token" };
- * console.log(user.tokenFile);
+ * import { type ClusterConnection, connectionFromKubeConfig, type KubeConfigUser } from "@staircase/staircase/client";
+ *
+ * // A projected token that rotates: the connection re-reads the file.
+ * async function withTokenFile(server: string): Promise<ClusterConnection> {
+ *   const user: KubeConfigUser = { tokenFile: "/var/run/secrets/tokens/api-token" };
+ *   return await connectionFromKubeConfig({
+ *     clusters: [{ name: "c", cluster: { server } }],
+ *     users: [{ name: "u", user }],
+ *     contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
+ *     "current-context": "ctx",
+ *   });
+ * }
  * ```
  */
 export interface KubeConfigUser {
@@ -99,9 +123,16 @@ export interface KubeConfigUser {
  *
  * @example
  * ```ts
- * import type { KubeConfigContext } from "@staircase/staircase/client";
+ * import { connectionFromKubeConfig, type KubeConfigContext } from "@staircase/staircase/client";
+ *
  * const context: KubeConfigContext = { cluster: "dev", user: "me", namespace: "team" };
- * console.log(context.namespace);
+ * const connection = await connectionFromKubeConfig({
+ *   clusters: [{ name: "dev", cluster: { server: "https://127.0.0.1:6443" } }],
+ *   users: [{ name: "me", user: { token: "t0k3n" } }],
+ *   contexts: [{ name: "dev", context }],
+ *   "current-context": "dev",
+ * });
+ * console.log(connection.namespace); // team
  * ```
  */
 export interface KubeConfigContext {
@@ -336,9 +367,12 @@ export function mergeKubeConfigs(configs: KubeConfig[]): KubeConfig {
  *
  * @example
  * ```ts
- * import type { LoadKubeConfigOptions } from "@staircase/staircase/client";
- * const opts: LoadKubeConfigOptions = { paths: ["./a.kubeconfig", "./b.kubeconfig"] };
- * console.log(opts.paths?.length);
+ * import { type KubeConfig, loadKubeConfig } from "@staircase/staircase/client";
+ *
+ * // Two files merged in order (the first one naming an entry wins); KUBECONFIG is not read.
+ * async function loadBoth(): Promise<KubeConfig> {
+ *   return await loadKubeConfig({ paths: ["./a.kubeconfig", "./b.kubeconfig"] });
+ * }
  * ```
  */
 export interface LoadKubeConfigOptions {
@@ -377,10 +411,14 @@ function splitList(value: string): string[] {
  * does; it is an error when none exists.
  *
  * @example
- * ```ts ignore
- * import { loadKubeConfig } from "@staircase/staircase/client";
- * const config = await loadKubeConfig();
- * console.log(config["current-context"]);
+ * ```ts
+ * import { connectionFromKubeConfig, HttpRestClient, loadKubeConfig } from "@staircase/staircase/client";
+ *
+ * async function clientFromKubeconfig(): Promise<HttpRestClient> {
+ *   const config = await loadKubeConfig();
+ *   console.log(`context ${config["current-context"]} from ${config.sources?.join(", ")}`);
+ *   return new HttpRestClient(await connectionFromKubeConfig(config));
+ * }
  * ```
  */
 export async function loadKubeConfig(options: LoadKubeConfigOptions = {}): Promise<KubeConfig> {

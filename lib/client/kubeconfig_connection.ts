@@ -18,15 +18,25 @@ import { TokenFileCredentials } from "./token_file.ts";
  *
  * @example
  * ```ts
- * import type { KubeConfigConnectionOptions } from "@staircase/staircase/client";
- * const opts: KubeConfigConnectionOptions = { context: "staging" };
- * console.log(opts.context);
+ * import { type ClusterConnection, connectionFromKubeConfig, loadKubeConfig } from "@staircase/staircase/client";
+ *
+ * // The "staging" context, whatever the current one is; exec plugins get 2 minutes.
+ * async function staging(): Promise<ClusterConnection> {
+ *   return await connectionFromKubeConfig(await loadKubeConfig(), {
+ *     context: "staging",
+ *     execTimeoutMs: 120_000,
+ *   });
+ * }
  * ```
  */
 export interface KubeConfigConnectionOptions {
   /** The context to use instead of `current-context`. */
   context?: string;
-  /** How often a `tokenFile` is checked for changes, in milliseconds. */
+  /**
+   * How often a `tokenFile` is checked for changes, in milliseconds.
+   *
+   * @default {10000}
+   */
   tokenFileCheckIntervalMs?: number;
   /**
    * How long an exec credential plugin may run, in milliseconds (kubeconfig has no field
@@ -65,8 +75,7 @@ async function readPem(path: string, what: string, source: string): Promise<stri
  *
  * @example
  * ```ts
- * import { parseKubeConfig } from "@staircase/staircase/client";
- * import { connectionFromKubeConfig } from "@staircase/staircase/client";
+ * import { connectionFromKubeConfig, parseKubeConfig } from "@staircase/staircase/client";
  *
  * const config = parseKubeConfig(JSON.stringify({
  *   "current-context": "dev",

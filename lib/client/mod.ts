@@ -7,17 +7,21 @@
  * client object from that package can be passed wherever a {@linkcode RestClient} is expected.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { autoDetectClient, isNotFound, ResourceClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const client = await autoDetectClient();
- * const configMaps = new ResourceClient<{ data?: Record<string, string> }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }).namespace(client.defaultNamespace ?? "default");
- * try {
- *   console.log(await configMaps.get("settings"));
- * } catch (err) {
- *   if (!isNotFound(err)) throw err;
+ * // Reads the "settings" ConfigMap of the current namespace, if there is one.
+ * async function readSettings(): Promise<Record<string, string> | undefined> {
+ *   const client = await autoDetectClient();
+ *   const configMaps = new ResourceClient(client, ConfigMaps)
+ *     .namespace(client.defaultNamespace ?? "default");
+ *   try {
+ *     return (await configMaps.get("settings")).data;
+ *   } catch (err) {
+ *     if (isNotFound(err)) return undefined;
+ *     throw err;
+ *   }
  * }
  * ```
  *

@@ -66,9 +66,21 @@ function deleteBody(opts: DeleteOptions): JSONValue | undefined {
  *
  * @example
  * ```ts
- * import type { ListEnd } from "@staircase/staircase/client";
- * const end: ListEnd = { resourceVersion: "12345" };
- * console.log(end.resourceVersion);
+ * import type { ListEnd, ResourceClient } from "@staircase/staircase/client";
+ * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Count every ConfigMap and return where a watch of the same collection continues.
+ * async function countThenResume(configMaps: ResourceClient<ConfigMap>): Promise<ListEnd> {
+ *   const all = configMaps.listAll();
+ *   let count = 0;
+ *   for (let step = await all.next(); ; step = await all.next()) {
+ *     if (step.done) {
+ *       console.log(`${count} ConfigMaps at resourceVersion ${step.value.resourceVersion}`);
+ *       return step.value;
+ *     }
+ *     count++;
+ *   }
+ * }
  * ```
  */
 export interface ListEnd {
@@ -96,18 +108,16 @@ function checkSegment(value: string, what: string): string {
  * PUT keeps every field.
  *
  * @example
- * ```ts ignore
- * import { ResourceClient } from "@staircase/staircase/client";
- * import { autoDetectClient } from "@staircase/staircase/client";
+ * ```ts
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
- * const client = await autoDetectClient();
- * const configMaps = new ResourceClient<ConfigMap>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }).namespace("default");
- * await configMaps.create({ metadata: { name: "demo" }, data: { a: "1" } });
- * await configMaps.patch("demo", { data: { b: "2" } }, { type: "merge" });
- * for await (const cm of configMaps.listAll({ limit: 100 })) console.log(cm.metadata?.name);
+ * async function example(client: RestClient): Promise<void> {
+ *   const configMaps = new ResourceClient(client, ConfigMaps).namespace("default");
+ *   await configMaps.create({ metadata: { name: "demo" }, data: { a: "1" } });
+ *   await configMaps.patch("demo", { data: { b: "2" } }, { type: "merge" });
+ *   for await (const cm of configMaps.listAll({ limit: 100 })) console.log(cm.metadata?.name);
+ * }
  * ```
  */
 export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
@@ -226,9 +236,12 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
    *
    * @example List, then watch from where the list left off
    * ```ts
-   * import type { ResourceClient } from "@staircase/staircase/client";
+   * import type { ResourceClient, WatchEnd, WatchEvent } from "@staircase/staircase/client";
+   * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
    *
-   * async function listThenWatch(configMaps: ResourceClient<{ metadata?: { name?: string } }>) {
+   * async function listThenWatch(
+   *   configMaps: ResourceClient<ConfigMap>,
+   * ): Promise<AsyncGenerator<WatchEvent<ConfigMap>, WatchEnd, undefined>> {
    *   const pages = configMaps.listPages({ limit: 100 });
    *   let step = await pages.next();
    *   for (; !step.done; step = await pages.next()) {
@@ -236,7 +249,6 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
    *   }
    *   return configMaps.watch({ resourceVersion: step.value.resourceVersion });
    * }
-   * console.log(typeof listThenWatch);
    * ```
    */
   async *listPages(opts: ListOptions = {}): AsyncGenerator<TList, ListEnd, undefined> {
@@ -325,19 +337,11 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
    *
    * @example
    * ```ts
-   * import type { RestClient } from "./contract.ts";
-   * import { ResourceClient } from "./resource_client.ts";
+   * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+   * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
    *
-   * interface ConfigMap {
-   *   apiVersion?: string;
-   *   kind?: string;
-   *   metadata?: { name?: string };
-   *   data?: Record<string, string>;
-   * }
    * async function example(client: RestClient): Promise<void> {
-   *   const configMaps = new ResourceClient<ConfigMap>(client, {
-   *     group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
-   *   }).namespace("default");
+   *   const configMaps = new ResourceClient(client, ConfigMaps).namespace("default");
    *   await configMaps.patch("demo", { data: { old: null, b: "2" } }, { type: "merge" });
    *   await configMaps.patch("demo", [{ op: "remove", path: "/data/b" }], { type: "json" });
    *   await configMaps.patch("demo", { apiVersion: "v1", kind: "ConfigMap", data: { c: "3" } }, {
@@ -362,9 +366,15 @@ export class ResourceClient<T, TList extends ObjectList<T> = ObjectList<T>> {
    * which checks the body against `T`.
    *
    * @example
-   * ```ts ignore
-   * const body: JSONValue = JSON.parse(await Deno.readTextFile("patch.json"));
-   * await configMaps.patchRaw("demo", body, { type: "merge" });
+   * ```ts
+   * import { ResourceClient, type JSONValue, type RestClient } from "@staircase/staircase/client";
+   * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+   *
+   * async function applyPatchFile(client: RestClient, file: string): Promise<void> {
+   *   const configMaps = new ResourceClient(client, ConfigMaps, "default");
+   *   const body: JSONValue = JSON.parse(await Deno.readTextFile(file));
+   *   await configMaps.patchRaw("demo", body, { type: "merge" });
+   * }
    * ```
    */
   async patchRaw(name: string, body: JSONValue, opts: RawPatchOptions): Promise<T> {

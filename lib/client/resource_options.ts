@@ -11,10 +11,14 @@
  * @example
  * ```ts
  * import type { ResourceDescriptor } from "@staircase/staircase/client";
- * const configMaps: ResourceDescriptor = {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * };
- * console.log(configMaps.plural);
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Every resource token is a descriptor; code that only needs the facts takes this type.
+ * function collectionPath(resource: ResourceDescriptor, namespace: string): string {
+ *   const base = resource.group === "" ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+ *   return `${base}/namespaces/${namespace}/${resource.plural}`;
+ * }
+ * console.log(collectionPath(ConfigMaps, "default")); // "/api/v1/namespaces/default/configmaps"
  * ```
  */
 export interface ResourceDescriptor {
@@ -36,8 +40,12 @@ export interface ResourceDescriptor {
  * @example
  * ```ts
  * import type { ObjectList } from "@staircase/staircase/client";
- * const list: ObjectList<{ metadata?: { name?: string } }> = { items: [], metadata: {} };
- * console.log(list.items.length);
+ *
+ * // Code that handles lists of any kind takes this shape.
+ * function names<T extends { metadata?: { name?: string } }>(list: ObjectList<T>): string[] {
+ *   return list.items.map((item) => item.metadata?.name ?? "");
+ * }
+ * console.log(names({ items: [{ metadata: { name: "a" } }], metadata: { resourceVersion: "7" } })); // ["a"]
  * ```
  */
 export interface ObjectList<T> {
@@ -57,9 +65,10 @@ export interface ObjectList<T> {
  *
  * @example
  * ```ts
- * import type { PatchType } from "@staircase/staircase/client";
- * const type: PatchType = "merge";
- * console.log(type);
+ * import { patchContentType, type PatchType } from "@staircase/staircase/client";
+ *
+ * const kinds: PatchType[] = ["merge", "json", "strategic", "apply"];
+ * for (const kind of kinds) console.log(kind, patchContentType(kind));
  * ```
  */
 export type PatchType = "merge" | "json" | "strategic" | "apply";
@@ -70,14 +79,13 @@ export type PatchType = "merge" | "json" | "strategic" | "apply";
  * @example
  * ```ts
  * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // A stand-in server that answers with what it was asked.
  * const client = restClientFromHandler((o) =>
  *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
  * );
- * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }, "default");
+ * const configMaps = new ResourceClient(client, ConfigMaps, "default");
  * console.log(await configMaps.get("settings", { resourceVersion: "0" }));
  * // request: "GET /api/v1/namespaces/default/configmaps/settings?resourceVersion=0"
  * ```
@@ -95,14 +103,13 @@ export interface GetOptions {
  * @example
  * ```ts
  * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // A stand-in server that answers with what it was asked.
  * const client = restClientFromHandler((o) =>
  *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
  * );
- * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }, "default");
+ * const configMaps = new ResourceClient(client, ConfigMaps, "default");
  * console.log(await configMaps.list({ labelSelector: "app=web", limit: 100 }));
  * // request: "GET /api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb&limit=100"
  * ```
@@ -132,10 +139,20 @@ export interface ListOptions {
  *
  * @example
  * ```ts
- * import type { WatchState } from "@staircase/staircase/client";
- * const state: WatchState = {};
- * // pass { state } to watch(); afterwards state.resourceVersion is where to resume
- * console.log(state.resourceVersion);
+ * import { ResourceClient, type RestClient, type WatchState } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Watch until the server ends the stream, then resume from where the last one got to.
+ * async function follow(client: RestClient, rounds: number): Promise<void> {
+ *   const configMaps = new ResourceClient(client, ConfigMaps, "default");
+ *   const state: WatchState = {};
+ *   for (let round = 0; round < rounds; round++) {
+ *     const resourceVersion = state.resourceVersion;
+ *     for await (const event of configMaps.watch({ resourceVersion, state })) {
+ *       if (event.type !== "BOOKMARK") console.log(event.type, event.object.metadata?.name);
+ *     }
+ *   }
+ * }
  * ```
  */
 export interface WatchState {
@@ -148,9 +165,22 @@ export interface WatchState {
  *
  * @example
  * ```ts
- * import type { WatchOptions } from "@staircase/staircase/client";
- * const opts: WatchOptions = { allowWatchBookmarks: true, timeoutSeconds: 300, idleTimeoutMs: 90_000 };
- * console.log(opts);
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Start with the current objects, ask for bookmarks, and give up on a stream silent for 90 s.
+ * async function watchAppConfig(client: RestClient): Promise<void> {
+ *   const configMaps = new ResourceClient(client, ConfigMaps, "default");
+ *   const events = configMaps.watch({
+ *     labelSelector: "app=web",
+ *     sendInitialEvents: true,
+ *     resourceVersionMatch: "NotOlderThan",
+ *     allowWatchBookmarks: true,
+ *     timeoutSeconds: 300,
+ *     idleTimeoutMs: 90_000,
+ *   });
+ *   for await (const event of events) console.log(event.type);
+ * }
  * ```
  */
 export interface WatchOptions extends ListOptions {
@@ -179,14 +209,13 @@ export interface WatchOptions extends ListOptions {
  * @example
  * ```ts
  * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // A stand-in server that answers with what it was asked.
  * const client = restClientFromHandler((o) =>
  *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
  * );
- * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }, "default");
+ * const configMaps = new ResourceClient(client, ConfigMaps, "default");
  * console.log(await configMaps.create({ metadata: { name: "a" } }, { fieldManager: "my-operator", dryRun: true }));
  * // request: "POST /api/v1/namespaces/default/configmaps?dryRun=All&fieldManager=my-operator"
  * ```
@@ -209,9 +238,18 @@ export interface WriteOptions {
  *
  * @example
  * ```ts
- * import type { PatchOptions } from "@staircase/staircase/client";
- * const opts: PatchOptions<"apply"> = { type: "apply", fieldManager: "my-operator", force: true };
- * console.log(opts);
+ * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ *
+ * // Server-side apply: the fields this manager sets, taking over any another manager owns.
+ * async function applySettings(client: RestClient): Promise<void> {
+ *   const configMaps = new ResourceClient(client, ConfigMaps, "default");
+ *   await configMaps.patch(
+ *     "settings",
+ *     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { mode: "fast" } },
+ *     { type: "apply", fieldManager: "my-operator", force: true },
+ *   );
+ * }
  * ```
  */
 export interface PatchOptions<K extends PatchType = PatchType> extends WriteOptions {
@@ -228,16 +266,16 @@ export interface PatchOptions<K extends PatchType = PatchType> extends WriteOpti
  * @example
  * ```ts
  * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { Deployments } from "@staircase/staircase/apis/apps/v1";
  *
  * // A stand-in server that answers with what it was asked.
  * const client = restClientFromHandler((o) =>
  *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
  * );
- * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }, "default");
- * console.log(await configMaps.patchRaw("a", { status: { ready: true } }, { type: "merge", subresource: "status" }));
- * // request: "PATCH /api/v1/namespaces/default/configmaps/a/status?"
+ * const deployments = new ResourceClient(client, Deployments, "default");
+ * const patch = JSON.parse('{"status":{"observedGeneration":2}}');
+ * console.log(await deployments.patchRaw("web", patch, { type: "merge", subresource: "status" }));
+ * // request: "PATCH /apis/apps/v1/namespaces/default/deployments/web/status?"
  * ```
  */
 export interface RawPatchOptions extends PatchOptions {
@@ -251,14 +289,13 @@ export interface RawPatchOptions extends PatchOptions {
  * @example
  * ```ts
  * import { ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // A stand-in server that answers with what it was asked.
  * const client = restClientFromHandler((o) =>
  *   Promise.resolve({ request: `${o.method} ${o.path}?${o.querystring ?? ""}`, body: o.bodyJson ?? null })
  * );
- * const configMaps = new ResourceClient<{ metadata?: { name?: string } }>(client, {
- *   group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true,
- * }, "default");
+ * const configMaps = new ResourceClient(client, ConfigMaps, "default");
  * console.log(await configMaps.delete("a", { propagationPolicy: "Foreground", preconditions: { uid: "1234" } }));
  * // body: { kind: "DeleteOptions", propagationPolicy: "Foreground", ... }
  * ```

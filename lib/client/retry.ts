@@ -60,8 +60,12 @@ export interface RetryOptions {
  * @example
  * ```ts
  * import { type RetryPolicy, retryPolicy } from "@staircase/staircase/client";
- * const policy: RetryPolicy = retryPolicy({ maxAttempts: 2 });
- * console.log(policy.baseDelayMs);
+ *
+ * // Code that schedules retries reads every field without defaults of its own.
+ * function worstCaseWaitMs(policy: RetryPolicy): number {
+ *   return (policy.maxAttempts - 1) * Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+ * }
+ * console.log(worstCaseWaitMs(retryPolicy({ maxAttempts: 2 }))); // 60000
  * ```
  */
 export type RetryPolicy = Required<RetryOptions>;

@@ -14,9 +14,13 @@ import { explainPermissionError } from "./permissions.ts";
  *
  * @example
  * ```ts
- * import type { TokenFileOptions } from "@staircase/staircase/client";
- * const opts: TokenFileOptions = { checkIntervalMs: 60_000 };
- * console.log(opts);
+ * import { TokenFileCredentials } from "@staircase/staircase/client";
+ *
+ * // A token that rotates rarely: look at the file once a minute (and after every 401).
+ * const credentials = new TokenFileCredentials("/var/run/secrets/tokens/api-token", {
+ *   checkIntervalMs: 60_000,
+ * });
+ * console.log(credentials.path);
  * ```
  */
 export interface TokenFileOptions {
@@ -33,10 +37,16 @@ export interface TokenFileOptions {
  * immediately after a `401`.
  *
  * @example
- * ```ts ignore
- * import { TokenFileCredentials } from "@staircase/staircase/client";
- * const creds = new TokenFileCredentials("/var/run/secrets/kubernetes.io/serviceaccount/token");
- * await creds.get();
+ * ```ts
+ * import { HttpRestClient, SERVICE_ACCOUNT_DIR, TokenFileCredentials } from "@staircase/staircase/client";
+ *
+ * async function serviceAccountClient(server: string): Promise<HttpRestClient> {
+ *   return new HttpRestClient({
+ *     server,
+ *     caCerts: [await Deno.readTextFile(`${SERVICE_ACCOUNT_DIR}/ca.crt`)],
+ *     credentials: new TokenFileCredentials(`${SERVICE_ACCOUNT_DIR}/token`),
+ *   });
+ * }
  * ```
  */
 export class TokenFileCredentials implements CredentialSource {

@@ -17,9 +17,15 @@ import type { Status } from "./status.ts";
  *
  * @example
  * ```ts
- * import type { WatchEnd } from "@staircase/staircase/client";
- * const end: WatchEnd = { resourceVersion: "123" };
- * console.log(end.resourceVersion);
+ * import { type RestClient, type WatchEnd, watchEvents } from "@staircase/staircase/client";
+ *
+ * // Drain one watch stream and learn where the next one resumes.
+ * async function drain(client: RestClient): Promise<WatchEnd> {
+ *   const events = watchEvents(client, "/api/v1/configmaps", { querystring: new URLSearchParams() });
+ *   for (let step = await events.next(); ; step = await events.next()) {
+ *     if (step.done) return step.value; // { resourceVersion } of the last event seen
+ *   }
+ * }
  * ```
  */
 export interface WatchEnd {
@@ -32,9 +38,17 @@ export interface WatchEnd {
  *
  * @example
  * ```ts
- * import type { WatchEventsOptions } from "@staircase/staircase/client";
- * const opts: WatchEventsOptions = { querystring: new URLSearchParams({ labelSelector: "a=b" }), idleTimeoutMs: 60_000 };
- * console.log(opts.idleTimeoutMs);
+ * import { type RestClient, watchEvents, type WatchState } from "@staircase/staircase/client";
+ *
+ * // Labelled ConfigMaps from a known resourceVersion; a stream silent for a minute fails.
+ * async function follow(client: RestClient, resourceVersion: string): Promise<WatchState> {
+ *   const state: WatchState = { resourceVersion };
+ *   const querystring = new URLSearchParams({ labelSelector: "app=web", resourceVersion });
+ *   for await (const event of watchEvents(client, "/api/v1/configmaps", { querystring, idleTimeoutMs: 60_000, state })) {
+ *     console.log(event.type);
+ *   }
+ *   return state; // state.resourceVersion: where the next watch resumes
+ * }
  * ```
  */
 export interface WatchEventsOptions {
@@ -66,11 +80,15 @@ const EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]);
  * true). The generator returns when the server ends the stream (e.g. after `timeoutSeconds`).
  *
  * @example
- * ```ts ignore
- * import { watchEvents } from "@staircase/staircase/client";
- * declare const client: import("./contract.ts").RestClient;
- * for await (const event of watchEvents(client, "/api/v1/configmaps", { querystring: new URLSearchParams() })) {
- *   console.log(event.type);
+ * ```ts
+ * import { type RestClient, watchEvents } from "@staircase/staircase/client";
+ * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
+ *
+ * async function printEvents(client: RestClient): Promise<void> {
+ *   const querystring = new URLSearchParams({ allowWatchBookmarks: "true" });
+ *   for await (const event of watchEvents<ConfigMap>(client, "/api/v1/configmaps", { querystring })) {
+ *     if (event.type !== "BOOKMARK") console.log(event.type, event.object.metadata?.name);
+ *   }
  * }
  * ```
  */

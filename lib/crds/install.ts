@@ -28,9 +28,17 @@ export type CrdManifest = CustomResourceDefinition;
 
 /** Options of {@linkcode installCrd} and {@linkcode installCrds}. */
 export interface InstallCrdOptions {
-  /** How long to wait for the `Established` condition; default 60 000 ms. */
+  /**
+   * How long to wait for the `Established` condition, in milliseconds.
+   *
+   * @default {60000}
+   */
   timeoutMs?: number;
-  /** How often to poll the condition; default 200 ms. */
+  /**
+   * How often to poll the condition, in milliseconds.
+   *
+   * @default {200}
+   */
   pollIntervalMs?: number;
   /**
    * The field manager of the server-side apply.
@@ -60,9 +68,19 @@ export interface InstallCrdResult {
  *
  * @example
  * ```ts
- * import { CrdNotEstablishedError } from "./install.ts";
- * const err = new CrdNotEstablishedError("widgets.example.com", "timed out after 60000 ms");
- * console.log(err.message);
+ * import { CrdNotEstablishedError, installCrd } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
+ *
+ * // Give up after 10 s, saying which CRD the server did not accept.
+ * async function install(client: RestClient, crd: CustomResourceDefinition): Promise<boolean> {
+ *   try {
+ *     return (await installCrd(client, crd, { timeoutMs: 10_000 })).changed;
+ *   } catch (err) {
+ *     if (err instanceof CrdNotEstablishedError) console.error(`${err.crd}: ${err.message}`);
+ *     throw err;
+ *   }
+ * }
  * ```
  */
 export class CrdNotEstablishedError extends Error {
@@ -90,25 +108,28 @@ export class CrdNotEstablishedError extends Error {
  * previous install applied and this manifest drops are removed.
  *
  * @example
- * ```ts ignore
- * import { installCrd } from "@staircase/staircase";
+ * ```ts
+ * import { installCrd, type InstallCrdResult } from "@staircase/staircase";
  * import type { RestClient } from "@staircase/staircase/client";
- * declare const client: RestClient;
- * const result = await installCrd(client, {
- *   metadata: { name: "widgets.example.com" },
- *   spec: {
- *     group: "example.com",
- *     scope: "Namespaced",
- *     names: { plural: "widgets", kind: "Widget" },
- *     versions: [{
- *       name: "v1",
- *       served: true,
- *       storage: true,
- *       schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
- *     }],
- *   },
- * });
- * console.log(result.action); // "created", "replaced" or "unchanged"
+ *
+ * async function installWidgets(client: RestClient): Promise<InstallCrdResult> {
+ *   const result = await installCrd(client, {
+ *     metadata: { name: "widgets.example.com" },
+ *     spec: {
+ *       group: "example.com",
+ *       scope: "Namespaced",
+ *       names: { plural: "widgets", kind: "Widget" },
+ *       versions: [{
+ *         name: "v1",
+ *         served: true,
+ *         storage: true,
+ *         schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+ *       }],
+ *     },
+ *   });
+ *   console.log(result.action); // "created", "replaced" or "unchanged"
+ *   return result;
+ * }
  * ```
  *
  * @param client The client to the API server.
@@ -161,13 +182,14 @@ export async function installCrd(
  * Installs several CRDs one after the other with {@linkcode installCrd}.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { installCrds } from "@staircase/staircase";
  * import type { RestClient } from "@staircase/staircase/client";
  * import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
- * declare const client: RestClient;
- * declare const crds: CustomResourceDefinition[];
- * if (await installCrds(client, crds)) console.log("CRDs updated");
+ *
+ * async function installAll(client: RestClient, crds: CustomResourceDefinition[]): Promise<void> {
+ *   if (await installCrds(client, crds, { fieldManager: "my-operator" })) console.log("CRDs updated");
+ * }
  * ```
  *
  * @param client The client to the API server.

@@ -4,14 +4,18 @@
  * a rewrite), then wait until the server reports the CRD `Established`.
  *
  * @example
- * ```ts ignore
- * import { installCrds } from "./mod.ts";
- * import { autoDetectClient } from "../client/mod.ts";
- * import { parse } from "yaml";
+ * ```ts
+ * import { installCrds } from "@staircase/staircase";
+ * import { autoDetectClient } from "@staircase/staircase/client";
+ * import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
  *
- * const client = await autoDetectClient();
- * const changed = await installCrds(client, [parse(await Deno.readTextFile("crd.yaml"))]);
- * console.log(changed ? "CRDs updated" : "CRDs up to date");
+ * // At start-up: bring the CRDs up to date, from a JSON file that holds a list of them.
+ * async function installOwnCrds(file: string): Promise<void> {
+ *   const client = await autoDetectClient();
+ *   const crds: CustomResourceDefinition[] = JSON.parse(await Deno.readTextFile(file));
+ *   const changed = await installCrds(client, crds);
+ *   console.log(changed ? "CRDs updated" : "CRDs up to date");
+ * }
  * ```
  *
  * @module

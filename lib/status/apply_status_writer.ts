@@ -32,10 +32,18 @@ export interface NamedObject {
  *
  * @example
  * ```ts
- * import type { ApplyStatusWriterOptions } from "@staircase/staircase/status";
+ * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter, type ApplyStatusWriterOptions } from "@staircase/staircase/status";
  *
- * const options: ApplyStatusWriterOptions = { fieldManager: "greeting-operator" };
- * console.log(options.fieldManager);
+ * interface Greeting { metadata?: { name?: string; namespace?: string }; status?: { shown?: boolean } }
+ * const Greetings = resourceType<Greeting>()({
+ *   group: "example.com", version: "v1", kind: "Greeting", plural: "greetings", namespaced: true,
+ * });
+ * // Let a conflict with another status writer fail the write instead of taking its fields.
+ * const options: ApplyStatusWriterOptions = { fieldManager: "greeting-operator", force: false };
+ * function statusWriter(client: RestClient): ApplyStatusWriter<Greeting, true> {
+ *   return new ApplyStatusWriter(client, Greetings, options);
+ * }
  * ```
  */
 export interface ApplyStatusWriterOptions {

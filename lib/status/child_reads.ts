@@ -78,13 +78,18 @@ export class TooManyChildrenError extends Error {
  *
  * @example
  * ```ts
- * import type { ChildListOptions } from "@staircase/staircase/status";
+ * import { type ChildListOptions, type ChildReadContext, listChildren } from "@staircase/staircase/status";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const options: ChildListOptions = {
- *   namespace: "prod",
- *   labelSelector: { "app.kubernetes.io/instance": "web" },
- * };
- * console.log(options.namespace);
+ * // The ConfigMaps of one instance that one owner created.
+ * async function ownedConfigMaps(context: ChildReadContext, ownerUid: string): Promise<ConfigMap[]> {
+ *   const options: ChildListOptions = {
+ *     namespace: "prod",
+ *     labelSelector: { "app.kubernetes.io/instance": "web" },
+ *     ownerUid,
+ *   };
+ *   return await listChildren(context, ConfigMaps, options);
+ * }
  * ```
  */
 export type ChildListOptions = CacheListOptions;
@@ -112,14 +117,11 @@ function isNotCached(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { getChild } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
- * const ConfigMaps = resourceType<ConfigMap>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
  * const cache = { get: () => undefined, list: () => [] } as ObjectCache;
  * console.log(await getChild({ client: {} as RestClient, cache }, ConfigMaps, "web-config", "prod")); // undefined
  * ```
@@ -161,13 +163,11 @@ export async function getChild<T>(
  *
  * @example
  * ```ts
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { listChildren } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
  * const cache = {
  *   get: () => undefined,
  *   list: () => [{ metadata: { name: "web-config" } }],
@@ -226,13 +226,11 @@ function ownedBy(item: unknown, uid: string): boolean {
  *
  * @example
  * ```ts
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import type { ObjectCache } from "@staircase/staircase/controller";
  * import { getOnlyChild, TooManyChildrenError } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
  * const cache = {
  *   get: () => undefined,
  *   list: () => [{ metadata: { name: "a" } }, { metadata: { name: "b" } }],

@@ -122,10 +122,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  *
  * @example
  * ```ts
- * import type { ChildNameOptions } from "@staircase/staircase/status";
+ * import { childName } from "@staircase/staircase/status";
  *
- * const options: ChildNameOptions = { maxLength: 63 };
- * console.log(options.maxLength);
+ * // A Service's name is a DNS label: at most 63 characters.
+ * const owner = { metadata: { name: "a-very-long-owner-name-".repeat(4) } };
+ * console.log(childName(owner, "svc", { maxLength: 63 }).length); // 63
  * ```
  */
 export interface ChildNameOptions {
@@ -181,10 +182,10 @@ export function childName(
  *
  * @example
  * ```ts
- * import type { ChildLabelOptions } from "@staircase/staircase/status";
+ * import { childLabels } from "@staircase/staircase/status";
  *
- * const options: ChildLabelOptions = { managedBy: "app-operator", component: "config" };
- * console.log(options.component);
+ * const labels = childLabels({ metadata: { name: "web" } }, { managedBy: "app-operator", component: "config" });
+ * console.log(labels["app.kubernetes.io/component"]); // config
  * ```
  */
 export interface ChildLabelOptions {

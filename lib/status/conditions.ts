@@ -107,10 +107,16 @@ export interface ConditionInput {
  *
  * @example
  * ```ts
- * import type { SetConditionOptions } from "@staircase/staircase/status";
+ * import { type Condition, setCondition } from "@staircase/staircase/status";
  *
- * const options: SetConditionOptions = { now: Date.parse("2026-01-01T00:00:00Z"), observedGeneration: 2 };
- * console.log(options.observedGeneration);
+ * // In a step: one clock reading for the Run, and the generation the condition describes.
+ * function ready(conditions: Condition[] | undefined, runStart: number, generation: number): Condition[] {
+ *   return setCondition(conditions, { type: "Ready", status: "True", reason: "Deployed" }, {
+ *     now: runStart,
+ *     observedGeneration: generation,
+ *   });
+ * }
+ * console.log(ready(undefined, Date.parse("2026-01-01T00:00:00Z"), 2)[0].observedGeneration); // 2
  * ```
  */
 export interface SetConditionOptions {

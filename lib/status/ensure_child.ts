@@ -83,18 +83,17 @@ export class ChildOwnedElsewhereError extends Error {
  *
  * @example
  * ```ts
- * import { resourceType } from "@staircase/staircase/client";
- * import type { EnsureChildOptions } from "@staircase/staircase/status";
+ * import { plan } from "@staircase/staircase";
+ * import { ensureChild, type EnsureChildOptions } from "@staircase/staircase/status";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
- * const ConfigMaps = resourceType<ConfigMap>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
- * const options: EnsureChildOptions<unknown, undefined, ConfigMap> = {
+ * interface Site { metadata?: { name?: string; namespace?: string; uid?: string } }
+ * const options: EnsureChildOptions<Site, undefined, ConfigMap> = {
  *   resource: ConfigMaps,
  *   desired: () => ({ metadata: { name: "web-config" }, data: { a: "1" } }),
  * };
- * console.log(options.resource.kind);
+ * const steps = plan<Site>().step(ensureChild(options));
+ * console.log(steps.steps.map((step) => step.name)); // [ "ensure-configmap" ]
  * ```
  */
 export interface EnsureChildOptions<R, D, C> {
@@ -188,14 +187,11 @@ function ownedFields(desired: Record<string, unknown>): Record<string, unknown> 
  * import { plan } from "@staircase/staircase";
  * import { resourceType } from "@staircase/staircase/client";
  * import { childLabels, childName, ensureChild } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * interface App { metadata?: { name?: string; namespace?: string; uid?: string }; spec?: { message?: string } }
- * interface ConfigMap { metadata?: { name?: string; labels?: Record<string, string> }; data?: Record<string, string> }
  * const Apps = resourceType<App>()({
  *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
- * });
- * const ConfigMaps = resourceType<ConfigMap>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
  * });
  *
  * const p = plan(Apps).step(ensureChild({

@@ -47,13 +47,17 @@ const DEFAULT_FAILURE_BACKOFF_MS = 10_000;
  *
  * @example
  * ```ts
- * import type { EventRecorderOptions } from "@staircase/staircase/status";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { EventRecorder, type EventRecorderOptions } from "@staircase/staircase/status";
  *
- * const options: EventRecorderOptions = {
- *   reportingController: "example.com/greeting-operator",
- *   reportingInstance: "greeting-operator-7d9f",
- * };
- * console.log(options.reportingController);
+ * // One recorder per process, named after the controller and this replica's Pod.
+ * function eventRecorder(client: RestClient): EventRecorder {
+ *   const options: EventRecorderOptions = {
+ *     reportingController: "example.com/greeting-operator",
+ *     reportingInstance: Deno.env.get("POD_NAME") ?? "greeting-operator-local",
+ *   };
+ *   return new EventRecorder(client, options);
+ * }
  * ```
  */
 export interface EventRecorderOptions {

@@ -37,15 +37,19 @@ const QUALIFIED_NAME =
  *
  * @example
  * ```ts
+ * import { plan } from "@staircase/staircase";
  * import { resourceType } from "@staircase/staircase/client";
- * import type { FinalizerOptions } from "@staircase/staircase/status";
+ * import { ensureFinalizer, type FinalizerOptions, removeFinalizer } from "@staircase/staircase/status";
  *
- * interface App { metadata?: { name?: string; finalizers?: string[] } }
+ * interface App { metadata?: { name?: string; namespace?: string; finalizers?: string[] } }
  * const Apps = resourceType<App>()({
  *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
  * });
- * const options: FinalizerOptions<App> = { resource: Apps, finalizer: "example.com/cleanup" };
- * console.log(options.finalizer);
+ * // One options value for both ends of the finalizer's life.
+ * const finalizer: FinalizerOptions<App> = { resource: Apps, finalizer: "example.com/cleanup" };
+ * const live = plan(Apps).step(ensureFinalizer(finalizer));
+ * const deleting = plan(Apps).step(removeFinalizer(finalizer));
+ * console.log(live.steps[0].name, deleting.steps[0].name); // ensure-finalizer remove-finalizer
  * ```
  */
 export interface FinalizerOptions<T> {
@@ -270,17 +274,30 @@ export function removeFinalizer<R>(
  *
  * @example
  * ```ts
- * import { plan } from "@staircase/staircase";
+ * import { noModification, plan, type ResourceOf, type RunResource } from "@staircase/staircase";
  * import { resourceType } from "@staircase/staircase/client";
- * import type { WithFinalizerOptions } from "@staircase/staircase/status";
+ * import { withFinalizer, type WithFinalizerOptions } from "@staircase/staircase/status";
  *
- * const Apps = resourceType<{ metadata?: { name?: string } }>()({
+ * interface App {
+ *   metadata?: { name?: string; namespace?: string; finalizers?: string[]; deletionTimestamp?: string };
+ * }
+ * const Apps = resourceType<App>()({
  *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
  * });
- * const options: WithFinalizerOptions<unknown> = {
- *   resource: Apps, finalizer: "example.com/cleanup", apply: plan(), cleanup: plan(),
+ * const options: WithFinalizerOptions<ResourceOf<typeof Apps>> = {
+ *   resource: Apps,
+ *   finalizer: "example.com/cleanup",
+ *   apply: plan(Apps).step({ name: "deploy", run: () => noModification(undefined) }),
+ *   cleanup: plan(Apps).step({ name: "undeploy", run: () => noModification(undefined) }),
  * };
- * console.log(options.finalizer);
+ * const deleting: RunResource<ResourceOf<typeof Apps>> = {
+ *   metadata: {
+ *     name: "web", namespace: "prod", uid: "4f1c", resourceVersion: "9",
+ *     finalizers: ["example.com/cleanup"], deletionTimestamp: "2026-01-01T00:00:00Z",
+ *   },
+ * };
+ * console.log(withFinalizer(deleting, options).steps.map((step) => step.name));
+ * // [ "undeploy", "remove-finalizer" ]
  * ```
  */
 export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
@@ -314,7 +331,7 @@ export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
  *
  * @example A reconciler with cleanup
  * ```ts
- * import { noModification, plan, type Reconciler, type ResourceOf } from "@staircase/staircase";
+ * import { noModification, plan, type Reconciler, type ResourceOf, type RunResource } from "@staircase/staircase";
  * import { resourceType } from "@staircase/staircase/client";
  * import { withFinalizer } from "@staircase/staircase/status";
  *
@@ -328,7 +345,9 @@ export interface WithFinalizerOptions<R> extends FinalizerOptions<unknown> {
  * const reconciler: Reconciler<ResourceOf<typeof Apps>> = {
  *   plan: (app) => withFinalizer(app, { resource: Apps, finalizer: "example.com/bucket", apply, cleanup }),
  * };
- * console.log(typeof reconciler.plan);
+ * const app: RunResource<ResourceOf<typeof Apps>> = { metadata: { name: "web", namespace: "prod", uid: "4f1c", resourceVersion: "3" } };
+ * const chosen = await reconciler.plan(app);
+ * console.log(chosen.steps.map((step) => step.name)); // [ "ensure-finalizer", "deploy" ]
  * ```
  */
 export function withFinalizer<R>(

@@ -28,10 +28,11 @@ export interface ServiceLike {
  *
  * @example
  * ```ts
- * import type { ServiceAddressOptions } from "@staircase/staircase/status";
+ * import { serviceUrl } from "@staircase/staircase/status";
  *
- * const options: ServiceAddressOptions = { scheme: "https", port: 8443, clusterDomain: "cluster.local" };
- * console.log(options.port);
+ * const service = { metadata: { name: "api", namespace: "prod" } };
+ * console.log(serviceUrl(service, { scheme: "https", port: 8443, clusterDomain: "cluster.local", path: "/healthz" }));
+ * // https://api.prod.svc.cluster.local:8443/healthz
  * ```
  */
 export interface ServiceAddressOptions {

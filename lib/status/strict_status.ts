@@ -55,15 +55,20 @@ export function containsFields(desired: unknown, actual: unknown): boolean {
  *
  * @example
  * ```ts
- * import type { WriteStatusOptions } from "@staircase/staircase/status";
- * import type { StatusWriter } from "@staircase/staircase/status";
+ * import { plan, type ResourceOf } from "@staircase/staircase";
+ * import { resourceType } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter, writeStatus, type WriteStatusOptions } from "@staircase/staircase/status";
  *
- * interface App { metadata: { name: string }; status?: { phase?: string } }
- * const options: WriteStatusOptions<App, undefined> = {
- *   writer: {} as StatusWriter<App>,
+ * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
+ * const Apps = resourceType<App>()({
+ *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ * });
+ * const options: WriteStatusOptions<ResourceOf<typeof Apps>, undefined> = {
+ *   name: "mark-provisioning",
+ *   writer: (client) => new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" }),
  *   status: () => ({ phase: "Provisioning" }),
  * };
- * console.log(typeof options.status);
+ * console.log(plan(Apps).step(writeStatus(options)).steps[0].name); // mark-provisioning
  * ```
  */
 export interface WriteStatusOptions<R, D> {

@@ -129,15 +129,18 @@ export function startTimeout(options: { startTimeoutMs?: number }): number {
  * process takes before the binaries bind them are picked again (3 tries).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startControlPlane } from "@staircase/staircase/testing";
- * await using cp = await startControlPlane({ controllerManager: true });
- * using client = cp.client();
- * const namespaces = await client.performRequest({
- *   method: "GET",
- *   path: "/api/v1/namespaces",
- *   expectJson: true,
- * });
+ *
+ * async function listNamespaces(): Promise<unknown> {
+ *   await using cp = await startControlPlane({ controllerManager: true });
+ *   using client = cp.client();
+ *   return await client.performRequest({
+ *     method: "GET",
+ *     path: "/api/v1/namespaces",
+ *     expectJson: true,
+ *   });
+ * }
  * ```
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {

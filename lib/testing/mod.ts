@@ -16,23 +16,29 @@
  * `$XDG_CACHE_HOME/staircase/control-plane/<version>-etcd<version>/` (minutes, once).
  *
  * @example Start a control plane for one test file
- * ```ts ignore
+ * ```ts
  * import { startControlPlane } from "@staircase/staircase/testing";
- * await using cp = await startControlPlane();
- * using client = cp.client(); // admin, system:masters
- * const viewer = await cp.createUser("viewer", ["viewers"]);
- * console.log(cp.url, cp.kubeconfig.path, viewer.path);
+ *
+ * async function withOwnControlPlane(): Promise<void> {
+ *   await using cp = await startControlPlane();
+ *   using client = cp.client(); // admin, system:masters
+ *   const viewer = await cp.createUser("viewer", ["viewers"]);
+ *   console.log(cp.url, cp.kubeconfig.path, viewer.path, client.defaultNamespace);
+ * }
  * ```
  *
  * @example One shared control plane per test run, a fresh namespace per test
- * ```ts ignore
+ * ```ts
  * import { withNamespace } from "@staircase/staircase/testing";
- * Deno.test("creates a ConfigMap", () =>
- *   withNamespace(async (ns, cluster) => {
+ *
+ * // A test body; register it with `Deno.test("creates a ConfigMap", createsConfigMap)`.
+ * async function createsConfigMap(): Promise<void> {
+ *   await withNamespace(async (ns, cluster) => {
  *     await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, {
  *       metadata: { name: "a" },
  *     });
- *   }));
+ *   });
+ * }
  * ```
  *
  * @module

@@ -84,9 +84,13 @@ let shared: Promise<TestCluster> | undefined;
  * `STAIRCASE_TEST_KUBECONFIG`, or a control plane started lazily for this process).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { kubeConfigClient, type HttpRestClient } from "@staircase/staircase/client";
  * import { testKubeconfig } from "@staircase/staircase/testing";
- * const path = await testKubeconfig();
+ *
+ * async function testClient(): Promise<HttpRestClient> {
+ *   return await kubeConfigClient({ paths: [await testKubeconfig()] });
+ * }
  * ```
  */
 export async function testKubeconfig(): Promise<string> {
@@ -97,10 +101,14 @@ export async function testKubeconfig(): Promise<string> {
  * Returns the shared test control plane; see the module docs for where it comes from.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { useTestControlPlane } from "@staircase/staircase/testing";
- * const cluster = await useTestControlPlane();
- * const { body } = await cluster.request("GET", "/version");
+ *
+ * async function serverVersion(): Promise<unknown> {
+ *   const cluster = await useTestControlPlane();
+ *   const { body } = await cluster.request("GET", "/version");
+ *   return body;
+ * }
  * ```
  */
 export function useTestControlPlane(): Promise<TestCluster> {
@@ -123,9 +131,14 @@ async function openShared(): Promise<TestCluster> {
  * Opens a {@linkcode TestCluster} over a kubeconfig with inline client-certificate data.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { clusterFromKubeconfig } from "@staircase/staircase/testing";
- * const cluster = await clusterFromKubeconfig("/tmp/admin.kubeconfig");
+ *
+ * // Tests against a cluster started by hand (`deno task cluster up`) instead of their own.
+ * async function namespaces(kubeconfigPath: string): Promise<unknown> {
+ *   const cluster = await clusterFromKubeconfig(kubeconfigPath);
+ *   return (await cluster.request("GET", "/api/v1/namespaces")).body;
+ * }
  * ```
  */
 export async function clusterFromKubeconfig(path: string): Promise<TestCluster> {
@@ -187,14 +200,17 @@ export interface NamespaceOptions {
  * it (without waiting for the deletion to finish; names never repeat).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { withNamespace } from "@staircase/staircase/testing";
- * Deno.test("creates a ConfigMap", () =>
- *   withNamespace(async (ns, cluster) => {
+ *
+ * // A test body; register it with `Deno.test("creates a ConfigMap", createsConfigMap)`.
+ * async function createsConfigMap(): Promise<void> {
+ *   await withNamespace(async (ns, cluster) => {
  *     await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, {
  *       metadata: { name: "a" },
  *     });
- *   }));
+ *   });
+ * }
  * ```
  */
 export async function withNamespace<T>(
@@ -218,9 +234,16 @@ export async function withNamespace<T>(
  * Creates a namespace named `<prefix>-<random>` and returns its name.
  *
  * @example
- * ```ts ignore
- * import { createTestNamespace } from "@staircase/staircase/testing";
- * const ns = await createTestNamespace("watch");
+ * ```ts
+ * import { createTestNamespace, useTestControlPlane } from "@staircase/staircase/testing";
+ *
+ * // A namespace that outlives one test, e.g. shared by the steps of a longer scenario.
+ * async function scenarioNamespace(): Promise<string> {
+ *   const ns = await createTestNamespace("watch");
+ *   const cluster = await useTestControlPlane();
+ *   await cluster.request("POST", `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: "seed" } });
+ *   return ns;
+ * }
  * ```
  */
 export async function createTestNamespace(prefix = "test", cluster?: TestCluster): Promise<string> {

@@ -15,7 +15,8 @@ import {
 } from "@staircase/staircase/client";
 import { MergePatchStatusWriter } from "@staircase/staircase/status";
 import { useTestControlPlane, withNamespace } from "@staircase/staircase/testing";
-import { ConfigMaps, type Foo, fooCrd, Foos } from "../../examples/foo/api.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+import { type Foo, fooCrd, Foos } from "../../examples/foo/api.ts";
 import { InMemoryOrders } from "../../examples/foo/orders.ts";
 import { FINALIZER, fooReconciler, type FooResource } from "../../examples/foo/reconciler.ts";
 

@@ -91,9 +91,14 @@ export function defaultAssetCacheDir(): string {
  * atomically.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ensureControlPlaneAssets } from "@staircase/staircase/testing";
- * const { kubeApiServer, etcd } = await ensureControlPlaneAssets();
+ *
+ * // Build (or find) the binaries ahead of a test run, e.g. in a CI cache step.
+ * async function prebuild(): Promise<void> {
+ *   const { kubeApiServer, etcd } = await ensureControlPlaneAssets();
+ *   console.log(kubeApiServer, etcd);
+ * }
  * ```
  */
 export async function ensureControlPlaneAssets(

@@ -120,10 +120,13 @@ export function clusterDir(name: string = DEFAULT_CLUSTER_NAME): string {
  * binaries must be built and Go is missing.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { clusterUp } from "@staircase/staircase/testing";
- * const cluster = await clusterUp({ name: "dev" });
- * console.log(`export KUBECONFIG=${cluster.kubeconfigPath}`);
+ *
+ * async function up(): Promise<void> {
+ *   const cluster = await clusterUp({ name: "dev" });
+ *   console.log(`export KUBECONFIG=${cluster.kubeconfigPath}`);
+ * }
  * ```
  */
 export async function clusterUp(options: ClusterUpOptions = {}): Promise<ClusterUpResult> {
@@ -236,10 +239,13 @@ async function startIn(
  * How cluster `name` is doing. Throws {@linkcode ClusterNotFoundError} when it does not exist.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { clusterStatus } from "@staircase/staircase/testing";
- * const status = await clusterStatus("dev");
- * if (status.phase === "running") console.log(status.kubeconfigPath);
+ *
+ * async function kubeconfigIfRunning(): Promise<string | undefined> {
+ *   const status = await clusterStatus("dev");
+ *   return status.phase === "running" ? status.kubeconfigPath : undefined;
+ * }
  * ```
  */
 export async function clusterStatus(name: string = DEFAULT_CLUSTER_NAME): Promise<ClusterStatus> {
@@ -252,9 +258,12 @@ export async function clusterStatus(name: string = DEFAULT_CLUSTER_NAME): Promis
  * Every cluster under the clusters folder, by name.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { listClusters } from "@staircase/staircase/testing";
- * for (const c of await listClusters()) console.log(c.name, c.phase);
+ *
+ * async function printClusters(): Promise<void> {
+ *   for (const c of await listClusters()) console.log(c.name, c.phase);
+ * }
  * ```
  */
 export async function listClusters(): Promise<ClusterStatus[]> {
@@ -280,9 +289,12 @@ export async function listClusters(): Promise<ClusterStatus[]> {
  * not exist.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { clusterStop } from "@staircase/staircase/testing";
- * await clusterStop("dev");
+ *
+ * async function stop(): Promise<void> {
+ *   if (!(await clusterStop("dev"))) console.log("dev was not running");
+ * }
  * ```
  */
 export function clusterStop(name: string = DEFAULT_CLUSTER_NAME): Promise<boolean> {
@@ -293,9 +305,12 @@ export function clusterStop(name: string = DEFAULT_CLUSTER_NAME): Promise<boolea
  * Stops cluster `name` and removes its folder. Returns false when it did not exist.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { clusterDown } from "@staircase/staircase/testing";
- * await clusterDown("dev");
+ *
+ * async function remove(): Promise<void> {
+ *   await clusterDown("dev");
+ * }
  * ```
  */
 export function clusterDown(name: string = DEFAULT_CLUSTER_NAME): Promise<boolean> {

@@ -113,8 +113,8 @@ export const ValidatingWebhookConfigurations: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AdmissionregistrationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AdmissionregistrationV1Api } from "@staircase/staircase/apis/admissionregistration.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AdmissionregistrationV1Api(client);

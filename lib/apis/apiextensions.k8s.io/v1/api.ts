@@ -35,8 +35,8 @@ export const CustomResourceDefinitions: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { ApiextensionsV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { ApiextensionsV1Api } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new ApiextensionsV1Api(client);

@@ -34,8 +34,8 @@ export const APIServices: ResourceType<APIService, false, APIServiceList> = reso
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { ApiregistrationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { ApiregistrationV1Api } from "@staircase/staircase/apis/apiregistration.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new ApiregistrationV1Api(client);

@@ -74,8 +74,8 @@ export const StatefulSets: ResourceType<StatefulSet, true, StatefulSetList> = re
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AppsV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AppsV1Api } from "@staircase/staircase/apis/apps/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AppsV1Api(client);
@@ -202,8 +202,8 @@ export class AppsV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AppsV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AppsV1Api } from "@staircase/staircase/apis/apps/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AppsV1Api(client);

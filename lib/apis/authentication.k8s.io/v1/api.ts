@@ -28,8 +28,8 @@ export const TokenReviews: ResourceType<TokenReview, false> = resourceType<Token
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AuthenticationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AuthenticationV1Api } from "@staircase/staircase/apis/authentication.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AuthenticationV1Api(client);

@@ -57,8 +57,8 @@ export const SubjectAccessReviews: ResourceType<SubjectAccessReview, false> = re
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AuthorizationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AuthorizationV1Api } from "@staircase/staircase/apis/authorization.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AuthorizationV1Api(client);
@@ -120,8 +120,8 @@ export class AuthorizationV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AuthorizationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AuthorizationV1Api } from "@staircase/staircase/apis/authorization.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AuthorizationV1Api(client);

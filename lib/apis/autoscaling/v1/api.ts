@@ -35,8 +35,8 @@ export const HorizontalPodAutoscalers: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AutoscalingV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AutoscalingV1Api } from "@staircase/staircase/apis/autoscaling/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AutoscalingV1Api(client);
@@ -97,8 +97,8 @@ export class AutoscalingV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AutoscalingV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AutoscalingV1Api } from "@staircase/staircase/apis/autoscaling/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AutoscalingV1Api(client);

@@ -35,8 +35,8 @@ export const HorizontalPodAutoscalers: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AutoscalingV2Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AutoscalingV2Api } from "@staircase/staircase/apis/autoscaling/v2";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AutoscalingV2Api(client);
@@ -97,8 +97,8 @@ export class AutoscalingV2Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { AutoscalingV2Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { AutoscalingV2Api } from "@staircase/staircase/apis/autoscaling/v2";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new AutoscalingV2Api(client);

@@ -37,8 +37,8 @@ export const Jobs: ResourceType<Job, true, JobList> = resourceType<Job, JobList>
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { BatchV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { BatchV1Api } from "@staircase/staircase/apis/batch/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new BatchV1Api(client);
@@ -106,8 +106,8 @@ export class BatchV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { BatchV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { BatchV1Api } from "@staircase/staircase/apis/batch/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new BatchV1Api(client);

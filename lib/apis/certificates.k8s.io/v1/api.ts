@@ -65,8 +65,8 @@ export const PodCertificateRequests: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CertificatesV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CertificatesV1Api } from "@staircase/staircase/apis/certificates.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CertificatesV1Api(client);
@@ -327,8 +327,8 @@ export class CertificatesV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CertificatesV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CertificatesV1Api } from "@staircase/staircase/apis/certificates.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CertificatesV1Api(client);

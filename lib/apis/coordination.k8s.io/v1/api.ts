@@ -31,8 +31,8 @@ export const Leases: ResourceType<Lease, true, LeaseList> = resourceType<Lease, 
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CoordinationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CoordinationV1Api } from "@staircase/staircase/apis/coordination.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CoordinationV1Api(client);
@@ -83,8 +83,8 @@ export class CoordinationV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CoordinationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CoordinationV1Api } from "@staircase/staircase/apis/coordination.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CoordinationV1Api(client);

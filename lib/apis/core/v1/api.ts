@@ -208,8 +208,8 @@ export const ServiceAccounts: ResourceType<ServiceAccount, true, ServiceAccountL
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CoreV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CoreV1Api } from "@staircase/staircase/apis/core/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CoreV1Api(client);
@@ -716,8 +716,8 @@ export class CoreV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { CoreV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { CoreV1Api } from "@staircase/staircase/apis/core/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new CoreV1Api(client);

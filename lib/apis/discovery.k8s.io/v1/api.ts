@@ -34,8 +34,8 @@ export const EndpointSlices: ResourceType<EndpointSlice, true, EndpointSliceList
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { DiscoveryV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { DiscoveryV1Api } from "@staircase/staircase/apis/discovery.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new DiscoveryV1Api(client);
@@ -86,8 +86,8 @@ export class DiscoveryV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { DiscoveryV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { DiscoveryV1Api } from "@staircase/staircase/apis/discovery.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new DiscoveryV1Api(client);

@@ -31,8 +31,8 @@ export const Events: ResourceType<Event, true, EventList> = resourceType<Event, 
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { EventsV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { EventsV1Api } from "@staircase/staircase/apis/events.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new EventsV1Api(client);
@@ -83,8 +83,8 @@ export class EventsV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { EventsV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { EventsV1Api } from "@staircase/staircase/apis/events.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new EventsV1Api(client);

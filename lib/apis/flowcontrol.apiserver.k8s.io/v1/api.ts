@@ -52,8 +52,8 @@ export const PriorityLevelConfigurations: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { FlowcontrolApiserverV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { FlowcontrolApiserverV1Api } from "@staircase/staircase/apis/flowcontrol.apiserver.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new FlowcontrolApiserverV1Api(client);

@@ -93,8 +93,8 @@ export const ServiceCIDRs: ResourceType<ServiceCIDR, false, ServiceCIDRList> = r
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { NetworkingV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { NetworkingV1Api } from "@staircase/staircase/apis/networking.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new NetworkingV1Api(client);
@@ -354,8 +354,8 @@ export class NetworkingV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { NetworkingV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { NetworkingV1Api } from "@staircase/staircase/apis/networking.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new NetworkingV1Api(client);

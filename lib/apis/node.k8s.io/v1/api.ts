@@ -34,8 +34,8 @@ export const RuntimeClasses: ResourceType<RuntimeClass, false, RuntimeClassList>
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { NodeV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { NodeV1Api } from "@staircase/staircase/apis/node.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new NodeV1Api(client);

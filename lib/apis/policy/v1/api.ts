@@ -35,8 +35,8 @@ export const PodDisruptionBudgets: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { PolicyV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { PolicyV1Api } from "@staircase/staircase/apis/policy/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new PolicyV1Api(client);
@@ -94,8 +94,8 @@ export class PolicyV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { PolicyV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { PolicyV1Api } from "@staircase/staircase/apis/policy/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new PolicyV1Api(client);

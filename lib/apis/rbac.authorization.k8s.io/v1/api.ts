@@ -74,8 +74,8 @@ export const RoleBindings: ResourceType<RoleBinding, true, RoleBindingList> = re
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { RbacAuthorizationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { RbacAuthorizationV1Api } from "@staircase/staircase/apis/rbac.authorization.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new RbacAuthorizationV1Api(client);
@@ -283,8 +283,8 @@ export class RbacAuthorizationV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { RbacAuthorizationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { RbacAuthorizationV1Api } from "@staircase/staircase/apis/rbac.authorization.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new RbacAuthorizationV1Api(client);

@@ -92,8 +92,8 @@ export const ResourceSlices: ResourceType<ResourceSlice, false, ResourceSliceLis
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { ResourceV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { ResourceV1Api } from "@staircase/staircase/apis/resource.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new ResourceV1Api(client);
@@ -393,8 +393,8 @@ export class ResourceV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { ResourceV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { ResourceV1Api } from "@staircase/staircase/apis/resource.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new ResourceV1Api(client);

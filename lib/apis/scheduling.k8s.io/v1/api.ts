@@ -34,8 +34,8 @@ export const PriorityClasses: ResourceType<PriorityClass, false, PriorityClassLi
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { SchedulingV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { SchedulingV1Api } from "@staircase/staircase/apis/scheduling.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new SchedulingV1Api(client);

@@ -104,8 +104,8 @@ export const VolumeAttributesClasses: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { StorageV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { StorageV1Api } from "@staircase/staircase/apis/storage.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new StorageV1Api(client);
@@ -519,8 +519,8 @@ export class StorageV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { StorageV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { StorageV1Api } from "@staircase/staircase/apis/storage.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new StorageV1Api(client);

@@ -35,8 +35,8 @@ export const StorageVersionMigrations: ResourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../client/mod.ts";
- * import { StoragemigrationV1Api } from "./mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import { StoragemigrationV1Api } from "@staircase/staircase/apis/storagemigration.k8s.io/v1";
  *
  * async function example(client: RestClient): Promise<void> {
  *   const api = new StoragemigrationV1Api(client);

@@ -41,7 +41,7 @@ export const Greetings: ResourceType<Greeting, true, GreetingList> = resourceTyp
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { DemoStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
@@ -93,7 +93,7 @@ export class DemoStaircaseDevV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { DemoStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

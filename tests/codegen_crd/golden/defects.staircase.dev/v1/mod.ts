@@ -133,7 +133,7 @@ export const Stores: ResourceType<Store, true, StoreList> = resourceType<Store, 
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { DefectsStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
@@ -304,7 +304,7 @@ export class DefectsStaircaseDevV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { DefectsStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

@@ -42,7 +42,7 @@ export const Widgets: ResourceType<Widget, true, WidgetList> = resourceType<Widg
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { ExampleStaircaseDevV1beta1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
@@ -106,7 +106,7 @@ export class ExampleStaircaseDevV1beta1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { ExampleStaircaseDevV1beta1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

@@ -123,7 +123,7 @@ export const Statuses: ResourceType<StatusType, true, StatusList> = resourceType
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { NamesStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
@@ -341,7 +341,7 @@ export class NamesStaircaseDevV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { NamesStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

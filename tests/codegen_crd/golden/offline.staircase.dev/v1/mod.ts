@@ -41,7 +41,7 @@ export const Mixtures: ResourceType<Mixture, false, MixtureList> = resourceType<
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { OfflineStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

@@ -38,7 +38,7 @@ export const Backups: ResourceType<Backup, false, BackupList> = resourceType<Bac
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { OpsStaircaseDevV1alpha1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {

@@ -77,7 +77,7 @@ export const Workers: ResourceType<Worker, true, WorkerList> = resourceType<Work
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { SharedStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
@@ -228,7 +228,7 @@ export class SharedStaircaseDevV1Api {
  *
  * @example
  * ```ts
- * import type { RestClient } from "../../../../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { SharedStaircaseDevV1Api } from "./mod.ts";
  *
  * async function example(client: RestClient): Promise<void> {
