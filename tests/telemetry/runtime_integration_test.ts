@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type RestClient, ResourceClient } from "../../lib/client/mod.ts";
+import { ResourceClient, type RestClient } from "../../lib/client/mod.ts";
 import {
   Controller,
   type ControllerOptions,
@@ -215,12 +215,16 @@ Deno.test("runtime metrics: queue wait per Run, active Runs, retries, breaches, 
       assert.ok(liveMaps.items.length >= NAMES.length);
 
       // The server closes each watch after 1-2 s: both informers open theirs again.
-      await waitFor(async () => {
-        const restarts = await points(METRICS.watchRestarts);
-        return ["Greeting", "ConfigMap"].every((kind) =>
-          sum(restarts, { [ATTRIBUTES.kind]: kind, [ATTRIBUTES.reason]: "closed" }) >= 1
-        );
-      }, "both watches restarted after the server closed them", 15_000);
+      await waitFor(
+        async () => {
+          const restarts = await points(METRICS.watchRestarts);
+          return ["Greeting", "ConfigMap"].every((kind) =>
+            sum(restarts, { [ATTRIBUTES.kind]: kind, [ATTRIBUTES.reason]: "closed" }) >= 1
+          );
+        },
+        "both watches restarted after the server closed them",
+        15_000,
+      );
     } finally {
       await running.stop();
     }
