@@ -105,8 +105,8 @@ Deno.test("--metrics-port and --traces console work with only the compile flags;
     assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied|Requires/);
     assert.match(all, /serving metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
     // The console exporter prints each span: the Runs and their steps.
-    assert.match(result.stdout, /name: 'run greeting'/);
-    assert.match(result.stdout, /name: 'step ensure-configmap'/);
+    assert.match(result.stdout, /name: ["']run greeting["']/);
+    assert.match(result.stdout, /name: ["']step ensure-configmap["']/);
     // The step that created the ConfigMap recorded an Event about the Greeting.
     const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
     try {
