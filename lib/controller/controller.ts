@@ -131,8 +131,9 @@ export class Controller<R> {
    * Creates a controller (it does nothing until an operator binds and starts it).
    *
    * @param options The kind, reconciler, client and settings.
-   * @throws {TypeError} If the resource, reconciler or client is missing, or `oneChangeRule`
-   * is unknown.
+   * @throws {TypeError} If the resource, reconciler or client is missing, `oneChangeRule` is
+   * unknown, `events` is neither a boolean nor an `EventSink`, or (with `events: true`) the
+   * name is not a valid `reportingController` or `reportingInstance` is too long.
    */
   constructor(options: ControllerOptions<R>) {
     if (typeof options?.resource?.kind !== "string") {
