@@ -281,7 +281,7 @@ export interface ControllerOptions<R> {
  * import type { ControllerRun } from "@staircase/staircase/controller";
  *
  * function describe(run: ControllerRun): string {
- *   return `${run.key}: ${run.result.reason}, ${run.changes} change(s)`;
+ *   return `${run.key}: ${run.result.end}, ${run.changes} change(s)`;
  * }
  * console.log(typeof describe);
  * ```
