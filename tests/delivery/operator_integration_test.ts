@@ -10,16 +10,8 @@ import { stringify as toYaml } from "yaml";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
 import { createGreeting, getConfigMap, getGreeting, greetingCluster } from "./_greeting.ts";
-import { kubeConfigClient, ResourceClient, resourceType } from "../../lib/client/mod.ts";
-import type { Event } from "../../lib/apis/events.k8s.io/v1/mod.ts";
-
-const EventsV1 = resourceType<Event>()({
-  group: "events.k8s.io",
-  version: "v1",
-  kind: "Event",
-  plural: "events",
-  namespaced: true,
-});
+import { kubeConfigClient, ResourceClient } from "../../lib/client/mod.ts";
+import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 
 const cluster = await greetingCluster();
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -110,7 +102,7 @@ Deno.test("--metrics-port and --traces console work with only the compile flags;
     // The step that created the ConfigMap recorded an Event about the Greeting.
     const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
     try {
-      const events = await new ResourceClient(client, EventsV1).namespace(ns).list();
+      const events = await new ResourceClient(client, Events).namespace(ns).list();
       const created = events.items.find((event) => event.reason === "ConfigMapCreated");
       assert.ok(created, JSON.stringify(events.items.map((event) => event.reason)));
       assert.equal(created.regarding?.kind, "Greeting");

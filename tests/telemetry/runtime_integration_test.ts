@@ -23,8 +23,7 @@ import {
   RuntimeMetrics,
   tracingClient,
 } from "../../lib/telemetry/mod.ts";
-import type { Event } from "../../lib/apis/events.k8s.io/v1/mod.ts";
-import { resourceType } from "../../lib/client/resource_type.ts";
+import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { adminClient, greetingCluster, waitFor } from "../controller/_operator.ts";
 import { ConfigMaps, Greetings } from "../controller/_three_steps.ts";
@@ -32,14 +31,6 @@ import { parentOf, type Point, TestSdk } from "./_sdk.ts";
 
 const cluster = await greetingCluster();
 const client = await adminClient(cluster);
-
-const EventsV1 = resourceType<Event>()({
-  group: "events.k8s.io",
-  version: "v1",
-  kind: "Event",
-  plural: "events",
-  namespaced: true,
-});
 
 const SEEN = "demo.staircase.dev/seen";
 
@@ -277,7 +268,7 @@ Deno.test("a controller's RunTelemetry and tracingClient make Run → step → r
       assert.ok(runCounts.length > 0);
       assert.ok(runCounts.every((p) => p.attributes[ATTRIBUTES.controller] === "greeting"));
 
-      const events = await new ResourceClient(client, EventsV1).namespace(ns).list();
+      const events = await new ResourceClient(client, Events).namespace(ns).list();
       const created = events.items.filter((event) => event.reason === "ConfigMapCreated");
       assert.equal(created.length, 1, JSON.stringify(events.items.map((e) => e.reason)));
       const event = created[0];
