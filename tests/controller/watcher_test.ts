@@ -269,6 +269,20 @@ Deno.test("Watcher: each restart is reported with its reason; the informer recor
     const cached = await sdk.points(METRICS.cacheObjects);
     assert.equal(cached.reduce((total, p) => total + p.value, 0), informer.size);
     assert.equal(informer.size, 1, "b vanished with the new state");
+
+    // An initial state alone counts its objects.
+    const other = new TestSdk();
+    const synced = new ResourceInformer(
+      new ScriptedClient([{
+        lines: [added("a", "5"), added("b", "6"), bookmark("7", true)],
+        hang: true,
+      }]),
+      ConfigMaps,
+      { metrics: new RuntimeMetrics({ meterProvider: other.meterProvider }) },
+    );
+    await runFor(synced, () => synced.synced, "synced");
+    assert.deepEqual((await other.points(METRICS.cacheObjects)).map((p) => p.value), [2]);
+    await other.shutdown();
   } finally {
     await sdk.shutdown();
   }
