@@ -30,6 +30,8 @@ import {
 import { describeAction } from "./greeting/format.ts";
 import { type GreetingOperator, greetingOperator } from "./greeting/operator.ts";
 import { ConfigMaps, Greetings } from "./greeting/greetings.ts";
+import { setupTelemetry } from "./greeting/telemetry.ts";
+import { Events } from "../lib/apis/events.k8s.io/v1/mod.ts";
 
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
 const style = (code: string) => (text: string) => color ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -44,7 +46,7 @@ const red = style("31");
 const started = performance.now();
 const elapsed = (from = started) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 const say = (line = "") => console.log(line);
-const ACTS = 7;
+const ACTS = 8;
 let act = 0;
 const heading = (text: string) => say(`\n${bold(`[${++act}/${ACTS}]`)} ${bold(text)}`);
 
@@ -128,6 +130,7 @@ async function startReplica(
     client,
     namespace,
     onRun: watcher.onRun(name),
+    telemetry: true, // Run and step metrics and spans, through the SDK the demo registered
     // Short terms so the hand-over is quick to watch (defaults: 15 s / 10 s / 2 s).
     leaderElection: {
       namespace,
@@ -207,6 +210,8 @@ async function run(keepRunning: boolean): Promise<void> {
   const { kubeconfig, cp, where } = await cluster();
   say(`  using ${where}`);
   const admin = await kubeConfigClient({ paths: [kubeconfig] });
+  // The OpenTelemetry SDK with a Prometheus reader (no port: the demo scrapes it itself).
+  const telemetry = setupTelemetry();
   const replicas: Replica[] = [];
   let namespace = "default";
   let ownNamespace = false;
@@ -307,9 +312,21 @@ async function run(keepRunning: boolean): Promise<void> {
       await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
       Deno.removeSignalListener("SIGINT", onSignal);
     }
+    heading("What the operator recorded: metrics and Events");
+    await showMetrics(await telemetry.scrape());
+    const events = await new ResourceClient(admin, Events).namespace(namespace).list();
+    for (const event of events.items) {
+      if (event.regarding?.kind !== "Greeting") continue;
+      const count = event.series?.count ?? 1;
+      say(
+        `  Event ${event.type} ${event.reason} about Greeting ${event.regarding.name}: ` +
+          `${event.note}${count > 1 ? ` (×${count})` : ""}`,
+      );
+    }
     say(`\n${watcher.runs} Runs in all; stopping.`);
   } finally {
     for (const replica of replicas) await replica.stop();
+    await telemetry.shutdown();
     if (ownNamespace) {
       await admin.performRequest({
         method: "DELETE",
@@ -321,6 +338,15 @@ async function run(keepRunning: boolean): Promise<void> {
     await cp?.stop();
   }
   say(`${bold("Done")} in ${elapsed()}${cp ? "; control plane stopped" : ""}.`);
+}
+
+/** Prints a few of the Prometheus lines: Runs by outcome, queue waits, restarts, caches. */
+function showMetrics(text: string): void {
+  const shown =
+    /^(run_count|queue_wait_duration_count|queue_retry|run_active|watch_restart|cache_objects)/;
+  for (const line of text.split("\n")) {
+    if (shown.test(line)) say(dim(`  ${line}`));
+  }
 }
 
 if (import.meta.main) {

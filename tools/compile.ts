@@ -29,9 +29,11 @@ import { fileURLToPath } from "node:url";
  *   kubeconfig is (`KUBECONFIG`, `HOME`, `USERPROFILE`), `LOG_TOKENS` / `LOG_STREAM`, which
  *   the `yaml` package reads while parsing a YAML kubeconfig, and for `--leader-elect` the
  *   pod's name and namespace (`HOSTNAME`, the default identity; `POD_NAMESPACE`, the Lease's
- *   default namespace).
+ *   default namespace), and `OTEL_*`: the OpenTelemetry SDK's settings, which its exporters
+ *   read (`--traces otlp`: `OTEL_EXPORTER_OTLP_ENDPOINT`, its headers, timeout, ...).
  *
- * `--allow-net` also covers `--health-port` (listening on `0.0.0.0:<port>`).
+ * `--allow-net` also covers `--health-port` and `--metrics-port` (listening on
+ * `0.0.0.0:<port>`) and the OTLP endpoint.
  *
  * Not included: `--allow-run`, which kubeconfigs with `exec` credential plugins (e.g. cloud
  * CLIs) need; the client names the missing flag when one is used. No writes at all.
@@ -46,7 +48,7 @@ import { fileURLToPath } from "node:url";
 export const OPERATOR_PERMISSION_FLAGS: readonly string[] = Object.freeze([
   "--allow-net",
   "--allow-read",
-  "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT,KUBECONFIG,HOME,USERPROFILE,LOG_TOKENS,LOG_STREAM,HOSTNAME,POD_NAMESPACE",
+  "--allow-env=KUBERNETES_SERVICE_HOST,KUBERNETES_SERVICE_PORT,KUBECONFIG,HOME,USERPROFILE,LOG_TOKENS,LOG_STREAM,HOSTNAME,POD_NAMESPACE,OTEL_*",
 ]);
 
 /**

@@ -9,7 +9,8 @@
  * `--kubeconfig FILE` uses that file only), watches Greetings and their ConfigMaps in every
  * namespace (or in `--namespace`) and runs a Run whenever one changes (the staircase controller
  * runtime: caches, work queue, read-your-own-writes). With `--leader-elect` replicas elect a
- * leader on a Lease; `--health-port` serves `/healthz` and `/readyz`. SIGINT/SIGTERM stop it
+ * leader on a Lease; `--health-port` serves `/healthz` and `/readyz`; `--metrics-port` serves
+ * Prometheus metrics and `--traces` exports spans (see `telemetry.ts`). SIGINT/SIGTERM stop it
  * cleanly (a second one exits at once). With `--once` it exits 0 when every Greeting is in
  * sync, 1 otherwise.
  *
@@ -42,6 +43,7 @@ import {
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";
 import { Greetings } from "./greetings.ts";
+import { setupTelemetry, type TelemetrySetup, type TraceExport } from "./telemetry.ts";
 
 /** The command-line help. */
 export const USAGE: string = `Usage: greeting-operator [options]
@@ -63,6 +65,11 @@ Options:
       --lease-namespace NS  The Lease's namespace (default: --namespace, else POD_NAMESPACE,
                             else default).
       --health-port P       Serve /healthz and /readyz on port P (default: off).
+      --metrics-port P      Serve Prometheus metrics at /metrics on port P (default: off);
+                            also records Run and step metrics.
+      --traces EXPORT       Export a span per Run, step and request: none, console, or
+                            otlp (OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, default
+                            http://localhost:4318) (default: none).
       --log-level LEVEL     trace, debug, info, warning, error (default info).
   -h, --help                Show this text.`;
 
@@ -77,6 +84,8 @@ interface Options {
   leaderElect: boolean;
   leaseNamespace?: string;
   healthPort?: number;
+  metricsPort?: number;
+  traces: TraceExport;
   logLevel: LogLevel;
 }
 
@@ -112,6 +121,17 @@ function positive(value: string | undefined, flag: string, integer = false): num
   return number;
 }
 
+const TRACE_EXPORTS: readonly TraceExport[] = ["none", "console", "otlp"];
+
+function portNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (value.trim() === "" || !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new UsageError(`${flag} must be a port number (0-65535)`);
+  }
+  return port;
+}
+
 function parse(args: string[]): Options | "help" {
   let parsed;
   try {
@@ -129,6 +149,8 @@ function parse(args: string[]): Options | "help" {
         "leader-elect": { type: "boolean", default: false },
         "lease-namespace": { type: "string" },
         "health-port": { type: "string" },
+        "metrics-port": { type: "string" },
+        traces: { type: "string", default: "none" },
         "log-level": { type: "string", default: "info" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -144,9 +166,11 @@ function parse(args: string[]): Options | "help" {
     throw new UsageError(`--log-level must be one of ${LEVELS.join(", ")}`);
   }
   if (v.namespace === "") throw new UsageError("--namespace must not be empty");
-  const port = v["health-port"] === undefined ? undefined : Number(v["health-port"]);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new UsageError("--health-port must be a port number (0-65535)");
+  const port = portNumber(v["health-port"], "--health-port");
+  const metricsPort = portNumber(v["metrics-port"], "--metrics-port");
+  const traces = v.traces as TraceExport;
+  if (!TRACE_EXPORTS.includes(traces)) {
+    throw new UsageError(`--traces must be one of ${TRACE_EXPORTS.join(", ")}`);
   }
   return {
     namespace: v.namespace,
@@ -158,6 +182,8 @@ function parse(args: string[]): Options | "help" {
     leaderElect: v["leader-elect"],
     leaseNamespace: v["lease-namespace"],
     healthPort: port,
+    metricsPort,
+    traces,
     logLevel: level,
   };
 }
@@ -167,6 +193,12 @@ async function connect(options: Options): Promise<HttpRestClient> {
     return await kubeConfigClient({ paths: [options.kubeconfig], context: options.context });
   }
   return await autoDetectClient({ kubeconfig: { context: options.context } });
+}
+
+/** The pod's name (`HOSTNAME`, allowed by the compile flags), for the Events' instance. */
+function podName(): string | undefined {
+  const allowed = Deno.permissions.querySync({ name: "env", variable: "HOSTNAME" });
+  return (allowed.state === "granted" ? Deno.env.get("HOSTNAME") : undefined) || undefined;
 }
 
 function leaseNamespace(options: Options): string {
@@ -259,7 +291,13 @@ export async function main(args: string[]): Promise<number> {
     });
   };
   let health: HealthServer | undefined;
+  let telemetry: TelemetrySetup | undefined;
   try {
+    if (options.metricsPort !== undefined || options.traces !== "none") {
+      // Before the operator is built: its instruments come from the global providers.
+      telemetry = setupTelemetry({ metricsPort: options.metricsPort, traces: options.traces });
+      if (telemetry.metricsUrl) logger.info(`serving metrics at ${telemetry.metricsUrl}`);
+    }
     client = await connect(options);
     const where = options.namespace ? `namespace ${options.namespace}` : "all namespaces";
     // One request up front turns a missing CRD or a denied list into a clear message now,
@@ -280,6 +318,8 @@ export async function main(args: string[]): Promise<number> {
       leaderElection: options.leaderElect ? { namespace: leaseNamespace(options) } : undefined,
       health,
       onRun,
+      telemetry: telemetry !== undefined,
+      reportingInstance: podName(),
     });
     logger.info(
       `connected to ${client.connection.server}; reconciling Greetings in ${where}` +
@@ -329,6 +369,7 @@ export async function main(args: string[]): Promise<number> {
     return 1;
   } finally {
     await health?.close();
+    await telemetry?.shutdown();
     client?.close();
   }
 }

@@ -17,6 +17,7 @@ import {
   SharedInformers,
 } from "../../lib/controller/mod.ts";
 import type { Logger } from "../../lib/steps/mod.ts";
+import { RunTelemetry, tracingClient } from "../../lib/telemetry/mod.ts";
 import type { ResourceOf } from "../../lib/steps/mod.ts";
 import { ConfigMaps, Greetings } from "./greetings.ts";
 import { greetingReconciler } from "./reconciler.ts";
@@ -69,6 +70,29 @@ export interface GreetingOperatorOptions {
   readonly health?: HealthServer;
   /** Called after every Run. */
   readonly onRun?: (run: ControllerRun) => void;
+  /**
+   * Record each Run and step as OpenTelemetry metrics and spans (a `RunTelemetry` observer)
+   * and each request of a Run as a span under its step (a `tracingClient`), through the global
+   * providers: register an SDK first (see `telemetry.ts`). The runtime's own metrics (queue,
+   * retries, watches, caches) are always recorded on the global meter provider.
+   *
+   * @default {false}
+   */
+  readonly telemetry?: boolean;
+  /**
+   * Write the Events the steps record (`ConfigMapCreated`, `ConfigMapUpdated`) to the API
+   * server as events.k8s.io/v1 Events about the Greeting; `false` only logs them at debug
+   * level.
+   *
+   * @default {true}
+   */
+  readonly events?: boolean;
+  /**
+   * The Events' `reportingInstance` (e.g. the Pod name).
+   *
+   * @default {the host name when `--allow-sys=hostname` is granted, else `greeting-<random>`}
+   */
+  readonly reportingInstance?: string;
   /** Where the runtime logs. */
   readonly logger?: Logger;
 }
@@ -97,7 +121,8 @@ export interface GreetingOperator {
 /**
  * Builds the Greeting operator: Greetings are watched with a predicate that skips status-only
  * updates (the operator's own status writes); their ConfigMaps are owned, so any change to a
- * child (drift) reconciles its Greeting.
+ * child (drift) reconciles its Greeting. Its steps record Events about their Greeting, and with
+ * `telemetry` every Run is traced and measured.
  *
  * @param options The client and settings.
  * @returns The operator and its parts.
@@ -113,11 +138,16 @@ export interface GreetingOperator {
  */
 export function greetingOperator(options: GreetingOperatorOptions): GreetingOperator {
   const { client, namespace } = options;
+  const telemetry = options.telemetry ?? false;
   const controller = new Controller<GreetingResource>({
     name: "greeting",
     resource: Greetings,
     reconciler: greetingReconciler,
-    client,
+    // The Runs' requests become spans under their steps (the informers' watches do not).
+    client: telemetry ? tracingClient(client) : client,
+    observer: telemetry ? new RunTelemetry() : undefined,
+    events: options.events ?? true,
+    reportingInstance: options.reportingInstance,
     namespace,
     predicate: relevantChange(),
     concurrency: options.concurrency,

@@ -127,6 +127,13 @@ async function ensureConfigMap(
       if (isAlreadyExists(error)) return modified({ message: `ConfigMap ${name} appeared` });
       throw error;
     }
+    // An Event about the Greeting (the controller's default subject), for `kubectl events`.
+    context.events.record({
+      type: "Normal",
+      reason: "ConfigMapCreated",
+      action: "Create",
+      note: `created ConfigMap ${name}`,
+    });
     return modified({ message: `created ConfigMap ${name}`, status: notReady(greeting) });
   }
   if (!isControlledBy(current, greeting)) {
@@ -150,6 +157,12 @@ async function syncMessage(
     { metadata: { labels: child.desired.metadata?.labels }, data: child.desired.data },
     { type: "merge", fieldManager: FIELD_MANAGER, abortSignal: context.signal },
   );
+  context.events.record({
+    type: "Normal",
+    reason: "ConfigMapUpdated",
+    action: "Update",
+    note: `patched ConfigMap ${child.name}: ${found.join(", ")}`,
+  });
   return modified({
     message: `patched ${found.join(", ")}`,
     status: notReady(context.resource),

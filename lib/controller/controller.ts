@@ -12,6 +12,10 @@ import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Unscoped } from "../steps/resource.ts";
 import type { RunAction, RunResult } from "../steps/run_result.ts";
 import { MergePatchStatusWriter, type StatusWriter } from "../status/status_writer.ts";
+import { EventRecorder } from "../status/event_recorder.ts";
+import { objectReference, withRegarding } from "../status/event_reference.ts";
+import type { EventObjectReference, EventSink } from "../status/event_sink.ts";
+import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import {
   type CacheEvent,
   type CacheListOptions,
@@ -117,13 +121,19 @@ export class Controller<R> {
   #unsubscribe: (() => void)[] = [];
   #cache: ObjectCache | undefined;
   #active = false;
+  readonly #metrics: RuntimeMetrics;
+  /** Where the Runs' Events go (each Run gets a view about its resource). */
+  readonly #events: EventSink | undefined;
+  /** The recorder made for `events: true`, closed on shutdown. */
+  readonly #ownRecorder: EventRecorder | undefined;
 
   /**
    * Creates a controller (it does nothing until an operator binds and starts it).
    *
    * @param options The kind, reconciler, client and settings.
-   * @throws {TypeError} If the resource, reconciler or client is missing, or `oneChangeRule`
-   * is unknown.
+   * @throws {TypeError} If the resource, reconciler or client is missing, `oneChangeRule` is
+   * unknown, `events` is neither a boolean nor an `EventSink`, or (with `events: true`) the
+   * name is not a valid `reportingController` or `reportingInstance` is too long.
    */
   constructor(options: ControllerOptions<R>) {
     if (typeof options?.resource?.kind !== "string") {
@@ -144,8 +154,23 @@ export class Controller<R> {
     this.name = options.name ?? options.resource.kind;
     this.#logger = options.logger ?? defaultLogger(["controller"]);
     this.#backoff = new KeyBackoff(options.backoff);
+    this.#metrics = options.metrics ?? new RuntimeMetrics({ controller: this.name });
+    if (options.events === true) {
+      this.#ownRecorder = new EventRecorder(options.client, {
+        reportingController: this.name,
+        reportingInstance: options.reportingInstance,
+        logger: options.logger,
+      });
+      this.#events = this.#ownRecorder;
+    } else if (options.events !== false && options.events !== undefined) {
+      if (typeof options.events.record !== "function") {
+        throw new TypeError("Controller: events must be a boolean or have a record(event) method");
+      }
+      this.#events = options.events;
+    }
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
+      metrics: this.#metrics,
       paused: true,
       process: (key) => this.#process(key),
       onError: (key, error) => this.#logger.error("a Run failed unexpectedly", { key, error }),
@@ -167,7 +192,6 @@ export class Controller<R> {
       },
       logger: options.logger,
       observer: options.observer,
-      events: options.events,
       controller: this.name,
     });
     this.#watches.push({
@@ -353,6 +377,7 @@ export class Controller<R> {
     await idleWithin(this.#queue, ABORTED_RUN_WAIT_MS);
     this.#queue.close();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    await this.#ownRecorder?.close();
   }
 
   /**
@@ -413,6 +438,7 @@ export class Controller<R> {
       }
       // Otherwise only the controller's own reads (live reads of stale objects) get here.
       this.#logger.warn("preparing the Run failed; retrying with backoff", { key, error });
+      this.#metrics.retried();
       this.enqueue(key, this.#backoff.next(key));
     } finally {
       this.#runs.delete(key);
@@ -474,15 +500,19 @@ export class Controller<R> {
         >,
     );
     let result: RunResult;
+    this.#metrics.runStarted();
     try {
       result = await this.#executor.reconcile(resource, options.reconciler, {
         runId,
         signal,
         client: recorder.client,
         cache,
-        events: options.events,
+        events: this.#events === undefined
+          ? undefined
+          : withRegarding(this.#events, this.#reference(resource)),
       });
     } finally {
+      this.#metrics.runFinished();
       this.#statusWriters.delete(runId);
     }
     this.#states.set(key, { writes: recorder.writes });
@@ -493,6 +523,7 @@ export class Controller<R> {
     const rule = options.oneChangeRule ?? "report";
     if (rule !== "off" && recorder.changes > 1) {
       violation = new OneChangeRuleError(key, recorder.writes);
+      this.#metrics.oneChangeBreach();
       this.#logger.warn(violation.message, { key, runId: result.runId });
       if (rule === "strict" && action.type !== "abandon") {
         action = { type: "retry-with-backoff", error: violation };
@@ -519,6 +550,16 @@ export class Controller<R> {
     } catch (error) {
       this.#logger.warn("onRun threw; ignored", { key, error });
     }
+  }
+
+  /** The primary's Event reference (objects read from a LIST may lack apiVersion and kind). */
+  #reference(resource: Unscoped<R>): EventObjectReference {
+    const metadata = (resource as { metadata?: EventSubjectMeta }).metadata;
+    return objectReference({
+      apiVersion: this.resource.apiVersion,
+      kind: this.resource.kind,
+      metadata,
+    });
   }
 
   /** Resolves once the informers have observed `writes` (or after the own-writes timeout). */
@@ -556,6 +597,7 @@ export class Controller<R> {
         if (action.resyncAfterMs !== undefined) this.enqueue(key, action.resyncAfterMs);
         break;
       case "retry-with-backoff":
+        this.#metrics.retried();
         this.enqueue(key, this.#backoff.next(key));
         break;
       case "abandon":
@@ -588,6 +630,13 @@ function echoOf(watch: Watch, event: CacheEvent<unknown>): Echo | undefined {
     object: liveKey(watch.resource.apiVersion, watch.resource.kind, meta.namespace, meta.name),
     resourceVersion: meta.resourceVersion,
   };
+}
+
+/** What `objectReference` reads of a primary's metadata. */
+interface EventSubjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly uid?: string;
 }
 
 interface EchoMeta {

@@ -13,6 +13,7 @@ import type { Unscoped } from "../steps/resource.ts";
 import type { RunAction, RunResult } from "../steps/run_result.ts";
 import type { StatusWriter } from "../status/status_writer.ts";
 import type { EventSink } from "../status/event_sink.ts";
+import type { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { Informer } from "./cache.ts";
 import type { KeyBackoffOptions } from "./key_backoff.ts";
 import type { Predicate } from "./predicates.ts";
@@ -233,10 +234,39 @@ export interface ControllerOptions<R> {
    * of the primary's `/status` subresource.
    */
   readonly statusWriter?: (client: RestClient) => StatusWriter<R>;
-  /** Where steps record Events (`context.events`). */
-  readonly events?: EventSink;
-  /** Telemetry callbacks for every Run. */
+  /**
+   * Where steps record Events (`context.events`). Each Run gets a view of the sink whose
+   * Events are about the Run's resource unless they name another `regarding` object.
+   *
+   * - `true`: the controller makes an `EventRecorder` (events.k8s.io/v1, series for repeats)
+   *   on its client, with `reportingController` = the controller's name and
+   *   `reportingInstance` = {@linkcode ControllerOptions.reportingInstance}, and closes it
+   *   (flushing pending writes) on shutdown.
+   * - an `EventSink` (e.g. an `EventRecorder` you made and close yourself).
+   * - `false` or absent: each Event is logged at debug level and not written.
+   *
+   * @default {false}
+   */
+  readonly events?: EventSink | boolean;
+  /**
+   * With `events: true`: this process's `reportingInstance` (at most 128 characters).
+   *
+   * @default {the host name (the Pod name) when `--allow-sys=hostname` is granted, else the controller's name and a random suffix}
+   */
+  readonly reportingInstance?: string;
+  /**
+   * Telemetry callbacks for every Run, e.g. a `RunTelemetry` (Run and step metrics and a span
+   * per Run with a child span per step). The controller names its Runs (`context.controller`),
+   * so a `RunTelemetry` without a `controller` option labels them with this controller's name.
+   */
   readonly observer?: RunObserver<R>;
+  /**
+   * Where the controller records its runtime metrics: work-queue depth and wait time,
+   * retries, active Runs and one-change-rule breaches.
+   *
+   * @default {a RuntimeMetrics named after the controller, on the global meter provider} (a no-op until the application registers an OpenTelemetry SDK, which it must do before creating the controller)
+   */
+  readonly metrics?: RuntimeMetrics;
   /** Where the controller logs (default LogTape `["staircase", "controller"]`). */
   readonly logger?: Logger;
   /** Called after every Run with what happened (e.g. to print it). Errors are ignored. */

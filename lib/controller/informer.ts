@@ -10,6 +10,7 @@ import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { compareResourceVersions } from "../client/resource_version.ts";
 import type { ObjectMeta } from "../apis/meta/v1/types.ts";
+import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { CacheEvent, CacheListOptions, Informer } from "./cache.ts";
 import { Store } from "./store.ts";
 import { Watcher, type WatcherOptions, type WatchError, type WatchHandler } from "./watcher.ts";
@@ -79,6 +80,13 @@ export interface InformerOptions<T> extends WatcherOptions {
    * to report missing RBAC permissions. It must not throw.
    */
   readonly onError?: (error: WatchError) => void;
+  /**
+   * Where the informer records its watch restarts (by kind and reason) and how many objects
+   * its cache holds (by kind).
+   *
+   * @default {a RuntimeMetrics on the global meter provider} (a no-op until the application registers an OpenTelemetry SDK)
+   */
+  readonly metrics?: RuntimeMetrics;
 }
 
 function deepFreeze(object: object): void {
@@ -141,6 +149,7 @@ export class ResourceInformer<T> implements Informer<T> {
   readonly options: InformerOptions<T>;
   readonly #watcher: Watcher<T>;
   readonly #store: Store<T>;
+  readonly #metrics: RuntimeMetrics;
   readonly #listeners = new Set<(event: CacheEvent<T>) => void>();
   #synced = false;
   #resourceVersion: string | undefined;
@@ -160,7 +169,15 @@ export class ResourceInformer<T> implements Informer<T> {
   constructor(client: RestClient, resource: ResourceType<T>, options: InformerOptions<T> = {}) {
     this.resource = resource;
     this.options = options;
-    this.#watcher = new Watcher(client, resource, options);
+    const metrics = options.metrics ?? new RuntimeMetrics();
+    this.#metrics = metrics;
+    this.#watcher = new Watcher(client, resource, {
+      ...options,
+      onRestart: (reason) => {
+        metrics.watchRestarted(resource.kind, reason);
+        options.onRestart?.(reason);
+      },
+    });
     this.#store = new Store(resource);
   }
 
@@ -354,6 +371,12 @@ export class ResourceInformer<T> implements Informer<T> {
     }
   }
 
+  /** Records the store's growth or shrinkage since it held `before` objects. */
+  #sizeChanged(before: number): void {
+    const delta = this.#store.size - before;
+    if (delta !== 0) this.#metrics.cacheObjectsChanged(this.resource.kind, delta);
+  }
+
   #objectVersion(object: T): string | undefined {
     return (object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
   }
@@ -367,7 +390,9 @@ export class ResourceInformer<T> implements Informer<T> {
       if (prepared !== undefined) this.#pending?.push(prepared);
     },
     initDone: (resourceVersion): void => {
+      const before = this.#store.size;
       const events = this.#store.replace(this.#pending ?? []);
+      this.#sizeChanged(before);
       this.#pending = undefined;
       this.#lastError = undefined;
       for (const event of events) this.#emit(event);
@@ -381,13 +406,23 @@ export class ResourceInformer<T> implements Informer<T> {
     apply: (object): void => {
       this.#lastError = undefined;
       const prepared = this.#prepare(object);
-      if (prepared !== undefined) this.#emit(this.#store.apply(prepared));
+      if (prepared !== undefined) {
+        const before = this.#store.size;
+        const event = this.#store.apply(prepared);
+        this.#sizeChanged(before);
+        this.#emit(event);
+      }
       this.#advance(this.#objectVersion(object));
     },
     remove: (object): void => {
       this.#lastError = undefined;
       const prepared = this.#prepare(object, true);
-      if (prepared !== undefined) this.#emit(this.#store.remove(prepared));
+      if (prepared !== undefined) {
+        const before = this.#store.size;
+        const event = this.#store.remove(prepared);
+        this.#sizeChanged(before);
+        this.#emit(event);
+      }
       this.#advance(this.#objectVersion(object));
     },
     bookmark: (resourceVersion): void => {

@@ -9,6 +9,7 @@
 import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { type CacheListOptions, NotCachedError, type ObjectCache, objectKey } from "./cache.ts";
+import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } from "./informer.ts";
 
@@ -87,9 +88,11 @@ export class InformerConflictError extends Error {
  * @example
  * ```ts
  * import type { SharedInformersDefaults } from "@staircase/staircase/controller";
+ * import { RuntimeMetrics } from "@staircase/staircase/telemetry";
  *
  * const defaults: SharedInformersDefaults = {
  *   backoff: { initialMs: 500 },
+ *   metrics: new RuntimeMetrics(), // watch restarts and cache sizes (global meter provider)
  *   onError: (error) => console.error(error.message),
  * };
  * console.log(defaults.backoff);
@@ -98,7 +101,7 @@ export class InformerConflictError extends Error {
 export interface SharedInformersDefaults extends
   Pick<
     InformerOptions<unknown>,
-    "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError"
+    "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError" | "metrics"
   > {
   /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
   readonly backoff?: BackoffOptions;
@@ -153,14 +156,16 @@ export class SharedInformers {
    *
    * @param client The transport every informer uses.
    * @param defaults Timing options of every informer (idle timeout, backoff, initial-state
-   *   mode, page size) and their error callback.
+   *   mode, page size), their error callback and their `metrics` (default: one
+   *   `RuntimeMetrics` on the global meter provider, a no-op without an OpenTelemetry SDK).
    */
   constructor(
     client: RestClient,
     defaults: SharedInformersDefaults = {},
   ) {
     this.#client = client;
-    this.#defaults = defaults;
+    // One RuntimeMetrics for every informer (instruments are made once).
+    this.#defaults = { ...defaults, metrics: defaults.metrics ?? new RuntimeMetrics() };
   }
 
   /** Every informer made so far. */

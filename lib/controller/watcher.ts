@@ -15,6 +15,7 @@ import type { ObjectList, WatchState } from "../client/resource_options.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { sleep } from "../client/sleep.ts";
 import { watchEvents } from "../client/watch.ts";
+import { WatchIdleError } from "../client/errors.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 
 const log = getLogger(["staircase", "controller", "watcher"]);
@@ -180,7 +181,31 @@ export interface WatcherOptions {
    * @default {new Backoff()}
    */
   readonly backoff?: Backoff | BackoffOptions;
+  /**
+   * Called each time the watch is opened again after it ended (not on the first connection,
+   * not on abort), with why: see {@linkcode WatchRestartReason}. Used for the runtime's
+   * watch-restart metric. It must not throw.
+   */
+  readonly onRestart?: (reason: WatchRestartReason) => void;
 }
+
+/**
+ * Why a watcher opened its watch again:
+ *
+ * - `closed`: the server ended the stream (its `timeoutSeconds`, or a watch-list cut short);
+ * - `expired`: `410 Gone`, the resourceVersion expired and the state is read anew;
+ * - `idle`: the idle watchdog found the stream silent for `idleTimeoutMs`;
+ * - `error`: any other failure (connection, refusal), retried after a backoff delay.
+ *
+ * @example
+ * ```ts
+ * import type { WatchRestartReason } from "@staircase/staircase/controller";
+ *
+ * const reasons: WatchRestartReason[] = ["closed", "expired", "idle", "error"];
+ * console.log(reasons.length); // 4
+ * ```
+ */
+export type WatchRestartReason = "closed" | "expired" | "idle" | "error";
 
 /** The server refused or ignored `sendInitialEvents`. */
 class WatchListUnsupported extends Error {
@@ -340,8 +365,14 @@ export class Watcher<T> {
     let goneBefore = false;
     // The last watch-list ended before its initial-events-end bookmark.
     let cutShort = false;
+    // Why the previous connection ended; reported when the next one opens.
+    let restart: WatchRestartReason | undefined;
     while (!signal.aborted) {
       const counter = { events: 0, synced: false };
+      if (restart !== undefined) {
+        this.#restarted(restart);
+        restart = undefined;
+      }
       try {
         if (resourceVersion === undefined && (this.#useList || cutShort)) {
           handler.initStart();
@@ -362,6 +393,7 @@ export class Watcher<T> {
           cutShort = initial && !counter.synced;
         }
         goneBefore = false;
+        restart = "closed";
         if (cutShort) {
           log.debug(`${this.resource.kind}: the watch-list ended before its initial-events end`);
           continue;
@@ -377,6 +409,7 @@ export class Watcher<T> {
           resourceVersion = undefined;
           continue;
         }
+        restart = isGone(err) ? "expired" : err instanceof WatchIdleError ? "idle" : "error";
         if (isGone(err)) {
           // An expired resourceVersion or continue token: start over, at once the first time.
           resourceVersion = undefined;
@@ -396,6 +429,14 @@ export class Watcher<T> {
           break;
         }
       }
+    }
+  }
+
+  #restarted(reason: WatchRestartReason): void {
+    try {
+      this.options.onRestart?.(reason);
+    } catch (err) {
+      log.error(`${this.resource.kind}: onRestart threw: ${String(err)}`);
     }
   }
 

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
+
 /**
  * The default number of keys processed at once: 16. controller-runtime defaults to 1 (safe
  * but slow); kube-rs to unbounded (fast until the API server throttles). 16 keeps a 2-core API
@@ -52,6 +54,13 @@ export interface WorkQueueOptions {
    * @default {false}
    */
   readonly paused?: boolean;
+  /**
+   * Where the queue records its depth (keys waiting, ready or delayed, not running) and how
+   * long each key waited from the time it was due to the start of its processing.
+   *
+   * @default {undefined} (nothing recorded; a `Controller` passes its own)
+   */
+  readonly metrics?: RuntimeMetrics;
 }
 
 /**
@@ -95,8 +104,11 @@ export class WorkQueue {
   readonly concurrency: number;
   readonly #process: (key: string) => Promise<void>;
   readonly #onError: ((key: string, error: unknown) => void) | undefined;
-  /** Keys ready to run, in the order they became ready (a Set keeps insertion order). */
-  readonly #ready = new Set<string>();
+  /**
+   * Keys ready to run, in the order they became ready (a Map keeps insertion order) → when
+   * they were due (epoch ms), for the queue-wait metric.
+   */
+  readonly #ready = new Map<string, number>();
   /** Keys waiting for their time: key → due time (epoch ms). */
   readonly #delayed = new Map<string, number>();
   /** Keys being processed. */
@@ -108,6 +120,9 @@ export class WorkQueue {
   #paused: boolean;
   #closed = false;
   #idleWaiters: (() => void)[] = [];
+  readonly #metrics: RuntimeMetrics | undefined;
+  /** The depth last reported to the metrics. */
+  #reportedDepth = 0;
 
   /**
    * Creates a queue.
@@ -127,6 +142,7 @@ export class WorkQueue {
     this.#process = options.process;
     this.#onError = options.onError;
     this.#paused = options.paused ?? false;
+    this.#metrics = options.metrics;
   }
 
   /** Keys waiting (ready or delayed), not counting running ones. */
@@ -180,6 +196,7 @@ export class WorkQueue {
     this.#ready.delete(key);
     this.#delayed.delete(key);
     this.#dirty.delete(key);
+    this.#reportDepth();
   }
 
   /** Stops starting new work; running keys finish. Adds are still collected. */
@@ -212,13 +229,14 @@ export class WorkQueue {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Infinity;
+    this.#reportDepth();
     this.#notifyIdle();
   }
 
   #schedule(key: string, due: number): void {
     if (due <= Date.now()) {
       this.#delayed.delete(key);
-      this.#ready.add(key);
+      this.#ready.set(key, due);
       return;
     }
     this.#delayed.set(key, due);
@@ -245,22 +263,33 @@ export class WorkQueue {
     const now = Date.now();
     // Due keys join the back of the ready line in due order.
     const due = [...this.#delayed].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]);
-    for (const [key] of due) {
+    for (const [key, at] of due) {
       this.#delayed.delete(key);
-      this.#ready.add(key);
+      this.#ready.set(key, at);
     }
     this.#armTimer();
   }
 
   #pump(): void {
     while (!this.#paused && !this.#closed && this.#running.size < this.concurrency) {
-      const next = this.#ready.values().next();
+      const next = this.#ready.entries().next();
       if (next.done) break;
-      const key = next.value;
+      const [key, due] = next.value;
       this.#ready.delete(key);
+      this.#metrics?.queueWait(Math.max(0, Date.now() - due));
       this.#start(key);
     }
+    this.#reportDepth();
     this.#notifyIdle();
+  }
+
+  /** Reports the change in depth (waiting keys) since the last report. */
+  #reportDepth(): void {
+    if (this.#metrics === undefined) return;
+    const depth = this.length;
+    if (depth === this.#reportedDepth) return;
+    this.#metrics.queueDepthChanged(depth - this.#reportedDepth);
+    this.#reportedDepth = depth;
   }
 
   #start(key: string): void {

@@ -42,5 +42,12 @@ Deno.test("deno task demo tours create, drift, spec change and a leader hand-ove
   assert.match(out, /replica-2 Run .*sync-message ✎/);
   assert.match(out, /ConfigMap data.message = "Hallo, Welt"/);
   assert.match(out, /⟵ watch: modified ConfigMap greeting-hello/);
+  // The last act: the operator's metrics (Prometheus text) and the Events its steps recorded.
+  assert.match(out, /run_count_total\{[^}]*controller="greeting"[^}]*\} \d+/);
+  assert.match(out, /queue_wait_duration_count\{controller="greeting"[^}]*\} \d+/);
+  assert.match(out, /run_active\{controller="greeting"[^}]*\} 0/);
+  // Two replicas in one process: each caches the one Greeting.
+  assert.match(out, /cache_objects\{kind="Greeting"[^}]*\} 2/);
+  assert.match(out, /Event Normal ConfigMapCreated about Greeting hello/);
   assert.doesNotMatch(out + err, /failed|Uncaught|NotCapable/);
 });

@@ -12,7 +12,10 @@ import {
   ResourceInformer,
   Watcher,
   type WatchError,
+  type WatchRestartReason,
 } from "../../lib/controller/mod.ts";
+import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
+import { TestSdk } from "../telemetry/_sdk.ts";
 import { type ConfigMap, ConfigMaps, eventually } from "./_helpers.ts";
 
 type Answer =
@@ -231,4 +234,56 @@ Deno.test("Informer: an object whose transform throws, or without a name, is lef
   assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ["a", "c"]);
   assert.equal(informer.resourceVersion, "9");
   assert.equal(client.requests.length, 1, "the watch went on");
+});
+
+Deno.test("Watcher: each restart is reported with its reason; the informer records them and its size", async () => {
+  const gone = {
+    type: "ERROR",
+    object: { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" },
+  };
+  const client = new ScriptedClient([
+    { lines: [added("a", "5"), added("b", "6"), bookmark("7", true)] }, // the server ends it
+    { lines: [gone] }, // the resume is too old
+    { error: new Error("connection reset") },
+    // A silent stream: the idle watchdog ends it (again and again: the last answer repeats).
+    { lines: [added("a", "5"), bookmark("9", true)], hang: true, deaf: true },
+  ]);
+  const sdk = new TestSdk();
+  const reasons: WatchRestartReason[] = [];
+  const informer = new ResourceInformer(client, ConfigMaps, {
+    backoff: FAST,
+    idleTimeoutMs: 100,
+    onRestart: (reason) => reasons.push(reason),
+    metrics: new RuntimeMetrics({ meterProvider: sdk.meterProvider }),
+  });
+  try {
+    await runFor(informer, () => reasons.includes("idle"), "an idle restart");
+    assert.deepEqual(reasons.slice(0, 4), ["closed", "expired", "error", "idle"]);
+    const restarts = await sdk.points(METRICS.watchRestarts);
+    const count = (reason: string) =>
+      restarts.filter((p) => p.attributes.reason === reason && p.attributes.kind === "ConfigMap")
+        .reduce((total, p) => total + p.value, 0);
+    for (const reason of new Set(reasons)) {
+      assert.equal(count(reason), reasons.filter((r) => r === reason).length, reason);
+    }
+    const cached = await sdk.points(METRICS.cacheObjects);
+    assert.equal(cached.reduce((total, p) => total + p.value, 0), informer.size);
+    assert.equal(informer.size, 1, "b vanished with the new state");
+
+    // An initial state alone counts its objects.
+    const other = new TestSdk();
+    const synced = new ResourceInformer(
+      new ScriptedClient([{
+        lines: [added("a", "5"), added("b", "6"), bookmark("7", true)],
+        hang: true,
+      }]),
+      ConfigMaps,
+      { metrics: new RuntimeMetrics({ meterProvider: other.meterProvider }) },
+    );
+    await runFor(synced, () => synced.synced, "synced");
+    assert.deepEqual((await other.points(METRICS.cacheObjects)).map((p) => p.value), [2]);
+    await other.shutdown();
+  } finally {
+    await sdk.shutdown();
+  }
 });

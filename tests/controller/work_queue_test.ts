@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { KeyBackoff, WorkQueue } from "../../lib/controller/mod.ts";
+import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
+import { TestSdk } from "../telemetry/_sdk.ts";
 
 /** A promise with its resolver, to hold a key's processing open. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -223,4 +225,43 @@ Deno.test("backoff jitter shortens delays by at most the jitter fraction", () =>
   const defaults = new KeyBackoff();
   assert.equal(defaults.initialMs, 5);
   assert.equal(defaults.maxMs, 300_000);
+});
+
+Deno.test("the queue records its depth and each key's wait from due to start", async () => {
+  const sdk = new TestSdk();
+  const depth = async () =>
+    (await sdk.points(METRICS.queueDepth)).reduce((total, p) => total + p.value, 0);
+  const running = gate();
+  const queue = new WorkQueue({
+    paused: true,
+    concurrency: 1,
+    metrics: new RuntimeMetrics({ controller: "q", meterProvider: sdk.meterProvider }),
+    process: (key) => key === "a" ? running.promise : Promise.resolve(),
+  });
+  try {
+    queue.add("a");
+    queue.add("a"); // collapses
+    queue.add("b");
+    queue.add("c", 60_000); // delayed keys wait too
+    assert.equal(await depth(), 3);
+    queue.remove("c");
+    assert.equal(await depth(), 2);
+    await sleep(30);
+    queue.resume(); // "a" runs, "b" waits for the one worker
+    assert.equal(await depth(), 1);
+    queue.add("a"); // a follow-up of a running key is not in the queue yet
+    assert.equal(await depth(), 1);
+    running.open();
+    await queue.idle();
+    await tick();
+    await queue.idle();
+    assert.equal(await depth(), 0);
+    const waits = await sdk.points(METRICS.queueWait);
+    assert.equal(waits.length, 1);
+    assert.equal(waits[0].count, 3, "a, b, and a's follow-up");
+    assert.ok(waits[0].value >= 2 * 25, `a and b waited while paused, got ${waits[0].value} ms`);
+  } finally {
+    queue.close();
+    await sdk.shutdown();
+  }
 });

@@ -25,6 +25,7 @@ const OPERATOR_NAMESPACE = "greeting-system";
 const SERVICE_ACCOUNT = "greeting-operator";
 const LEASE_NAME = "greeting-operator";
 const HEALTH_PORT = 8081;
+const METRICS_PORT = 9090;
 
 // deno-lint-ignore no-explicit-any
 type Manifest = { apiVersion: string; kind: string; metadata: any; [key: string]: any };
@@ -174,15 +175,21 @@ Deno.test("the manifests: every file in the kustomization, consistent with each 
 
   const [container] = pod.containers;
   assert.equal(pod.containers.length, 1);
-  assert.deepEqual(container.ports, [{
-    name: "health",
-    containerPort: HEALTH_PORT,
-    protocol: "TCP",
-  }]);
+  assert.deepEqual(container.ports, [
+    { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },
+    { name: "metrics", containerPort: METRICS_PORT, protocol: "TCP" },
+  ]);
   assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "health" });
   assert.deepEqual(container.readinessProbe.httpGet, { path: "/readyz", port: "health" });
-  // The operator's command line (examples/greeting/main.ts): election on, health on 8081.
-  assert.deepEqual(container.args, ["--leader-elect", "--health-port", String(HEALTH_PORT)]);
+  // The operator's command line (examples/greeting/main.ts): election on, health on 8081,
+  // Prometheus metrics on 9090.
+  assert.deepEqual(container.args, [
+    "--leader-elect",
+    "--health-port",
+    String(HEALTH_PORT),
+    "--metrics-port",
+    String(METRICS_PORT),
+  ]);
   assert.deepEqual(container.env, [{
     name: "POD_NAMESPACE",
     valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } },

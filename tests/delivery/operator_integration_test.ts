@@ -10,6 +10,8 @@ import { stringify as toYaml } from "yaml";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
 import { createGreeting, getConfigMap, getGreeting, greetingCluster } from "./_greeting.ts";
+import { kubeConfigClient, ResourceClient } from "../../lib/client/mod.ts";
+import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 
 const cluster = await greetingCluster();
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,6 +71,49 @@ Deno.test("--once brings a Greeting in sync with only the compile flags, then ex
     assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied/);
   }, { prefix: "delivery" }));
 
+Deno.test("--metrics-port and --traces console work with only the compile flags; steps' Events reach the server", () =>
+  withNamespace(async (ns) => {
+    await createGreeting(cluster, ns, "hello", "Hello with telemetry");
+    const dir = await Deno.makeTempDir();
+    let result: Outcome;
+    try {
+      const kubeconfig = await yamlKubeconfig(dir);
+      result = await runOperator([
+        "--once",
+        "--kubeconfig",
+        kubeconfig,
+        "--namespace",
+        ns,
+        "--metrics-port",
+        "0",
+        "--traces",
+        "console",
+      ]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    const all = result.stdout + result.stderr;
+    assert.equal(result.code, 0, all);
+    assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied|Requires/);
+    assert.match(all, /serving metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    // The console exporter prints each span: the Runs and their steps.
+    assert.match(result.stdout, /name: ["']run greeting["']/);
+    assert.match(result.stdout, /name: ["']step ensure-configmap["']/);
+    // The step that created the ConfigMap recorded an Event about the Greeting.
+    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
+    try {
+      const events = await new ResourceClient(client, Events).namespace(ns).list();
+      const created = events.items.find((event) => event.reason === "ConfigMapCreated");
+      assert.ok(created, JSON.stringify(events.items.map((event) => event.reason)));
+      assert.equal(created.regarding?.kind, "Greeting");
+      assert.equal(created.regarding?.name, "hello");
+      assert.equal(created.reportingController, "greeting");
+      assert.equal(created.note, "created ConfigMap greeting-hello");
+    } finally {
+      client.close();
+    }
+  }, { prefix: "delivery" }));
+
 Deno.test("a nonexistent kubeconfig gives a clear message and exit 1, not a stack trace", async () => {
   const dir = await Deno.makeTempDir();
   const result = await runOperator(["--once", "--kubeconfig", `${dir}/no-such-kubeconfig`]);
@@ -84,4 +129,9 @@ Deno.test("bad arguments give the usage and exit 2", async () => {
   assert.match(result.stderr, /--resync-interval must be a positive number/);
   assert.match(result.stderr, /Usage: greeting-operator/);
   noStackTrace(result.stderr);
+  for (const args of [["--metrics-port", "http"], ["--traces", "jaeger"]]) {
+    const bad = await runOperator(args);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, new RegExp(`${args[0]} must be`));
+  }
 });
