@@ -123,9 +123,20 @@ export async function autoDetectClient(options: AutoDetectOptions = {}): Promise
 export async function kubeConfigClient(
   options: LoadKubeConfigOptions & KubeConfigConnectionOptions & HttpRestClientOptions = {},
 ): Promise<HttpRestClient> {
-  const { paths, kubeconfigEnv, context, tokenFileCheckIntervalMs, ...clientOptions } = options;
+  const {
+    paths,
+    kubeconfigEnv,
+    context,
+    tokenFileCheckIntervalMs,
+    execTimeoutMs,
+    ...clientOptions
+  } = options;
   const config = await loadKubeConfig({ paths, kubeconfigEnv });
-  const connection = await connectionFromKubeConfig(config, { context, tokenFileCheckIntervalMs });
+  const connection = await connectionFromKubeConfig(config, {
+    context,
+    tokenFileCheckIntervalMs,
+    execTimeoutMs,
+  });
   return new HttpRestClient(connection, clientOptions);
 }
 

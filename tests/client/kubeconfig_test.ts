@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadKubeConfig, mergeKubeConfigs, parseKubeConfig } from "../../lib/client/kubeconfig.ts";
 import { connectionFromKubeConfig } from "../../lib/client/kubeconfig_connection.ts";
+import { kubeConfigClient } from "../../lib/client/auto_detect.ts";
 import { ClientConfigError } from "../../lib/client/errors.ts";
 import { fixture, fixturePath } from "./test_server.ts";
 
@@ -287,5 +288,27 @@ users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, 
     connection.credentials!.get(),
     fails(CredentialError, /did not finish within 100 ms/),
   );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("item 3: kubeConfigClient passes execTimeoutMs on to the connection", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/slow.sh`, "#!/bin/sh\nsleep 5\n");
+  await Deno.chmod(`${dir}/slow.sh`, 0o755);
+  await Deno.writeTextFile(
+    `${dir}/config`,
+    `
+current-context: x
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+clusters: [{ name: c, cluster: { server: "https://h" } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: ${dir}/slow.sh } } }]
+`,
+  );
+  const client = await kubeConfigClient({ paths: [`${dir}/config`], execTimeoutMs: 100 });
+  await assert.rejects(
+    client.connection.credentials!.get(),
+    fails(CredentialError, /did not finish within 100 ms/),
+  );
+  client.close();
   await Deno.remove(dir, { recursive: true });
 });
