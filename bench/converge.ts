@@ -25,7 +25,8 @@ import {
 } from "../lib/client/mod.ts";
 import { decorateRestClient } from "../lib/client/decorate.ts";
 import { Controller, Operator, relevantChange, SharedInformers } from "../lib/controller/mod.ts";
-import { type CrdManifest, installCrd } from "../lib/crds/mod.ts";
+import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { installCrd } from "../lib/crds/mod.ts";
 import { ensureControlPlaneAssets, startControlPlane } from "../lib/testing/mod.ts";
 import type { Greeting } from "../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import {
@@ -180,7 +181,7 @@ try {
     admin,
     parseYaml(
       await Deno.readTextFile(new URL("../examples/greeting/crd.yaml", import.meta.url)),
-    ) as CrdManifest,
+    ) as CustomResourceDefinition,
   );
   const bareTimes: number[] = [];
   const operatorTimes: number[] = [];

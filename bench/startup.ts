@@ -16,7 +16,8 @@
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { kubeConfigClient, ResourceClient } from "../lib/client/mod.ts";
-import { type CrdManifest, installCrd } from "../lib/crds/mod.ts";
+import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { installCrd } from "../lib/crds/mod.ts";
 import { ensureControlPlaneAssets, startControlPlane } from "../lib/testing/mod.ts";
 import { OPERATOR_PERMISSION_FLAGS } from "../tools/compile.ts";
 import { Greetings } from "../tests/controller/_three_steps.ts";
@@ -50,7 +51,7 @@ try {
     admin,
     parseYaml(
       await Deno.readTextFile(new URL("../examples/greeting/crd.yaml", import.meta.url)),
-    ) as CrdManifest,
+    ) as CustomResourceDefinition,
   );
   await new ResourceClient(admin, Greetings).namespace("default").create({
     apiVersion: "demo.staircase.dev/v1",

@@ -20,7 +20,8 @@ import { configure, defaultTextFormatter, getConsoleSink } from "@logtape/logtap
 import { parse as parseYaml } from "yaml";
 import { type HttpRestClient, kubeConfigClient, ResourceClient } from "../lib/client/mod.ts";
 import type { ControllerRun } from "../lib/controller/mod.ts";
-import { type CrdManifest, installCrd } from "../lib/crds/mod.ts";
+import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { installCrd } from "../lib/crds/mod.ts";
 import type { RunResult } from "../lib/steps/mod.ts";
 import {
   type ControlPlane,
@@ -29,7 +30,8 @@ import {
 } from "../lib/testing/mod.ts";
 import { describeAction } from "./greeting/format.ts";
 import { type GreetingOperator, greetingOperator } from "./greeting/operator.ts";
-import { ConfigMaps, Greetings } from "./greeting/greetings.ts";
+import { Greetings } from "./greeting/api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { setupTelemetry } from "./greeting/telemetry.ts";
 import { Events } from "../lib/apis/events.k8s.io/v1/mod.ts";
 
@@ -219,7 +221,7 @@ async function run(keepRunning: boolean): Promise<void> {
     heading("Install the Greeting CustomResourceDefinition");
     const crdText = await Deno.readTextFile(new URL("./greeting/crd.yaml", import.meta.url));
     const crdStart = performance.now();
-    const crd = await installCrd(admin, parseYaml(crdText) as CrdManifest);
+    const crd = await installCrd(admin, parseYaml(crdText) as CustomResourceDefinition);
     say(`  ${green("✓")} ${crd.name} ${crd.action}, established (${elapsed(crdStart)})`);
     if (cp === undefined) {
       namespace = `staircase-demo-${crypto.randomUUID().slice(0, 8)}`;

@@ -8,7 +8,7 @@
 import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
 import type { OwnerReference } from "@staircase/staircase/apis/meta/v1";
 import type { Greeting } from "./api/demo.staircase.dev/v1/mod.ts";
-import { Greetings } from "./greetings.ts";
+import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
 
 /** The label every child carries, naming the operator that manages it. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

@@ -42,7 +42,7 @@ import {
 } from "../../lib/controller/mod.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";
-import { Greetings } from "./greetings.ts";
+import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
 import { setupTelemetry, type TelemetrySetup, type TraceExport } from "./telemetry.ts";
 
 /** The command-line help. */

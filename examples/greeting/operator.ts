@@ -19,7 +19,8 @@ import {
 import type { Logger } from "../../lib/steps/mod.ts";
 import { RunTelemetry, tracingClient } from "../../lib/telemetry/mod.ts";
 import type { ResourceOf } from "../../lib/steps/mod.ts";
-import { ConfigMaps, Greetings } from "./greetings.ts";
+import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { greetingReconciler } from "./reconciler.ts";
 
 /** A Greeting as its Runs see it. */

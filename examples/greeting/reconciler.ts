@@ -34,7 +34,8 @@ import {
 } from "@staircase/staircase";
 import type { GreetingStatus } from "./api/demo.staircase.dev/v1/mod.ts";
 import { configMapName, desiredConfigMap, InvalidGreetingError, isControlledBy } from "./child.ts";
-import { ConfigMaps, Greetings } from "./greetings.ts";
+import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 
 /** A Greeting as a Run sees it: namespaced, with its metadata present. */
 type GreetingResource = ResourceOf<typeof Greetings>;
@@ -197,7 +198,8 @@ function reportStatus(
  * import { kubeConfigClient } from "@staircase/staircase/client";
  * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  * import { DemoStaircaseDevV1Api } from "./api/demo.staircase.dev/v1/mod.ts";
- * import { ConfigMaps, Greetings } from "./greetings.ts";
+ * import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  * import { greetingReconciler } from "./reconciler.ts";
  *
  * const client = await kubeConfigClient();

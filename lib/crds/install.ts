@@ -18,14 +18,6 @@ function crdClient(client: RestClient): Crds {
   return new ResourceClient(client, CustomResourceDefinitions);
 }
 
-/**
- * A CustomResourceDefinition manifest as it is installed: the same type as
- * {@linkcode CustomResourceDefinition} (`apiVersion` and `kind` are filled in when absent).
- *
- * @deprecated Use {@linkcode CustomResourceDefinition}; this name will be removed.
- */
-export type CrdManifest = CustomResourceDefinition;
-
 /** Options of {@linkcode installCrd} and {@linkcode installCrds}. */
 export interface InstallCrdOptions {
   /**

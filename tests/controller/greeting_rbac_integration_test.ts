@@ -12,7 +12,8 @@ import { parseAllDocuments } from "yaml";
 import { ResourceClient } from "../../lib/client/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
-import { ConfigMaps, Greetings } from "../../examples/greeting/greetings.ts";
+import { Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
+import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { adminClient, greetingCluster } from "./_operator.ts";
 
 const cluster = await greetingCluster();

@@ -6,7 +6,8 @@
  */
 import { parse as parseYaml } from "yaml";
 import { kubeConfigClient } from "../../lib/client/mod.ts";
-import { type CrdManifest, installCrd } from "../../lib/crds/mod.ts";
+import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { installCrd } from "../../lib/crds/mod.ts";
 import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
@@ -22,7 +23,7 @@ export function greetingCluster(): Promise<TestCluster> {
     );
     const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
     try {
-      await installCrd(client, parseYaml(crdText) as CrdManifest);
+      await installCrd(client, parseYaml(crdText) as CustomResourceDefinition);
     } finally {
       client.close();
     }

@@ -10,8 +10,11 @@ import { resourceType } from "../../lib/client/mod.ts";
 import { RunExecutor, type RunResult } from "../../lib/steps/mod.ts";
 import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { Greetings } from "../../examples/greeting/greetings.ts";
+import {
+  type Greeting,
+  type GreetingList,
+  Greetings,
+} from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { greetingReconciler } from "../../examples/greeting/reconciler.ts";
 import {
   configMapPath,
@@ -157,7 +160,7 @@ Deno.test("a failing status write is recorded, never fails the Run or stops the 
     });
     await patchConfigMap(cluster, ns, "greeting-status", { data: { message: "drift" } });
     // A wrong plural: the server answers 404 to every status write.
-    const broken = resourceType<Greeting>()({ ...Greetings, plural: "greetingz" });
+    const broken = resourceType<Greeting, GreetingList>()({ ...Greetings, plural: "greetingz" });
     await withExecutor(async (run) => {
       const repair = await run(ns, "status");
       assert.equal(repair.end, "modified");

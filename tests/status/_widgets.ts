@@ -6,7 +6,8 @@
  * @module
  */
 import { type HttpRestClient, kubeConfigClient, resourceType } from "../../lib/client/mod.ts";
-import { type CrdManifest, installCrd } from "../../lib/crds/mod.ts";
+import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import { installCrd } from "../../lib/crds/mod.ts";
 import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
 import type { Condition } from "../../lib/status/mod.ts";
 import type { ResourceOf, RunResource } from "../../lib/steps/mod.ts";
@@ -91,7 +92,7 @@ const crd = {
       },
     }],
   },
-} as unknown as CrdManifest;
+} as unknown as CustomResourceDefinition;
 
 /** A Widget as the server returns it: name, namespace, UID, resourceVersion, generation set. */
 export type StoredWidget = RunResource<ResourceOf<typeof Widgets>>;
