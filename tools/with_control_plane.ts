@@ -47,7 +47,9 @@ console.error(
 const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 const listeners = new Map<Deno.Signal, () => void>();
 try {
-  const child = new Deno.Command(command[0], {
+  // `deno` is this very binary: a fresh machine may have Deno only through npx, not on PATH.
+  const program = command[0] === "deno" ? Deno.execPath() : command[0];
+  const child = new Deno.Command(program, {
     args: command.slice(1),
     env: { [TEST_KUBECONFIG_ENV]: cp.kubeconfig.path },
     stdin: "inherit",
