@@ -127,6 +127,18 @@ export interface RequestOptions {
   /** The `Accept` header; defaults to `application/json`. */
   accept?: string;
   /**
+   * Extra request headers, e.g. the W3C `traceparent` that `tracingClient` adds. Headers the
+   * client manages itself cannot be set here: `authorization`, `content-type` (use
+   * `contentType`), `accept` (use `accept`), `user-agent`, `host`, `content-length` and the
+   * hop-by-hop headers (`connection`, `transfer-encoding`, ...). `HttpRestClient` refuses such
+   * a name, a name given twice in different case, and a value holding a CR, LF or NUL with a
+   * `TypeError` naming the header (never its value) before anything is sent.
+   *
+   * Not part of `@cloudydeno/kubernetes-client`'s contract: a client from that package
+   * type-checks as a `RestClient` but ignores this field.
+   */
+  headers?: Record<string, string>;
+  /**
    * Subprotocols for a bidirectional tunnel (exec, attach, port-forward). Kept so that code
    * written against `@cloudydeno/kubernetes-client` type-checks; staircase's
    * `HttpRestClient` does not open tunnels and rejects such a request with a `TypeError`.

@@ -14,6 +14,7 @@ import type { JSONValue, RequestOptions, ResponseBody, RestClient } from "./cont
 import { hideKey, type RequestCredentials } from "./credentials.ts";
 import { ConnectionError, CredentialError, TlsError } from "./errors.ts";
 import { HttpTransport, type PreparedRequest, type Reply } from "./http_transport.ts";
+import { checkRequestHeaders } from "./request_headers.ts";
 import { RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
 import {
   isRetryableMethod,
@@ -111,16 +112,21 @@ export type HttpRequestOptions = RequestOptions;
 function prepare(server: string, options: RequestOptions): PreparedRequest {
   const query = options.querystring?.toString();
   const url = `${server}${options.path}${query ? `?${query}` : ""}`;
+  // Checked here, before credentials, the rate limit or the wire.
+  const extraHeaders = options.headers === undefined
+    ? undefined
+    : checkRequestHeaders(options.headers, `${options.method} ${options.path}`);
   if (options.bodyJson !== undefined) {
     return {
       options,
       url,
       body: JSON.stringify(options.bodyJson),
       contentType: options.contentType ?? "application/json",
+      extraHeaders,
     };
   }
   const body = (options.bodyRaw as Uint8Array<ArrayBuffer> | undefined) ?? options.bodyStream;
-  return { options, url, body, contentType: body ? options.contentType : undefined };
+  return { options, url, body, contentType: body ? options.contentType : undefined, extraHeaders };
 }
 
 /** Waits for `promise`, but no longer than the caller's signal and `timeoutMs` allow. */

@@ -32,6 +32,8 @@ export interface PreparedRequest {
   body?: BodyInit;
   /** Its content type. */
   contentType?: string;
+  /** The caller's extra headers, already checked (`checkRequestHeaders`). */
+  extraHeaders?: [string, string][];
 }
 
 /** What one exchange gave: a read (or streamed) body, or a failure status and its text. */
@@ -115,10 +117,11 @@ export class HttpTransport {
   }
 
   #headers(request: PreparedRequest, creds: RequestCredentials): Headers {
-    const headers = new Headers({
-      "accept": request.options.accept ?? "application/json",
-      "user-agent": this.#userAgent,
-    });
+    // The caller's headers first: the ones staircase manages are set over them (and were
+    // already refused by checkRequestHeaders).
+    const headers = new Headers(request.extraHeaders);
+    headers.set("accept", request.options.accept ?? "application/json");
+    headers.set("user-agent", this.#userAgent);
     if (request.contentType) headers.set("content-type", request.contentType);
     if (creds.authorization !== undefined) {
       try {

@@ -4,9 +4,17 @@
  * @module
  */
 
-import { type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from "@opentelemetry/api";
 import { KubernetesApiError } from "../client/api_error.ts";
-import type { RestClient } from "../client/contract.ts";
+import type { RequestOptions, RestClient } from "../client/contract.ts";
 import { decorateRestClient } from "../client/decorate.ts";
 import { tracerOf, type TracerProviderLike } from "./providers.ts";
 
@@ -17,8 +25,10 @@ import { tracerOf, type TracerProviderLike } from "./providers.ts";
  * ```ts
  * import type { TracingClientOptions } from "@staircase/staircase/telemetry";
  *
- * const options: TracingClientOptions = {};
- * console.log(Object.keys(options).length); // 0: the global tracer provider
+ * // The global tracer provider; trace context goes out on requests once the application
+ * // registers a propagator. To keep it off the wire whatever is registered:
+ * const options: TracingClientOptions = { propagate: false };
+ * console.log(options.propagate); // false
  * ```
  */
 export interface TracingClientOptions {
@@ -27,6 +37,32 @@ export interface TracingClientOptions {
    * @default the global tracer provider (`trace.getTracerProvider()`), a no-op until the application registers an SDK
    */
   readonly tracerProvider?: TracerProviderLike;
+  /**
+   * Put the request's own span into its headers through the global propagator
+   * (`propagation.inject` of `@opentelemetry/api`), e.g. the W3C `traceparent` and
+   * `tracestate` once the application registers `W3CTraceContextPropagator` (the SDK's usual
+   * setup does). Until a propagator is registered the API's one does nothing, so leaving this
+   * on costs nothing and adds no header. Headers the caller set keep their value: a propagated
+   * header of the same name (in any case) is not added.
+   *
+   * @default {true}
+   */
+  readonly propagate?: boolean;
+}
+
+/** `request` with the span's context in its headers, merged under the caller's own. */
+function withTraceContext(request: RequestOptions, span: Span): RequestOptions {
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  const injected = Object.entries(carrier);
+  if (injected.length === 0) return request;
+  const own = request.headers ?? {};
+  const taken = new Set(Object.keys(own).map((name) => name.toLowerCase()));
+  const headers: Record<string, string> = { ...own };
+  for (const [name, value] of injected) {
+    if (!taken.has(name.toLowerCase())) headers[name] = value;
+  }
+  return { ...request, headers };
 }
 
 /**
@@ -39,8 +75,12 @@ export interface TracingClientOptions {
  * Query strings are not recorded (selectors and continue tokens add cardinality and may carry
  * data), nor are bodies or headers, so no credential reaches a span.
  *
+ * With `propagate` (the default) the span's context also travels in the request's headers
+ * through the registered propagator (W3C `traceparent`), so a server or proxy that traces can
+ * join the trace; with no propagator registered nothing is added.
+ *
  * @param client The client to wrap.
- * @param options The tracer provider.
+ * @param options The tracer provider and whether to propagate the trace context.
  * @returns A client with the same behaviour that also records spans.
  *
  * @example
@@ -57,13 +97,14 @@ export interface TracingClientOptions {
  */
 export function tracingClient(client: RestClient, options: TracingClientOptions = {}): RestClient {
   const tracer: Tracer = tracerOf(options.tracerProvider);
+  const propagate = options.propagate ?? true;
   return decorateRestClient(client, (request, next) =>
     tracer.startActiveSpan(request.method, {
       kind: SpanKind.CLIENT,
       attributes: { "http.request.method": request.method, "url.path": request.path },
     }, async (span: Span) => {
       try {
-        return await next(request);
+        return await next(propagate ? withTraceContext(request, span) : request);
       } catch (error) {
         if (error instanceof KubernetesApiError) {
           span.setAttribute("http.response.status_code", error.code);

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { KubernetesApiError } from "../../lib/client/api_error.ts";
 import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
+import { HttpRestClient } from "../../lib/client/http_client.ts";
 import { tracingClient } from "../../lib/telemetry/mod.ts";
+import { json, startServer } from "../client/test_server.ts";
 import { only, parentOf, TestSdk } from "./_sdk.ts";
 
 function fakeClient(answer: (options: RequestOptions) => Promise<unknown>): RestClient {
@@ -89,4 +92,95 @@ Deno.test("tracingClient: without an SDK every call goes through untouched", asy
     await client.performRequest({ method: "GET", path: "/version", expectJson: true }),
     42,
   );
+});
+
+Deno.test("tracingClient: propagates the request span as W3C traceparent to the server", async () => {
+  const sdk = new TestSdk();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    await using server = startServer(() => json({ kind: "ConfigMap" }));
+    using http = new HttpRestClient({ server: server.url });
+    const client = tracingClient(http, { tracerProvider: sdk.tracerProvider });
+    const tracer = sdk.tracerProvider.getTracer("test");
+    await tracer.startActiveSpan("outer", async (outer) => {
+      try {
+        await client.performRequest({
+          method: "GET",
+          path: "/api/v1/namespaces/a/configmaps/b",
+          headers: { "x-request-id": "r-1" },
+          expectJson: true,
+        });
+      } finally {
+        outer.end();
+      }
+    });
+    const span = only(sdk.finished(), "GET");
+    const { traceId, spanId } = span.spanContext();
+    const received = server.requests[0].headers;
+    // The request's own span (not the outer one) is the parent the server sees.
+    assert.equal(received.get("traceparent"), `00-${traceId}-${spanId}-01`);
+    assert.notEqual(spanId, only(sdk.finished(), "outer").spanContext().spanId);
+    // The caller's headers are kept beside it.
+    assert.equal(received.get("x-request-id"), "r-1");
+  } finally {
+    propagation.disable();
+    await sdk.shutdown();
+  }
+});
+
+Deno.test("tracingClient: a traceparent the caller set is kept, not replaced", async () => {
+  const sdk = new TestSdk();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    const seen: RequestOptions[] = [];
+    const client = tracingClient(
+      fakeClient((options) => {
+        seen.push(options);
+        return Promise.resolve({});
+      }),
+      { tracerProvider: sdk.tracerProvider },
+    );
+    const own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    await client.performRequest({ method: "GET", path: "/x", headers: { TraceParent: own } });
+    assert.deepEqual(seen[0].headers, { TraceParent: own });
+  } finally {
+    propagation.disable();
+    await sdk.shutdown();
+  }
+});
+
+Deno.test("tracingClient: propagate false adds no header, even with a propagator", async () => {
+  const sdk = new TestSdk();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    await using server = startServer(() => json({}));
+    using http = new HttpRestClient({ server: server.url });
+    const client = tracingClient(http, { tracerProvider: sdk.tracerProvider, propagate: false });
+    const request = { method: "GET", path: "/version", expectJson: true } as const;
+    await client.performRequest(request);
+    assert.equal(server.requests[0].headers.get("traceparent"), null);
+    assert.equal(server.requests[0].headers.get("tracestate"), null);
+    // The span is still recorded.
+    only(sdk.finished(), "GET");
+  } finally {
+    propagation.disable();
+    await sdk.shutdown();
+  }
+});
+
+Deno.test("tracingClient: with no propagator registered the request is passed on as it is", async () => {
+  const sdk = new TestSdk();
+  const seen: RequestOptions[] = [];
+  const client = tracingClient(
+    fakeClient((options) => {
+      seen.push(options);
+      return Promise.resolve({});
+    }),
+    { tracerProvider: sdk.tracerProvider },
+  );
+  const request: RequestOptions = { method: "GET", path: "/x" };
+  await client.performRequest(request);
+  assert.equal(seen[0], request);
+  assert.equal(seen[0].headers, undefined);
+  await sdk.shutdown();
 });
