@@ -370,7 +370,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
   });
   try {
     h.things.apply("added", thing("a", "2"));
-    await until(() => created === 1, "the child is created");
+    await until(() => created >= 1, "the child is created");
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(starts, ["no child"], "the next Run waits for the cache");
     // The watch delivers the write (resourceVersion 101 from the fake server).
