@@ -35,16 +35,16 @@ import {
 } from "./read_your_writes.ts";
 import { WorkQueue } from "./work_queue.ts";
 import { covering } from "./_informer_scope.ts";
-import {
-  type ControllerOptions,
-  type ControllerRun,
-  type ControllerRunResult,
-  type InformerProvider,
-  type InformerScope,
-  type KeyMapper,
-  type OneChangeRule,
-  type OwnsOptions,
-  type WatchOptions,
+import type {
+  ControllerOptions,
+  ControllerRun,
+  ControllerRunResult,
+  InformerProvider,
+  InformerScope,
+  KeyMapper,
+  OneChangeRule,
+  OwnsOptions,
+  WatchOptions,
 } from "./controller_options.ts";
 import { type RecordedWrite, WriteRecorder } from "./write_record.ts";
 import { judgeOneChange, judgingObserver } from "./_one_change.ts";
