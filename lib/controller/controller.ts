@@ -10,7 +10,7 @@ import { InvalidResourceError } from "../steps/errors.ts";
 import { RunExecutor } from "../steps/executor.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Unscoped } from "../steps/resource.ts";
-import type { RunAction, RunResult } from "../steps/run_result.ts";
+import type { RunAction } from "../steps/run_result.ts";
 import { MergePatchStatusWriter, type StatusWriter } from "../status/status_writer.ts";
 import { EventRecorder } from "../status/event_recorder.ts";
 import { objectReference, withRegarding } from "../status/event_reference.ts";
@@ -35,17 +35,19 @@ import {
 } from "./read_your_writes.ts";
 import { WorkQueue } from "./work_queue.ts";
 import { covering } from "./_informer_scope.ts";
-import {
-  type ControllerOptions,
-  type ControllerRun,
-  type InformerProvider,
-  type InformerScope,
-  type KeyMapper,
-  OneChangeRuleError,
-  type OwnsOptions,
-  type WatchOptions,
+import type {
+  ControllerOptions,
+  ControllerRun,
+  ControllerRunResult,
+  InformerProvider,
+  InformerScope,
+  KeyMapper,
+  OneChangeRule,
+  OwnsOptions,
+  WatchOptions,
 } from "./controller_options.ts";
 import { type RecordedWrite, WriteRecorder } from "./write_record.ts";
+import { judgeOneChange, judgingObserver } from "./_one_change.ts";
 
 interface Watch {
   readonly resource: ResourceType<unknown>;
@@ -59,6 +61,13 @@ interface KeyState {
   writes: readonly RecordedWrite[];
 }
 
+/** A running Run's key and write record, and its result once judged. */
+interface RunRecord {
+  readonly key: string;
+  readonly recorder: WriteRecorder;
+  judged?: ControllerRunResult;
+}
+
 /**
  * Runs a step-based reconciler for every object of one kind, whenever that object or a related
  * one changes (through informers), one Run per object at a time (a {@linkcode WorkQueue}),
@@ -66,7 +75,7 @@ interface KeyState {
  *
  * | action | the controller |
  * |---|---|
- * | `requeue` | runs the key again at once |
+ * | `requeue` | runs the key again once the caches saw the Run's writes; after the key's backoff when it wrote nothing |
  * | `requeue-after` | runs it after the delay (an earlier request wins) |
  * | `await-change` | waits for an event, or the periodic resync when configured |
  * | `retry-with-backoff` | retries after the key's backoff (reset by any other result) |
@@ -75,6 +84,16 @@ interface KeyState {
  * Before a key's Run starts, the caches must have observed the writes of its previous Run
  * (read-your-own-writes); steps read other objects through `context.cache`. Errors in user
  * code end that Run only: they never stop the controller or other keys.
+ *
+ * A Run that ends `modified` without a successful write (a step that changed something
+ * outside Kubernetes, or a buggy one) is run again after the key's backoff, not at once:
+ * there is no write for the caches to observe, so an immediate requeue would spin on that
+ * key (controller-runtime rate-limits `Requeue: true` the same way). The backoff resets on
+ * the key's next Run that writes, or ends otherwise.
+ *
+ * The one-change rule (`oneChangeRule`) judges every Run's writes: the result that the
+ * observer's `onRunFinished` and `onRun` get is a {@linkcode ControllerRunResult} carrying
+ * the breach, failed in `strict` mode.
  *
  * Controllers are hosted by an {@linkcode Operator}, which runs the informers, elects a
  * leader and starts and stops the controllers.
@@ -99,6 +118,9 @@ export class Controller<R> {
   readonly #executor: RunExecutor<R>;
   /** Each running Run's status writer, by Run id (status writes go through its recorder). */
   readonly #statusWriters = new Map<string, StatusWriter<R>>();
+  /** Each running Run's write record, by Run id (the one-change rule judges it). */
+  readonly #records = new Map<string, RunRecord>();
+  readonly #rule: OneChangeRule;
   readonly #runIdPrefix = crypto.randomUUID().slice(0, 8);
   #runCount = 0;
   readonly #logger: Logger;
@@ -150,6 +172,7 @@ export class Controller<R> {
       throw new TypeError(`Controller: oneChangeRule must be report, strict or off, got ${rule}`);
     }
     this.#options = options;
+    this.#rule = rule as OneChangeRule;
     this.resource = options.resource;
     this.name = options.name ?? options.resource.kind;
     this.#logger = options.logger ?? defaultLogger(["controller"]);
@@ -191,7 +214,11 @@ export class Controller<R> {
         },
       },
       logger: options.logger,
-      observer: options.observer,
+      // The observer hears of the one-change rule's verdict (the executor tells it before it
+      // returns the result to us).
+      observer: options.observer === undefined
+        ? undefined
+        : judgingObserver(options.observer, (result) => this.#judge(result)),
       controller: this.name,
     });
     this.#watches.push({
@@ -499,10 +526,11 @@ export class Controller<R> {
           R
         >,
     );
-    let result: RunResult;
+    let result: ControllerRunResult;
+    this.#records.set(runId, { key, recorder });
     this.#metrics.runStarted();
     try {
-      result = await this.#executor.reconcile(resource, options.reconciler, {
+      const executed = await this.#executor.reconcile(resource, options.reconciler, {
         runId,
         signal,
         client: recorder.client,
@@ -511,25 +539,29 @@ export class Controller<R> {
           ? undefined
           : withRegarding(this.#events, this.#reference(resource)),
       });
+      // Judged already when the observer heard of it; judged now otherwise.
+      result = this.#judge(executed);
     } finally {
       this.#metrics.runFinished();
       this.#statusWriters.delete(runId);
+      this.#records.delete(runId);
     }
     this.#states.set(key, { writes: recorder.writes });
     // Aborted by lost leadership or shutdown: whatever the steps returned, do not follow it
     // (the next start() queues every key again).
     let action: RunAction = signal.aborted ? { type: "abandon" } : result.action;
-    let violation: OneChangeRuleError | undefined;
-    const rule = options.oneChangeRule ?? "report";
-    if (rule !== "off" && recorder.changes > 1) {
-      violation = new OneChangeRuleError(key, recorder.writes);
-      this.#metrics.oneChangeBreach();
-      this.#logger.warn(violation.message, { key, runId: result.runId });
-      if (rule === "strict" && action.type !== "abandon") {
-        action = { type: "retry-with-backoff", error: violation };
-      }
-    }
-    if (action.type === "requeue" && recorder.writes.length > 0) {
+    if (action.type === "requeue" && recorder.writes.length === 0) {
+      // Modified, yet no write: nothing for the caches to observe, and an immediate requeue
+      // would spin on this key. Back off instead (reset by the key's next other result).
+      const delayMs = this.#backoff.next(key);
+      this.#logger.debug("the Run ended modified without a write; rerun after the backoff", {
+        key,
+        runId: result.runId,
+        delayMs,
+      });
+      action = { type: "requeue-after", requeueAfterMs: delayMs };
+      this.enqueue(key, delayMs);
+    } else if (action.type === "requeue" && recorder.writes.length > 0) {
       // Queue the next Run once the caches have seen this Run's writes, so that it does not
       // hold a worker while it waits (it still checks, in case an event runs it earlier).
       void this.#whenObserved(recorder.writes).then(() => this.#follow(key, action));
@@ -541,7 +573,7 @@ export class Controller<R> {
       result,
       writes: recorder.writes,
       changes: recorder.changes,
-      oneChangeViolation: violation,
+      oneChangeViolation: result.oneChangeViolation,
       action,
       ownWrites,
     };
@@ -550,6 +582,28 @@ export class Controller<R> {
     } catch (error) {
       this.#logger.warn("onRun threw; ignored", { key, error });
     }
+  }
+
+  /**
+   * The one-change rule's verdict on a Run's result (once per Run: the observer and the
+   * controller get the same object), logged and counted when the rule was broken.
+   */
+  #judge(result: ControllerRunResult): ControllerRunResult {
+    const record = this.#records.get(result.runId);
+    if (record === undefined) return result;
+    if (record.judged !== undefined) return record.judged;
+    const { key, recorder } = record;
+    const judged = judgeOneChange(result, key, recorder.writes, recorder.changes, this.#rule);
+    record.judged = judged;
+    if (judged.oneChangeViolation !== undefined) {
+      this.#metrics.oneChangeBreach();
+      this.#logger.warn(judged.oneChangeViolation.message, {
+        key,
+        runId: result.runId,
+        end: judged.end,
+      });
+    }
+    return judged;
   }
 
   /** The primary's Event reference (objects read from a LIST may lack apiVersion and kind). */

@@ -61,8 +61,10 @@ export interface InformerProvider {
 
 /**
  * What the controller does when a Run makes more than one counted write:
- * `report` logs it and sets {@linkcode ControllerRun.oneChangeViolation}; `strict` also fails
- * the Run (retry with backoff); `off` does neither.
+ * `report` logs it and sets `oneChangeViolation` on the Run's result
+ * ({@linkcode ControllerRunResult}, what observers and `onRun` see); `strict` also fails the
+ * Run (`end: "failed"`, the {@linkcode OneChangeRuleError} as `error`, retry with backoff);
+ * `off` does neither.
  *
  * @example
  * ```ts
@@ -77,25 +79,38 @@ export type OneChangeRule = "report" | "strict" | "off";
 /**
  * A Run made more than one write that counts (not best-effort, not an outcome's status).
  *
+ * Like the step model's errors it names the step that ended the Run (`stepName`,
+ * `stepIndex`; `"(none)"` and -1 when no step did), so that it can stand as a failed Run's
+ * `RunResult.error` in `strict` mode.
+ *
  * @example
  * ```ts
  * import { OneChangeRuleError } from "@staircase/staircase/controller";
  *
- * const error = new OneChangeRuleError("default/web", []);
- * console.log(error.name);
+ * const error = new OneChangeRuleError("default/web", [], { name: "apply", index: 1 });
+ * console.log(error.name, error.stepName); // OneChangeRuleError apply
  * ```
  */
 export class OneChangeRuleError extends Error {
   /** The Run's writes (all of them, counted or not). */
   readonly writes: readonly RecordedWrite[];
+  /** The step that ended the Run (`"(none)"` when none did). */
+  readonly stepName: string;
+  /** Its position in the plan (-1 when no step ended the Run). */
+  readonly stepIndex: number;
 
   /**
    * Creates the error.
    *
    * @param key The key whose Run broke the rule.
    * @param writes The Run's writes.
+   * @param endedBy The step that ended the Run, if one did.
    */
-  constructor(key: string, writes: readonly RecordedWrite[]) {
+  constructor(
+    key: string,
+    writes: readonly RecordedWrite[],
+    endedBy?: { readonly name: string; readonly index: number },
+  ) {
     const counted = writes.filter((write) => write.purpose === "change");
     super(
       `the Run of ${key} made ${counted.length} changes (one change per Run): ` +
@@ -104,7 +119,32 @@ export class OneChangeRuleError extends Error {
     );
     this.name = "OneChangeRuleError";
     this.writes = writes;
+    this.stepName = endedBy?.name ?? "(none)";
+    this.stepIndex = endedBy?.index ?? -1;
   }
+}
+
+/**
+ * The `RunResult` a controller reports (to its observer's `onRunFinished`, in logs and in
+ * {@linkcode ControllerRun.result}): the executor's result, plus the one-change rule's
+ * verdict. In `strict` mode a breach turns `end` into `"failed"`, `error` into the
+ * {@linkcode OneChangeRuleError} and `action` into a retry with backoff.
+ *
+ * @example
+ * ```ts
+ * import type { RunResult } from "@staircase/staircase";
+ * import type { ControllerRunResult } from "@staircase/staircase/controller";
+ *
+ * // An observer gets a RunResult; a controller's carries the breach.
+ * function breach(result: RunResult): string | undefined {
+ *   return (result as ControllerRunResult).oneChangeViolation?.message;
+ * }
+ * console.log(typeof breach);
+ * ```
+ */
+export interface ControllerRunResult extends RunResult {
+  /** Set when the Run made more than one counted write (and the rule is not `off`). */
+  readonly oneChangeViolation?: OneChangeRuleError | undefined;
 }
 
 /**
@@ -289,15 +329,18 @@ export interface ControllerOptions<R> {
 export interface ControllerRun {
   /** The key (`namespace/name`). */
   readonly key: string;
-  /** The executor's result. */
-  readonly result: RunResult;
+  /** The Run's result, as observers saw it (with the one-change rule's verdict). */
+  readonly result: ControllerRunResult;
   /** Every successful write of the Run. */
   readonly writes: readonly RecordedWrite[];
   /** How many writes counted for the one-change rule. */
   readonly changes: number;
   /** Set when the Run made more than one counted write (and the rule is not `off`). */
   readonly oneChangeViolation?: OneChangeRuleError;
-  /** What the controller did next (the result's action, or a retry in `strict` mode). */
+  /**
+   * What the controller did next: the result's action; `abandon` when the Run was aborted;
+   * `requeue-after` the key's backoff when a `modified` Run wrote nothing (see `Controller`).
+   */
   readonly action: RunAction;
   /** The wait for the previous Run's writes before this Run (absent when there were none). */
   readonly ownWrites?: OwnWrites;

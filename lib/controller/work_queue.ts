@@ -21,6 +21,13 @@ import type { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 export const DEFAULT_CONCURRENCY = 16;
 
 /**
+ * How long the queue may keep starting Runs without the event loop getting a turn: 5 ms.
+ * Runs that settle without I/O (a step that returns at once) would otherwise chain in
+ * microtasks for good, and timers, signals and every other key's I/O would never run.
+ */
+const YIELD_AFTER_MS = 5;
+
+/**
  * Settings of a {@linkcode WorkQueue}.
  *
  * @example
@@ -75,7 +82,11 @@ export interface WorkQueueOptions {
  *   request never postpones an earlier one;
  * - **fair order**: ready keys run in the order they became ready; a key that is added again
  *   while running goes to the back of the line when it is done, so a hot key cannot starve
- *   the others.
+ *   the others;
+ * - **the event loop gets its turn**: when Runs keep settling without ever leaving the
+ *   microtask queue (no I/O), the queue waits for a macrotask (`setTimeout(0)`) before it
+ *   starts more once 5 ms passed without one, so timers, signals and other keys' I/O still
+ *   run.
  *
  * @example
  * ```ts
@@ -117,6 +128,15 @@ export class WorkQueue {
   readonly #dirty = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = Infinity;
+  /**
+   * A `setTimeout(0)` armed when the queue starts work: it fires on the event loop's next
+   * turn, so while it is pending the queue has not left the microtask queue since
+   * `#turnArmedAt`.
+   */
+  #turn: ReturnType<typeof setTimeout> | undefined;
+  #turnArmedAt = 0;
+  /** Whether starting work waits for `#turn` (the loop has had no turn for too long). */
+  #waitingForTurn = false;
   #paused: boolean;
   #closed = false;
   #idleWaiters: (() => void)[] = [];
@@ -229,6 +249,7 @@ export class WorkQueue {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Infinity;
+    this.#clearTurn();
     this.#reportDepth();
     this.#notifyIdle();
   }
@@ -271,9 +292,20 @@ export class WorkQueue {
   }
 
   #pump(): void {
-    while (!this.#paused && !this.#closed && this.#running.size < this.concurrency) {
+    while (
+      !this.#paused && !this.#closed && !this.#waitingForTurn &&
+      this.#running.size < this.concurrency
+    ) {
       const next = this.#ready.entries().next();
       if (next.done) break;
+      if (this.#turn === undefined) {
+        this.#turnArmedAt = Date.now();
+        this.#turn = setTimeout(() => this.#onTurn(), 0);
+      } else if (Date.now() - this.#turnArmedAt >= YIELD_AFTER_MS) {
+        // Runs have kept settling in microtasks: let timers and I/O run first.
+        this.#waitingForTurn = true;
+        break;
+      }
       const [key, due] = next.value;
       this.#ready.delete(key);
       this.#metrics?.queueWait(Math.max(0, Date.now() - due));
@@ -317,13 +349,30 @@ export class WorkQueue {
     });
   }
 
+  /** The event loop had a turn: start what waited for it. */
+  #onTurn(): void {
+    this.#turn = undefined;
+    if (!this.#waitingForTurn) return;
+    this.#waitingForTurn = false;
+    this.#pump();
+  }
+
+  #clearTurn(): void {
+    if (this.#turn !== undefined) clearTimeout(this.#turn);
+    this.#turn = undefined;
+    this.#waitingForTurn = false;
+  }
+
   #isIdle(): boolean {
     return this.#running.size === 0 &&
       (this.#paused || this.#closed || this.#ready.size === 0);
   }
 
   #notifyIdle(): void {
-    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
+    if (!this.#isIdle()) return;
+    // No work in flight: no chain of Runs to watch (and no timer left behind).
+    this.#clearTurn();
+    if (this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -157,6 +157,8 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
       assert.equal(first.changes, 2);
       assert.equal(first.writes.length, 3);
       assert.match(first.oneChangeViolation?.message ?? "", /made 2 changes/);
+      assert.equal(first.result.oneChangeViolation, first.oneChangeViolation);
+      assert.equal(first.result.end, "modified");
       assert.equal(first.action.type, "requeue");
       const last = reported.runs.at(-1)!;
       assert.equal(last.changes, 0);
@@ -172,7 +174,10 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
       await waitFor(() => strict.runs.some((run) => run.result.end === "in-sync"), "in sync");
       const first = strict.runs[0];
       assert.equal(first.changes, 2);
-      assert.equal(first.result.action.type, "requeue");
+      // The Run is failed on the result itself (what observers and logs see).
+      assert.equal(first.result.end, "failed");
+      assert.equal(first.result.error?.name, "OneChangeRuleError");
+      assert.equal(first.result.action.type, "retry-with-backoff");
       assert.equal(first.action.type, "retry-with-backoff");
       assert.equal(
         first.action.type === "retry-with-backoff" && first.action.error.name,

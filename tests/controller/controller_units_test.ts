@@ -11,13 +11,26 @@ import {
   bestEffort,
   Controller,
   type ControllerRun,
+  type ControllerRunResult,
   liveKey,
+  type OneChangeRule,
+  OneChangeRuleError,
   Operator,
   overlayCache,
   relevantChange,
   WriteRecorder,
 } from "../../lib/controller/mod.ts";
-import { blocked, modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
+import {
+  blocked,
+  modified,
+  noModification,
+  plan,
+  type Reconciler,
+  type RunObserver,
+  type RunResult,
+} from "../../lib/steps/mod.ts";
+import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
+import { TestSdk } from "../telemetry/_sdk.ts";
 import { FakeInformer, FakeRegistry, fakeServer } from "./_fake_informer.ts";
 
 interface Thing {
@@ -232,7 +245,12 @@ Deno.test("relevantChange skips status, managedFields and resourceVersion-only u
 /** A controller over a fake registry; `steps` decides each Run's outcome by call count. */
 function harness(
   reconciler: Reconciler<Thing>,
-  options: { resyncAfterMs?: number; oneChangeRule?: "strict" } = {},
+  options: {
+    resyncAfterMs?: number;
+    oneChangeRule?: OneChangeRule;
+    observer?: RunObserver<Thing>;
+    metrics?: RuntimeMetrics;
+  } = {},
 ) {
   const registry = new FakeRegistry();
   const server = fakeServer();
@@ -303,7 +321,7 @@ Deno.test("every RunAction is followed: requeue, requeue-after, await-change (re
     h.things.apply("added", thing("a", "2"));
     await until(() => h.runs.length >= 9, "nine Runs");
     assert.deepEqual(h.runs.slice(0, 9).map((r) => r.action.type), [
-      "requeue",
+      "requeue-after", // modified without a write: the key's backoff, not an immediate requeue
       "requeue-after",
       "retry-with-backoff",
       "retry-with-backoff",
@@ -352,7 +370,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
   });
   try {
     h.things.apply("added", thing("a", "2"));
-    await until(() => created === 1, "the child is created");
+    await until(() => created >= 1, "the child is created");
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(starts, ["no child"], "the next Run waits for the cache");
     // The watch delivers the write (resourceVersion 101 from the fake server).
@@ -542,4 +560,133 @@ Deno.test("bad controller settings are named errors", () => {
     name: "TypeError",
     message: /before the operator starts/,
   });
+});
+
+Deno.test("a step that returns modified without a write neither freezes the process nor other keys", async () => {
+  const started = performance.now();
+  const hotRuns: number[] = [];
+  let otherRuns = 0;
+  const h = harness({
+    plan: () =>
+      plan<Thing>().step({
+        name: "busy",
+        run: (context) => {
+          if (context.resource.metadata.name !== "hot") {
+            otherRuns++;
+            return Promise.resolve(noModification(undefined));
+          }
+          hotRuns.push(performance.now());
+          // "Modified" with nothing written, settling at once. Stops after 3 s, so that a
+          // controller that spins on it fails this test rather than hang it.
+          return Promise.resolve(
+            performance.now() - started < 3_000
+              ? modified({ message: "changed something outside Kubernetes" })
+              : noModification(undefined),
+          );
+        },
+      }),
+  });
+  try {
+    const fired = new Promise<number>((resolve) =>
+      setTimeout(() => resolve(performance.now() - started), 50)
+    );
+    h.things.apply("added", thing("hot", "2"));
+    h.things.apply("added", thing("other", "2"));
+    const waited = await fired;
+    // Generous bound: the point is that the timer fires at all while the key is hot.
+    assert.ok(waited < 2_000, `a 50 ms timer fired after ${waited} ms`);
+    // Another key's changes still get their Runs.
+    await until(() => otherRuns >= 1, "the other key's first Run");
+    h.things.apply("modified", thing("other", "3"));
+    await until(() => otherRuns >= 2, "the other key's second Run");
+    // The hot key is run again after its backoff (10 ms doubling to 40 ms here), not at once.
+    const from = performance.now();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const perSecond = hotRuns.filter((at) => at >= from && at < from + 1_000).length;
+    assert.ok(perSecond >= 1, "the hot key still runs");
+    assert.ok(perSecond < 200, `the hot key ran ${perSecond} times in a second`);
+    const last = h.runs.filter((run) => run.key === "ns/hot").at(-1)!;
+    assert.equal(last.result.action.type, "requeue");
+    assert.equal(last.action.type, "requeue-after", "the controller backed off instead");
+  } finally {
+    await h.stop();
+  }
+});
+
+/** A step that creates two ConfigMaps (two counted changes) on its first Run. */
+function twoWrites(): Reconciler<Thing> {
+  let calls = 0;
+  return {
+    plan: () =>
+      plan<Thing>().step({
+        name: "two-writes",
+        run: async (context) => {
+          if (++calls > 1) return noModification(undefined);
+          for (const name of ["one", "two"]) {
+            await context.client.performRequest({
+              method: "POST",
+              path: "/api/v1/namespaces/ns/configmaps",
+              bodyJson: { apiVersion: "v1", kind: "ConfigMap", metadata: { name } },
+              expectJson: true,
+            });
+          }
+          return modified({ message: "created two" });
+        },
+      }),
+  };
+}
+
+async function oneChangeRun(rule: OneChangeRule) {
+  const observed: RunResult[] = [];
+  const sdk = new TestSdk();
+  const h = harness(twoWrites(), {
+    oneChangeRule: rule,
+    observer: { onRunFinished: (result) => void observed.push(result) },
+    metrics: new RuntimeMetrics({ controller: "things", meterProvider: sdk.meterProvider }),
+  });
+  try {
+    h.things.apply("added", thing("a", "2"));
+    await until(() => h.runs.length >= 1 && observed.length >= 1, "the first Run");
+    const breaches = (await sdk.points(METRICS.oneChangeBreaches))
+      .reduce((total, point) => total + point.value, 0);
+    return { run: h.runs[0], observed: observed[0], breaches };
+  } finally {
+    await h.stop();
+    await sdk.shutdown();
+  }
+}
+
+Deno.test("the one-change rule: a breach is reported on the RunResult observers see", async () => {
+  const { run, observed, breaches } = await oneChangeRun("report");
+  const result = observed as ControllerRunResult;
+  assert.ok(result.oneChangeViolation instanceof OneChangeRuleError);
+  assert.match(result.oneChangeViolation.message, /made 2 changes.*configmaps.*configmaps/);
+  assert.equal(result.end, "modified", "report mode does not fail the Run");
+  assert.equal(result.action.type, "requeue");
+  assert.equal(run.result, observed, "onRun gets the result the observer got");
+  assert.equal(run.oneChangeViolation, result.oneChangeViolation);
+  assert.equal(breaches, 1);
+});
+
+Deno.test("the one-change rule: strict mode fails the Run with a OneChangeRuleError", async () => {
+  const { run, observed, breaches } = await oneChangeRun("strict");
+  const result = observed as ControllerRunResult;
+  assert.equal(result.end, "failed");
+  assert.ok(result.error instanceof OneChangeRuleError);
+  assert.equal(result.error.stepName, "two-writes");
+  assert.equal(result.error.stepIndex, 0);
+  assert.equal(result.oneChangeViolation, result.error);
+  assert.equal(result.action.type, "retry-with-backoff");
+  assert.equal(result.action.type === "retry-with-backoff" && result.action.error, result.error);
+  assert.equal(result.message, "created two", "the step's own message stays");
+  assert.equal(run.result, observed);
+  assert.equal(run.action.type, "retry-with-backoff");
+  assert.equal(breaches, 1);
+});
+
+Deno.test("the one-change rule: off reports nothing, one write is no breach", async () => {
+  const off = await oneChangeRun("off");
+  assert.equal((off.observed as ControllerRunResult).oneChangeViolation, undefined);
+  assert.equal(off.observed.end, "modified");
+  assert.equal(off.breaches, 0);
 });

@@ -104,6 +104,41 @@ Deno.test("a hot key goes to the back of the line: it cannot starve the others",
   queue.close();
 });
 
+Deno.test("keys whose processing never leaves the microtask queue let timers and other work run", async () => {
+  let hotRuns = 0;
+  let otherRuns = 0;
+  const queue = new WorkQueue({
+    concurrency: 2,
+    process: (key) => {
+      // The hot key settles at once and asks to run again: without a turn of the event loop
+      // now and then, no timer (the one below included) would fire until it stops (after 3 s,
+      // so that a queue without the turn fails this test rather than hang it).
+      if (key === "hot") {
+        hotRuns++;
+        if (performance.now() - started < 3_000) queue.add("hot");
+      } else otherRuns++;
+      return Promise.resolve();
+    },
+  });
+  const started = performance.now();
+  const fired = new Promise<number>((resolve) =>
+    setTimeout(() => resolve(performance.now() - started), 50)
+  );
+  queue.add("hot");
+  const waited = await fired;
+  // Generous: a loaded machine may be slow, but the timer must fire.
+  assert.ok(waited < 2_000, `the 50 ms timer fired after ${waited} ms`);
+  assert.ok(hotRuns > 1, "the hot key kept running meanwhile");
+  // A key added from a timer (as an informer's event would) still gets its turns.
+  for (let i = 0; i < 3; i++) {
+    queue.add("other");
+    await sleep(5);
+  }
+  assert.equal(otherRuns, 3);
+  queue.close();
+  await queue.idle();
+});
+
 Deno.test("an earlier delayed request replaces a later one; a later one never postpones", async () => {
   const seen: [string, number][] = [];
   const start = Date.now();
