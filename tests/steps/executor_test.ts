@@ -293,7 +293,7 @@ Deno.test("a Run without per-step timings still measures its total duration", as
       },
     });
   const result = await executor({ stepTimings: false }).run(resource(), p);
-  assert.equal(result.end, "completed");
+  assert.equal(result.end, "in-sync");
   assert.ok(result.steps.every((step) => Number.isNaN(step.durationMs)));
   assert.ok(Number.isFinite(result.durationMs), `durationMs ${result.durationMs}`);
   assert.ok(result.durationMs >= 19, `durationMs ${result.durationMs}`);
