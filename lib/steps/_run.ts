@@ -75,6 +75,7 @@ export class Run<R> implements Expirable {
   #writing: AbortController | undefined = undefined;
   /** The start of the current step or status write (performance.now()), when timed. */
   #lap: number;
+  /** The Run's start (performance.now()): always read, for `RunResult.durationMs`. */
   readonly #start: number;
   readonly #results: StepResult[] = [];
   /** The plan's shared no-modification records, when untimed. */
@@ -94,7 +95,8 @@ export class Run<R> implements Expirable {
     this.steps = steps;
     this.initialData = initialData;
     this.shutdown = shutdown;
-    this.#start = this.#lap = settings.timings ? performance.now() : NaN;
+    this.#start = performance.now();
+    this.#lap = settings.timings ? this.#start : NaN;
     this.#shared = settings.timings ? undefined : untimedRecordsOf(steps);
   }
 
@@ -299,7 +301,7 @@ export class Run<R> implements Expirable {
     const result: RunResult = {
       runId: this.context.runId,
       runStart: context.runStart,
-      durationMs: this.settings.timings ? performance.now() - this.#start : NaN,
+      durationMs: performance.now() - this.#start,
       end,
       controller: this.context.controller,
       endedBy: endedIndex < 0

@@ -85,9 +85,10 @@ export interface RunExecutorOptions<R> {
   /** Telemetry callbacks (spans, histograms). */
   readonly observer?: RunObserver<R>;
   /**
-   * Measure durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`,
-   * `RunResult.durationMs`). Costs one clock reading per step boundary, more than a no-op step
-   * itself; without it those durations are `NaN`.
+   * Measure per-step durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`).
+   * Costs one clock reading per step boundary, more than a no-op step itself; without it those
+   * durations are `NaN`. `RunResult.durationMs` is measured either way (two clock readings per
+   * Run).
    *
    * @default {true} when the observer has `aroundStep`, `onStepFinished`, `onStatusWritten` or
    * `onRunFinished` (it consumes durations), else `false`

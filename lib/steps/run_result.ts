@@ -177,7 +177,8 @@ export interface RunResult {
   readonly runStart: number;
   /**
    * The Run's total duration in milliseconds, status writes included (`performance.now()`
-   * differences); `NaN` unless timings are on (see `RunExecutorOptions.stepTimings`).
+   * differences). Always measured, whether or not per-step timings are on (see
+   * `RunExecutorOptions.stepTimings`).
    */
   readonly durationMs: number;
   /** How the Run ended. */

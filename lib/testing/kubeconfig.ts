@@ -127,10 +127,13 @@ export interface KubeconfigTls {
  */
 export async function readKubeconfigTls(path: string): Promise<KubeconfigTls> {
   // YAML parsing also covers JSON, so kubeconfigs from other tools work too.
-  const config = parse(await Deno.readTextFile(path)) as TestKubeconfig;
-  const context = config.contexts.find((c) => c.name === config["current-context"])?.context;
-  const cluster = config.clusters.find((c) => c.name === context?.cluster)?.cluster;
-  const user = config.users.find((u) => u.name === context?.user)?.user;
+  // Any shape may come back (`{}`, a list, null): look everything up optionally, so that a
+  // file that is not such a kubeconfig gets the error below rather than a bare TypeError.
+  const config = parse(await Deno.readTextFile(path)) as Partial<TestKubeconfig> | null;
+  const name = config?.["current-context"];
+  const context = listOf(config?.contexts).find((c) => c?.name === name)?.context;
+  const cluster = listOf(config?.clusters).find((c) => c?.name === context?.cluster)?.cluster;
+  const user = listOf(config?.users).find((u) => u?.name === context?.user)?.user;
   if (!cluster || !user) {
     throw new TypeError(`Kubeconfig ${path} has no usable current context with inline cert data`);
   }
@@ -142,4 +145,8 @@ export async function readKubeconfigTls(path: string): Promise<KubeconfigTls> {
     certPem: unb64(user["client-certificate-data"]),
     keyPem: unb64(user["client-key-data"]),
   };
+}
+
+function listOf<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -21,7 +21,6 @@ import { ExampleStaircaseDevV1Api, type Widget } from "./golden/example.staircas
 import { OpsStaircaseDevV1alpha1Api } from "./golden/ops.staircase.dev/v1alpha1/mod.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 async function withClient<T>(fn: (client: HttpRestClient, kubeconfig: string) => Promise<T>) {
   const kubeconfig = await testKubeconfig();
@@ -41,7 +40,6 @@ async function fixtureCrds(): Promise<CustomResourceDefinition[]> {
 
 Deno.test(
   "installCrd creates, keeps, replaces and waits for Established",
-  opts,
   () =>
     withClient(async (client) => {
       const group = `it${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
@@ -92,7 +90,6 @@ Deno.test(
 
 Deno.test(
   "the fixture CRDs install, and a second install changes nothing",
-  opts,
   () =>
     withClient(async (client) => {
       const crds = await fixtureCrds();
@@ -103,7 +100,6 @@ Deno.test(
 
 Deno.test(
   "generated module: create, get, list, watch, patch, status, scale, delete",
-  opts,
   () =>
     withClient(async (client) => {
       await installCrds(client, await fixtureCrds());
@@ -221,7 +217,6 @@ Deno.test(
 
 Deno.test(
   "--from-cluster generates what the files generate, and it type-checks",
-  opts,
   () =>
     withClient(async (client, kubeconfig) => {
       await installCrds(client, await fixtureCrds());
@@ -305,7 +300,6 @@ async function deleteCrd(client: HttpRestClient, name: string): Promise<void> {
 
 Deno.test(
   "10: a CRD with webhook conversion installs once; the server's defaults are no change",
-  opts,
   () =>
     withClient(async (client) => {
       const group = `conv${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
@@ -352,7 +346,6 @@ Deno.test(
 
 Deno.test(
   "installCrd: a CRD whose names conflict with an existing one is CrdNotEstablishedError",
-  opts,
   () =>
     withClient(async (client) => {
       const group = `names${crypto.randomUUID().slice(0, 8)}.staircase.dev`;
@@ -378,7 +371,6 @@ Deno.test(
 
 Deno.test(
   "5: the server refuses what the exclusive variants do not compile: both abort fields",
-  opts,
   () =>
     withClient(async (client) => {
       const { crds } = await readCrdSources([here("./fixtures/defects/05_at_most_one.yaml")]);

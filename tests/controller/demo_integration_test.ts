@@ -50,4 +50,7 @@ Deno.test("deno task demo tours create, drift, spec change and a leader hand-ove
   assert.match(out, /cache_objects\{kind="Greeting"[^}]*\} 2/);
   assert.match(out, /Event Normal ConfigMapCreated about Greeting hello/);
   assert.doesNotMatch(out + err, /failed|Uncaught|NotCapable/);
+  // Every Run prints its duration, and operator logs record it: never "NaN ms".
+  assert.match(out, /\(\d+\.\d ms[;)]/);
+  assert.doesNotMatch(out + err, /NaN/);
 });

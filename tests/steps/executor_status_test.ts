@@ -137,10 +137,10 @@ Deno.test("a modified outcome whose status write fails (rejects, throws, hangs) 
     );
     result = await executor({ statusWriter, stepTimeoutMs: 30 }).run(resource(), later);
     assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 700 }, label);
-    const waiting = plan<Res>().step(
+    const blockedPlan = plan<Res>().step(
       traced([], "gate", () => blocked({ message: "x", requeueAfterMs: 900, status: { a: 1 } })),
     );
-    result = await executor({ statusWriter, stepTimeoutMs: 30 }).run(resource(), waiting);
+    result = await executor({ statusWriter, stepTimeoutMs: 30 }).run(resource(), blockedPlan);
     assert.equal(result.end, "blocked", label);
     assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 900 }, label);
   }

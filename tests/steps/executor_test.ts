@@ -88,18 +88,18 @@ Deno.test("modified with a delay requeues after it", async () => {
   assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 250 });
 });
 
-Deno.test("wait ends the Run: requeue after its delay, else await change (or resync)", async () => {
+Deno.test("blocked ends the Run: requeue after its delay, else await change (or resync)", async () => {
   const trace: string[] = [];
   const withDelay = plan<Res>()
-    .step(traced(trace, "w", () => blocked({ message: "not ready", requeueAfterMs: 5_000 })))
+    .step(traced(trace, "gate", () => blocked({ message: "not ready", requeueAfterMs: 5_000 })))
     .step(pass(trace, "after"));
   let result = await executor().run(resource(), withDelay);
-  assert.deepEqual(trace, ["w"]);
+  assert.deepEqual(trace, ["gate"]);
   assert.equal(result.end, "blocked");
   assert.equal(result.message, "not ready");
   assert.deepEqual(result.action, { type: "requeue-after", requeueAfterMs: 5_000 });
 
-  const noDelay = plan<Res>().step(traced(trace, "w", () => blocked({ message: "blocked" })));
+  const noDelay = plan<Res>().step(traced(trace, "gate", () => blocked({ message: "blocked" })));
   result = await executor().run(resource(), noDelay);
   assert.deepEqual(result.action, { type: "await-change" });
   result = await executor({ resyncAfterMs: 60_000 }).run(resource(), noDelay);
@@ -282,6 +282,23 @@ Deno.test("with stepTimings: false durations are NaN and timeouts are still enfo
   assert.ok(result.error instanceof StepTimeoutError);
 });
 
+Deno.test("a Run without per-step timings still measures its total duration", async () => {
+  const p = plan<Res>()
+    .step(pass([], "a"))
+    .step({
+      name: "slow",
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return noModification(undefined);
+      },
+    });
+  const result = await executor({ stepTimings: false }).run(resource(), p);
+  assert.equal(result.end, "in-sync");
+  assert.ok(result.steps.every((step) => Number.isNaN(step.durationMs)));
+  assert.ok(Number.isFinite(result.durationMs), `durationMs ${result.durationMs}`);
+  assert.ok(result.durationMs >= 19, `durationMs ${result.durationMs}`);
+});
+
 Deno.test("the resource is deeply frozen before the first step", async () => {
   const res = resource();
   const p = plan<Res>().step({
@@ -411,13 +428,13 @@ Deno.test("reconcile builds the plan from the frozen resource; a throwing reconc
 Deno.test("runPlan runs once; results serialise with every field", async () => {
   const result = await runPlan(
     resource(),
-    plan<Res>().step(traced([], "w", () => blocked({ message: "x" }))),
+    plan<Res>().step(traced([], "gate", () => blocked({ message: "x" }))),
     { client: unusedClient, logger: new RecordingLogger() },
   );
   const json = JSON.parse(JSON.stringify(result));
   assert.equal(json.end, "blocked");
-  assert.deepEqual(json.endedBy, { name: "w", index: 0 });
-  assert.equal(json.steps[0].name, "w");
+  assert.deepEqual(json.endedBy, { name: "gate", index: 0 });
+  assert.equal(json.steps[0].name, "gate");
   assert.equal(json.steps[0].kind, "blocked");
 });
 

@@ -128,7 +128,8 @@ Deno.test("per-step timings: off by default, on for observers that consume them 
   });
   const plain = await executor().run(resource(), p);
   assert.ok(Number.isNaN(plain.steps[0].durationMs));
-  assert.ok(Number.isNaN(plain.durationMs));
+  // The Run's own duration is measured either way.
+  assert.ok(plain.durationMs >= 4, `${plain.durationMs}`);
   let runDuration = NaN;
   const finished = await executor({
     observer: { onRunFinished: (r) => runDuration = r.durationMs },

@@ -96,8 +96,18 @@ Deno.test("kubeconfig round-trips through a file", async () => {
       certPem: "CERT\n",
       keyPem: "KEY\n",
     });
-    await Deno.writeTextFile(`${dir}/bad`, "{}");
-    await assert.rejects(readKubeconfigTls(`${dir}/bad`));
+    for (const bad of ["{}", "null", "[]", '{"contexts": {}}']) {
+      await Deno.writeTextFile(`${dir}/bad`, bad);
+      await assert.rejects(
+        readKubeconfigTls(`${dir}/bad`),
+        (error: unknown) =>
+          error instanceof TypeError &&
+          /Kubeconfig .*\/bad has no usable current context with inline cert data/.test(
+            error.message,
+          ),
+        bad,
+      );
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
