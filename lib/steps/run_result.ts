@@ -15,7 +15,9 @@ import type {
 /**
  * What the controller should do with the resource after a Run.
  *
- * - `requeue`: run again now (a step modified something).
+ * - `requeue`: run again as soon as the change can be observed (a step modified something).
+ *   The controller runtime starts the next Run once its caches have seen the Run's writes, and
+ *   sends a Run that modified without writing anything through the key's backoff.
  * - `requeue-after`: run again after `requeueAfterMs`.
  * - `await-change`: in sync or blocked; run again when the resource changes, or after
  *   `resyncAfterMs` when a periodic resync is configured.
