@@ -1,41 +1,9 @@
 import assert from "node:assert/strict";
 import { HttpRestClient } from "../../lib/client/http_client.ts";
 import { ConnectionError } from "../../lib/client/errors.ts";
-import { json, startServer } from "./test_server.ts";
+import { json, startServer, tcpServer } from "./test_server.ts";
 
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } };
-
-/** A TCP server that runs `onConnection` for each accepted connection. */
-function tcpServer(onConnection: (conn: Deno.TcpConn, index: number) => Promise<void>): {
-  port: number;
-  connections: () => number;
-  close: () => Promise<void>;
-} {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const open: Deno.TcpConn[] = [];
-  const handlers: Promise<void>[] = [];
-  let count = 0;
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      open.push(conn);
-      handlers.push(onConnection(conn, count++).catch(() => {}));
-    }
-  })().catch(() => {});
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    connections: () => count,
-    close: async () => {
-      listener.close();
-      for (const c of open) {
-        try {
-          c.close();
-        } catch { /* already closed */ }
-      }
-      await accepting;
-      await Promise.all(handlers);
-    },
-  };
-}
 
 Deno.test("http: a blackhole (accepts, never answers, not even TLS) times out; no hang", async () => {
   const hold: Promise<void>[] = [];

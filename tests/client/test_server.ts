@@ -91,3 +91,47 @@ export function fails(
     return true;
   };
 }
+
+/** A raw TCP server on a free loopback port (for answers no HTTP server would give). */
+export interface TcpServer {
+  /** The port. */
+  port: number;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Connections accepted so far. */
+  connections: () => number;
+  /** Stops accepting, closes every connection and waits for the handlers. */
+  close: () => Promise<void>;
+}
+
+/** Starts a TCP server that runs `onConnection` for each accepted connection. */
+export function tcpServer(
+  onConnection: (conn: Deno.TcpConn, index: number) => Promise<void>,
+): TcpServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const open: Deno.TcpConn[] = [];
+  const handlers: Promise<void>[] = [];
+  let count = 0;
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      open.push(conn);
+      handlers.push(onConnection(conn, count++).catch(() => {}));
+    }
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    connections: () => count,
+    close: async () => {
+      listener.close();
+      for (const c of open) {
+        try {
+          c.close();
+        } catch { /* already closed */ }
+      }
+      await accepting;
+      await Promise.all(handlers);
+    },
+  };
+}

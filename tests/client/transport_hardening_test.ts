@@ -10,41 +10,9 @@ import {
   RedirectError,
   StaticCredentials,
 } from "../../lib/client/mod.ts";
-import { fails, fixture, json, startServer } from "./test_server.ts";
+import { fails, fixture, json, startServer, tcpServer } from "./test_server.ts";
 
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } };
-
-/** A raw TCP server: `answer` writes whatever bytes it likes on each connection. */
-function rawServer(answer: (conn: Deno.TcpConn, index: number) => Promise<void>): {
-  url: string;
-  connections: () => number;
-  close: () => Promise<void>;
-} {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const open: Deno.TcpConn[] = [];
-  const handlers: Promise<void>[] = [];
-  let count = 0;
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      open.push(conn);
-      handlers.push(answer(conn, count++).catch(() => {}));
-    }
-  })().catch(() => {});
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-    connections: () => count,
-    close: async () => {
-      listener.close();
-      for (const c of open) {
-        try {
-          c.close();
-        } catch { /* closed */ }
-      }
-      await accepting;
-      await Promise.all(handlers);
-    },
-  };
-}
 
 const enc = new TextEncoder();
 
@@ -165,7 +133,7 @@ Deno.test("item 11: a streamed request answered with an error whose body stalls 
 });
 
 Deno.test("item 12: a truncated body is a ConnectionError, and a GET is retried", async () => {
-  const server = rawServer(async (conn, i) => {
+  const server = tcpServer(async (conn, i) => {
     await conn.read(new Uint8Array(4096));
     if (i === 0) {
       // Promises 100 bytes, sends 9, hangs up.
@@ -197,7 +165,7 @@ Deno.test("item 12: a truncated body is a ConnectionError, and a GET is retried"
   } finally {
     await server.close();
   }
-  const truncated = rawServer(async (conn) => {
+  const truncated = tcpServer(async (conn) => {
     await conn.read(new Uint8Array(4096));
     await conn.write(enc.encode(
       'HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"items":',
