@@ -87,8 +87,8 @@ export interface RunExecutorOptions<R> {
   /**
    * Measure per-step durations (`StepResult.durationMs`, `StatusWriteResult.durationMs`).
    * Costs one clock reading per step boundary, more than a no-op step itself; without it those
-   * durations are `NaN`. `RunResult.durationMs` is measured either way (two clock readings per
-   * Run).
+   * durations are `NaN`. `RunResult.durationMs` is measured either way (without timings from
+   * `Date.now()`, at millisecond resolution).
    *
    * @default {true} when the observer has `aroundStep`, `onStepFinished`, `onStatusWritten` or
    * `onRunFinished` (it consumes durations), else `false`

@@ -178,9 +178,9 @@ export interface RunResult {
   /** The Run's start in epoch milliseconds (also in `context.runStart`). */
   readonly runStart: number;
   /**
-   * The Run's total duration in milliseconds, status writes included (`performance.now()`
-   * differences). Always measured, whether or not per-step timings are on (see
-   * `RunExecutorOptions.stepTimings`).
+   * The Run's total duration in milliseconds, status writes included. Always measured: with
+   * per-step timings (see `RunExecutorOptions.stepTimings`) as a `performance.now()`
+   * difference, without them as `Date.now()` minus `runStart`, at millisecond resolution.
    */
   readonly durationMs: number;
   /** How the Run ended. */
