@@ -148,14 +148,7 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   onRunStarted(context: RunContext<R>): void {
     if (!this.#tracer) return;
     const controller = this.#controllerOf(context.controller);
-    const span = this.#tracer.startSpan(`run ${controller}`);
-    // Attributes are built only for spans that record (not for the API's no-op spans).
-    if (span.isRecording()) {
-      span.setAttributes({
-        [ATTRIBUTES.controller]: controller,
-        ...resourceAttributes(context.resource, context.runId),
-      });
-    }
+    const span = this.#startRunSpan(this.#tracer, controller, context.resource, context.runId);
     this.#runSpans.set(context, span);
   }
 
@@ -240,14 +233,32 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
     this.#recordRun(result, false);
     if (!this.#tracer) return;
     const controller = this.#controllerOf(result.controller);
-    const span = this.#tracer.startSpan(`run ${controller}`, { startTime: result.runStart });
+    const span = this.#startRunSpan(
+      this.#tracer,
+      controller,
+      resource,
+      result.runId,
+      result.runStart,
+    );
+    this.#endRunSpan(span, result);
+  }
+
+  #startRunSpan(
+    tracer: Tracer,
+    controller: string,
+    resource: unknown,
+    runId: string,
+    startTime?: number,
+  ): Span {
+    const span = tracer.startSpan(`run ${controller}`, { startTime });
+    // Attributes are built only for spans that record (not for the API's no-op spans).
     if (span.isRecording()) {
       span.setAttributes({
         [ATTRIBUTES.controller]: controller,
-        ...resourceAttributes(resource, result.runId),
+        ...resourceAttributes(resource, runId),
       });
     }
-    this.#endRunSpan(span, result);
+    return span;
   }
 
   #controllerOf(runController: string | undefined): string {
