@@ -48,14 +48,8 @@ function ipv6Private(host: string): boolean | undefined {
  * Whether no public certificate authority may certify `host`: a loopback, private,
  * link-local or shared (CGNAT) IP address, `localhost`, a single-label name, or a name under
  * an internal suffix (`.local`, `.internal`, `.svc`, `.cluster.local`, ...).
- *
- * @example
- * ```ts ignore
- * import { isPrivateHost } from "./strict_trust.ts";
- * console.log(isPrivateHost("10.0.0.1"), isPrivateHost("example.com")); // true false
- * ```
  */
-export function isPrivateHost(host: string): boolean {
+function isPrivateHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   const ip = ipv4Private(h) ?? ipv6Private(h);
   if (ip !== undefined) return ip;
