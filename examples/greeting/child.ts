@@ -153,34 +153,6 @@ export function ownerReference(greeting: Greeting): OwnerReference {
 }
 
 /**
- * Whether `configMap` is controlled by `greeting` (has a controller owner reference with the
- * Greeting's UID).
- *
- * @param configMap The ConfigMap found on the server.
- * @param greeting The Greeting.
- * @returns `true` when the Greeting is the ConfigMap's controller.
- *
- * @example
- * ```ts
- * import { isControlledBy } from "./child.ts";
- *
- * const greeting = {
- *   apiVersion: "demo.staircase.dev/v1" as const,
- *   kind: "Greeting" as const,
- *   metadata: { name: "hello", uid: "u-1" },
- * };
- * console.log(isControlledBy({ metadata: { name: "greeting-hello" } }, greeting)); // false
- * ```
- */
-export function isControlledBy(configMap: ConfigMap, greeting: Greeting): boolean {
-  const uid = greeting.metadata?.uid;
-  return uid !== undefined &&
-    (configMap.metadata?.ownerReferences ?? []).some((ref) =>
-      ref.controller === true && ref.uid === uid
-    );
-}
-
-/**
  * The complete child ConfigMap for `greeting`: name, labels, owner reference and
  * `data.message` = `spec.message`.
  *

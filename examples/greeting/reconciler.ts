@@ -33,7 +33,8 @@ import {
   type StepOutcome,
 } from "@staircase/staircase";
 import type { GreetingStatus } from "./api/demo.staircase.dev/v1/mod.ts";
-import { configMapName, desiredConfigMap, InvalidGreetingError, isControlledBy } from "./child.ts";
+import { configMapName, desiredConfigMap, InvalidGreetingError } from "./child.ts";
+import { isControlledBy } from "@staircase/staircase/status";
 import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 

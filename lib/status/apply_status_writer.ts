@@ -9,6 +9,7 @@ import { ResourceClient } from "../client/resource_client.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import type { RunResource, Scoped, StatusOf, StatusPatch } from "../steps/resource.ts";
 import type { StatusWriteOptions, StatusWriter } from "./status_writer.ts";
+import { statusTarget } from "./_status_target.ts";
 
 /**
  * The object shape {@linkcode ApplyStatusWriter} needs: a name, and a namespace for
@@ -154,7 +155,7 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
    * ```
    */
   bodyFor(resource: NamedObject, status: object): JSONValue {
-    const { name, namespace } = this.#identity(resource);
+    const { name, namespace } = statusTarget(resource, this.#resource, "apply");
     return {
       apiVersion: this.#resource.apiVersion,
       kind: this.#resource.kind,
@@ -196,7 +197,7 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
     status: StatusPatch<StatusOf<Scoped<T, N>>>,
     options: StatusWriteOptions,
   ): Promise<void> {
-    const { name, namespace } = this.#identity(resource as NamedObject);
+    const { name, namespace } = statusTarget(resource as NamedObject, this.#resource, "apply");
     const view = namespace === undefined ? this.#client : this.#client.namespace(namespace);
     await view.patchRaw(name, this.bodyFor(resource as NamedObject, status as object), {
       type: "apply",
@@ -205,20 +206,5 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
       force: this.#force,
       abortSignal: options?.signal,
     });
-  }
-
-  #identity(resource: NamedObject): { name: string; namespace: string | undefined } {
-    const name = resource?.metadata?.name;
-    if (typeof name !== "string" || name === "") {
-      throw new TypeError("cannot apply status: the resource has no metadata.name");
-    }
-    if (!this.#resource.namespaced) return { name, namespace: undefined };
-    const namespace = resource.metadata?.namespace;
-    if (typeof namespace !== "string" || namespace === "") {
-      throw new TypeError(
-        `cannot apply status: ${this.#resource.kind} is namespaced and the resource has no metadata.namespace`,
-      );
-    }
-    return { name, namespace };
   }
 }

@@ -251,21 +251,22 @@ export function ensureChild<R, D, C extends ChildObject>(
         });
       };
 
+      // The whole child as wanted: the body of a create, and of an apply patch.
+      const whole = (): C => ({
+        ...wanted,
+        apiVersion: token.apiVersion,
+        kind: token.kind,
+        metadata: {
+          ...wanted.metadata,
+          name: childNameValue,
+          ...(namespace === undefined ? {} : { namespace }),
+          ...(ref === undefined ? {} : { ownerReferences: [ref] }),
+        },
+      } as C);
       let actual = await getChild(context, token, childNameValue, namespace);
       if (actual === undefined) {
-        const body = {
-          ...wanted,
-          apiVersion: token.apiVersion,
-          kind: token.kind,
-          metadata: {
-            ...wanted.metadata,
-            name: childNameValue,
-            ...(namespace === undefined ? {} : { namespace }),
-            ...(ref === undefined ? {} : { ownerReferences: [ref] }),
-          },
-        } as C;
         try {
-          const created = await view.create(body, {
+          const created = await view.create(whole(), {
             fieldManager: manager,
             abortSignal: context.signal,
           });
@@ -294,18 +295,7 @@ export function ensureChild<R, D, C extends ChildObject>(
       if (inSync && adopted) return noModification(actual);
 
       if (options.patch === "apply") {
-        const body = {
-          ...wanted,
-          apiVersion: token.apiVersion,
-          kind: token.kind,
-          metadata: {
-            ...wanted.metadata,
-            name: childNameValue,
-            ...(namespace === undefined ? {} : { namespace }),
-            ...(ref === undefined ? {} : { ownerReferences: [ref] }),
-          },
-        };
-        await view.patchRaw(childNameValue, body as JSONValue, {
+        await view.patchRaw(childNameValue, whole() as JSONValue, {
           type: "apply",
           fieldManager: manager,
           force: true,

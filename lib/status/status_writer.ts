@@ -8,6 +8,7 @@ import type { JSONValue, RestClient } from "../client/contract.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import type { RunResource, Scoped, StatusOf, StatusPatch } from "../steps/resource.ts";
+import { statusTarget } from "./_status_target.ts";
 
 /**
  * Options the executor passes to {@linkcode StatusWriter.write}.
@@ -108,7 +109,7 @@ export interface StatusWriter<R> {
  */
 export class MergePatchStatusWriter<T, N extends boolean> implements StatusWriter<Scoped<T, N>> {
   readonly #resources: ResourceClient<T>;
-  readonly #namespaced: boolean;
+  readonly #resourceType: ResourceType<T, N>;
 
   /**
    * Creates a writer.
@@ -122,7 +123,7 @@ export class MergePatchStatusWriter<T, N extends boolean> implements StatusWrite
       throw new TypeError("MergePatchStatusWriter: resourceType must be a resource token");
     }
     this.#resources = new ResourceClient<T>(client, resourceType);
-    this.#namespaced = resourceType.namespaced;
+    this.#resourceType = resourceType;
   }
 
   /**
@@ -147,16 +148,9 @@ export class MergePatchStatusWriter<T, N extends boolean> implements StatusWrite
    * ```
    */
   pathFor(resource: { readonly metadata?: { name?: string; namespace?: string } }): string {
-    const name = resource?.metadata?.name;
-    if (typeof name !== "string" || name === "") {
-      throw new TypeError("cannot write status: the resource has no metadata.name");
-    }
-    const namespace = resource.metadata?.namespace;
-    if (this.#namespaced && (typeof namespace !== "string" || namespace === "")) {
-      throw new TypeError("cannot write status: the resource has no metadata.namespace");
-    }
+    const { name, namespace } = statusTarget(resource, this.#resourceType, "write");
     // The client's own path builder: same encoding, and it refuses "." / ".." segments.
-    return this.#resources.path(name, "status", this.#namespaced ? namespace : undefined);
+    return this.#resources.path(name, "status", namespace);
   }
 
   /**

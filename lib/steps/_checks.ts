@@ -14,7 +14,7 @@ export function checkDelay(ms: unknown): void {
  * Throws an InvalidPlanError unless `step` looks like a Step whose name none of the steps ahead
  * of it (`plan[0]` to `plan[index - 1]`) uses.
  */
-export function checkStep(
+function checkStep(
   step: unknown,
   index: number,
   plan: readonly { readonly name: string }[],

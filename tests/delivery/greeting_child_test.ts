@@ -9,8 +9,8 @@ import {
   configMapName,
   desiredConfigMap,
   InvalidGreetingError,
-  isControlledBy,
 } from "../../examples/greeting/child.ts";
+import { isControlledBy } from "../../lib/status/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 
 function greeting(name: string, message = "hi"): Greeting {
