@@ -240,13 +240,12 @@ export class Controller<R> {
    */
   owns<T>(resource: ResourceType<T>, options: OwnsOptions<T> = {}): this {
     const primary = this.resource;
-    const group = primary.apiVersion.includes("/") ? primary.apiVersion.split("/")[0] : "";
     const ownerKeys = (object: unknown): string[] => {
       const meta = (object as { metadata?: OwnedMeta })?.metadata;
       const ref = meta?.ownerReferences?.find((ref) => ref.controller === true);
       if (!ref || ref.kind !== primary.kind) return [];
       const refGroup = ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "";
-      if (refGroup !== group) return [];
+      if (refGroup !== primary.group) return [];
       return [primary.namespaced && meta?.namespace ? `${meta.namespace}/${ref.name}` : ref.name];
     };
     return this.#watch(resource, options, options.metadataOnly === true, (event) => {
