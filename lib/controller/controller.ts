@@ -34,7 +34,7 @@ import {
   type OwnWrites,
 } from "./read_your_writes.ts";
 import { WorkQueue } from "./work_queue.ts";
-import { covering } from "./_informer_scope.ts";
+import { awaitObserved } from "./_informer_scope.ts";
 import type {
   ControllerOptions,
   ControllerRun,
@@ -240,13 +240,12 @@ export class Controller<R> {
    */
   owns<T>(resource: ResourceType<T>, options: OwnsOptions<T> = {}): this {
     const primary = this.resource;
-    const group = primary.apiVersion.includes("/") ? primary.apiVersion.split("/")[0] : "";
     const ownerKeys = (object: unknown): string[] => {
       const meta = (object as { metadata?: OwnedMeta })?.metadata;
       const ref = meta?.ownerReferences?.find((ref) => ref.controller === true);
       if (!ref || ref.kind !== primary.kind) return [];
       const refGroup = ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "";
-      if (refGroup !== group) return [];
+      if (refGroup !== primary.group) return [];
       return [primary.namespaced && meta?.namespace ? `${meta.namespace}/${ref.name}` : ref.name];
     };
     return this.#watch(resource, options, options.metadataOnly === true, (event) => {
@@ -564,7 +563,11 @@ export class Controller<R> {
     } else if (action.type === "requeue" && recorder.writes.length > 0) {
       // Queue the next Run once the caches have seen this Run's writes, so that it does not
       // hold a worker while it waits (it still checks, in case an event runs it earlier).
-      void this.#whenObserved(recorder.writes).then(() => this.#follow(key, action));
+      void awaitObserved(
+        recorder.writes,
+        (apiVersion, kind) => this.#observer(apiVersion, kind),
+        options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS,
+      ).then(() => this.#follow(key, action));
     } else {
       this.#follow(key, action);
     }
@@ -614,26 +617,6 @@ export class Controller<R> {
       kind: this.resource.kind,
       metadata,
     });
-  }
-
-  /** Resolves once the informers have observed `writes` (or after the own-writes timeout). */
-  async #whenObserved(writes: readonly RecordedWrite[]): Promise<void> {
-    const waits: Promise<void>[] = [];
-    const timeout = AbortSignal.timeout(
-      this.#options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS,
-    );
-    for (const write of writes) {
-      if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
-      const informer = covering(this.#observer(write.apiVersion, write.kind), write.namespace);
-      if (informer === undefined) continue;
-      try {
-        if (informer.hasObserved(write.resourceVersion)) continue;
-      } catch {
-        continue; // not comparable: the Run's own wait reads it live
-      }
-      waits.push(informer.waitUntilObserved(write.resourceVersion, timeout).catch(() => {}));
-    }
-    await Promise.all(waits);
   }
 
   #follow(key: string, action: RunAction): void {

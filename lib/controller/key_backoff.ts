@@ -4,6 +4,8 @@
  * @module
  */
 
+import { Backoff } from "./backoff.ts";
+
 /**
  * Settings of a {@linkcode KeyBackoff}.
  *
@@ -40,7 +42,7 @@ export interface KeyBackoffOptions {
 }
 
 /**
- * Per-key exponential backoff: `initialMs` doubling per consecutive failure up to `maxMs`,
+ * Per-key {@linkcode Backoff}: `initialMs` doubling per consecutive failure up to `maxMs`,
  * with jitter; {@linkcode KeyBackoff.reset} after a successful Run starts over. Only failed
  * Runs grow it (spurious triggers do not: the work queue collapses them instead).
  *
@@ -62,7 +64,8 @@ export class KeyBackoff {
   /** The jitter fraction. */
   readonly jitter: number;
   readonly #random: () => number;
-  readonly #failures = new Map<string, number>();
+  /** One {@linkcode Backoff} per key that is failing; its `attempts` are the failures. */
+  readonly #keys = new Map<string, Backoff>();
 
   /**
    * Creates the backoff.
@@ -97,20 +100,27 @@ export class KeyBackoff {
    * @returns The delay in milliseconds.
    */
   next(key: string): number {
-    const failures = (this.#failures.get(key) ?? 0) + 1;
-    this.#failures.set(key, failures);
-    // 2 ** 60 is far past any cap; clamp the exponent so the number stays finite.
-    const raw = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(failures - 1, 60));
-    return raw * (1 - this.jitter * this.#random());
+    let backoff = this.#keys.get(key);
+    if (backoff === undefined) {
+      backoff = new Backoff({
+        initialMs: this.initialMs,
+        maxMs: this.maxMs,
+        jitter: this.jitter,
+        resetAfterMs: 0, // only a successful Run (reset) starts the key over
+        random: this.#random,
+      });
+      this.#keys.set(key, backoff);
+    }
+    return backoff.next();
   }
 
   /** How many failures in a row `key` has had. */
   failures(key: string): number {
-    return this.#failures.get(key) ?? 0;
+    return this.#keys.get(key)?.attempts ?? 0;
   }
 
   /** Forgets `key`'s failures (after a successful Run, or when the object is gone). */
   reset(key: string): void {
-    this.#failures.delete(key);
+    this.#keys.delete(key);
   }
 }

@@ -7,13 +7,12 @@
  */
 
 import { ResourceClient } from "../client/resource_client.ts";
-import { compareResourceVersions } from "../client/resource_version.ts";
 import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { isNotFound } from "../client/api_error.ts";
 import type { CacheListOptions, Informer, ObjectCache } from "./cache.ts";
 import type { RecordedWrite } from "./write_record.ts";
-import { covering } from "./_informer_scope.ts";
+import { awaitObserved, covering, observed } from "./_informer_scope.ts";
 
 /**
  * The default time a Run waits for the caches to observe the previous Run's writes before it
@@ -118,34 +117,9 @@ export async function awaitOwnWrites(
   options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
 ): Promise<OwnWrites> {
   const started = performance.now();
-  // The newest version written per informer is the only one to wait for.
-  const newest = new Map<Informer<unknown>, string>();
-  const unwaitable: RecordedWrite[] = [];
-  for (const write of writes) {
-    if (!write.apiVersion || !write.kind || !write.resourceVersion) continue;
-    const informer = covering(informerFor(write.apiVersion, write.kind), write.namespace);
-    if (informer === undefined) continue;
-    const known = newest.get(informer);
-    try {
-      if (known === undefined || compareResourceVersions(write.resourceVersion, known) > 0) {
-        newest.set(informer, write.resourceVersion);
-      }
-    } catch {
-      // Not comparable (a server before KEP-5504): read it live instead of guessing.
-      unwaitable.push(write);
-    }
-  }
-  const pending = [...newest].filter(([informer, version]) => !observed(informer, version));
-  if (pending.length > 0) {
-    const timeout = AbortSignal.timeout(Math.max(0, options.timeoutMs));
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    await Promise.all(
-      pending.map(([informer, version]) =>
-        informer.waitUntilObserved(version, signal).catch(() => {})
-      ),
-    );
-    options.signal?.throwIfAborted();
-  }
+  // Versions that are not comparable (a server before KEP-5504) are read live, not guessed.
+  const unwaitable = await awaitObserved(writes, informerFor, options.timeoutMs, options.signal);
+  options.signal?.throwIfAborted();
   const stale = writes.filter((write) => {
     if (unwaitable.includes(write)) return true;
     if (!write.apiVersion || !write.kind || !write.resourceVersion) return false;
@@ -169,14 +143,6 @@ export async function awaitOwnWrites(
     }
   }
   return { stale, live, waitedMs: performance.now() - started };
-}
-
-function observed(informer: Informer<unknown>, version: string): boolean {
-  try {
-    return informer.hasObserved(version);
-  } catch {
-    return false;
-  }
 }
 
 /**

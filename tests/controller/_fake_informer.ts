@@ -119,7 +119,6 @@ export function fakeServer(): {
   client: RestClient;
   requests: RequestOptions[];
   objects: Map<string, JSONValue>;
-  nextVersion: () => string;
 } {
   let version = 100;
   const requests: RequestOptions[] = [];
@@ -140,5 +139,5 @@ export function fakeServer(): {
     body.metadata = { ...body.metadata, resourceVersion: String(++version) };
     return Promise.resolve(body as JSONValue);
   });
-  return { client, requests, objects, nextVersion: () => String(++version) };
+  return { client, requests, objects };
 }

@@ -221,15 +221,15 @@ export class TcpRelay implements AsyncDisposable {
   }
 }
 
-/** Polls `check` until it returns true; fails after `timeoutMs` with `what`. */
-export async function eventually(
-  what: string,
-  check: () => boolean,
+/** Polls `check` until it returns true, or fails with `message` after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  message: string,
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

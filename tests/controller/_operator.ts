@@ -21,6 +21,7 @@ import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1
 import { ConfigMaps, Greetings } from "./_three_steps.ts";
 
 export { greetingCluster } from "../delivery/_greeting.ts";
+export { waitFor } from "./_helpers.ts";
 
 /** An admin client of the test cluster. */
 export function adminClient(cluster: TestCluster): Promise<HttpRestClient> {
@@ -78,19 +79,6 @@ export function startOperator(
       await done;
     },
   };
-}
-
-/** Polls `check` until it returns true, or fails with `message` after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  message: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Counts the requests a client sends, by method. */

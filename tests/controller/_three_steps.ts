@@ -7,7 +7,7 @@
  */
 import { ResourceClient, resourceType } from "../../lib/client/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
-import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 
 /** The Greeting kind's token. */
@@ -19,14 +19,8 @@ export const Greetings = resourceType<Greeting>()({
   namespaced: true,
 });
 
-/** The ConfigMap kind's token. */
-export const ConfigMaps = resourceType<ConfigMap>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
+/** The ConfigMap kind's token (the generated one). */
+export { ConfigMaps };
 
 /** The annotation step 2 sets. */
 export const SEEN = "demo.staircase.dev/seen";

@@ -22,9 +22,9 @@ import {
   clientFor,
   type ConfigMap,
   ConfigMaps,
-  eventually,
   RecordingClient,
   TcpRelay,
+  waitFor,
 } from "./_helpers.ts";
 
 const FAST = { initialMs: 20, maxMs: 200 };
@@ -172,12 +172,12 @@ Deno.test("informer: falls back to a paginated LIST when the server refuses the 
       assert.equal(client.lists[1].query.has("continue"), true);
       assert.deepEqual(errors, [], "a refusal is not reported as an error");
       // The watch resumes from the LIST's resourceVersion, without initial events.
-      await eventually("a watch after the LIST", () => client.watches.length >= 2);
+      await waitFor(() => client.watches.length >= 2, "a watch after the LIST");
       const resumed = client.watches.at(-1)!.query;
       assert.equal(resumed.has("sendInitialEvents"), false);
       assert.equal(resumed.get("resourceVersion"), informer.resourceVersion);
       await createConfigMap(cluster, ns, "late");
-      await eventually("the new object", () => informer.get("late", ns) !== undefined);
+      await waitFor(() => informer.get("late", ns) !== undefined, "the new object");
     });
   }));
 
@@ -205,14 +205,14 @@ Deno.test("informer: additions, updates and deletions reach the store and subscr
       );
       assert.equal(informer.get("a", ns)?.data?.k, "b");
       await cluster.request("DELETE", `/api/v1/namespaces/${ns}/configmaps/a`);
-      await eventually("the deletion", () => informer.get("a", ns) === undefined);
+      await waitFor(() => informer.get("a", ns) === undefined, "the deletion");
       assert.deepEqual(events.map((e) => e.type), ["added", "modified", "deleted"]);
       assert.equal(events[1].previous?.data?.k, "a");
       assert.equal(events[1].object.data?.k, "b");
       assert.equal(events[2].object.metadata?.name, "a");
       unsubscribe();
       await createConfigMap(cluster, ns, "b");
-      await eventually("b", () => informer.get("b", ns) !== undefined);
+      await waitFor(() => informer.get("b", ns) !== undefined, "b");
       assert.equal(events.length, 3, "no event after unsubscribing");
       const aborted = AbortSignal.abort(new Error("gave up"));
       await assert.rejects(informer.waitUntilObserved("999999999999", aborted), /gave up/);
@@ -242,9 +242,9 @@ Deno.test("informer: cutting the watch connection mid-stream loses no update", (
           relay.cut();
         }
       }
-      await eventually(
-        "every update",
+      await waitFor(
         () => informer.get("counter", ns)?.data?.n === String(UPDATES - 1),
+        "every update",
       );
     });
     assert.ok(relay.accepted >= 5, `the watch reconnected (${relay.accepted} connections)`);
@@ -268,7 +268,7 @@ Deno.test("informer: a non-JSON line on the watch is a clear error and the watch
     });
     await running(informer, async () => {
       await informer.waitForSync(AbortSignal.timeout(30_000));
-      await eventually("the error", () => errors.length > 0);
+      await waitFor(() => errors.length > 0, "the error");
       assert.ok(errors[0] instanceof WatchError);
       assert.match(
         errors[0].message,
@@ -276,7 +276,7 @@ Deno.test("informer: a non-JSON line on the watch is a clear error and the watch
       );
       assert.ok(errors[0].cause instanceof SyntaxError);
       await createConfigMap(cluster, ns, "after");
-      await eventually("an object after the error", () => informer.get("after", ns) !== undefined);
+      await waitFor(() => informer.get("after", ns) !== undefined, "an object after the error");
       assert.equal(informer.lastError, undefined, "cleared once the watch works again");
       const resumed = client.watches.at(-1)!.query;
       assert.equal(resumed.has("sendInitialEvents"), false, "resumed, not restarted");
@@ -297,7 +297,7 @@ Deno.test("informer: metadata-only objects have metadata and no body", () =>
       await running(informer, async () => {
         await informer.waitForSync(AbortSignal.timeout(30_000));
         await createConfigMap(cluster, ns, `b-${refuse}`);
-        await eventually("b", () => informer.get(`b-${refuse}`, ns) !== undefined);
+        await waitFor(() => informer.get(`b-${refuse}`, ns) !== undefined, "b");
         const a: PartialObjectMetadata = informer.get("a", ns)!;
         assert.equal(a.kind, "PartialObjectMetadata");
         assert.equal(a.metadata.name, "a");

@@ -15,9 +15,9 @@ import {
   clientFor,
   type ConfigMap,
   ConfigMaps,
-  eventually,
   RecordingClient,
   TcpRelay,
+  waitFor,
 } from "./_helpers.ts";
 
 const FAST = { initialMs: 20, maxMs: 200 };
@@ -68,11 +68,11 @@ async function expiredResourceVersion(watchCache: boolean): Promise<void> {
     await compact(etcdPort, d.metadata!.resourceVersion!);
     relay.unblock();
 
-    await eventually(
-      "the state after the outage",
+    await waitFor(
       () =>
         informer.get("a", "default") === undefined && informer.get("b", "default") === undefined &&
         informer.get("c", "default")?.data?.v === "2" && informer.get("d", "default") !== undefined,
+      "the state after the outage",
     );
     const deleted = events.filter((e) => e.type === "deleted").map((e) => e.object.metadata?.name);
     assert.deepEqual(deleted.sort(), ["a", "b"], "a deletion per vanished object");
@@ -114,7 +114,7 @@ Deno.test("informer: an RBAC denial is retried with backoff and reported until g
   const stop = new AbortController();
   const run = informer.run(stop.signal);
   try {
-    await eventually("three refusals", () => errors.length >= 4);
+    await waitFor(() => errors.length >= 4, "three refusals");
     assert.equal(informer.synced, false);
     assert.ok(isForbidden(errors[0].cause), String(errors[0].cause));
     assert.match(

@@ -16,7 +16,7 @@ import {
 } from "../../lib/controller/mod.ts";
 import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
 import { TestSdk } from "../telemetry/_sdk.ts";
-import { type ConfigMap, ConfigMaps, eventually } from "./_helpers.ts";
+import { type ConfigMap, ConfigMaps, waitFor } from "./_helpers.ts";
 
 type Answer =
   | { lines: unknown[]; hang?: boolean; deaf?: boolean }
@@ -75,7 +75,7 @@ async function runFor<T>(
   const stop = new AbortController();
   const run = informer.run(stop.signal);
   try {
-    await eventually(what, until, 10_000);
+    await waitFor(until, what, 10_000);
   } finally {
     stop.abort();
     await run;
@@ -204,9 +204,9 @@ Deno.test("Watcher: abort and the idle watchdog end a stream whose transport ign
   });
   const stop = new AbortController();
   const run = informer.run(stop.signal);
-  await eventually("the idle watchdog", () => errors.length > 0);
+  await waitFor(() => errors.length > 0, "the idle watchdog");
   assert.match(errors[0].message, /no event for more than 100 ms/);
-  await eventually("the silent watch restarted", () => client.requests.length >= 2);
+  await waitFor(() => client.requests.length >= 2, "the silent watch restarted");
   stop.abort();
   await run; // would never resolve if the pending read were not interrupted
 });
