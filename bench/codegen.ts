@@ -21,6 +21,7 @@ import { readCrdSources } from "../codegen/crd/read.ts";
 import type { SchemaObject } from "../codegen/common/schema.ts";
 import { loadSpecs } from "../codegen/openapi/specs.ts";
 import { DEFAULT_SPECS_DIR } from "../codegen/openapi/main.ts";
+import { median } from "./_stats.ts";
 
 const rounds = Number(Deno.args[0] ?? 3);
 const CRDS = 150;
@@ -158,11 +159,6 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 if (import.meta.main) {
