@@ -78,7 +78,7 @@ function convert(schemas: Schemas, s: SchemaObject, stack: string[]): SchemaObje
 }
 
 /** The CRD set: documents by file name. */
-export async function makeCrdSet(count = CRDS): Promise<Map<string, unknown>> {
+async function makeCrdSet(): Promise<Map<string, unknown>> {
   const schemas: Schemas = new Map();
   for (const { document } of await loadSpecs(DEFAULT_SPECS_DIR)) {
     for (const [n, s] of Object.entries(document.components?.schemas ?? {})) schemas.set(n, s);
@@ -91,7 +91,7 @@ export async function makeCrdSet(count = CRDS): Promise<Map<string, unknown>> {
   const selector = inline(schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector");
   const condition = inline(schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.Condition");
   const set = new Map<string, unknown>();
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < CRDS; i++) {
     const kind = `Bench${i}`;
     const group = `g${i % 13}.bench.staircase.dev`;
     const big = i % 25 === 0;
