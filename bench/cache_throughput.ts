@@ -19,6 +19,7 @@ import { HttpRestClient } from "../lib/client/http_client.ts";
 import { resourceType } from "../lib/client/resource_type.ts";
 import { ResourceInformer } from "../lib/controller/informer.ts";
 import { NAMESPACE, PATH, startServer } from "./_cache_server.ts";
+import { median } from "./_stats.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 30_000);
 const ROUNDS = Number(Deno.args[1] ?? 5);
@@ -115,7 +116,7 @@ try {
       rates[i].push(EVENTS / ((performance.now() - start) / 1000));
     }
   }
-  const medians = rates.map((list) => list.sort((x, y) => x - y)[Math.floor(list.length / 2)]);
+  const medians = rates.map(median);
   runs.forEach(([name], i) =>
     console.log(
       `${name.padEnd(46)} ${Math.round(medians[i]).toLocaleString("en-US").padStart(9)} events/s`,

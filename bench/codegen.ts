@@ -21,6 +21,7 @@ import { readCrdSources } from "../codegen/crd/read.ts";
 import type { SchemaObject } from "../codegen/common/schema.ts";
 import { loadSpecs } from "../codegen/openapi/specs.ts";
 import { DEFAULT_SPECS_DIR } from "../codegen/openapi/main.ts";
+import { median } from "./_stats.ts";
 
 const rounds = Number(Deno.args[0] ?? 3);
 const CRDS = 150;
@@ -77,7 +78,7 @@ function convert(schemas: Schemas, s: SchemaObject, stack: string[]): SchemaObje
 }
 
 /** The CRD set: documents by file name. */
-export async function makeCrdSet(count = CRDS): Promise<Map<string, unknown>> {
+async function makeCrdSet(): Promise<Map<string, unknown>> {
   const schemas: Schemas = new Map();
   for (const { document } of await loadSpecs(DEFAULT_SPECS_DIR)) {
     for (const [n, s] of Object.entries(document.components?.schemas ?? {})) schemas.set(n, s);
@@ -90,7 +91,7 @@ export async function makeCrdSet(count = CRDS): Promise<Map<string, unknown>> {
   const selector = inline(schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector");
   const condition = inline(schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.Condition");
   const set = new Map<string, unknown>();
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < CRDS; i++) {
     const kind = `Bench${i}`;
     const group = `g${i % 13}.bench.staircase.dev`;
     const big = i % 25 === 0;
@@ -158,11 +159,6 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 if (import.meta.main) {

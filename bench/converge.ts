@@ -36,6 +36,7 @@ import {
   SEEN,
   threeStepReconciler,
 } from "../tests/controller/_three_steps.ts";
+import { median } from "./_stats.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -169,9 +170,6 @@ async function operator(
   await running;
   return { ms, runs };
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const assets = await ensureControlPlaneAssets({ onProgress: (line) => console.error(line) });
 const cp = await startControlPlane({ assets });

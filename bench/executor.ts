@@ -19,6 +19,7 @@ import { RunExecutor } from "../lib/steps/executor.ts";
 import { noModification, type StepOutcome } from "../lib/steps/outcome.ts";
 import { plan, type PlanBuilder } from "../lib/steps/plan.ts";
 import type { Step } from "../lib/steps/step.ts";
+import { median } from "./_stats.ts";
 
 type Resource = { metadata: { name: string; uid: string; resourceVersion: string } };
 const rounds = Number(Deno.args[0] ?? 200);
@@ -67,12 +68,6 @@ async function round(c: Case, runs: number): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < runs; i++) await c.run();
   return (performance.now() - start) * 1e6 / runs;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Measures `row`, prints it, and returns the default executor's extra ns per Run (median). */

@@ -21,6 +21,7 @@ import { installCrd } from "../lib/crds/mod.ts";
 import { ensureControlPlaneAssets, startControlPlane } from "../lib/testing/mod.ts";
 import { OPERATOR_PERMISSION_FLAGS } from "../tools/compile.ts";
 import { Greetings } from "../tests/controller/_three_steps.ts";
+import { median } from "./_stats.ts";
 
 const RUNS = Number(
   parseArgs({ args: Deno.args, options: { runs: { type: "string", default: "7" } } }).values.runs,
@@ -40,9 +41,6 @@ async function measure(mode: "operator" | "bare", kubeconfig: string): Promise<n
   }
   return printed - start;
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const cp = await startControlPlane({ assets: await ensureControlPlaneAssets() });
 const admin = await kubeConfigClient({ paths: [cp.kubeconfig.path] });

@@ -20,6 +20,7 @@ import { RunExecutor } from "../lib/steps/executor.ts";
 import { noModification } from "../lib/steps/outcome.ts";
 import { plan } from "../lib/steps/plan.ts";
 import { RunTelemetry, tracingClient } from "../lib/telemetry/mod.ts";
+import { median } from "./_stats.ts";
 
 const rounds = Number(Deno.args[0] ?? 40);
 const RUNS_PER_ROUND = 2_000;
@@ -102,11 +103,6 @@ function casesFor(client: RestClient, traced: RestClient): Case[] {
       samples: [],
     },
   ];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function measure(title: string, steps: Steps, cases: Case[], runs: number): Promise<void> {

@@ -22,6 +22,12 @@ export interface ShapeOptions {
   resolveRef?: (ref: string) => SchemaObject | undefined;
 }
 
+/**
+ * Shapes with fewer fields are neither indexed nor reused: `{ name }` matches unrelated types
+ * by chance. The index (`codegen/crd/builtin_shapes.ts`) and the CRD matcher both apply it.
+ */
+export const MIN_REUSE_FIELDS = 3;
+
 const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 

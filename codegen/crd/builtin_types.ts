@@ -9,11 +9,14 @@
 
 import { pascalCase } from "../common/naming.ts";
 import type { SchemaObject } from "../common/schema.ts";
-import { shapeSignature, signatureFields, signatureHash } from "../common/shape.ts";
+import {
+  MIN_REUSE_FIELDS,
+  shapeSignature,
+  signatureFields,
+  signatureHash,
+} from "../common/shape.ts";
 import { BUILTIN_SHAPES } from "./builtin_shapes.ts";
 
-/** Shapes with fewer fields are not reused: `{ name }` matches unrelated types by chance. */
-const MIN_FIELDS = 3;
 /** Preferred modules when one type name exists in several. */
 const PREFERRED = ["meta/v1", "core/v1"];
 
@@ -66,7 +69,7 @@ export class BuiltinTypes {
    */
   match(schema: SchemaObject, property: string): string | undefined {
     const signature = shapeSignature(schema, { structural: true });
-    if (signatureFields(signature) < MIN_FIELDS) return undefined;
+    if (signatureFields(signature) < MIN_REUSE_FIELDS) return undefined;
     const found = BUILTIN_SHAPES[signatureHash(signature)];
     if (found === undefined) return undefined;
     const choice = choose(found, property);

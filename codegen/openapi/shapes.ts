@@ -7,11 +7,13 @@
  */
 
 import { GENERATED_HEADER } from "../common/format.ts";
-import { shapeSignature, signatureFields, signatureHash } from "../common/shape.ts";
+import {
+  MIN_REUSE_FIELDS,
+  shapeSignature,
+  signatureFields,
+  signatureHash,
+} from "../common/shape.ts";
 import type { SchemaPlacement } from "./model.ts";
-
-/** Shapes with fewer fields match unrelated types by chance (`{ name }`). */
-export const MIN_REUSE_FIELDS = 3;
 
 const PREFIX = "#/components/schemas/";
 

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { ControlPlaneStartError, PortInUseError } from "./errors.ts";
 import { type LoggedProcess, logTail } from "./processes.ts";
+import { pollHealth } from "./ready.ts";
 
 /**
  * The kube-controller-manager controllers the local control plane runs: the ones that only act
@@ -121,36 +122,16 @@ export interface ControllerManagerReadyInput {
 export async function waitControllerManagerReady(
   input: ControllerManagerReadyInput,
 ): Promise<void> {
-  const deadline = Date.now() + input.timeoutMs;
   let exitCode: number | undefined;
   input.process.exited.then((s) => exitCode = s.code);
-  let client: Deno.HttpClient | undefined;
-  let lastProblem = "no response yet";
-  try {
-    while (Date.now() < deadline && exitCode === undefined) {
-      if (!client) {
-        const certPath = join(input.certDir, "kube-controller-manager.crt");
-        const pem = await Deno.readTextFile(certPath).catch(() => "");
-        if (pem.includes("END CERTIFICATE")) client = Deno.createHttpClient({ caCerts: [pem] });
-      }
-      if (client) {
-        try {
-          const res = await fetch(`https://127.0.0.1:${input.port}/healthz`, {
-            client,
-            signal: AbortSignal.timeout(5000),
-          });
-          const body = await res.text();
-          if (res.ok) return;
-          lastProblem = `/healthz answered ${res.status}: ${body.slice(-500)}`;
-        } catch (err) {
-          lastProblem = `/healthz: ${err instanceof Error ? err.message : String(err)}`;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  } finally {
-    client?.close();
-  }
+  const polled = await pollHealth({
+    url: `https://127.0.0.1:${input.port}/healthz`,
+    caPath: join(input.certDir, "kube-controller-manager.crt"),
+    timeoutMs: input.timeoutMs,
+    stopped: () => exitCode !== undefined,
+  });
+  if (polled.ok) return;
+  const lastProblem = polled.problem;
   await new Promise((resolve) => setTimeout(resolve, 100));
   const log = await logTail(input.process.logPath);
   const etcdLog = await logTail(input.logs.etcd);

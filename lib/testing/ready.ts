@@ -34,45 +34,20 @@ export interface ReadyInput {
  * ```
  */
 export async function waitReady(input: ReadyInput): Promise<string> {
-  const deadline = Date.now() + input.timeoutMs;
   let exited: { name: string; code: number } | undefined;
   input.etcd.exited.then((s) => exited ??= { name: "etcd", code: s.code });
   input.apiServer.exited.then((s) => exited ??= { name: "kube-apiserver", code: s.code });
-  let client: Deno.HttpClient | undefined;
-  let serverCaPem = "";
-  let lastProblem = "no response yet";
-  try {
-    while (Date.now() < deadline) {
-      if (exited) break;
-      if (!client) {
-        // kube-apiserver writes its self-signed serving certificate (with its CA) here.
-        serverCaPem = await Deno.readTextFile(join(input.certDir, "apiserver.crt")).catch(() => "");
-        if (serverCaPem.includes("END CERTIFICATE")) {
-          client = Deno.createHttpClient({
-            caCerts: [serverCaPem],
-            cert: input.clientCertPem,
-            key: input.clientKeyPem,
-          });
-        }
-      }
-      if (client) {
-        try {
-          const res = await fetch(`${input.url}/readyz`, {
-            client,
-            signal: AbortSignal.timeout(5000),
-          });
-          const body = await res.text();
-          if (res.ok) return serverCaPem;
-          lastProblem = `/readyz answered ${res.status}: ${body.slice(-500)}`;
-        } catch (err) {
-          lastProblem = `/readyz: ${err instanceof Error ? err.message : String(err)}`;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  } finally {
-    client?.close();
-  }
+  const polled = await pollHealth({
+    url: `${input.url}/readyz`,
+    // kube-apiserver writes its self-signed serving certificate (with its CA) here.
+    caPath: join(input.certDir, "apiserver.crt"),
+    cert: input.clientCertPem,
+    key: input.clientKeyPem,
+    timeoutMs: input.timeoutMs,
+    stopped: () => exited !== undefined,
+  });
+  if (polled.ok) return polled.caPem;
+  const lastProblem = polled.problem;
   // Give the log a moment to receive the last lines of a crashed process.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const etcdLog = await logTail(input.logs.etcd);
@@ -96,4 +71,64 @@ export async function waitReady(input: ReadyInput): Promise<string> {
     etcdLog,
     apiLog,
   );
+}
+
+/** What {@linkcode pollHealth} polls. */
+export interface PollHealthInput {
+  /** The health endpoint (`https://127.0.0.1:PORT/readyz`). */
+  url: string;
+  /** Where the server writes its self-signed serving certificate, trusted once it is there. */
+  caPath: string;
+  /** Client certificate PEM (none: no client certificate). */
+  cert?: string;
+  /** Client key PEM. */
+  key?: string;
+  /** How long to poll, in ms. */
+  timeoutMs: number;
+  /** Stops polling early (the process exited). */
+  stopped: () => boolean;
+}
+
+/**
+ * Polls `url` every 250 ms until it answers 2xx (with the serving CA PEM), `stopped()` or the
+ * deadline (with the last problem seen).
+ *
+ * @example
+ * ```ts ignore
+ * import { pollHealth } from "./ready.ts";
+ * const polled = await pollHealth({ url, caPath, timeoutMs: 60_000, stopped: () => false });
+ * ```
+ */
+export async function pollHealth(
+  input: PollHealthInput,
+): Promise<{ ok: true; caPem: string } | { ok: false; problem: string }> {
+  const deadline = Date.now() + input.timeoutMs;
+  const path = new URL(input.url).pathname;
+  let client: Deno.HttpClient | undefined;
+  let caPem = "";
+  let problem = "no response yet";
+  try {
+    while (Date.now() < deadline && !input.stopped()) {
+      if (!client) {
+        caPem = await Deno.readTextFile(input.caPath).catch(() => "");
+        if (caPem.includes("END CERTIFICATE")) {
+          client = Deno.createHttpClient({ caCerts: [caPem], cert: input.cert, key: input.key });
+        }
+      }
+      if (client) {
+        try {
+          const res = await fetch(input.url, { client, signal: AbortSignal.timeout(5000) });
+          const body = await res.text();
+          if (res.ok) return { ok: true, caPem };
+          problem = `${path} answered ${res.status}: ${body.slice(-500)}`;
+        } catch (err) {
+          problem = `${path}: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    client?.close();
+  }
+  return { ok: false, problem };
 }

@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import { ensureControlPlaneAssets } from "../assets/ensure.ts";
 import type { ProgressReporter } from "../assets/go_build.ts";
-import { acquireLock } from "../assets/lock.ts";
+import { acquireLock, type HeldLock } from "../assets/lock.ts";
 import { pathExists } from "../assets/path_exists.ts";
 import { startTimeout } from "../control_plane.ts";
 import { readKubeconfigTls } from "../kubeconfig.ts";
@@ -132,14 +132,10 @@ export function clusterDir(name: string = DEFAULT_CLUSTER_NAME): string {
 export async function clusterUp(options: ClusterUpOptions = {}): Promise<ClusterUpResult> {
   const name = options.name ?? DEFAULT_CLUSTER_NAME;
   const dir = clusterDir(name);
-  const progress = options.onProgress ?? ((line) => console.error(`[cluster] ${line}`));
+  const progress = options.onProgress ?? reportToStderr;
   const timeoutMs = startTimeout(options);
   await Deno.mkdir(clustersRoot(), { recursive: true });
-  const lock = await acquireLock(
-    join(clustersRoot(), `${name}.lock`),
-    progress,
-    `starting or stopping cluster "${name}"`,
-  );
+  const lock = await lockCluster(name, progress);
   try {
     let record = await readState(dir);
     const cleanedUp: string[] = [];
@@ -175,6 +171,17 @@ export async function clusterUp(options: ClusterUpOptions = {}): Promise<Cluster
   } finally {
     await lock.release();
   }
+}
+
+const reportToStderr: ProgressReporter = (line) => console.error(`[cluster] ${line}`);
+
+/** The lock that serialises `up`, `stop` and `down` of one cluster. */
+function lockCluster(name: string, progress: ProgressReporter): Promise<HeldLock> {
+  return acquireLock(
+    join(clustersRoot(), `${name}.lock`),
+    progress,
+    `starting or stopping cluster "${name}"`,
+  );
 }
 
 async function startIn(
@@ -320,11 +327,7 @@ export function clusterDown(name: string = DEFAULT_CLUSTER_NAME): Promise<boolea
 async function stopOrDown(name: string, remove: boolean): Promise<boolean> {
   const dir = clusterDir(name);
   if (!(await pathExists(dir))) return false;
-  const lock = await acquireLock(
-    join(clustersRoot(), `${name}.lock`),
-    (line) => console.error(`[cluster] ${line}`),
-    `starting or stopping cluster "${name}"`,
-  );
+  const lock = await lockCluster(name, reportToStderr);
   try {
     await stopProcesses(dir, 10_000);
     if (remove) {

@@ -30,16 +30,8 @@ export async function isClusterProcess(pid: number, dir: string): Promise<boolea
   }
 }
 
-/**
- * Sends SIGTERM to `pid`, waits up to `graceMs` for it to go, then SIGKILL and waits again.
- *
- * @example
- * ```ts ignore
- * import { stopPid } from "./processes.ts";
- * await stopPid(1234, "/root/.cache/staircase/clusters/dev");
- * ```
- */
-export async function stopPid(pid: number, dir: string, graceMs = 10_000): Promise<void> {
+/** Sends SIGTERM to `pid`, waits up to `graceMs` for it to go, then SIGKILL and waits again. */
+async function stopPid(pid: number, dir: string, graceMs: number): Promise<void> {
   for (const [signal, waitMs] of [["SIGTERM", graceMs], ["SIGKILL", 5_000]] as const) {
     if (!(await isClusterProcess(pid, dir))) return;
     try {
