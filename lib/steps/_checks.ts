@@ -1,4 +1,5 @@
-// Internal: the shape checks of the step model (steps, delays, resources) and error wording.
+// Internal: the shape checks of the step model (steps, outcomes, delays, resources) and error
+// wording.
 
 import { InvalidPlanError, InvalidResourceError } from "./errors.ts";
 
@@ -85,6 +86,39 @@ export function checkResource(resource: unknown, namespaced: boolean | undefined
         "server (which sets them), not hand-built ones",
     );
   }
+}
+
+/** The common case, checked without destructuring: a *no modification* without a status. */
+export function isPlainNoModification(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (value as { kind?: unknown }).kind === "no-modification" &&
+    (value as { status?: unknown }).status === undefined;
+}
+
+/** Why `value` is not a valid step outcome (an error to fail the step with), or undefined. */
+export function badOutcome(value: unknown): Error | undefined {
+  if (value === null || typeof value !== "object") {
+    return new TypeError(`resolved with ${describe(value)}, not a StepOutcome`);
+  }
+  const { kind, status, requeueAfterMs } = value as Record<string, unknown>;
+  if (kind !== "no-modification" && kind !== "modified" && kind !== "blocked") {
+    return new TypeError(`resolved with ${describe(value)}, not a StepOutcome`);
+  }
+  if (
+    status !== undefined && (typeof status !== "object" || status === null || Array.isArray(status))
+  ) {
+    // A null or array status would replace the whole status in a merge patch: refuse it.
+    const what = status === null ? "null" : Array.isArray(status) ? "an array" : typeof status;
+    return new TypeError(`the outcome's status must be an object (or undefined), got ${what}`);
+  }
+  if (kind !== "no-modification") {
+    try {
+      checkDelay(requeueAfterMs);
+    } catch (error) {
+      return error as RangeError;
+    }
+  }
+  return undefined;
 }
 
 /** A short description of a value for error messages. */

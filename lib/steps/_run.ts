@@ -5,7 +5,7 @@
 // `ended` when (if ever) the step settles, and stops.
 
 import type { StatusWriteOptions, StatusWriter } from "../status/status_writer.ts";
-import { checkDelay, describe } from "./_checks.ts";
+import { badOutcome, isPlainNoModification } from "./_checks.ts";
 import type { Expirable, StepTimeouts } from "./_timeouts.ts";
 import type { RunContext } from "./context.ts";
 import type { Context } from "./_context.ts";
@@ -28,7 +28,13 @@ import type { AnyStep } from "./step.ts";
 /** What the executor hands every Run. */
 export interface RunSettings<R> {
   readonly stepTimeoutMs: number;
+  /** Read the clock at every step boundary (per-step durations). */
   readonly timings: boolean;
+  /**
+   * Record every step as it finishes (timings, or an observer's `onStepFinished`); otherwise the
+   * records of *no modification* steps are filled in from the plan's shared ones when needed.
+   */
+  readonly eachStep: boolean;
   readonly statusWriter: StatusWriter<R> | undefined;
   readonly logger: Logger;
   readonly observer: RunObserver<R> | undefined;
@@ -77,9 +83,7 @@ export class Run<R> implements Expirable {
   #lap: number;
   /** The Run's start (performance.now()), when timed; untimed Runs use `context.runStart`. */
   readonly #start: number;
-  readonly #results: StepResult[] = [];
-  /** The plan's shared no-modification records, when untimed. */
-  readonly #shared: readonly StepResult[] | undefined;
+  #results: StepResult[] = [];
   #writes: StatusWriteResult[] | undefined = undefined;
   #resolve: (result: RunResult) => void = () => {};
 
@@ -97,7 +101,6 @@ export class Run<R> implements Expirable {
     this.shutdown = shutdown;
     this.#start = settings.timings ? performance.now() : NaN;
     this.#lap = this.#start;
-    this.#shared = settings.timings ? undefined : untimedRecordsOf(steps);
   }
 
   /** Runs the plan; the promise never rejects. */
@@ -114,7 +117,7 @@ export class Run<R> implements Expirable {
   async #loop(): Promise<void> {
     try {
       const { steps, shutdown } = this;
-      const { observer, timings } = this.settings;
+      const { observer, timings, eachStep } = this.settings;
       const context = this.context;
       let data = this.initialData;
       for (let i = 0; i < steps.length; i++) {
@@ -125,24 +128,26 @@ export class Run<R> implements Expirable {
         }
         this.#index = i;
         this.progress++;
-        if (observer?.onStepStarted) {
-          this.#notify(() => observer.onStepStarted!(step.name, i, context));
-        }
         let value: unknown;
         try {
-          value = observer?.aroundStep
-            ? await this.#aroundStep(observer, step, i, data)
-            : step.run(context, data as never);
-          if (typeof (value as PromiseLike<unknown> | undefined)?.then === "function") {
-            value = await value;
-          }
+          // A plain `await` (of a synchronous step's outcome too): cheaper here than testing for
+          // a promise first.
+          value = observer === undefined
+            ? await step.run(context, data as never)
+            : await this.#observedStep(observer, step, i, data);
         } catch (error) {
           if (!this.#ended) this.#stepFailed(i, timings ? this.#takeLap() : NaN, error);
           return;
         }
         if (this.#ended) return; // timed out meanwhile
+        if (isPlainNoModification(value)) {
+          // Without timings or an observer, such steps are recorded later (see #fillRecords).
+          if (eachStep) this.#stepFinished(i, "no-modification", timings ? this.#takeLap() : NaN);
+          data = (value as { data: unknown }).data;
+          continue;
+        }
         const durationMs = timings ? this.#takeLap() : NaN;
-        const problem = isPlainNoModification(value) ? undefined : badOutcome(value);
+        const problem = badOutcome(value);
         if (problem !== undefined) return this.#stepFailed(i, durationMs, problem);
         const outcome = value as StepOutcome<unknown, StatusOf<R>>;
         this.#stepFinished(i, outcome.kind, durationMs);
@@ -166,6 +171,21 @@ export class Run<R> implements Expirable {
     } catch (error) {
       this.#internalError(error);
     }
+  }
+
+  /** Runs step `i` with the observer's hooks around it; settles as the step itself does. */
+  #observedStep(
+    observer: RunObserver<R>,
+    step: AnyStep<R>,
+    index: number,
+    data: unknown,
+  ): Promise<unknown> {
+    if (observer.onStepStarted) {
+      this.#notify(() => observer.onStepStarted!(step.name, index, this.context));
+    }
+    return observer.aroundStep
+      ? this.#aroundStep(observer, step, index, data)
+      : callStep(step, this.context, data);
   }
 
   /** Runs step `i` through the observer's aroundStep hook; settles as the step itself does. */
@@ -236,14 +256,27 @@ export class Run<R> implements Expirable {
 
   /** Records how step `i` ended and tells the observer. */
   #stepFinished(i: number, kind: StepResultKind, durationMs: number): void {
-    const result: StepResult = kind === "no-modification" && this.#shared !== undefined
-      ? this.#shared[i]
+    this.#fillRecords(i);
+    const result: StepResult = kind === "no-modification" && !this.settings.timings
+      ? untimedRecordsOf(this.steps)[i]
       : { name: this.steps[i].name, index: i, kind, durationMs };
     this.#results.push(result);
     const observer = this.settings.observer;
     if (observer?.onStepFinished) {
       this.#notify(() => observer.onStepFinished!(result, this.context));
     }
+  }
+
+  /**
+   * Adds the records of the untimed *no modification* steps before step `end` that the loop did
+   * not record one by one (without timings or an observer, it records none of them).
+   */
+  #fillRecords(end: number): void {
+    const results = this.#results;
+    if (results.length >= end) return;
+    const shared = untimedRecordsOf(this.steps);
+    if (results.length === 0) this.#results = shared.slice(0, end);
+    else for (let i = results.length; i < end; i++) results.push(shared[i]);
   }
 
   /** Writes a status best effort under the step timeout: records the result, never throws. */
@@ -296,6 +329,7 @@ export class Run<R> implements Expirable {
   ): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#fillRecords(endedIndex < 0 ? this.steps.length : endedIndex);
     this.context.close();
     const context = this.context;
     const result: RunResult = {
@@ -378,37 +412,4 @@ function callStep<R>(step: AnyStep<R>, context: RunContext<R>, data: unknown): P
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-/** The common case, checked without destructuring: a *no modification* without a status. */
-function isPlainNoModification(value: unknown): boolean {
-  return typeof value === "object" && value !== null &&
-    (value as { kind?: unknown }).kind === "no-modification" &&
-    (value as { status?: unknown }).status === undefined;
-}
-
-/** Why `value` is not a valid outcome (an error to fail the step with), or undefined. */
-function badOutcome(value: unknown): Error | undefined {
-  if (value === null || typeof value !== "object") {
-    return new TypeError(`resolved with ${describe(value)}, not a StepOutcome`);
-  }
-  const { kind, status, requeueAfterMs } = value as Record<string, unknown>;
-  if (kind !== "no-modification" && kind !== "modified" && kind !== "blocked") {
-    return new TypeError(`resolved with ${describe(value)}, not a StepOutcome`);
-  }
-  if (
-    status !== undefined && (typeof status !== "object" || status === null || Array.isArray(status))
-  ) {
-    // A null or array status would replace the whole status in a merge patch: refuse it.
-    const what = status === null ? "null" : Array.isArray(status) ? "an array" : typeof status;
-    return new TypeError(`the outcome's status must be an object (or undefined), got ${what}`);
-  }
-  if (kind !== "no-modification") {
-    try {
-      checkDelay(requeueAfterMs);
-    } catch (error) {
-      return error as RangeError;
-    }
-  }
-  return undefined;
 }

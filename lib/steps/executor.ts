@@ -141,6 +141,7 @@ export class RunExecutor<R> {
     this.#settings = {
       stepTimeoutMs: timeout,
       timings,
+      eachStep: timings || observer?.onStepFinished !== undefined,
       statusWriter: options.statusWriter,
       logger,
       observer,
