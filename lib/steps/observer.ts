@@ -13,16 +13,10 @@ import type { RunResult, StatusWriteResult, StepResult } from "./run_result.ts";
  *
  * @example
  * ```ts
- * import type { RunObserver, StepInfo } from "@staircase/staircase";
+ * import type { StepInfo } from "@staircase/staircase";
  *
  * const spanName = (step: StepInfo) => `step ${step.index}: ${step.name}`;
- * const observer: RunObserver<unknown> = {
- *   aroundStep: (step, context, next) => {
- *     context.logger.debug("enter", { span: spanName(step) });
- *     return next();
- *   },
- * };
- * console.log(typeof observer.aroundStep);
+ * console.log(spanName({ name: "ensure-config-map", index: 1 })); // step 1: ensure-config-map
  * ```
  */
 export interface StepInfo {
@@ -45,7 +39,8 @@ export interface StepInfo {
  *
  * @example Counting step outcomes, and wrapping each step in a span
  * ```ts
- * import type { RunObserver } from "@staircase/staircase";
+ * import { modified, noModification, plan, RunExecutor, type RunObserver } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
  *
  * const counts = new Map<string, number>();
  * const observer: RunObserver<unknown> = {
@@ -58,9 +53,13 @@ export interface StepInfo {
  *     const key = `${step.name}:${step.kind}`;
  *     counts.set(key, (counts.get(key) ?? 0) + 1);
  *   },
- *   onPlanFailed: (result) => console.log("no plan:", result.error?.message),
  * };
- * console.log(typeof observer.onStepFinished);
+ * const executor = new RunExecutor({ client: {} as RestClient, observer });
+ * await executor.run(
+ *   { metadata: { name: "web", uid: "0b9c", resourceVersion: "7" } },
+ *   plan().step({ name: "read", run: () => noModification(1) }).step({ name: "apply", run: () => modified() }),
+ * );
+ * console.log(counts); // Map(2) { "read:no-modification" => 1, "apply:modified" => 1 }
  * ```
  */
 export interface RunObserver<R> {

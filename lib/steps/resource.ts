@@ -120,10 +120,12 @@ export type RunMetadata<R> =
  * import type { RunResource } from "@staircase/staircase";
  *
  * interface Foo { metadata?: { name?: string; uid?: string }; spec?: { size: number } }
- * function ownerUid(foo: RunResource<Foo>): string {
- *   return foo.metadata.uid;
+ * // No `metadata!.uid!`: a Run's resource has the metadata the executor checked.
+ * function ownerReference(foo: RunResource<Foo>) {
+ *   return { apiVersion: "example.com/v1", kind: "Foo", name: foo.metadata.name, uid: foo.metadata.uid };
  * }
- * console.log(typeof ownerUid);
+ * const foo = { metadata: { name: "web", uid: "0b9c", resourceVersion: "7", generation: 1 }, spec: { size: 1 } };
+ * console.log(ownerReference(foo).uid); // 0b9c
  * ```
  */
 export type RunResource<R> = R & { readonly metadata: RunMetadata<R> };

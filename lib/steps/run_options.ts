@@ -36,12 +36,16 @@ export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
  * @example
  * ```ts
  * import { RunExecutor, type RunExecutorOptions } from "@staircase/staircase";
- * import { autoDetectClient } from "@staircase/staircase/client";
+ * import type { RestClient } from "@staircase/staircase/client";
  *
- * async function executorFor(overrides: Partial<RunExecutorOptions<unknown>>) {
- *   return new RunExecutor({ client: await autoDetectClient(), stepTimeoutMs: 10_000, ...overrides });
- * }
- * console.log(typeof executorFor);
+ * const options: RunExecutorOptions<unknown> = {
+ *   client: {} as RestClient, // e.g. `await autoDetectClient()`
+ *   stepTimeoutMs: 10_000,
+ *   resyncAfterMs: 600_000,
+ *   controller: "web-controller",
+ * };
+ * const executor = new RunExecutor(options);
+ * console.log(executor.stepTimeoutMs, executor.resyncAfterMs); // 10000 600000
  * ```
  */
 export interface RunExecutorOptions<R> {

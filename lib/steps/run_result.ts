@@ -100,7 +100,10 @@ export type StepResultKind =
  * function describeSteps(steps: readonly StepResult[]): string {
  *   return steps.map((step) => `${step.index}:${step.name} ${step.kind}`).join(" → ");
  * }
- * console.log(typeof describeSteps);
+ * console.log(describeSteps([
+ *   { name: "read", index: 0, kind: "no-modification", durationMs: NaN },
+ *   { name: "apply", index: 1, kind: "modified", durationMs: NaN },
+ * ])); // 0:read no-modification → 1:apply modified
  * ```
  */
 export interface StepResult {
@@ -126,9 +129,12 @@ export interface StepResult {
  * import type { StatusWriteResult } from "@staircase/staircase";
  *
  * function failedWrites(writes: readonly StatusWriteResult[]): string[] {
- *   return writes.filter((w) => !w.ok).map((w) => `${w.stepName}: ${w.error?.message}`);
+ *   return writes.filter((w) => !w.ok).map((w) => w.stepName);
  * }
- * console.log(typeof failedWrites);
+ * console.log(failedWrites([
+ *   { stepName: "report", stepIndex: 2, ok: false, durationMs: NaN },
+ *   { stepName: "ready", stepIndex: 3, ok: true, durationMs: NaN },
+ * ])); // ["report"]
  * ```
  */
 export interface StatusWriteResult {
