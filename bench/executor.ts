@@ -10,7 +10,11 @@
 // - For comparison, the bare loop with one `setTimeout`/`clearTimeout` per step: what a per-step
 //   timer would cost (the executor's timeout instead samples its Runs from one interval timer).
 //
+// - With `--api-server`: the realistic step against the real thing, a 1-step plan whose step GETs
+//   a ConfigMap from a local kube-apiserver through the project's client (TLS over loopback).
+//
 //   deno run --allow-net=127.0.0.1 bench/executor.ts [rounds]
+//   deno run -A bench/executor.ts [rounds] --api-server
 //
 // Method: the cases of a row are interleaved so background load on a shared machine hits them
 // alike: no-op rounds of back-to-back Runs in alternating case order; HTTP Runs alternating case
@@ -23,10 +27,14 @@ import { noModification, type StepOutcome } from "../lib/steps/outcome.ts";
 import { plan, type PlanBuilder } from "../lib/steps/plan.ts";
 import type { Step } from "../lib/steps/step.ts";
 import { median } from "./_stats.ts";
+import { ResourceClient } from "../lib/client/resource_client.ts";
+import { ConfigMaps } from "../lib/apis/core/v1/mod.ts";
+import { startControlPlane } from "../lib/testing/mod.ts";
 
 type Resource = { metadata: { name: string; uid: string; resourceVersion: string } };
 type BenchStep = Step<Resource, number, number>;
-const rounds = Number(Deno.args[0] ?? 200);
+const apiServer = Deno.args.includes("--api-server");
+const rounds = Number(Deno.args.find((arg) => !arg.startsWith("--")) ?? 200);
 
 const resource: Resource = { metadata: { name: "bench", uid: "0b9c", resourceVersion: "1" } };
 const client = {} as RestClient;
@@ -208,3 +216,33 @@ console.log(
     `${ownCost.toFixed(0)} ns) is ${(ownCost / median(httpBare) * 100).toFixed(2)}% of one ` +
     `loopback request: ${(1 + ownCost / median(httpBare)).toFixed(3)}x.`,
 );
+
+// Row 3 (with --api-server): one GET from a real API server through the client.
+if (apiServer) {
+  await using cp = await startControlPlane({ controllerManager: false });
+  using apiClient = cp.client();
+  const configMaps = new ResourceClient(apiClient, ConfigMaps, "default");
+  await configMaps.create({ metadata: { name: "bench" }, data: { message: "hello" } });
+  const getSteps: BenchStep[] = [{
+    name: "read-config-map",
+    run: async (_context, n) => {
+      await configMaps.get("bench");
+      return noModification(n + 1);
+    },
+  }];
+  const getPlan = planOf(getSteps);
+  const getCases = [
+    newCase("bare for loop", bareLoop(getSteps)),
+    newCase("executor, default settings", () => byDefault.run(resource, getPlan)),
+  ];
+  await measureInterleaved(getCases, 50);
+  const [getBare, getExecutor] = getCases.map((c) => c.samples);
+  console.log(
+    `\n1-step plan whose step GETs a ConfigMap from a local kube-apiserver through the client; ` +
+      `medians of ${rounds} rounds of 50 Runs per case, taking turns Run by Run.`,
+  );
+  console.log(`${"".padEnd(50)} ns/Run   ratio`);
+  printRow("bare for loop", median(getBare), 1, "(baseline)");
+  const getRatio = ratioOf(getExecutor, getBare);
+  printRow("executor, default settings", median(getExecutor), getRatio, verdict(getRatio, 1.02));
+}
