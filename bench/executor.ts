@@ -16,9 +16,11 @@
 //   deno run --allow-net=127.0.0.1 bench/executor.ts [rounds]
 //   deno run -A bench/executor.ts [rounds] --api-server
 //
-// Method: the cases of a row are interleaved so background load on a shared machine hits them
-// alike: no-op rounds of back-to-back Runs in alternating case order; HTTP Runs alternating case
-// by case. Each figure is the median over the rounds; each ratio the median of per-round ratios.
+// Method: short rounds of back-to-back Runs, the cases of a row interleaved in every round (in
+// alternating order) so background load on a shared machine hits them alike. Each figure is the
+// median over the rounds; each ratio the median of per-round ratios. (Alternating cases Run by
+// Run would hide part of the executor's cost: work it leaves behind, such as garbage, would land
+// in the next case's Run.)
 
 import type { RestClient } from "../lib/client/contract.ts";
 import type { RunContext } from "../lib/steps/context.ts";
@@ -99,27 +101,6 @@ async function measureRounds(cases: readonly Case[], runs: number): Promise<void
   }
 }
 
-/** Rounds of `runs` Runs per case, each Run timed alone, the cases taking turns Run by Run. */
-async function measureInterleaved(cases: readonly Case[], runs: number): Promise<void> {
-  const round = async () => {
-    const totals = cases.map(() => 0);
-    for (let i = 0; i < runs; i++) {
-      for (let k = 0; k < cases.length; k++) {
-        const j = (i + k) % cases.length;
-        const start = performance.now();
-        await cases[j].run();
-        totals[j] += performance.now() - start;
-      }
-    }
-    return totals.map((ms) => ms * 1e6 / runs);
-  };
-  for (let i = 0; i < 3; i++) await round(); // warm-up
-  for (let r = 0; r < rounds; r++) {
-    const totals = await round();
-    cases.forEach((c, k) => c.samples.push(totals[k]));
-  }
-}
-
 const ratioOf = (a: readonly number[], b: readonly number[]) =>
   median(a.map((value, r) => value / b[r]));
 
@@ -197,12 +178,12 @@ const httpCases = [
   newCase("bare for loop", bareLoop(httpSteps)),
   newCase("executor, default settings", () => byDefault.run(resource, httpPlan)),
 ];
-await measureInterleaved(httpCases, 100);
+await measureRounds(httpCases, 100);
 await server.shutdown();
 const [httpBare, httpExecutor] = httpCases.map((c) => c.samples);
 console.log(
-  `\n1-step plan whose step makes one loopback HTTP request; medians of ${rounds} rounds of 100 ` +
-    "Runs per case, taking turns Run by Run.",
+  `\n1-step plan whose step makes one loopback HTTP request (to a server in this process); ` +
+    `medians of ${rounds} rounds of 100 Runs per case.`,
 );
 console.log(`${"".padEnd(50)} ns/Run   ratio`);
 printRow("bare for loop", median(httpBare), 1, "(baseline)");
@@ -235,11 +216,11 @@ if (apiServer) {
     newCase("bare for loop", bareLoop(getSteps)),
     newCase("executor, default settings", () => byDefault.run(resource, getPlan)),
   ];
-  await measureInterleaved(getCases, 50);
+  await measureRounds(getCases, 50);
   const [getBare, getExecutor] = getCases.map((c) => c.samples);
   console.log(
     `\n1-step plan whose step GETs a ConfigMap from a local kube-apiserver through the client; ` +
-      `medians of ${rounds} rounds of 50 Runs per case, taking turns Run by Run.`,
+      `medians of ${rounds} rounds of 50 Runs per case.`,
   );
   console.log(`${"".padEnd(50)} ns/Run   ratio`);
   printRow("bare for loop", median(getBare), 1, "(baseline)");

@@ -192,10 +192,20 @@ export class RunExecutor<R> {
     plan: Plan<P>,
     options?: RunOptions,
   ): Promise<RunResult> {
+    return this.#start(resource, plan, options, false);
+  }
+
+  /** Starts a Run; `stepsChecked`: the plan's steps were checked already (by reconcile). */
+  #start<P extends R>(
+    resource: NoInfer<Unscoped<P>>,
+    plan: Plan<P>,
+    options: RunOptions | undefined,
+    stepsChecked: boolean,
+  ): Promise<RunResult> {
     let run: Run<P>;
     try {
       // Builders check their steps as they are built; other plans are checked on every Run.
-      if (!(plan instanceof PlanBuilder)) checkSteps(plan?.steps);
+      if (!stepsChecked && !(plan instanceof PlanBuilder)) checkSteps(plan?.steps);
       const scope = (plan.resourceType ?? this.#resourceType)?.namespaced;
       checkResource(resource, scope);
       checkRunOptions(options);
@@ -270,7 +280,7 @@ export class RunExecutor<R> {
     } catch (cause) {
       return this.#planFailed(frozen as RunResource<unknown> as RunResource<R>, cause, options);
     }
-    return await this.run(resource, built, options);
+    return await this.#start(resource, built, options, true);
   }
 
   #planFailed(resource: RunResource<R>, cause: unknown, options?: RunOptions): RunResult {
