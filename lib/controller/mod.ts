@@ -27,6 +27,8 @@ export * from "./predicates.ts";
 export * from "./controller.ts";
 export * from "./operator.ts";
 export * from "./leader_election.ts";
+export * from "./leader_election_options.ts";
+export * from "./leader_election_errors.ts";
 export * from "./health.ts";
 export * from "./shutdown.ts";
 export * from "./controller_options.ts";
