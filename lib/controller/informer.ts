@@ -13,7 +13,9 @@ import type { ObjectMeta } from "../apis/meta/v1/types.ts";
 import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { CacheEvent, CacheListOptions, Informer } from "./cache.ts";
 import { Store } from "./store.ts";
-import { Watcher, type WatcherOptions, type WatchError, type WatchHandler } from "./watcher.ts";
+import { Watcher } from "./watcher.ts";
+import type { WatchError, WatchHandler } from "./watch_handler.ts";
+import type { WatcherOptions } from "./watcher_options.ts";
 
 const log = getLogger(["staircase", "controller", "informer"]);
 

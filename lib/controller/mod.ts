@@ -17,6 +17,8 @@ export * from "./backoff.ts";
 export * from "./label_selector.ts";
 export * from "./store.ts";
 export * from "./watcher.ts";
+export * from "./watcher_options.ts";
+export * from "./watch_handler.ts";
 export * from "./informer.ts";
 export * from "./informers.ts";
 export * from "./work_queue.ts";
