@@ -20,6 +20,7 @@ export * from "./watcher.ts";
 export * from "./watcher_options.ts";
 export * from "./watch_handler.ts";
 export * from "./informer.ts";
+export * from "./informer_options.ts";
 export * from "./informers.ts";
 export * from "./work_queue.ts";
 export * from "./key_backoff.ts";
