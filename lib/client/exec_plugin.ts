@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KubeConfigCluster, KubeConfigExec } from "./kubeconfig.ts";
+import type { KubeConfigCluster, KubeConfigExec } from "./kubeconfig_types.ts";
 import { type CredentialSource, hideKey, type RequestCredentials } from "./credentials.ts";
 import { CredentialError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";

@@ -9,7 +9,7 @@ import type { ClusterConnection } from "./connection.ts";
 import { hideKey, StaticCredentials } from "./credentials.ts";
 import { ClientConfigError } from "./errors.ts";
 import { ExecCredentials } from "./exec_plugin.ts";
-import type { KubeConfig } from "./kubeconfig.ts";
+import type { KubeConfig } from "./kubeconfig_types.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { TokenFileCredentials } from "./token_file.ts";
 

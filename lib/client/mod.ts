@@ -47,6 +47,7 @@ export * from "./token_file.ts";
 export * from "./exec_plugin.ts";
 export * from "./connection.ts";
 export * from "./kubeconfig.ts";
+export * from "./kubeconfig_types.ts";
 export * from "./kubeconfig_connection.ts";
 export * from "./in_cluster.ts";
 export * from "./http_client.ts";

@@ -24,41 +24,9 @@ import type { ResourceType } from "./resource_type.ts";
 import type { Scale } from "./scale.ts";
 import type { Status } from "./status.ts";
 import { type WatchEnd, watchEvents } from "./watch.ts";
+import { checkSegment, deleteBody, listQuery, writeQuery } from "./_resource_query.ts";
 
 const enc = encodeURIComponent;
-
-function listQuery(opts: ListOptions = {}): URLSearchParams {
-  const q = new URLSearchParams();
-  if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
-  if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
-  if (opts.limit !== undefined) q.set("limit", String(opts.limit));
-  if (opts.continue) q.set("continue", opts.continue);
-  if (opts.resourceVersion !== undefined) q.set("resourceVersion", opts.resourceVersion);
-  if (opts.resourceVersionMatch) q.set("resourceVersionMatch", opts.resourceVersionMatch);
-  if (opts.timeoutSeconds !== undefined) q.set("timeoutSeconds", String(opts.timeoutSeconds));
-  return q;
-}
-
-function writeQuery(opts: WriteOptions = {}): URLSearchParams {
-  const q = new URLSearchParams();
-  if (opts.dryRun) q.set("dryRun", "All");
-  if (opts.fieldManager) q.set("fieldManager", opts.fieldManager);
-  if (opts.fieldValidation) q.set("fieldValidation", opts.fieldValidation);
-  return q;
-}
-
-function deleteBody(opts: DeleteOptions): JSONValue | undefined {
-  if (
-    opts.gracePeriodSeconds === undefined && !opts.propagationPolicy && !opts.preconditions
-  ) return undefined;
-  return {
-    apiVersion: "v1",
-    kind: "DeleteOptions",
-    gracePeriodSeconds: opts.gracePeriodSeconds,
-    propagationPolicy: opts.propagationPolicy,
-    preconditions: opts.preconditions,
-  };
-}
 
 /**
  * How {@linkcode ResourceClient.listAll} and {@linkcode ResourceClient.listPages} end: the
@@ -86,19 +54,6 @@ function deleteBody(opts: DeleteOptions): JSONValue | undefined {
 export interface ListEnd {
   /** The resourceVersion of the list (of its first page: every page shares one snapshot). */
   resourceVersion?: string;
-}
-
-function checkSegment(value: string, what: string): string {
-  // An empty name would address the whole collection (delete("") would delete everything);
-  // "." and ".." survive encodeURIComponent and fetch resolves them, so delete("..") would
-  // otherwise address the parent path (the namespace itself).
-  if (typeof value !== "string" || value === "") {
-    throw new TypeError(`${what} must be a non-empty string`);
-  }
-  if (value === "." || value === "..") {
-    throw new TypeError(`${what} cannot be "${value}": it would address another path`);
-  }
-  return value;
 }
 
 /**

@@ -9,100 +9,15 @@ import { getLogger } from "@logtape/logtape";
 import type { RestClient } from "../client/contract.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { compareResourceVersions } from "../client/resource_version.ts";
-import type { ObjectMeta } from "../apis/meta/v1/types.ts";
 import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { CacheEvent, CacheListOptions, Informer } from "./cache.ts";
+import type { InformerOptions } from "./informer_options.ts";
 import { Store } from "./store.ts";
-import { Watcher, type WatcherOptions, type WatchError, type WatchHandler } from "./watcher.ts";
+import { Watcher } from "./watcher.ts";
+import type { WatchError, WatchHandler } from "./watch_handler.ts";
+import { prepareObject } from "./_prepare_object.ts";
 
 const log = getLogger(["staircase", "controller", "informer"]);
-
-/**
- * What a metadata-only informer holds: the object's metadata, without its body
- * (`spec`, `data`, `status`, ...).
- *
- * @example
- * ```ts
- * import type { PartialObjectMetadata } from "@staircase/staircase/controller";
- *
- * const object: PartialObjectMetadata = {
- *   apiVersion: "meta.k8s.io/v1",
- *   kind: "PartialObjectMetadata",
- *   metadata: { name: "settings", namespace: "default" },
- * };
- * console.log(object.metadata.name);
- * ```
- */
-export interface PartialObjectMetadata {
-  /** `meta.k8s.io/v1`. */
-  readonly apiVersion?: string;
-  /** `PartialObjectMetadata`. */
-  readonly kind?: string;
-  /** The object's metadata. */
-  readonly metadata: Readonly<ObjectMeta>;
-}
-
-/**
- * Options of an informer: what to watch (see {@linkcode WatcherOptions}) and how objects are
- * stored.
- *
- * @typeParam T The object type.
- *
- * @example Keeping only what a controller reads
- * ```ts
- * import type { InformerOptions } from "@staircase/staircase/controller";
- *
- * interface ConfigMap { metadata?: { name?: string; annotations?: Record<string, string> }; data?: Record<string, string> }
- * const options: InformerOptions<ConfigMap> = {
- *   namespace: "default",
- *   transform: (cm) => ({ ...cm, metadata: { ...cm.metadata, annotations: undefined } }),
- * };
- * console.log(options.namespace);
- * ```
- */
-export interface InformerOptions<T> extends WatcherOptions {
-  /**
-   * Keep `metadata.managedFields` (server-side apply bookkeeping, often a third of an object).
-   *
-   * @default {false}
-   */
-  readonly keepManagedFields?: boolean;
-  /**
-   * Called on every object before it is stored (after `managedFields` is dropped), e.g. to
-   * drop fields no controller reads. It receives a fresh, unfrozen object it may change or
-   * replace; its result is frozen. It must keep `metadata.name`, `namespace` and
-   * `resourceVersion`. When it throws, the error is logged and the object is left out of the
-   * cache (an update leaves the previous state), so one bad object cannot stop the watch.
-   */
-  readonly transform?: (object: T) => T;
-  /**
-   * Called with every failure of the watch (it is retried; see {@linkcode WatchError}), e.g.
-   * to report missing RBAC permissions. It must not throw.
-   */
-  readonly onError?: (error: WatchError) => void;
-  /**
-   * Where the informer records its watch restarts (by kind and reason) and how many objects
-   * its cache holds (by kind).
-   *
-   * @default {a RuntimeMetrics on the global meter provider} (a no-op until the application registers an OpenTelemetry SDK)
-   */
-  readonly metrics?: RuntimeMetrics;
-}
-
-function deepFreeze(object: object): void {
-  Object.freeze(object);
-  // Object.values is several times faster than for...in on JSON objects.
-  const values: unknown[] = Array.isArray(object) ? object : Object.values(object);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) deepFreeze(value);
-  }
-}
-
-function objectName(object: unknown): string {
-  const metadata = (object as { metadata?: { name?: string; namespace?: string } }).metadata;
-  return metadata?.namespace ? `${metadata.namespace}/${metadata.name}` : `${metadata?.name}`;
-}
 
 interface Waiter {
   readonly resourceVersion: string;
@@ -296,40 +211,9 @@ export class ResourceInformer<T> implements Informer<T> {
     });
   }
 
-  /**
-   * The object as stored: managedFields dropped, transformed, frozen. An object without a name
-   * or whose transform throws is logged and left out (`undefined`), so one bad object cannot
-   * stop the watch; for a deletion the untransformed object is used instead.
-   */
+  /** The object as stored: see `prepareObject`. */
   #prepare(raw: T, deletion = false): T | undefined {
-    let object = raw;
-    const metadata = (object as { metadata?: { managedFields?: unknown; name?: unknown } })
-      .metadata;
-    if (typeof metadata?.name !== "string" || metadata.name === "") {
-      log.error(`a ${this.resource.kind} without metadata.name was left out of the cache`);
-      return undefined;
-    }
-    if (!this.options.keepManagedFields && metadata.managedFields !== undefined) {
-      // A new metadata object rather than `delete`, which would turn it into a slower,
-      // larger dictionary-mode object.
-      const { managedFields: _, ...rest } = metadata;
-      (object as { metadata?: unknown }).metadata = rest;
-    }
-    if (this.options.transform) {
-      try {
-        object = this.options.transform(object);
-      } catch (err) {
-        log.error(
-          `the ${this.resource.kind} cache's transform threw on ${
-            JSON.stringify(objectName(raw))
-          }: ${String(err)}; ${deletion ? "deleted as it came" : "left out of the cache"}`,
-        );
-        if (!deletion) return undefined;
-        object = raw;
-      }
-    }
-    if (typeof object === "object" && object !== null) deepFreeze(object);
-    return object;
+    return prepareObject(raw, this.resource.kind, this.options, deletion);
   }
 
   #emit(event: CacheEvent<T> | undefined): void {

@@ -11,7 +11,8 @@ import type { ResourceType } from "../client/resource_type.ts";
 import { type CacheListOptions, NotCachedError, type ObjectCache, objectKey } from "./cache.ts";
 import { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
 import type { BackoffOptions } from "./backoff.ts";
-import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } from "./informer.ts";
+import { ResourceInformer } from "./informer.ts";
+import type { InformerOptions, PartialObjectMetadata } from "./informer_options.ts";
 
 /**
  * What {@linkcode SharedInformers.get} shares an informer by (`kind`, `namespace`, the

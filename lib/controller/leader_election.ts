@@ -15,98 +15,22 @@
  * @module
  */
 
-import { type Lease, Leases, type LeaseSpec } from "../apis/coordination.k8s.io/v1/mod.ts";
-import { isAlreadyExists, isConflict, isNotFound } from "../client/api_error.ts";
-import type { RestClient } from "../client/contract.ts";
-import { ResourceClient } from "../client/resource_client.ts";
+import type { Lease } from "../apis/coordination.k8s.io/v1/mod.ts";
 import { sleep } from "../client/sleep.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
+import { electorSettings } from "./_elector_settings.ts";
+import { LeaseLock } from "./_lease_lock.ts";
+import type { LeaderElectorOptions } from "./leader_election_options.ts";
+import {
+  LeaderElectorRunningError,
+  LeadershipEndedError,
+  type LeadershipEndReason,
+} from "./leader_election_errors.ts";
 
-/** client-go's rule: the renew deadline must leave room for jittered retries. */
-const JITTER_FACTOR = 1.2;
 /** Followers wait `retryPeriodMs × (1 + random × FOLLOWER_JITTER)` between attempts. */
 const FOLLOWER_JITTER = 0.2;
 
 const now = (): number => performance.now();
-
-/**
- * Options of {@linkcode LeaderElector}.
- *
- * @example
- * ```ts
- * import type { LeaderElectorOptions } from "@staircase/staircase/controller";
- * import type { RestClient } from "@staircase/staircase/client";
- *
- * function electionOptions(client: RestClient): LeaderElectorOptions {
- *   return {
- *     client,
- *     name: "greeting-operator",
- *     namespace: Deno.env.get("POD_NAMESPACE") ?? "default",
- *     onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
- *   };
- * }
- * console.log(typeof electionOptions);
- * ```
- */
-export interface LeaderElectorOptions {
-  /** The client that reads and writes the Lease. */
-  client: RestClient;
-  /** The Lease's name (a DNS subdomain); every replica of one operator uses the same. */
-  name: string;
-  /** The Lease's namespace, usually the operator's own. */
-  namespace: string;
-  /**
-   * This candidate's identity, written to `spec.holderIdentity`; unique per process.
-   *
-   * @default {"<hostname>_<8 random hex digits>"} (the hostname when `--allow-sys=hostname` is
-   * granted, else env `HOSTNAME` when readable, else `staircase`)
-   */
-  identity?: string;
-  /**
-   * How long a candidate waits after the Lease last changed before taking it over. Written to
-   * the Lease rounded up to whole seconds (its field counts seconds), and candidates use the
-   * value written there.
-   *
-   * @default {15000}
-   */
-  leaseDurationMs?: number;
-  /**
-   * How long the leader keeps leading without a successful renewal; must be below
-   * `leaseDurationMs`.
-   *
-   * @default {10000}
-   */
-  renewDeadlineMs?: number;
-  /**
-   * The wait between attempts to acquire or renew; must be below `renewDeadlineMs / 1.2`.
-   * Followers add up to 20 % random jitter so candidates do not retry in lockstep.
-   *
-   * @default {2000}
-   */
-  retryPeriodMs?: number;
-  /**
-   * Whether {@linkcode LeaderElector.run} releases the Lease when it stops while leading, so
-   * that a follower takes over at its next attempt instead of after `leaseDurationMs`.
-   *
-   * @default {true}
-   */
-  releaseOnStop?: boolean;
-  /**
-   * Called when a term starts, with the signal that aborts when it ends. Errors it throws are
-   * logged and ignored.
-   */
-  onStartedLeading?: (term: AbortSignal) => void;
-  /** Called when a term ends, with the reason (also the term signal's `reason`). */
-  onStoppedLeading?: (reason: LeadershipEndedError) => void;
-  /** Called when the observed holder of the Lease changes (`undefined`: nobody holds it). */
-  onNewLeader?: (identity: string | undefined) => void;
-  /**
-   * Where to log term changes and failed attempts.
-   *
-   * @default {defaultLogger(["leader-election"])}
-   */
-  logger?: Logger;
-}
 
 /**
  * Where an elector stands: not running, running but without any answer from the server yet,
@@ -121,142 +45,6 @@ export interface LeaderElectorOptions {
  * ```
  */
 export type LeaderElectionState = "stopped" | "unknown" | "leader" | "follower";
-
-/**
- * Why a term ended:
- * - `"taken"`: another candidate holds the Lease (it expired, or someone overwrote it);
- * - `"renew-deadline"`: no renewal succeeded within `renewDeadlineMs`;
- * - `"stopped"`: {@linkcode LeaderElector.run} was asked to stop.
- *
- * @example
- * ```ts
- * import type { LeadershipEndReason } from "@staircase/staircase/controller";
- *
- * const reason: LeadershipEndReason = "renew-deadline";
- * console.log(reason);
- * ```
- */
-export type LeadershipEndReason = "taken" | "renew-deadline" | "stopped";
-
-/**
- * The reason a term's signal carries when the term ends.
- *
- * @example
- * ```ts
- * import { LeadershipEndedError } from "@staircase/staircase/controller";
- *
- * const error = new LeadershipEndedError("taken", "pod-a_1234abcd");
- * console.log(error.name, error.reason, error.message);
- * ```
- */
-export class LeadershipEndedError extends Error {
-  /** Why the term ended. */
-  readonly reason: LeadershipEndReason;
-  /** The identity whose term ended. */
-  readonly identity: string;
-
-  /** Creates the error. */
-  constructor(reason: LeadershipEndReason, identity: string) {
-    const why = {
-      taken: "another candidate holds the lease",
-      "renew-deadline": "the lease could not be renewed within the renew deadline",
-      stopped: "leader election was stopped",
-    }[reason];
-    super(`leadership of ${identity} ended: ${why}`);
-    this.name = "LeadershipEndedError";
-    this.reason = reason;
-    this.identity = identity;
-  }
-}
-
-/**
- * {@linkcode LeaderElectorOptions} that cannot work, e.g. a renew deadline not below the lease
- * duration.
- *
- * @example
- * ```ts
- * import { LeaderElectionOptionsError } from "@staircase/staircase/controller";
- *
- * const error = new LeaderElectionOptionsError("leaseDurationMs must be greater than renewDeadlineMs");
- * console.log(error instanceof TypeError, error.message);
- * ```
- */
-export class LeaderElectionOptionsError extends TypeError {
-  /** Creates the error. */
-  constructor(problem: string) {
-    super(`invalid leader election options: ${problem}`);
-    this.name = "LeaderElectionOptionsError";
-  }
-}
-
-/**
- * {@linkcode LeaderElector.run} was called while the elector was already running.
- *
- * @example
- * ```ts
- * import { LeaderElectorRunningError } from "@staircase/staircase/controller";
- *
- * console.log(new LeaderElectorRunningError("pod-a_1234abcd").message);
- * ```
- */
-export class LeaderElectorRunningError extends Error {
-  /** Creates the error. */
-  constructor(identity: string) {
-    super(`leader elector ${identity} is already running`);
-    this.name = "LeaderElectorRunningError";
-  }
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function positiveMs(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new LeaderElectionOptionsError(
-      `${field} must be a positive number of milliseconds, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function readHostname(): string {
-  // querySync never prompts: an operator must not stop to ask for a permission.
-  try {
-    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {
-      return Deno.hostname();
-    }
-  } catch { /* not available here: try the environment */ }
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: "HOSTNAME" }).state === "granted") {
-      const fromEnv = Deno.env.get("HOSTNAME");
-      if (fromEnv) return fromEnv;
-    }
-  } catch { /* fall through */ }
-  return "staircase";
-}
-
-/**
- * The default identity: the hostname (the pod name in a pod) and 8 random hex digits, so two
- * processes on one host never share an identity.
- *
- * @returns `<hostname>_<8 hex digits>`.
- *
- * @example
- * ```ts
- * import { defaultLeaderIdentity } from "@staircase/staircase/controller";
- *
- * console.log(defaultLeaderIdentity()); // e.g. greeting-operator-7d9f8-x2x4q_3f2a9c1e
- * ```
- */
-export function defaultLeaderIdentity(): string {
-  return `${readHostname()}_${crypto.randomUUID().slice(0, 8)}`;
-}
-
-/** A `MicroTime` (RFC 3339 with exactly six fractional digits) for `date`. */
-function microTime(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
 
 /**
  * Campaigns for leadership of one Lease and keeps it renewed; tells the caller when each term
@@ -303,15 +91,12 @@ export class LeaderElector {
   /** The retry period in use. */
   readonly retryPeriodMs: number;
 
-  readonly #leases: ResourceClient<Lease>;
+  readonly #lock: LeaseLock;
   readonly #options: LeaderElectorOptions;
   readonly #log: Logger;
   readonly #waiters = new Set<(term: AbortSignal) => void>();
   readonly #knownWaiters = new Set<(state: "leader" | "follower") => void>();
   #running = false;
-  /** The Lease as last read or written, and when (local monotonic clock) it last changed. */
-  #observed?: Lease;
-  #observedAt = 0;
   #leader?: string;
   #term?: AbortController;
   /** Start of the last successful acquire or renew attempt (local monotonic clock). */
@@ -326,55 +111,20 @@ export class LeaderElector {
    * together (`leaseDurationMs > renewDeadlineMs > 1.2 × retryPeriodMs`).
    */
   constructor(options: LeaderElectorOptions) {
-    if (typeof options?.client?.performRequest !== "function") {
-      throw new LeaderElectionOptionsError("client must be a RestClient");
-    }
-    if (
-      typeof options.name !== "string" || options.name.length > 253 ||
-      !DNS_SUBDOMAIN.test(options.name)
-    ) {
-      throw new LeaderElectionOptionsError(
-        `name must be a DNS subdomain (a Lease name), got ${JSON.stringify(options.name)}`,
-      );
-    }
-    if (
-      typeof options.namespace !== "string" || options.namespace.length > 63 ||
-      !DNS_LABEL.test(options.namespace)
-    ) {
-      throw new LeaderElectionOptionsError(
-        `namespace must be a DNS label, got ${JSON.stringify(options.namespace)}`,
-      );
-    }
-    if (
-      options.identity !== undefined &&
-      (typeof options.identity !== "string" || options.identity.trim() === "")
-    ) {
-      throw new LeaderElectionOptionsError("identity must be a non-empty string");
-    }
-    this.leaseDurationMs = positiveMs(options.leaseDurationMs, "leaseDurationMs", 15_000);
-    this.renewDeadlineMs = positiveMs(options.renewDeadlineMs, "renewDeadlineMs", 10_000);
-    this.retryPeriodMs = positiveMs(options.retryPeriodMs, "retryPeriodMs", 2_000);
-    if (this.leaseDurationMs <= this.renewDeadlineMs) {
-      throw new LeaderElectionOptionsError(
-        `leaseDurationMs (${this.leaseDurationMs}) must be greater than renewDeadlineMs ` +
-          `(${this.renewDeadlineMs})`,
-      );
-    }
-    if (this.renewDeadlineMs <= JITTER_FACTOR * this.retryPeriodMs) {
-      throw new LeaderElectionOptionsError(
-        `renewDeadlineMs (${this.renewDeadlineMs}) must be greater than ${JITTER_FACTOR} × ` +
-          `retryPeriodMs (${this.retryPeriodMs})`,
-      );
-    }
-    if (Math.ceil(this.leaseDurationMs / 1000) > 2 ** 31 - 1) {
-      throw new LeaderElectionOptionsError("leaseDurationMs is too large for a Lease");
-    }
-    this.identity = options.identity ?? defaultLeaderIdentity();
-    this.name = options.name;
-    this.namespace = options.namespace;
+    const settings = electorSettings(options);
+    this.identity = settings.identity;
+    this.name = settings.name;
+    this.namespace = settings.namespace;
+    this.leaseDurationMs = settings.leaseDurationMs;
+    this.renewDeadlineMs = settings.renewDeadlineMs;
+    this.retryPeriodMs = settings.retryPeriodMs;
     this.#options = options;
     this.#log = options.logger ?? defaultLogger(["leader-election"]);
-    this.#leases = new ResourceClient(options.client, Leases).namespace(options.namespace);
+    this.#lock = new LeaseLock({
+      ...settings,
+      client: options.client,
+      onObserve: (lease) => this.#observe(lease),
+    });
   }
 
   /**
@@ -398,7 +148,7 @@ export class LeaderElector {
   get state(): LeaderElectionState {
     if (!this.#running) return "stopped";
     if (this.isLeader) return "leader";
-    return this.#observed === undefined ? "unknown" : "follower";
+    return this.#lock.observed === undefined ? "unknown" : "follower";
   }
 
   /**
@@ -477,7 +227,7 @@ export class LeaderElector {
     if (this.#running) throw new LeaderElectorRunningError(this.identity);
     this.#running = true;
     // A record seen in an earlier run says nothing about how long it has been unchanged now.
-    this.#observed = undefined;
+    this.#lock.forget();
     this.#failures = 0;
     try {
       while (!signal?.aborted) {
@@ -545,67 +295,18 @@ export class LeaderElector {
 
   /** Reads the Lease and writes it if this candidate may hold it; `true` when it holds it. */
   async #tryAcquireOrRenew(abortSignal: AbortSignal): Promise<boolean> {
-    let current: Lease | undefined;
-    try {
-      current = await this.#leases.get(this.name, { abortSignal });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    const stamp = microTime();
-    const seconds = Math.ceil(this.leaseDurationMs / 1000);
-    if (current === undefined) {
-      try {
-        const created = await this.#leases.create({
-          apiVersion: "coordination.k8s.io/v1",
-          kind: "Lease",
-          metadata: { name: this.name, namespace: this.namespace },
-          spec: {
-            holderIdentity: this.identity,
-            leaseDurationSeconds: seconds,
-            acquireTime: stamp,
-            renewTime: stamp,
-            leaseTransitions: 0,
-          },
-        }, { abortSignal });
-        this.#observe(created);
-        return true;
-      } catch (error) {
-        if (isAlreadyExists(error)) return false; // another candidate created it first
-        throw error;
-      }
-    }
-    this.#observe(current);
+    const current = await this.#lock.read(abortSignal);
+    if (current === undefined) return await this.#lock.create(abortSignal);
     const holder = current.spec?.holderIdentity || undefined;
     if (holder !== undefined && holder !== this.identity) {
       this.#endTerm("taken");
-      if (this.#unexpired(current)) return false;
+      if (this.#lock.unexpired(current)) return false;
     }
-    const spec: LeaseSpec = {
-      ...current.spec,
-      holderIdentity: this.identity,
-      leaseDurationSeconds: seconds,
-      renewTime: stamp,
-    };
-    if (holder !== this.identity) {
-      spec.acquireTime = stamp;
-      spec.leaseTransitions = (current.spec?.leaseTransitions ?? 0) + 1;
-    }
-    try {
-      // `current` carries its resourceVersion: a write since the read makes this a conflict.
-      this.#observe(await this.#leases.replace(this.name, { ...current, spec }, { abortSignal }));
-      return true;
-    } catch (error) {
-      if (isConflict(error)) return false; // lost a race; the next attempt reads again
-      throw error;
-    }
+    return await this.#lock.write(current, abortSignal);
   }
 
-  /** Records the Lease; its change time is when this process first sees a new version. */
+  /** Follows the holder of each version of the Lease read or written. */
   #observe(lease: Lease): void {
-    if (lease.metadata?.resourceVersion !== this.#observed?.metadata?.resourceVersion) {
-      this.#observedAt = now();
-    }
-    this.#observed = lease;
     const holder = lease.spec?.holderIdentity || undefined;
     if (holder !== this.#leader) {
       this.#leader = holder;
@@ -617,15 +318,6 @@ export class LeaderElector {
       }
       this.#callback("onNewLeader", () => this.#options.onNewLeader?.(holder));
     }
-  }
-
-  /** Whether `lease` is within its duration, counted from when this process saw it change. */
-  #unexpired(lease: Lease): boolean {
-    const seconds = lease.spec?.leaseDurationSeconds;
-    const durationMs = typeof seconds === "number" && seconds > 0
-      ? seconds * 1000
-      : this.leaseDurationMs;
-    return now() < this.#observedAt + durationMs;
   }
 
   /** A successful attempt that started at `startedAt`: open a term or extend it. */
@@ -664,31 +356,18 @@ export class LeaderElector {
 
   /** Gives the Lease up if this candidate holds it, so a follower need not wait for expiry. */
   async #release(): Promise<void> {
-    const lease = this.#observed;
-    if (lease?.spec?.holderIdentity !== this.identity) return;
-    const stamp = microTime();
-    const spec: LeaseSpec = {
-      ...lease.spec,
-      holderIdentity: undefined,
-      leaseDurationSeconds: 1,
-      acquireTime: stamp,
-      renewTime: stamp,
-    };
+    if (!this.#lock.held) return;
     const request = new AbortController();
     const timer = setTimeout(
       () => request.abort(new Error("lease release timed out")),
       this.renewDeadlineMs,
     );
     try {
-      this.#observe(
-        await this.#leases.replace(this.name, { ...lease, spec }, {
-          abortSignal: request.signal,
-        }),
-      );
-      this.#log.info(`${this.identity} released lease ${this.namespace}/${this.name}`);
+      // `false`: someone else wrote it since, so nothing is left to release.
+      if (await this.#lock.release(request.signal)) {
+        this.#log.info(`${this.identity} released lease ${this.namespace}/${this.name}`);
+      }
     } catch (error) {
-      // A conflict means someone else wrote it since: nothing left to release.
-      if (isConflict(error)) return;
       this.#log.warn(`could not release lease ${this.namespace}/${this.name}`, {
         identity: this.identity,
         error: error instanceof Error ? error.message : String(error),

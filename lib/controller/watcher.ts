@@ -9,203 +9,22 @@
 
 import { getLogger } from "@logtape/logtape";
 import { isGone, KubernetesApiError } from "../client/api_error.ts";
-import type { RequestOptions, RestClient } from "../client/contract.ts";
+import type { RestClient } from "../client/contract.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import type { ObjectList, WatchState } from "../client/resource_options.ts";
 import type { ResourceType } from "../client/resource_type.ts";
 import { sleep } from "../client/sleep.ts";
 import { watchEvents } from "../client/watch.ts";
 import { WatchIdleError } from "../client/errors.ts";
-import { Backoff, type BackoffOptions } from "./backoff.ts";
+import { Backoff } from "./backoff.ts";
+import { WatchError, type WatchHandler } from "./watch_handler.ts";
+import type { WatcherOptions, WatchRestartReason } from "./watcher_options.ts";
+import { abortableStreams, metadataClient } from "./_watch_clients.ts";
 
 const log = getLogger(["staircase", "controller", "watcher"]);
 
 /** The annotation of the bookmark that ends a watch-list's initial events. */
 export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
-
-/** `Accept` of a metadata-only watch (each event's object is a `PartialObjectMetadata`). */
-export const METADATA_WATCH_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
-/** `Accept` of a metadata-only LIST. */
-export const METADATA_LIST_ACCEPT =
-  "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
-
-/**
- * What a watcher reports, in order: `initStart`, the initial objects (`initObject`) and
- * `initDone` (again after every re-initialisation, e.g. when the resourceVersion expired),
- * then `apply`/`remove` per change and `bookmark`s; `error` whenever something failed and a
- * retry is scheduled. The calls are synchronous; a handler must not throw.
- *
- * @typeParam T The object type.
- *
- * @example Counting the objects of the initial state
- * ```ts
- * import type { WatchHandler } from "@staircase/staircase/controller";
- *
- * let count = 0;
- * const handler: WatchHandler<unknown> = {
- *   initStart: () => (count = 0),
- *   initObject: () => count++,
- *   initDone: (rv) => console.log(`${count} objects at ${rv}`),
- *   apply: () => {},
- *   remove: () => {},
- *   bookmark: () => {},
- *   error: (error) => console.error(error.message),
- * };
- * console.log(typeof handler.apply);
- * ```
- */
-export interface WatchHandler<T> {
-  /** A (re)initialisation starts: the complete state follows. */
-  initStart(): void;
-  /** One object of the initial state. */
-  initObject(object: T): void;
-  /** The initial state is complete, as of `resourceVersion`. */
-  initDone(resourceVersion: string): void;
-  /** An object was added or modified. */
-  apply(object: T): void;
-  /** An object was deleted (`object` is its last state). */
-  remove(object: T): void;
-  /** The watch has reached `resourceVersion` (no object changed). */
-  bookmark(resourceVersion: string): void;
-  /** Something failed; the watcher retries after `error.retryInMs`. */
-  error(error: WatchError): void;
-}
-
-/**
- * A failure of a watcher's request or stream, with what it means and when it is retried. The
- * watcher never stops because of one; `cause` is the original error (a `KubernetesApiError`
- * for refusals, e.g. `isForbidden(error.cause)` for missing RBAC permissions).
- *
- * @example
- * ```ts
- * import { WatchError } from "@staircase/staircase/controller";
- *
- * const error = new WatchError("ConfigMap", "default", new Error("connection reset"), 800);
- * console.log(error.message);
- * ```
- */
-export class WatchError extends Error {
-  /** The kind being watched. */
-  readonly kind: string;
-  /** The namespace being watched; `undefined` for all namespaces or cluster scope. */
-  readonly namespace?: string;
-  /** When the watcher tries again, in ms. */
-  readonly retryInMs: number;
-
-  /**
-   * Creates the error.
-   *
-   * @param kind The kind being watched.
-   * @param namespace The namespace being watched, if any.
-   * @param cause The original error.
-   * @param retryInMs When the watcher tries again, in ms.
-   */
-  constructor(kind: string, namespace: string | undefined, cause: unknown, retryInMs: number) {
-    const where = namespace ? ` in namespace "${namespace}"` : "";
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const hint = cause instanceof KubernetesApiError && cause.code === 403
-      ? " (the client lacks RBAC permission to list and watch this kind here)"
-      : "";
-    super(
-      `watching ${kind}${where} failed: ${detail}${hint}; retrying in ${Math.round(retryInMs)} ms`,
-      { cause },
-    );
-    this.name = "WatchError";
-    this.kind = kind;
-    this.namespace = namespace;
-    this.retryInMs = retryInMs;
-  }
-}
-
-/**
- * What a watcher watches and how.
- *
- * @example
- * ```ts
- * import type { WatcherOptions } from "@staircase/staircase/controller";
- *
- * const options: WatcherOptions = { namespace: "default", labelSelector: "app=web" };
- * console.log(options.namespace);
- * ```
- */
-export interface WatcherOptions {
-  /**
-   * Watch one namespace only.
-   *
-   * @default {undefined} (all namespaces, or cluster scope)
-   */
-  readonly namespace?: string;
-  /** Only objects matching this label selector (server-side). */
-  readonly labelSelector?: string;
-  /** Only objects matching this field selector (server-side). */
-  readonly fieldSelector?: string;
-  /**
-   * Receive `PartialObjectMetadata` objects (apiVersion, kind, metadata; no body) through
-   * content negotiation, as controller-runtime's `WatchesMetadata`.
-   *
-   * @default {false}
-   */
-  readonly metadataOnly?: boolean;
-  /**
-   * How to get the initial state: a streaming watch-list (`sendInitialEvents=true`), which
-   * falls back to `"list"` for good when the server refuses it, or a paginated LIST.
-   *
-   * @default {"watch-list"}
-   */
-  readonly initialState?: "watch-list" | "list";
-  /**
-   * Page size of the fallback LIST.
-   *
-   * @default {500}
-   */
-  readonly pageSize?: number;
-  /**
-   * A watch that receives nothing (no event, no bookmark) for this long is restarted from its
-   * last resourceVersion. A quiet watch still gets a bookmark every one to two minutes
-   * (kube-apiserver 1.37 with its watch cache: about 120 s), so a silent one is dead.
-   *
-   * @default {300000}
-   */
-  readonly idleTimeoutMs?: number;
-  /**
-   * The server ends each watch after a random time between this and twice this, in seconds
-   * (as client-go), so connections are renewed now and then.
-   *
-   * @default {300}
-   */
-  readonly watchTimeoutSeconds?: number;
-  /**
-   * Reconnect delays (kube-rs's defaults: 800 ms doubling to 30 s with jitter, reset after
-   * 120 s without a failure).
-   *
-   * @default {new Backoff()}
-   */
-  readonly backoff?: Backoff | BackoffOptions;
-  /**
-   * Called each time the watch is opened again after it ended (not on the first connection,
-   * not on abort), with why: see {@linkcode WatchRestartReason}. Used for the runtime's
-   * watch-restart metric. It must not throw.
-   */
-  readonly onRestart?: (reason: WatchRestartReason) => void;
-}
-
-/**
- * Why a watcher opened its watch again:
- *
- * - `closed`: the server ended the stream (its `timeoutSeconds`, or a watch-list cut short);
- * - `expired`: `410 Gone`, the resourceVersion expired and the state is read anew;
- * - `idle`: the idle watchdog found the stream silent for `idleTimeoutMs`;
- * - `error`: any other failure (connection, refusal), retried after a backoff delay.
- *
- * @example
- * ```ts
- * import type { WatchRestartReason } from "@staircase/staircase/controller";
- *
- * const reasons: WatchRestartReason[] = ["closed", "expired", "idle", "error"];
- * console.log(reasons.length); // 4
- * ```
- */
-export type WatchRestartReason = "closed" | "expired" | "idle" | "error";
 
 /** The server refused or ignored `sendInitialEvents`. */
 class WatchListUnsupported extends Error {
@@ -216,67 +35,6 @@ class WatchListUnsupported extends Error {
 
 interface Meta {
   metadata?: { resourceVersion?: string; annotations?: Record<string, string> };
-}
-
-/**
- * A client whose requests ask for `PartialObjectMetadata` (watch) or `PartialObjectMetadataList`
- * (list) instead of full objects.
- */
-function metadataClient(client: RestClient): RestClient {
-  const perform = (options: RequestOptions): Promise<unknown> =>
-    client.performRequest({
-      ...options,
-      accept: options.querystring?.get("watch") === "true"
-        ? METADATA_WATCH_ACCEPT
-        : METADATA_LIST_ACCEPT,
-    });
-  return { performRequest: perform as RestClient["performRequest"] };
-}
-
-/**
- * A client whose response streams end as soon as the request's signal aborts, whatever the
- * transport does: a pending read of a silent stream is what the caller's abort and the idle
- * watchdog must interrupt, and a transport that loses its link to the signal (issue 8: a
- * combined signal collected by GC while the body lives) would otherwise leave the watcher
- * waiting for ever. The listener lives on the request's signal, which its owner keeps alive.
- */
-function abortableStreams(client: RestClient): RestClient {
-  const perform = async (options: RequestOptions): Promise<unknown> => {
-    const result: unknown = await client.performRequest(options);
-    const signal = options.abortSignal;
-    if (!options.expectStream || !signal || !(result instanceof ReadableStream)) return result;
-    const reader = (result as ReadableStream<Uint8Array>).getReader();
-    let onAbort = (): void => {};
-    return new ReadableStream<Uint8Array>({
-      start(controller): void {
-        onAbort = (): void => {
-          controller.error(signal.reason);
-          reader.cancel(signal.reason).catch(() => {});
-        };
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      },
-      async pull(controller): Promise<void> {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            signal.removeEventListener("abort", onAbort);
-            controller.close();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (err) {
-          signal.removeEventListener("abort", onAbort);
-          if (!signal.aborted) controller.error(err);
-        }
-      },
-      cancel(reason): Promise<void> {
-        signal.removeEventListener("abort", onAbort);
-        return reader.cancel(reason);
-      },
-    }, { highWaterMark: 0 });
-  };
-  return { performRequest: perform as RestClient["performRequest"] };
 }
 
 /**

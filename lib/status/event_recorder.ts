@@ -7,170 +7,20 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { RestClient } from "../client/contract.ts";
-import { isNotFound } from "../client/api_error.ts";
-import { ResourceClient } from "../client/resource_client.ts";
-import { resourceType } from "../client/resource_type.ts";
-import type { Event } from "../apis/events.k8s.io/v1/types.ts";
 import type { Logger } from "../steps/logger.ts";
 import {
-  defaultInstance,
   eventBody,
-  eventNamePrefix,
   eventProblem,
-  isReportingName,
-  microTime,
-  NAME_LIMIT,
   NOTE_LIMIT_BYTES,
   seriesKey,
   truncateUtf8,
 } from "./_event_format.ts";
+import { recorderSettings } from "./_event_recorder_settings.ts";
+import { newSeries, SeriesCache, type SeriesEntry } from "./_event_series.ts";
+import { EventWriter } from "./_event_writer.ts";
 import type { EventInput, EventObjectReference, EventSink } from "./event_sink.ts";
 import { withRegarding } from "./event_reference.ts";
-
-const EventsV1 = resourceType<Event>()({
-  group: "events.k8s.io",
-  version: "v1",
-  kind: "Event",
-  plural: "events",
-  namespaced: true,
-});
-
-/** client-go's default (`tools/events`): a repeat within 6 minutes extends the series. */
-const DEFAULT_SERIES_WINDOW_MS = 6 * 60_000;
-const DEFAULT_SERIES_UPDATE_INTERVAL_MS = 10_000;
-const DEFAULT_CACHE_SIZE = 4096;
-const DEFAULT_MAX_QUEUED_WRITES = 1000;
-const DEFAULT_FAILURE_BACKOFF_MS = 10_000;
-
-/**
- * Options of {@linkcode EventRecorder}.
- *
- * @example
- * ```ts
- * import type { RestClient } from "@staircase/staircase/client";
- * import { EventRecorder, type EventRecorderOptions } from "@staircase/staircase/status";
- *
- * // One recorder per process, named after the controller and this replica's Pod.
- * function eventRecorder(client: RestClient): EventRecorder {
- *   const options: EventRecorderOptions = {
- *     reportingController: "example.com/greeting-operator",
- *     reportingInstance: Deno.env.get("POD_NAME") ?? "greeting-operator-local",
- *   };
- *   return new EventRecorder(client, options);
- * }
- * ```
- */
-export interface EventRecorderOptions {
-  /**
-   * The controller's name as Events report it (`reportingController`): a qualified name such
-   * as `example.com/greeting-operator`.
-   */
-  readonly reportingController: string;
-  /**
-   * This process's id among the controller's replicas (`reportingInstance`, at most 128
-   * characters), e.g. the Pod name.
-   * @default {the host name when `--allow-sys=hostname` is granted, else `<controller name>-<random>`}
-   */
-  readonly reportingInstance?: string;
-  /**
-   * How many distinct Events the recorder remembers to aggregate repeats (a least recently
-   * used cache). Each entry holds one Event body, about 1 KiB with a full-length note, so the
-   * default bounds the cache to a few MiB.
-   * @default {4096}
-   */
-  readonly cacheSize?: number;
-  /**
-   * The shortest time between two writes of one series: repeats in between only raise the
-   * count in memory, and the next write carries them all. A hot loop costs one request per
-   * interval, not one per repeat.
-   * @default {10000}
-   */
-  readonly seriesUpdateIntervalMs?: number;
-  /**
-   * A repeat more than this long after the previous one starts a new Event instead of
-   * extending the series.
-   * @default {360000}
-   */
-  readonly seriesWindowMs?: number;
-  /**
-   * Writes wait in one queue and are sent one at a time; when this many wait, new Events are
-   * dropped (and counted) instead of queued.
-   * @default {1000}
-   */
-  readonly maxQueuedWrites?: number;
-  /**
-   * After a failed create, repeats of that Event are dropped (and counted) for this long, so
-   * a server that rejects every Event is not asked again for each one.
-   * @default {10000}
-   */
-  readonly failureBackoffMs?: number;
-  /**
-   * How long {@linkcode EventRecorder.close} waits for pending writes before it aborts them
-   * (they are counted as failed), so shutdown never hangs on an unreachable API server.
-   * @default {5000}
-   */
-  readonly closeTimeoutMs?: number;
-  /**
-   * Where failures are logged.
-   * @default {the LogTape logger `["staircase", "events"]`}
-   */
-  readonly logger?: Logger;
-  /**
-   * The clock, epoch milliseconds (tests replace it).
-   * @default {Date.now}
-   */
-  readonly now?: () => number;
-}
-
-/**
- * What an {@linkcode EventRecorder} did so far.
- *
- * @example
- * ```ts
- * import type { EventRecorderStats } from "@staircase/staircase/status";
- *
- * const stats: EventRecorderStats = { recorded: 3, created: 1, updated: 1, failed: 0, dropped: 0 };
- * console.log(stats.recorded);
- * ```
- */
-export interface EventRecorderStats {
-  /** Calls to `record()` that were accepted. */
-  readonly recorded: number;
-  /** Events created on the server. */
-  readonly created: number;
-  /** Series updates (patches) the server accepted. */
-  readonly updated: number;
-  /** Writes the server (or the network) refused. */
-  readonly failed: number;
-  /** Occurrences given up without a write: bad input, a full queue, a failure backoff, close. */
-  readonly dropped: number;
-}
-
-interface SeriesEntry {
-  readonly key: string;
-  readonly namespace: string;
-  /** The Event as created (name and series are added at write time). */
-  body: Event;
-  /** Occurrences seen, and how many the server knows about. */
-  count: number;
-  written: number;
-  firstObservedMs: number;
-  lastObservedMs: number;
-  lastWriteMs: number;
-  eventName: string | undefined;
-  state: "idle" | "waiting" | "queued" | "writing";
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** Set after a failed create: repeats are dropped until then. */
-  failedUntilMs: number | undefined;
-}
-
-function checkPositive(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`EventRecorder: ${name} must be a finite number >= 0, got ${value}`);
-  }
-  return value;
-}
+import type { EventRecorderOptions, EventRecorderStats } from "./event_recorder_options.ts";
 
 /**
  * Records Kubernetes Events (`events.k8s.io/v1`) best effort. `record()` never throws and
@@ -210,17 +60,14 @@ function checkPositive(value: number | undefined, name: string, fallback: number
  * ```
  */
 export class EventRecorder implements EventSink, AsyncDisposable {
-  readonly #events: ResourceClient<Event>;
+  readonly #writer: EventWriter;
   readonly #controller: string;
   readonly #instance: string;
-  readonly #cacheSize: number;
   readonly #intervalMs: number;
-  readonly #windowMs: number;
   readonly #maxQueued: number;
-  readonly #failureBackoffMs: number;
   readonly #logger: Logger;
   readonly #now: () => number;
-  readonly #cache = new Map<string, SeriesEntry>();
+  readonly #cache: SeriesCache;
   readonly #queue: SeriesEntry[] = [];
   readonly #closeTimeoutMs: number;
   readonly #abort = new AbortController();
@@ -238,52 +85,16 @@ export class EventRecorder implements EventSink, AsyncDisposable {
    * @throws {RangeError} If a limit is negative or not a number, or `cacheSize` is below 1.
    */
   constructor(client: RestClient, options: EventRecorderOptions) {
-    const controller = options?.reportingController;
-    if (
-      typeof controller !== "string" || !isReportingName(controller)
-    ) {
-      throw new TypeError(
-        `EventRecorder: reportingController ${
-          JSON.stringify(controller)
-        } must be a qualified name such as example.com/my-operator (at most 128 characters)`,
-      );
-    }
-    const instance = options.reportingInstance ?? defaultInstance(controller);
-    if (typeof instance !== "string" || instance === "" || instance.length > NAME_LIMIT) {
-      throw new TypeError(
-        "EventRecorder: reportingInstance must be a non-empty string of at most 128 characters",
-      );
-    }
-    this.#cacheSize = checkPositive(options.cacheSize, "cacheSize", DEFAULT_CACHE_SIZE);
-    if (this.#cacheSize < 1 || !Number.isInteger(this.#cacheSize)) {
-      throw new RangeError("EventRecorder: cacheSize must be an integer >= 1");
-    }
-    this.#intervalMs = checkPositive(
-      options.seriesUpdateIntervalMs,
-      "seriesUpdateIntervalMs",
-      DEFAULT_SERIES_UPDATE_INTERVAL_MS,
-    );
-    this.#windowMs = checkPositive(
-      options.seriesWindowMs,
-      "seriesWindowMs",
-      DEFAULT_SERIES_WINDOW_MS,
-    );
-    this.#maxQueued = checkPositive(
-      options.maxQueuedWrites,
-      "maxQueuedWrites",
-      DEFAULT_MAX_QUEUED_WRITES,
-    );
-    this.#failureBackoffMs = checkPositive(
-      options.failureBackoffMs,
-      "failureBackoffMs",
-      DEFAULT_FAILURE_BACKOFF_MS,
-    );
-    this.#closeTimeoutMs = checkPositive(options.closeTimeoutMs, "closeTimeoutMs", 5000);
-    this.#events = new ResourceClient<Event>(client, EventsV1);
-    this.#controller = controller;
-    this.#instance = instance;
+    const settings = recorderSettings(options);
+    this.#cache = new SeriesCache(settings.cacheSize, settings.windowMs);
+    this.#intervalMs = settings.intervalMs;
+    this.#maxQueued = settings.maxQueued;
+    this.#closeTimeoutMs = settings.closeTimeoutMs;
+    this.#controller = settings.controller;
+    this.#instance = settings.instance;
     this.#logger = options.logger ?? getLogger(["staircase", "events"]);
     this.#now = options.now ?? Date.now;
+    this.#writer = new EventWriter(client, this.#now, settings.failureBackoffMs);
   }
 
   /** The `reportingController` of every Event. */
@@ -367,49 +178,25 @@ export class EventRecorder implements EventSink, AsyncDisposable {
     const now = this.#now();
     const note = event.note === undefined ? undefined : truncateUtf8(event.note, NOTE_LIMIT_BYTES);
     const key = seriesKey(event, note);
-    const existing = this.#cache.get(key);
-    if (existing !== undefined) {
-      // Most recently used last: Map keeps insertion order.
-      this.#cache.delete(key);
-      this.#cache.set(key, existing);
-      if (existing.failedUntilMs !== undefined && now < existing.failedUntilMs) {
-        this.#stats.dropped++;
-        return;
-      }
-      if (existing.failedUntilMs === undefined && now - existing.lastObservedMs <= this.#windowMs) {
-        this.#stats.recorded++;
-        existing.count++;
-        existing.lastObservedMs = now;
-        this.#schedule(existing, now);
-        return;
-      }
-      this.#cache.delete(key);
+    const repeat = this.#cache.repeat(key, now);
+    if (repeat === "dropped") {
+      this.#stats.dropped++;
+      return;
     }
-    const entry: SeriesEntry = {
-      key,
-      namespace: event.regarding?.namespace || "default",
-      body: eventBody(event, note, now, this.#controller, this.#instance),
-      count: 1,
-      written: 0,
-      firstObservedMs: now,
-      lastObservedMs: now,
-      lastWriteMs: now,
-      eventName: undefined,
-      state: "idle",
-      timer: undefined,
-      failedUntilMs: undefined,
-    };
+    if (repeat !== undefined) {
+      this.#stats.recorded++;
+      this.#schedule(repeat, now);
+      return;
+    }
+    const namespace = event.regarding?.namespace || "default";
+    const body = eventBody(event, note, now, this.#controller, this.#instance);
+    const entry = newSeries(key, namespace, body, now);
     if (!this.#enqueue(entry)) {
       this.#stats.dropped++;
       return;
     }
     this.#stats.recorded++;
-    this.#cache.set(key, entry);
-    while (this.#cache.size > this.#cacheSize) {
-      const oldest: SeriesEntry = this.#cache.values().next().value!;
-      this.#cache.delete(oldest.key);
-      this.#evicted(oldest);
-    }
+    for (const oldest of this.#cache.add(entry)) this.#evicted(oldest);
   }
 
   /** Plans the next write of a created series: now when its interval has passed, else later. */
@@ -467,7 +254,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
         entry.state = "writing";
         await this.#write(entry);
         entry.state = "idle";
-        if (this.#cache.get(entry.key) === entry || entry.eventName === undefined) {
+        if (this.#cache.holds(entry) || entry.eventName === undefined) {
           this.#schedule(entry, this.#now());
         }
       }
@@ -477,57 +264,31 @@ export class EventRecorder implements EventSink, AsyncDisposable {
   }
 
   async #write(entry: SeriesEntry): Promise<void> {
-    const count = entry.count;
-    const series = count >= 2
-      ? { count, lastObservedTime: microTime(entry.lastObservedMs) }
-      : undefined;
-    const events = this.#events.namespace(entry.namespace);
-    if (entry.eventName === undefined) {
-      const name = `${eventNamePrefix(entry.body.regarding?.name)}.${
-        entry.firstObservedMs.toString(16)
-      }${crypto.randomUUID().slice(0, 6)}`;
-      const body: Event = {
-        ...entry.body,
-        metadata: { name, namespace: entry.namespace },
-        ...(series === undefined ? {} : { series }),
-      };
-      try {
-        const created = await events.create(body, { abortSignal: this.#abort.signal });
-        entry.eventName = created?.metadata?.name ?? name;
-        entry.written = count;
-        entry.lastWriteMs = this.#now();
+    const written = await this.#writer.write(entry, this.#abort.signal);
+    switch (written.outcome) {
+      case "created":
         this.#stats.created++;
-      } catch (error) {
+        break;
+      case "updated":
+        this.#stats.updated++;
+        break;
+      case "create-failed":
         this.#stats.failed++;
-        this.#stats.dropped += count;
-        entry.written = count;
-        entry.failedUntilMs = this.#now() + this.#failureBackoffMs;
-        this.#warn("could not create an Event", { reason: entry.body.reason, error });
-      }
-      return;
-    }
-    try {
-      await events.patch(entry.eventName, { series }, {
-        type: "merge",
-        abortSignal: this.#abort.signal,
-      });
-      entry.written = count;
-      entry.lastWriteMs = this.#now();
-      this.#stats.updated++;
-    } catch (error) {
-      entry.lastWriteMs = this.#now();
-      if (isNotFound(error)) {
-        // The Event expired (the API server keeps Events for an hour by default): start anew
-        // with what it had not recorded yet.
-        entry.eventName = undefined;
-        entry.count = Math.max(1, count - entry.written);
-        entry.written = 0;
-        entry.firstObservedMs = this.#now();
-        entry.body = { ...entry.body, eventTime: microTime(entry.firstObservedMs) };
-        return;
-      }
-      this.#stats.failed++;
-      this.#warn("could not update an Event series", { reason: entry.body.reason, error });
+        this.#stats.dropped += written.count;
+        this.#warn("could not create an Event", {
+          reason: entry.body.reason,
+          error: written.error,
+        });
+        break;
+      case "update-failed":
+        this.#stats.failed++;
+        this.#warn("could not update an Event series", {
+          reason: entry.body.reason,
+          error: written.error,
+        });
+        break;
+      case "expired":
+        break;
     }
   }
 

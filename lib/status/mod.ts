@@ -19,6 +19,7 @@ export * from "./conditions.ts";
 export * from "./observed_generation.ts";
 export * from "./apply_status_writer.ts";
 export * from "./event_recorder.ts";
+export * from "./event_recorder_options.ts";
 export * from "./event_reference.ts";
 export * from "./children.ts";
 export * from "./service_address.ts";
