@@ -55,7 +55,8 @@ const conditionSchema = {
   },
 };
 
-const crd = {
+/** The Widget CRD (namespaced, `v1` with the status subresource). */
+export const widgetCrd = {
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
   metadata: { name: "widgets.tests.staircase.dev" },
@@ -105,7 +106,7 @@ export function widgetCluster(): Promise<TestCluster> {
     const cluster = await useTestControlPlane();
     const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
     try {
-      await installCrd(client, crd);
+      await installCrd(client, widgetCrd);
     } finally {
       client.close();
     }

@@ -5,8 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { resourceType } from "../../lib/client/mod.ts";
-import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import { NotCachedError, type ObjectCache } from "../../lib/controller/mod.ts";
 import {
   noModification,
@@ -28,14 +27,6 @@ import { adminClient, createWidget, type Widget, widgetCluster, Widgets } from "
 const cluster = await widgetCluster();
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 type W = ResourceOf<typeof Widgets>;
-
-const ConfigMaps = resourceType<ConfigMap>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
 
 function configPlan(patch: "merge" | "apply", seen: ConfigMap[]) {
   return plan(Widgets)

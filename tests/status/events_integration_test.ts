@@ -5,8 +5,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { kubeConfigClient, resourceType } from "../../lib/client/mod.ts";
-import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import { kubeConfigClient } from "../../lib/client/mod.ts";
+import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import { plan, type ResourceOf, RunExecutor } from "../../lib/steps/mod.ts";
 import { createWidget, widgetCluster, Widgets } from "./_widgets.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
@@ -135,13 +135,6 @@ Deno.test("a step's Events (ensureChild's Created) reach the server about the Ru
         resourceType: Widgets,
         logger: silent,
         events: recorder.forObject(objectReference(widget)),
-      });
-      const ConfigMaps = resourceType<ConfigMap>()({
-        group: "",
-        version: "v1",
-        kind: "ConfigMap",
-        plural: "configmaps",
-        namespaced: true,
       });
       const steps = plan(Widgets).step(ensureChild({
         resource: ConfigMaps,
