@@ -48,11 +48,13 @@ export function startOperator(
     leaderElection?: LeaderElection | LeaderElector;
     shutdownGraceMs?: number;
     health?: HealthServer;
+    /** The informers to share. @default new informers over `client` */
+    informers?: SharedInformers;
   } = {},
 ): Harness {
   const runs: ControllerRun[] = [];
-  const informers = new SharedInformers(client);
-  const { leaderElection, shutdownGraceMs, health, ...controllerOptions } = options;
+  const { leaderElection, shutdownGraceMs, health, ...rest } = options;
+  const { informers = new SharedInformers(client), ...controllerOptions } = rest;
   const controller = new Controller<Greeting>({
     resource: Greetings,
     reconciler,
