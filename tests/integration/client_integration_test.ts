@@ -10,7 +10,8 @@ import {
   Secrets,
   ServiceAccounts,
 } from "../../lib/apis/core/v1/mod.ts";
-import { type Deployment, Deployments } from "../../lib/apis/apps/v1/mod.ts";
+import { Deployments } from "../../lib/apis/apps/v1/mod.ts";
+import { deployment } from "../_fixtures.ts";
 import { createTestNamespace, useTestControlPlane } from "../../lib/testing/shared.ts";
 import { startControlPlane } from "../../lib/testing/control_plane.ts";
 import {
@@ -37,24 +38,6 @@ const cluster = await useTestControlPlane();
 
 function adminClient(): Promise<HttpRestClient> {
   return kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-}
-
-function deployment(name: string): Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "1" }] }],
-        },
-      },
-    },
-  };
 }
 
 Deno.test("integration: every verb on ConfigMaps, typed errors, GET+PUT round-trip", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { KubernetesApiError, resourceType, type RestClient } from "../../lib/client/mod.ts";
+import { Apps } from "../_fixtures.ts";
+import { KubernetesApiError, type RestClient } from "../../lib/client/mod.ts";
 import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import { NotCachedError, type ObjectCache } from "../../lib/controller/cache.ts";
 import {
@@ -16,14 +17,6 @@ import {
   serviceUrl,
   TooManyChildrenError,
 } from "../../lib/status/mod.ts";
-
-const Apps = resourceType<unknown>()({
-  group: "example.com",
-  version: "v1",
-  kind: "App",
-  plural: "apps",
-  namespaced: true,
-});
 
 Deno.test("childName is deterministic and fits the limit with a hash", () => {
   const owner = { metadata: { name: "web" } };

@@ -1,0 +1,52 @@
+/**
+ * Fixtures shared by the tests of several areas.
+ *
+ * @module
+ */
+import type { Deployment } from "../lib/apis/apps/v1/mod.ts";
+import { resourceType } from "../lib/client/resource_type.ts";
+
+/**
+ * A valid one-replica Deployment: one container `main` (busybox, env `A=1`), selected by
+ * the label `app: <name>`.
+ */
+export function deployment(name: string): Deployment {
+  const labels = { app: name };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "1" }] }],
+        },
+      },
+    },
+  };
+}
+
+/** An example custom resource, `example.com/v1` App, for tests that never reach a server. */
+export interface App {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    finalizers?: string[];
+    deletionTimestamp?: string;
+  };
+  status?: { phase?: string; message?: string };
+}
+
+/** The token of {@linkcode App} (namespaced). */
+export const Apps = resourceType<App>()({
+  group: "example.com",
+  version: "v1",
+  kind: "App",
+  plural: "apps",
+  namespaced: true,
+});
