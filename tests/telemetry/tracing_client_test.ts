@@ -24,16 +24,20 @@ async function withW3cPropagator(test: (sdk: TestSdk) => Promise<void>): Promise
   }
 }
 
+/** A fake client that answers every request with `body` and keeps what it was asked. */
+function recordingClient(body: unknown = {}): { client: RestClient; seen: RequestOptions[] } {
+  const seen: RequestOptions[] = [];
+  const client = fakeClient((options) => {
+    seen.push(options);
+    return Promise.resolve(body);
+  });
+  return { client, seen };
+}
+
 Deno.test("tracingClient: a client span per request, child of the active span", async () => {
   const sdk = new TestSdk();
-  const seen: RequestOptions[] = [];
-  const client = tracingClient(
-    fakeClient((options) => {
-      seen.push(options);
-      return Promise.resolve({ kind: "ConfigMap" });
-    }),
-    { tracerProvider: sdk.tracerProvider },
-  );
+  const { client: inner, seen } = recordingClient({ kind: "ConfigMap" });
+  const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
   assert.equal(client.defaultNamespace, "team-a");
   const tracer = sdk.tracerProvider.getTracer("test");
   const body = await tracer.startActiveSpan("outer", async (outer) => {
@@ -136,14 +140,8 @@ Deno.test("tracingClient: propagates the request span as W3C traceparent to the 
 
 Deno.test("tracingClient: a traceparent the caller set is kept, not replaced", () =>
   withW3cPropagator(async (sdk) => {
-    const seen: RequestOptions[] = [];
-    const client = tracingClient(
-      fakeClient((options) => {
-        seen.push(options);
-        return Promise.resolve({});
-      }),
-      { tracerProvider: sdk.tracerProvider },
-    );
+    const { client: inner, seen } = recordingClient();
+    const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
     const own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     await client.performRequest({ method: "GET", path: "/x", headers: { TraceParent: own } });
     assert.deepEqual(seen[0].headers, { TraceParent: own });
@@ -164,14 +162,8 @@ Deno.test("tracingClient: propagate false adds no header, even with a propagator
 
 Deno.test("tracingClient: with no propagator registered the request is passed on as it is", async () => {
   const sdk = new TestSdk();
-  const seen: RequestOptions[] = [];
-  const client = tracingClient(
-    fakeClient((options) => {
-      seen.push(options);
-      return Promise.resolve({});
-    }),
-    { tracerProvider: sdk.tracerProvider },
-  );
+  const { client: inner, seen } = recordingClient();
+  const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
   const request: RequestOptions = { method: "GET", path: "/x" };
   await client.performRequest(request);
   assert.equal(seen[0], request);
