@@ -7,18 +7,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { ResourceClient } from "../../lib/client/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
+import { leaseHolder, operatorCommand } from "../delivery/_greeting.ts";
 import { Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { adminClient, greetingCluster } from "./_operator.ts";
 
 const cluster = await greetingCluster();
 const admin = await adminClient(cluster);
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Rule {
   apiGroups: string[];
@@ -78,24 +76,14 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
     });
     let output: Deno.CommandOutput;
     try {
-      output = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          ...OPERATOR_PERMISSION_FLAGS,
-          OPERATOR_ENTRY_POINT,
-          "--once",
-          "--leader-elect",
-          "--namespace",
-          ns,
-          "--kubeconfig",
-          kubeconfig,
-        ],
-        cwd: ROOT,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        env: { NO_COLOR: "1" },
-      }).output();
+      output = await operatorCommand([
+        "--once",
+        "--leader-elect",
+        "--namespace",
+        ns,
+        "--kubeconfig",
+        kubeconfig,
+      ]).output();
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -105,10 +93,5 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
     assert.match(log, /became the leader/);
     const cm = await new ResourceClient(admin, ConfigMaps).namespace(ns).get("greeting-hello");
     assert.equal(cm.data?.message, "Hello under least privilege");
-    const lease = await admin.performRequest({
-      method: "GET",
-      path: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/greeting-operator`,
-      expectJson: true,
-    }) as { spec?: { holderIdentity?: string } };
-    assert.ok(!lease.spec?.holderIdentity, "the Lease was released on exit");
+    assert.equal(await leaseHolder(admin, ns), undefined, "the Lease was released on exit");
   }, { prefix: "greeting-rbac" }));

@@ -5,16 +5,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { stringify as toYaml } from "yaml";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
-import { createGreeting, getConfigMap, getGreeting, greetingCluster } from "./_greeting.ts";
+import {
+  createGreeting,
+  getConfigMap,
+  getGreeting,
+  greetingCluster,
+  operatorCommand,
+} from "./_greeting.ts";
 import { kubeConfigClient, ResourceClient } from "../../lib/client/mod.ts";
 import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 
 const cluster = await greetingCluster();
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Outcome {
   code: number;
@@ -24,14 +27,7 @@ interface Outcome {
 
 /** Runs `deno run <the compile flags> examples/greeting/main.ts ...args`. */
 async function runOperator(args: string[]): Promise<Outcome> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...OPERATOR_PERMISSION_FLAGS, OPERATOR_ENTRY_POINT, ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
+  const output = await operatorCommand(args).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
