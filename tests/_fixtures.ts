@@ -4,6 +4,7 @@
  * @module
  */
 import type { Deployment } from "../lib/apis/apps/v1/mod.ts";
+import type { RestClient } from "../lib/client/contract.ts";
 import { resourceType } from "../lib/client/resource_type.ts";
 
 /**
@@ -50,3 +51,14 @@ export const Apps = resourceType<App>()({
   plural: "apps",
   namespaced: true,
 });
+
+/** Who the server says `client` is: a SelfSubjectReview's user name and groups. */
+export async function whoAmI(client: RestClient): Promise<{ username: string; groups: string[] }> {
+  const review = await client.performRequest({
+    method: "POST",
+    path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    bodyJson: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    expectJson: true,
+  }) as { status: { userInfo: { username: string; groups: string[] } } };
+  return review.status.userInfo;
+}

@@ -16,6 +16,7 @@ import {
   type RestClient,
 } from "../../lib/client/mod.ts";
 import { LeaderElector } from "../../lib/controller/mod.ts";
+import { API_VERBS } from "../../codegen/common/api_spec.ts";
 import { type TestCluster, withNamespace } from "../../lib/testing/mod.ts";
 import { type KubeconfigTls, readKubeconfigTls } from "../../lib/testing/kubeconfig.ts";
 import { type LogRecord, recordingLogger, timeToLead } from "../controller/_leader.ts";
@@ -342,16 +343,6 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
         { group: "", resource: "pods", namespace: ns },
         { group: "apps", resource: "deployments", namespace: ns },
       ];
-      const verbs = [
-        "get",
-        "list",
-        "watch",
-        "create",
-        "update",
-        "patch",
-        "delete",
-        "deletecollection",
-      ];
       const expected = new Set([
         `get demo.staircase.dev/greetings in ${elsewhere}`,
         `list demo.staircase.dev/greetings in ${elsewhere}`,
@@ -377,7 +368,7 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
       }
       const granted = new Set<string>();
       await Promise.all(accesses.flatMap((access) =>
-        verbs.map(async (verb) => {
+        API_VERBS.map(async (verb) => {
           if (await allowed(verb, access)) granted.add(describeAccess(verb, access));
         })
       ));

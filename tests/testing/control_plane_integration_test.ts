@@ -11,6 +11,7 @@ import { type FirstLineProcess, spawnFirstLine } from "../../lib/testing/_first_
 import { controlPlanePids, eventually, pathExists, processAlive } from "./helpers.ts";
 // The status tests' Widget CRD, installed here on this test's own control plane.
 import { widgetCrd, widgetPath, Widgets } from "../status/_widgets.ts";
+import { whoAmI } from "../_fixtures.ts";
 
 interface Named {
   metadata: { name: string; uid?: string };
@@ -37,14 +38,9 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
         expectJson: true,
       }) as { items: { metadata: { name: string } }[] };
       assert.ok(list.items.some((ns) => ns.metadata.name === "kube-system"));
-      const review = await client.performRequest({
-        method: "POST",
-        path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        bodyJson: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-        expectJson: true,
-      }) as { status: { userInfo: { username: string; groups: string[] } } };
-      assert.equal(review.status.userInfo.username, "admin");
-      assert.ok(review.status.userInfo.groups.includes("system:masters"));
+      const user = await whoAmI(client);
+      assert.equal(user.username, "admin");
+      assert.ok(user.groups.includes("system:masters"));
     });
 
     await t.step("/version reports the built version", async () => {
