@@ -17,27 +17,22 @@ import { controllerReference } from "../../lib/status/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
+import {
+  adminClient,
+  createGreetings,
+  greetingCluster,
+  startOperator,
+  waitFor,
+} from "./_operator.ts";
 import { ConfigMaps, Greetings, SEEN, threeStepReconciler } from "./_three_steps.ts";
 
 const cluster = await greetingCluster();
 const client = await adminClient(cluster);
 
-async function createGreetings(namespace: string, count: number, prefix = "g"): Promise<void> {
-  const api = new ResourceClient(client, Greetings).namespace(namespace);
+/** Creates Greetings `<prefix>-0` … `<prefix>-<count - 1>`. */
+function createNumberedGreetings(namespace: string, count: number, prefix = "g"): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  for (let i = 0; i < names.length; i += 16) {
-    await Promise.all(
-      names.slice(i, i + 16).map((name) =>
-        api.create({
-          apiVersion: "demo.staircase.dev/v1",
-          kind: "Greeting",
-          metadata: { name },
-          spec: { message: `hello ${name}` },
-        })
-      ),
-    );
-  }
+  return createGreetings(client, namespace, names);
 }
 
 async function converged(namespace: string, count: number): Promise<boolean> {
@@ -68,7 +63,7 @@ async function runsUntilInSync(
 
 Deno.test("200 custom resources converge with exactly 3 writes each and no redundant Run", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 200);
+    await createNumberedGreetings(ns, 200);
     const harness = startOperator(client, ns, threeStepReconciler());
     try {
       await waitFor(() => converged(ns, 200), "200 Greetings converge", 120_000);
@@ -88,7 +83,7 @@ Deno.test("200 custom resources converge with exactly 3 writes each and no redun
 
 Deno.test("read-your-own-writes: a step that would act twice on a stale cache acts once", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 20, "ryow");
+    await createNumberedGreetings(ns, 20, "ryow");
     // Moves data.count of the child from 0 to 5, one increment per Run, reading the child from
     // the cache: a Run that started before the cache saw the previous increment would write
     // the same value again (a redundant write) and end with more than 5 writes.
@@ -139,7 +134,7 @@ Deno.test("read-your-own-writes: a step that would act twice on a stale cache ac
 
 Deno.test("the one-change rule: reported by default, fails the Run in strict mode, best-effort and status writes do not count", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 1, "rule");
+    await createNumberedGreetings(ns, 1, "rule");
     // Every Run patches the child twice (counted) when `twice`, plus once best effort.
     const counts = { runs: 0 };
     const reconciler = (twice: boolean, tag: string): Reconciler<Greeting> => ({
@@ -202,7 +197,7 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
 
 Deno.test("owns(kind, { metadataOnly: true }): children by metadata, owners still reconciled", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 1, "meta");
+    await createNumberedGreetings(ns, 1, "meta");
     const cacheErrors: string[] = [];
     let runs = 0;
     // Creates the child unless it exists (read live: its body is not cached); in sync after.

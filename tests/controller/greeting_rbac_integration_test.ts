@@ -13,7 +13,7 @@ import { withNamespace } from "../../lib/testing/mod.ts";
 import { leaseHolder, operatorCommand } from "../delivery/_greeting.ts";
 import { Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
-import { adminClient, greetingCluster } from "./_operator.ts";
+import { adminClient, greetingCluster, writeServiceAccountKubeconfig } from "./_operator.ts";
 
 const cluster = await greetingCluster();
 const admin = await adminClient(cluster);
@@ -42,32 +42,9 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
   withNamespace(async (ns) => {
     const rules = await deployRules();
     assert.ok(rules.length > 0);
-    await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
-      metadata: { name: "greeting-operator" },
-    });
-    await cluster.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
-      metadata: { name: "greeting-operator" },
-      rules,
-    });
-    await cluster.request(
-      "POST",
-      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-      {
-        metadata: { name: "greeting-operator" },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "greeting-operator" },
-        subjects: [{ kind: "ServiceAccount", name: "greeting-operator", namespace: ns }],
-      },
-    );
-    const { body } = await cluster.request<{ status: { token: string } }>(
-      "POST",
-      `/api/v1/namespaces/${ns}/serviceaccounts/greeting-operator/token`,
-      { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
-    );
-    const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
-    for (const user of config.users) user.user = { token: body.status.token };
     const dir = await Deno.makeTempDir();
     const kubeconfig = `${dir}/kubeconfig.json`;
-    await Deno.writeTextFile(kubeconfig, JSON.stringify(config));
+    await writeServiceAccountKubeconfig(cluster, ns, "greeting-operator", rules, kubeconfig);
     await new ResourceClient(admin, Greetings).namespace(ns).create({
       apiVersion: "demo.staircase.dev/v1",
       kind: "Greeting",

@@ -25,6 +25,7 @@ import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import {
   adminClient,
+  createGreetings,
   greetingCluster,
   type Harness,
   startOperator,
@@ -87,18 +88,6 @@ function reconciler(): Reconciler<Greeting> {
   };
 }
 
-async function createGreetings(namespace: string, names: string[]): Promise<void> {
-  const api = new ResourceClient(client, Greetings).namespace(namespace);
-  for (const name of names) {
-    await api.create({
-      apiVersion: "demo.staircase.dev/v1",
-      kind: "Greeting",
-      metadata: { name },
-      spec: { message: `hello ${name}` },
-    });
-  }
-}
-
 function start(
   sdk: TestSdk,
   namespace: string,
@@ -149,7 +138,7 @@ async function converged(namespace: string): Promise<boolean> {
 Deno.test("runtime metrics: queue wait per Run, active Runs, retries, breaches, caches, watch restarts", () =>
   withNamespace(async (ns) => {
     await using sdk = disposable(new TestSdk());
-    await createGreetings(ns, NAMES);
+    await createGreetings(client, ns, NAMES);
     const running = start(sdk.value, ns);
     try {
       await waitFor(() => converged(ns), "every Greeting has its ConfigMap");
@@ -199,7 +188,7 @@ Deno.test("runtime metrics: queue wait per Run, active Runs, retries, breaches, 
 Deno.test("a controller's RunTelemetry and tracingClient make Run → step → request spans; events reach the server", () =>
   withNamespace(async (ns) => {
     await using sdk = disposable(new TestSdk());
-    await createGreetings(ns, ["a"]);
+    await createGreetings(client, ns, ["a"]);
     const running = start(sdk.value, ns, {
       client: tracingClient(client, { tracerProvider: sdk.value.tracerProvider }),
       // No controller name here: the Runs carry the controller's.
