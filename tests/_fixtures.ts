@@ -5,6 +5,8 @@
  */
 import type { Deployment } from "../lib/apis/apps/v1/mod.ts";
 import type { RestClient } from "../lib/client/contract.ts";
+import { type HttpRestClient, kubeConfigClient } from "../lib/client/mod.ts";
+import { type TestCluster, useTestControlPlane } from "../lib/testing/mod.ts";
 import { resourceType } from "../lib/client/resource_type.ts";
 
 /**
@@ -61,4 +63,21 @@ export async function whoAmI(client: RestClient): Promise<{ username: string; gr
     expectJson: true,
   }) as { status: { userInfo: { username: string; groups: string[] } } };
   return review.status.userInfo;
+}
+
+/**
+ * The shared test control plane, set up once per process by `install` (given an admin client,
+ * closed after): e.g. a CRD installed before the first test uses it.
+ */
+export function sharedClusterWith(
+  install: (admin: HttpRestClient) => Promise<unknown>,
+): () => Promise<TestCluster> {
+  let installed: Promise<TestCluster> | undefined;
+  return () =>
+    installed ??= (async () => {
+      const cluster = await useTestControlPlane();
+      using client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
+      await install(client);
+      return cluster;
+    })();
 }

@@ -6,10 +6,11 @@
  */
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { kubeConfigClient, type RestClient } from "../../lib/client/mod.ts";
+import type { RestClient } from "../../lib/client/mod.ts";
 import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
 import { installCrd } from "../../lib/crds/mod.ts";
-import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
+import type { TestCluster } from "../../lib/testing/mod.ts";
+import { sharedClusterWith } from "../_fixtures.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
 import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
@@ -24,22 +25,8 @@ export async function installGreetingCrd(client: RestClient): Promise<void> {
   await installCrd(client, parseYaml(crdText) as CustomResourceDefinition);
 }
 
-let installed: Promise<TestCluster> | undefined;
-
 /** The shared control plane with the Greeting CRD installed (once per process). */
-export function greetingCluster(): Promise<TestCluster> {
-  installed ??= (async () => {
-    const cluster = await useTestControlPlane();
-    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-    try {
-      await installGreetingCrd(client);
-    } finally {
-      client.close();
-    }
-    return cluster;
-  })();
-  return installed;
-}
+export const greetingCluster: () => Promise<TestCluster> = sharedClusterWith(installGreetingCrd);
 
 /** The path of Greetings in `namespace`, or of one Greeting. */
 export function greetingPath(namespace: string, name?: string): string {

@@ -8,7 +8,8 @@
 import { type HttpRestClient, kubeConfigClient, resourceType } from "../../lib/client/mod.ts";
 import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
 import { installCrd } from "../../lib/crds/mod.ts";
-import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
+import type { TestCluster } from "../../lib/testing/mod.ts";
+import { sharedClusterWith } from "../_fixtures.ts";
 import type { Condition } from "../../lib/status/mod.ts";
 import type { ResourceOf, RunResource } from "../../lib/steps/mod.ts";
 
@@ -98,22 +99,10 @@ export const widgetCrd = {
 /** A Widget as the server returns it: name, namespace, UID, resourceVersion, generation set. */
 export type StoredWidget = RunResource<ResourceOf<typeof Widgets>>;
 
-let installed: Promise<TestCluster> | undefined;
-
 /** The shared control plane with the Widget CRD installed (once per process). */
-export function widgetCluster(): Promise<TestCluster> {
-  installed ??= (async () => {
-    const cluster = await useTestControlPlane();
-    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-    try {
-      await installCrd(client, widgetCrd);
-    } finally {
-      client.close();
-    }
-    return cluster;
-  })();
-  return installed;
-}
+export const widgetCluster: () => Promise<TestCluster> = sharedClusterWith((client) =>
+  installCrd(client, widgetCrd)
+);
 
 /** An admin client for the shared control plane; close it after use. */
 export async function adminClient(cluster: TestCluster): Promise<HttpRestClient> {
