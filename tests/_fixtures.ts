@@ -6,7 +6,7 @@
 import type { Deployment } from "../lib/apis/apps/v1/mod.ts";
 import type { RestClient } from "../lib/client/contract.ts";
 import { type HttpRestClient, kubeConfigClient } from "../lib/client/mod.ts";
-import { type TestCluster, useTestControlPlane } from "../lib/testing/mod.ts";
+import { type TestCluster, TestRequestError, useTestControlPlane } from "../lib/testing/mod.ts";
 import { resourceType } from "../lib/client/resource_type.ts";
 
 /**
@@ -80,4 +80,14 @@ export function sharedClusterWith(
       await install(client);
       return cluster;
     })();
+}
+
+/** GETs `path` as admin: the object, or `undefined` when the server answers 404. */
+export async function getIfExists<T>(cluster: TestCluster, path: string): Promise<T | undefined> {
+  const res = await cluster.request<T>("GET", path, undefined, { throwOnError: false });
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) {
+    throw new TestRequestError("GET", path, res.status, JSON.stringify(res.body));
+  }
+  return res.body;
 }

@@ -10,7 +10,7 @@ import type { RestClient } from "../../lib/client/mod.ts";
 import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
 import { installCrd } from "../../lib/crds/mod.ts";
 import type { TestCluster } from "../../lib/testing/mod.ts";
-import { sharedClusterWith } from "../_fixtures.ts";
+import { getIfExists, sharedClusterWith } from "../_fixtures.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
 import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
@@ -71,12 +71,7 @@ export async function getConfigMap(
   namespace: string,
   name: string,
 ): Promise<ConfigMap | undefined> {
-  const res = await cluster.request<ConfigMap>("GET", configMapPath(namespace, name), undefined, {
-    throwOnError: false,
-  });
-  if (res.status === 404) return undefined;
-  if (res.status !== 200) throw new Error(`GET ConfigMap ${name}: ${res.status}`);
-  return res.body;
+  return await getIfExists<ConfigMap>(cluster, configMapPath(namespace, name));
 }
 
 /** Merge-patches a ConfigMap as an admin would by hand. */

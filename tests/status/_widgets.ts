@@ -9,7 +9,7 @@ import { type HttpRestClient, kubeConfigClient, resourceType } from "../../lib/c
 import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
 import { installCrd } from "../../lib/crds/mod.ts";
 import type { TestCluster } from "../../lib/testing/mod.ts";
-import { sharedClusterWith } from "../_fixtures.ts";
+import { getIfExists, sharedClusterWith } from "../_fixtures.ts";
 import type { Condition } from "../../lib/status/mod.ts";
 import type { ResourceOf, RunResource } from "../../lib/steps/mod.ts";
 
@@ -138,8 +138,5 @@ export async function getWidget(
   namespace: string,
   name: string,
 ): Promise<StoredWidget | undefined> {
-  const res = await cluster.request<StoredWidget>("GET", widgetPath(namespace, name), undefined, {
-    throwOnError: false,
-  });
-  return res.status === 404 ? undefined : res.body;
+  return await getIfExists<StoredWidget>(cluster, widgetPath(namespace, name));
 }
