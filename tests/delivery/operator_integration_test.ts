@@ -37,25 +37,33 @@ function noStackTrace(text: string): void {
   assert.doesNotMatch(text, /Uncaught/, `an uncaught error was printed:\n${text}`);
 }
 
-/** The test kubeconfig rewritten as YAML, as real kubeconfigs are (the YAML parser needs env). */
-async function yamlKubeconfig(dir: string): Promise<string> {
-  const path = `${dir}/kubeconfig.yaml`;
-  const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
-  await Deno.writeTextFile(path, toYaml(config));
-  return path;
+/**
+ * Runs the operator `--once` in `namespace` with `args`, against the test kubeconfig rewritten
+ * as YAML, as real kubeconfigs are (the YAML parser needs env).
+ */
+async function runOnceWithYamlKubeconfig(namespace: string, args: string[] = []): Promise<Outcome> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const kubeconfig = `${dir}/kubeconfig.yaml`;
+    const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
+    await Deno.writeTextFile(kubeconfig, toYaml(config));
+    return await runOperator([
+      "--once",
+      "--kubeconfig",
+      kubeconfig,
+      "--namespace",
+      namespace,
+      ...args,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 Deno.test("--once brings a Greeting in sync with only the compile flags, then exits 0", () =>
   withNamespace(async (ns) => {
     await createGreeting(cluster, ns, "hello", "Hello from the delivery test");
-    const dir = await Deno.makeTempDir();
-    let result: Outcome;
-    try {
-      const kubeconfig = await yamlKubeconfig(dir);
-      result = await runOperator(["--once", "--kubeconfig", kubeconfig, "--namespace", ns]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runOnceWithYamlKubeconfig(ns);
     const all = result.stdout + result.stderr;
     assert.equal(result.code, 0, all);
     const cm = await getConfigMap(cluster, ns, "greeting-hello");
@@ -70,24 +78,12 @@ Deno.test("--once brings a Greeting in sync with only the compile flags, then ex
 Deno.test("--metrics-port and --traces console work with only the compile flags; steps' Events reach the server", () =>
   withNamespace(async (ns) => {
     await createGreeting(cluster, ns, "hello", "Hello with telemetry");
-    const dir = await Deno.makeTempDir();
-    let result: Outcome;
-    try {
-      const kubeconfig = await yamlKubeconfig(dir);
-      result = await runOperator([
-        "--once",
-        "--kubeconfig",
-        kubeconfig,
-        "--namespace",
-        ns,
-        "--metrics-port",
-        "0",
-        "--traces",
-        "console",
-      ]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runOnceWithYamlKubeconfig(ns, [
+      "--metrics-port",
+      "0",
+      "--traces",
+      "console",
+    ]);
     const all = result.stdout + result.stderr;
     assert.equal(result.code, 0, all);
     assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied|Requires/);
