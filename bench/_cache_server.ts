@@ -16,6 +16,8 @@
  * @module
  */
 
+import { spawnFirstLine } from "../lib/testing/_first_line.ts";
+
 export const NAMESPACE = "bench";
 export const PATH = `/api/v1/namespaces/${NAMESPACE}/configmaps`;
 
@@ -149,28 +151,16 @@ export async function startServer(
   objects: number,
   events = 0,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, mode, String(objects), String(events)],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error("the bench server ended before listening");
-    text += value;
-  }
-  const { port } = JSON.parse(text.split("\n")[0]) as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill();
-      await reader.cancel().catch(() => {});
-      await child.status;
-    },
-  };
+  const server = await spawnFirstLine(Deno.execPath(), [
+    "run",
+    "-A",
+    new URL(import.meta.url).pathname,
+    mode,
+    String(objects),
+    String(events),
+  ]);
+  const { port } = JSON.parse(server.firstLine) as { port: number };
+  return { url: `http://127.0.0.1:${port}`, stop: server.stop };
 }
 
 if (import.meta.main) {

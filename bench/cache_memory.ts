@@ -16,7 +16,7 @@
 
 import * as k8s from "@kubernetes/client-node";
 import { HttpRestClient } from "../lib/client/http_client.ts";
-import { resourceType } from "../lib/client/resource_type.ts";
+import { ConfigMaps } from "../lib/apis/core/v1/mod.ts";
 import { ResourceInformer } from "../lib/controller/informer.ts";
 import { NAMESPACE, PATH, startServer } from "./_cache_server.ts";
 
@@ -28,14 +28,6 @@ function heap(): number {
   for (let i = 0; i < 3; i++) gc();
   return Deno.memoryUsage().heapUsed;
 }
-
-const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
 
 type Keep = { value: unknown; stop?: () => Promise<void> };
 

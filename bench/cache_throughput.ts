@@ -16,7 +16,7 @@
 
 import * as k8s from "@kubernetes/client-node";
 import { HttpRestClient } from "../lib/client/http_client.ts";
-import { resourceType } from "../lib/client/resource_type.ts";
+import { ConfigMaps } from "../lib/apis/core/v1/mod.ts";
 import { ResourceInformer } from "../lib/controller/informer.ts";
 import { NAMESPACE, PATH, startServer } from "./_cache_server.ts";
 import { median } from "./_stats.ts";
@@ -25,14 +25,6 @@ const EVENTS = Number(Deno.args[0] ?? 30_000);
 const ROUNDS = Number(Deno.args[1] ?? 5);
 const OBJECTS = Math.min(10_000, EVENTS);
 const LAST = String(1000 + EVENTS - 1);
-
-const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
 
 const server = await startServer("events", OBJECTS, EVENTS);
 

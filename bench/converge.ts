@@ -16,7 +16,6 @@
  */
 
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import {
   type HttpRestClient,
   kubeConfigClient,
@@ -25,8 +24,7 @@ import {
 } from "../lib/client/mod.ts";
 import { decorateRestClient } from "../lib/client/decorate.ts";
 import { Controller, Operator, relevantChange, SharedInformers } from "../lib/controller/mod.ts";
-import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
-import { installCrd } from "../lib/crds/mod.ts";
+import { installGreetingCrd } from "../tests/delivery/_greeting.ts";
 import { ensureControlPlaneAssets, startControlPlane } from "../lib/testing/mod.ts";
 import type { Greeting } from "../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import {
@@ -175,12 +173,7 @@ const assets = await ensureControlPlaneAssets({ onProgress: (line) => console.er
 const cp = await startControlPlane({ assets });
 const admin: HttpRestClient = await kubeConfigClient({ paths: [cp.kubeconfig.path] });
 try {
-  await installCrd(
-    admin,
-    parseYaml(
-      await Deno.readTextFile(new URL("../examples/greeting/crd.yaml", import.meta.url)),
-    ) as CustomResourceDefinition,
-  );
+  await installGreetingCrd(admin);
   const bareTimes: number[] = [];
   const operatorTimes: number[] = [];
   let last: { runs: number; counts: Map<string, number> } | undefined;

@@ -14,10 +14,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { kubeConfigClient, ResourceClient } from "../lib/client/mod.ts";
-import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
-import { installCrd } from "../lib/crds/mod.ts";
+import { installGreetingCrd } from "../tests/delivery/_greeting.ts";
 import { ensureControlPlaneAssets, startControlPlane } from "../lib/testing/mod.ts";
 import { OPERATOR_PERMISSION_FLAGS } from "../tools/compile.ts";
 import { Greetings } from "../tests/controller/_three_steps.ts";
@@ -45,12 +43,7 @@ async function measure(mode: "operator" | "bare", kubeconfig: string): Promise<n
 const cp = await startControlPlane({ assets: await ensureControlPlaneAssets() });
 const admin = await kubeConfigClient({ paths: [cp.kubeconfig.path] });
 try {
-  await installCrd(
-    admin,
-    parseYaml(
-      await Deno.readTextFile(new URL("../examples/greeting/crd.yaml", import.meta.url)),
-    ) as CustomResourceDefinition,
-  );
+  await installGreetingCrd(admin);
   await new ResourceClient(admin, Greetings).namespace("default").create({
     apiVersion: "demo.staircase.dev/v1",
     kind: "Greeting",

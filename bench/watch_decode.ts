@@ -14,6 +14,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { HttpRestClient } from "../lib/client/http_client.ts";
 import { ResourceClient } from "../lib/client/resource_client.ts";
+import { spawnFirstLine } from "../lib/testing/_first_line.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 10_000);
 const ROUNDS = Number(Deno.args[1] ?? 7);
@@ -119,20 +120,15 @@ if (Deno.args[2] === "serve") {
   Deno.exit(0);
 }
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL(import.meta.url).pathname, String(EVENTS), String(ROUNDS), "serve"],
-  stdin: "null",
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let firstLine = "";
-while (!firstLine.includes("\n")) {
-  const { done, value } = await stdout.read();
-  if (done) throw new Error("the server process ended before listening");
-  firstLine += value;
-}
-const info = JSON.parse(firstLine.split("\n")[0]) as { port: number; bytes: number };
+const server = await spawnFirstLine(Deno.execPath(), [
+  "run",
+  "-A",
+  new URL(import.meta.url).pathname,
+  String(EVENTS),
+  String(ROUNDS),
+  "serve",
+]);
+const info = JSON.parse(server.firstLine) as { port: number; bytes: number };
 const url = `http://127.0.0.1:${info.port}`;
 
 async function staircase(): Promise<number> {
@@ -218,7 +214,5 @@ try {
       "(the most any decoder that parses every event can reach over c)",
   );
 } finally {
-  child.kill();
-  await stdout.cancel().catch(() => {});
-  await child.status;
+  await server.stop();
 }

@@ -52,14 +52,6 @@ export type {
   CustomResourceDefinitionVersion,
   JSONSchemaProps,
 } from "./crd/types.ts";
-export type {
-  HttpMethod,
-  JSONArray,
-  JSONObject,
-  JSONPrimitive,
-  JSONValue,
-  RequestOptions,
-  RestClient,
-} from "../lib/client/contract.ts";
+export type * from "../lib/client/_request_types.ts";
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,16 +4,20 @@
  * @module
  */
 
+/** Every verb of a Kubernetes resource, in the order discovery lists them. */
+export const API_VERBS = [
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+] as const;
+
 /** A verb a resource (or subresource) supports, as in Kubernetes discovery. */
-export type ApiVerb =
-  | "get"
-  | "list"
-  | "watch"
-  | "create"
-  | "update"
-  | "patch"
-  | "delete"
-  | "deletecollection";
+export type ApiVerb = typeof API_VERBS[number];
 
 /** A patch kind the server accepts for a resource. */
 export type PatchKind = "merge" | "json" | "strategic" | "apply";

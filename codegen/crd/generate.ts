@@ -8,6 +8,7 @@
 
 import { dirname, relative, resolve } from "node:path";
 import { type ApiResourceSpec, emitApiModule } from "../common/api_emitter.ts";
+import { API_VERBS } from "../common/api_spec.ts";
 import { formatTypeScriptFiles, GENERATED_HEADER } from "../common/format.ts";
 import type { GeneratedFile } from "../common/output.ts";
 import { isIdentifier, pascalCase } from "../common/naming.ts";
@@ -44,16 +45,8 @@ export interface CrdGenerateOptions {
 
 /** The patch kinds the API server accepts for custom resources (no strategic merge). */
 const CR_PATCH_KINDS: ApiResourceSpec["patchKinds"] = ["apply", "json", "merge"];
-const CR_VERBS: ApiResourceSpec["verbs"] = [
-  "get",
-  "list",
-  "watch",
-  "create",
-  "update",
-  "patch",
-  "delete",
-  "deletecollection",
-];
+/** Custom resources support every verb. */
+const CR_VERBS: ApiResourceSpec["verbs"] = [...API_VERBS];
 
 /**
  * Generates the modules for a set of CRDs: `<group>/<version>/types.ts` and

@@ -261,6 +261,19 @@ export class ResourceInformer<T> implements Informer<T> {
     if (delta !== 0) this.#metrics.cacheObjectsChanged(this.resource.kind, delta);
   }
 
+  /** One watched change (an addition or update, or a deletion) into the store and out to subscribers. */
+  #change(object: T, deletion: boolean): void {
+    this.#lastError = undefined;
+    const prepared = this.#prepare(object, deletion);
+    if (prepared !== undefined) {
+      const before = this.#store.size;
+      const event = deletion ? this.#store.remove(prepared) : this.#store.apply(prepared);
+      this.#sizeChanged(before);
+      this.#emit(event);
+    }
+    this.#advance(this.#objectVersion(object));
+  }
+
   #objectVersion(object: T): string | undefined {
     return (object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
   }
@@ -287,28 +300,8 @@ export class ResourceInformer<T> implements Informer<T> {
         this.#syncWaiters.clear();
       }
     },
-    apply: (object): void => {
-      this.#lastError = undefined;
-      const prepared = this.#prepare(object);
-      if (prepared !== undefined) {
-        const before = this.#store.size;
-        const event = this.#store.apply(prepared);
-        this.#sizeChanged(before);
-        this.#emit(event);
-      }
-      this.#advance(this.#objectVersion(object));
-    },
-    remove: (object): void => {
-      this.#lastError = undefined;
-      const prepared = this.#prepare(object, true);
-      if (prepared !== undefined) {
-        const before = this.#store.size;
-        const event = this.#store.remove(prepared);
-        this.#sizeChanged(before);
-        this.#emit(event);
-      }
-      this.#advance(this.#objectVersion(object));
-    },
+    apply: (object): void => this.#change(object, false),
+    remove: (object): void => this.#change(object, true),
     bookmark: (resourceVersion): void => {
       this.#lastError = undefined;
       this.#advance(resourceVersion);

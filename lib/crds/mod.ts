@@ -22,12 +22,4 @@
  */
 
 export * from "./install.ts";
-export type {
-  HttpMethod,
-  JSONArray,
-  JSONObject,
-  JSONPrimitive,
-  JSONValue,
-  RequestOptions,
-  RestClient,
-} from "../client/contract.ts";
+export type * from "../client/_request_types.ts";

@@ -19,7 +19,8 @@ import type { RunContext } from "../steps/context.ts";
 import type { RunObserver, StepInfo } from "../steps/observer.ts";
 import type { RunResource } from "../steps/resource.ts";
 import type { RunResult, StatusWriteResult, StepResult } from "../steps/run_result.ts";
-import { ATTRIBUTES, METRICS, SEMCONV_KINDS } from "./names.ts";
+import { counter, histogram } from "./_instruments.ts";
+import { ATTRIBUTES, SEMCONV_KINDS } from "./names.ts";
 import { meterOf, type MeterProviderLike, tracerOf, type TracerProviderLike } from "./providers.ts";
 
 /**
@@ -121,26 +122,11 @@ export class RunTelemetry<R = unknown> implements RunObserver<R> {
   constructor(options: RunTelemetryOptions = {}) {
     this.controller = options.controller;
     const meter = meterOf(options.meterProvider);
-    this.#runDuration = meter.createHistogram(METRICS.runDuration, {
-      description: "Duration of Runs, status writes included",
-      unit: "ms",
-    });
-    this.#runCount = meter.createCounter(METRICS.runCount, {
-      description: "Runs by how they ended",
-      unit: "{run}",
-    });
-    this.#stepDuration = meter.createHistogram(METRICS.stepDuration, {
-      description: "Duration of steps",
-      unit: "ms",
-    });
-    this.#stepCount = meter.createCounter(METRICS.stepCount, {
-      description: "Steps by name and outcome",
-      unit: "{step}",
-    });
-    this.#statusErrors = meter.createCounter(METRICS.statusWriteErrors, {
-      description: "Best-effort status writes that failed",
-      unit: "{write}",
-    });
+    this.#runDuration = histogram(meter, "runDuration");
+    this.#runCount = counter(meter, "runCount");
+    this.#stepDuration = histogram(meter, "stepDuration");
+    this.#stepCount = counter(meter, "stepCount");
+    this.#statusErrors = counter(meter, "statusWriteErrors");
     this.#tracer = options.traces === false ? undefined : tracerOf(options.tracerProvider);
   }
 

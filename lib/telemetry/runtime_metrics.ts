@@ -6,7 +6,8 @@
  */
 
 import type { Attributes, Counter, Histogram, UpDownCounter } from "@opentelemetry/api";
-import { ATTRIBUTES, METRICS } from "./names.ts";
+import { counter, histogram, upDownCounter } from "./_instruments.ts";
+import { ATTRIBUTES } from "./names.ts";
 import { meterOf, type MeterProviderLike } from "./providers.ts";
 
 /**
@@ -72,34 +73,13 @@ export class RuntimeMetrics {
     this.controller = options.controller ?? "unnamed";
     this.#attributes = Object.freeze({ [ATTRIBUTES.controller]: this.controller });
     const meter = meterOf(options.meterProvider);
-    this.#queueDepth = meter.createUpDownCounter(METRICS.queueDepth, {
-      description: "Keys waiting in the work queue (not running)",
-      unit: "{key}",
-    });
-    this.#queueWait = meter.createHistogram(METRICS.queueWait, {
-      description: "Time a key waited in the work queue before its Run started",
-      unit: "ms",
-    });
-    this.#retries = meter.createCounter(METRICS.queueRetries, {
-      description: "Keys requeued with backoff after a failed Run",
-      unit: "{retry}",
-    });
-    this.#activeRuns = meter.createUpDownCounter(METRICS.activeRuns, {
-      description: "Runs in progress",
-      unit: "{run}",
-    });
-    this.#breaches = meter.createCounter(METRICS.oneChangeBreaches, {
-      description: "Runs that made more than one write not marked best-effort",
-      unit: "{run}",
-    });
-    this.#watchRestarts = meter.createCounter(METRICS.watchRestarts, {
-      description: "Watches restarted (error, expiry, idle watchdog, relist)",
-      unit: "{restart}",
-    });
-    this.#cacheObjects = meter.createUpDownCounter(METRICS.cacheObjects, {
-      description: "Objects held in the controller's caches",
-      unit: "{object}",
-    });
+    this.#queueDepth = upDownCounter(meter, "queueDepth");
+    this.#queueWait = histogram(meter, "queueWait");
+    this.#retries = counter(meter, "queueRetries");
+    this.#activeRuns = upDownCounter(meter, "activeRuns");
+    this.#breaches = counter(meter, "oneChangeBreaches");
+    this.#watchRestarts = counter(meter, "watchRestarts");
+    this.#cacheObjects = upDownCounter(meter, "cacheObjects");
   }
 
   /** The work queue grew (`delta > 0`) or shrank (`delta < 0`) by `delta` keys. */

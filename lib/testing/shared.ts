@@ -25,6 +25,8 @@ export interface TestResponse<T> {
   status: number;
   /** Parsed JSON body (or the raw text when not JSON). */
   body: T;
+  /** Response headers (e.g. the API server's `Warning` headers). */
+  headers: Headers;
 }
 
 /** Options of {@linkcode TestCluster.request}. */
@@ -33,6 +35,8 @@ export interface TestRequestOptions {
   contentType?: string;
   /** Throw {@linkcode TestRequestError} on a non-2xx status (default true). */
   throwOnError?: boolean;
+  /** More request headers, e.g. `Impersonate-User` (default none). */
+  headers?: HeadersInit;
 }
 
 /**
@@ -159,8 +163,11 @@ export async function clusterFromKubeconfig(path: string): Promise<TestCluster> 
         key: tls.keyPem,
       });
       try {
-        const headers: Record<string, string> = { accept: "application/json" };
-        if (body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+        const headers = new Headers(options.headers);
+        headers.set("accept", "application/json");
+        if (body !== undefined) {
+          headers.set("content-type", options.contentType ?? "application/json");
+        }
         const res = await fetch(new URL(reqPath, tls.server), {
           method,
           headers,
@@ -177,7 +184,7 @@ export async function clusterFromKubeconfig(path: string): Promise<TestCluster> 
         } catch {
           // Not JSON; keep the text.
         }
-        return { status: res.status, body: parsed as T };
+        return { status: res.status, body: parsed as T, headers: res.headers };
       } finally {
         client.close();
       }

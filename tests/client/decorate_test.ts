@@ -1,5 +1,6 @@
 /** Issue 9 seams: wrapping a RestClient, and idempotent requests marked in the contract. */
 import assert from "node:assert/strict";
+import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import {
   decorateRestClient,
   HttpRestClient,
@@ -12,11 +13,6 @@ import {
 } from "../../lib/client/mod.ts";
 import { fails, json, startServer } from "./test_server.ts";
 
-interface ConfigMap {
-  metadata?: { name?: string; resourceVersion?: string };
-  data?: Record<string, string>;
-}
-const CM = { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true };
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } };
 
 /** Compiles only when `A` and `B` are the same type. */
@@ -43,7 +39,7 @@ Deno.test("decorateRestClient: a counting decorator in a few lines, overload typ
   assert.equal(server.requests.length, 2);
   assert.equal(counted.defaultNamespace, "team");
   // Resource clients take the decorated client as any other.
-  await new ResourceClient<ConfigMap>(counted, CM, "team").list();
+  await new ResourceClient(counted, ConfigMaps, "team").list();
   assert.equal(requests, 3);
 });
 
@@ -73,7 +69,7 @@ Deno.test("ResourceClient: a PUT carrying a resourceVersion is marked idempotent
     sent.push(options);
     return Promise.resolve({});
   });
-  const cms = new ResourceClient<ConfigMap>(client, CM, "team");
+  const cms = new ResourceClient(client, ConfigMaps, "team");
   await cms.replace("a", { metadata: { name: "a", resourceVersion: "7" } });
   await cms.replaceStatus("a", { metadata: { name: "a", resourceVersion: "7" } });
   await cms.replaceScale("a", { metadata: { name: "a", resourceVersion: "7" } });
@@ -97,7 +93,7 @@ Deno.test("http: a PUT with a resourceVersion is retried on 503; one without is 
     i % 2 === 0 ? new Response("busy", { status: 503 }) : json({ ok: true })
   );
   using client = new HttpRestClient({ server: server.url }, fast);
-  const cms = new ResourceClient<ConfigMap>(client, CM, "team");
+  const cms = new ResourceClient(client, ConfigMaps, "team");
   await cms.replace("a", { metadata: { name: "a", resourceVersion: "7" } });
   assert.equal(server.requests.length, 2);
   await assert.rejects(

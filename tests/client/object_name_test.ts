@@ -1,5 +1,6 @@
 /** Issue 8, item 2: a missing name never addresses the collection. */
 import assert from "node:assert/strict";
+import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import {
   type RequestOptions,
   type RestClient,
@@ -8,11 +9,6 @@ import {
 import { ResourceClient } from "../../lib/client/resource_client.ts";
 import { fails } from "./test_server.ts";
 
-interface ConfigMap {
-  metadata?: { name?: string; resourceVersion?: string };
-  data?: Record<string, string>;
-}
-const CM = { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true };
 const CR = {
   group: "rbac.authorization.k8s.io",
   version: "v1",
@@ -33,7 +29,7 @@ function recordingClient(): { client: RestClient; sent: RequestOptions[] } {
 Deno.test("ResourceClient: object verbs refuse a missing name before anything is sent", async () => {
   const { client, sent } = recordingClient();
   const missing = [undefined, null, "", 0] as unknown as string[];
-  for (const descriptor of [CM, CR]) {
+  for (const descriptor of [ConfigMaps, CR]) {
     const base = new ResourceClient<ConfigMap>(client, descriptor);
     const rc = descriptor.namespaced ? base.namespace("team") : base;
     for (const name of missing) {
@@ -61,7 +57,7 @@ Deno.test("ResourceClient: object verbs refuse a missing name before anything is
   }
   assert.equal(sent.length, 0, "nothing may be sent");
   // The collection verb still addresses the collection.
-  await new ResourceClient<ConfigMap>(client, CM, "team").deleteCollection();
+  await new ResourceClient(client, ConfigMaps, "team").deleteCollection();
   assert.deepEqual(sent.map((o) => `${o.method} ${o.path}`), [
     "DELETE /api/v1/namespaces/team/configmaps",
   ]);

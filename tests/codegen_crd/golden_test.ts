@@ -28,13 +28,16 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   return out.sort();
 }
 
+/** The CRD fixtures the golden files are generated from. */
+const FIXTURES = [
+  here("./fixtures"),
+  here("./fixtures/offline"),
+  here("./fixtures/defects"),
+  here("./fixtures/shared"),
+];
+
 Deno.test("CRD fixtures generate the golden files", async () => {
-  const { crds } = await readCrdSources([
-    here("./fixtures"),
-    here("./fixtures/offline"),
-    here("./fixtures/defects"),
-    here("./fixtures/shared"),
-  ]);
+  const { crds } = await readCrdSources(FIXTURES);
   const files = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   if (Deno.env.get("UPDATE_GOLDEN") === "1") {
     await Deno.remove(GOLDEN, { recursive: true }).catch(() => {});
@@ -50,12 +53,7 @@ Deno.test("CRD fixtures generate the golden files", async () => {
 });
 
 Deno.test("generation is deterministic across runs and input order", async () => {
-  const { crds } = await readCrdSources([
-    here("./fixtures"),
-    here("./fixtures/offline"),
-    here("./fixtures/defects"),
-    here("./fixtures/shared"),
-  ]);
+  const { crds } = await readCrdSources(FIXTURES);
   const a = await generateCrdFiles(crds.map((c) => c.crd), GOLDEN_OPTIONS);
   const b = await generateCrdFiles(crds.map((c) => c.crd).reverse(), GOLDEN_OPTIONS);
   assertEquals(a, b);

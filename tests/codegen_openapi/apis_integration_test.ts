@@ -1,42 +1,16 @@
 // Generated built-in API classes against the real control plane.
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { isNotFound, kubeConfigClient, KubernetesApiError } from "../../lib/client/mod.ts";
-import { useTestControlPlane, withNamespace } from "../../lib/testing/mod.ts";
-import { type ConfigMap, CoreV1Api } from "../../lib/apis/core/v1/mod.ts";
-import { AppsV1Api, type Deployment } from "../../lib/apis/apps/v1/mod.ts";
+import type { ConfigMap } from "../../lib/apis/core/v1/mod.ts";
+import type { Deployment } from "../../lib/apis/apps/v1/mod.ts";
 import { CoordinationV1Api } from "../../lib/apis/coordination.k8s.io/v1/mod.ts";
+import { deployment } from "../_fixtures.ts";
+import { apisWithin, cluster } from "./_apis.ts";
 
-const cluster = await useTestControlPlane();
-
-async function withApis(
-  fn: (ns: string, core: CoreV1Api, apps: AppsV1Api) => Promise<void>,
-): Promise<void> {
-  using client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-  await withNamespace((ns) => fn(ns, new CoreV1Api(client), new AppsV1Api(client)), {
-    prefix: "apis",
-    cluster,
-  });
-}
+const withApis = apisWithin("apis");
 
 function configMap(name: string, data: Record<string, string>): ConfigMap {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { app: "t" } }, data };
-}
-
-function deployment(name: string): Deployment {
-  const labels = { app: name };
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: "c", image: "registry.example/app:1" }] },
-      },
-    },
-  };
 }
 
 Deno.test("ConfigMap: create, get, list, every patch kind, replace, delete", () =>

@@ -1,28 +1,13 @@
 // Patch semantics, deletes and Quantity canonicalization through the generated Api classes,
 // against the real control plane.
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import {
-  type DeepPartial,
-  isConflict,
-  isNotFound,
-  kubeConfigClient,
-} from "../../lib/client/mod.ts";
-import { useTestControlPlane, withNamespace } from "../../lib/testing/mod.ts";
-import { type ConfigMap, CoreV1Api, type ResourceQuota } from "../../lib/apis/core/v1/mod.ts";
-import { AppsV1Api, type Deployment } from "../../lib/apis/apps/v1/mod.ts";
+import { type DeepPartial, isConflict, isNotFound } from "../../lib/client/mod.ts";
+import type { ConfigMap, ResourceQuota } from "../../lib/apis/core/v1/mod.ts";
+import type { Deployment } from "../../lib/apis/apps/v1/mod.ts";
+import { apisWithin } from "./_apis.ts";
 import { compareQuantities } from "../../lib/apis/quantity.ts";
 
-const cluster = await useTestControlPlane();
-
-async function withApis(
-  fn: (ns: string, core: CoreV1Api, apps: AppsV1Api) => Promise<void>,
-): Promise<void> {
-  using client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-  await withNamespace((ns) => fn(ns, new CoreV1Api(client), new AppsV1Api(client)), {
-    prefix: "apis-patch",
-    cluster,
-  });
-}
+const withApis = apisWithin("apis-patch");
 
 function twoContainers(name: string): Deployment {
   const labels = { app: name };

@@ -11,32 +11,10 @@ import {
   KubernetesApiError,
   loadKubeConfig,
   type RequestOptions,
-  resourceType,
   type RestClient,
 } from "../../lib/client/mod.ts";
 
-export interface ConfigMap {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    managedFields?: unknown[];
-    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
-  };
-  data?: Record<string, string>;
-}
-
-export const ConfigMaps = resourceType<ConfigMap>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
+export { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 
 /** One request as the recording client saw it. */
 export interface RecordedRequest {

@@ -3,7 +3,12 @@
  *
  * @module
  */
-import { type HttpRestClient, kubeConfigClient, type RestClient } from "../../lib/client/mod.ts";
+import {
+  type HttpRestClient,
+  kubeConfigClient,
+  ResourceClient,
+  type RestClient,
+} from "../../lib/client/mod.ts";
 import { decorateRestClient } from "../../lib/client/decorate.ts";
 import {
   Controller,
@@ -28,6 +33,27 @@ export function adminClient(cluster: TestCluster): Promise<HttpRestClient> {
   return kubeConfigClient({ paths: [cluster.kubeconfigPath] });
 }
 
+/** Creates a Greeting per name in `namespace` (`spec.message` = `hello <name>`), 16 at a time. */
+export async function createGreetings(
+  client: RestClient,
+  namespace: string,
+  names: string[],
+): Promise<void> {
+  const api = new ResourceClient(client, Greetings).namespace(namespace);
+  for (let i = 0; i < names.length; i += 16) {
+    await Promise.all(
+      names.slice(i, i + 16).map((name) =>
+        api.create({
+          apiVersion: "demo.staircase.dev/v1",
+          kind: "Greeting",
+          metadata: { name },
+          spec: { message: `hello ${name}` },
+        })
+      ),
+    );
+  }
+}
+
 /** A running operator with one Greeting controller that owns ConfigMaps. */
 export interface Harness {
   readonly operator: Operator;
@@ -48,11 +74,13 @@ export function startOperator(
     leaderElection?: LeaderElection | LeaderElector;
     shutdownGraceMs?: number;
     health?: HealthServer;
+    /** The informers to share. @default new informers over `client` */
+    informers?: SharedInformers;
   } = {},
 ): Harness {
   const runs: ControllerRun[] = [];
-  const informers = new SharedInformers(client);
-  const { leaderElection, shutdownGraceMs, health, ...controllerOptions } = options;
+  const { leaderElection, shutdownGraceMs, health, ...rest } = options;
+  const { informers = new SharedInformers(client), ...controllerOptions } = rest;
   const controller = new Controller<Greeting>({
     resource: Greetings,
     reconciler,
@@ -93,4 +121,43 @@ export function countingClient(
     return next(options);
   });
   return { client, counts };
+}
+
+/**
+ * Creates the ServiceAccount `name` in `namespace`, bound to a Role with exactly `rules`, and
+ * writes to `path` the test cluster's kubeconfig with its user replaced by that account (a
+ * TokenRequest token).
+ */
+export async function writeServiceAccountKubeconfig(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  rules: unknown[],
+  path: string,
+): Promise<void> {
+  await cluster.request("POST", `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+    metadata: { name },
+  });
+  await cluster.request(
+    "POST",
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`,
+    { metadata: { name }, rules },
+  );
+  await cluster.request(
+    "POST",
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`,
+    {
+      metadata: { name },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace }],
+    },
+  );
+  const { body } = await cluster.request<{ status: { token: string } }>(
+    "POST",
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
+  );
+  const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
+  for (const user of config.users) user.user = { token: body.status.token };
+  await Deno.writeTextFile(path, JSON.stringify(config));
 }

@@ -6,31 +6,33 @@
  */
 import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/mod.ts";
-import { bestEffort, Controller, Operator, SharedInformers } from "../../lib/controller/mod.ts";
+import {
+  bestEffort,
+  Controller,
+  type ControllerRun,
+  Operator,
+  SharedInformers,
+} from "../../lib/controller/mod.ts";
+import { controllerReference } from "../../lib/status/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
+import {
+  adminClient,
+  createGreetings,
+  greetingCluster,
+  startOperator,
+  waitFor,
+} from "./_operator.ts";
 import { ConfigMaps, Greetings, SEEN, threeStepReconciler } from "./_three_steps.ts";
 
 const cluster = await greetingCluster();
 const client = await adminClient(cluster);
 
-async function createGreetings(namespace: string, count: number, prefix = "g"): Promise<void> {
-  const api = new ResourceClient(client, Greetings).namespace(namespace);
+/** Creates Greetings `<prefix>-0` … `<prefix>-<count - 1>`. */
+function createNumberedGreetings(namespace: string, count: number, prefix = "g"): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  for (let i = 0; i < names.length; i += 16) {
-    await Promise.all(
-      names.slice(i, i + 16).map((name) =>
-        api.create({
-          apiVersion: "demo.staircase.dev/v1",
-          kind: "Greeting",
-          metadata: { name },
-          spec: { message: `hello ${name}` },
-        })
-      ),
-    );
-  }
+  return createGreetings(client, namespace, names);
 }
 
 async function converged(namespace: string, count: number): Promise<boolean> {
@@ -44,9 +46,24 @@ async function converged(namespace: string, count: number): Promise<boolean> {
     );
 }
 
+/** Runs an operator with `reconciler` until one of its Runs ends in sync; returns its Runs. */
+async function runsUntilInSync(
+  namespace: string,
+  reconciler: Reconciler<Greeting>,
+  options: { oneChangeRule?: "strict" } = {},
+): Promise<ControllerRun[]> {
+  const harness = startOperator(client, namespace, reconciler, options);
+  try {
+    await waitFor(() => harness.runs.some((run) => run.result.end === "in-sync"), "in sync");
+    return harness.runs;
+  } finally {
+    await harness.stop();
+  }
+}
+
 Deno.test("200 custom resources converge with exactly 3 writes each and no redundant Run", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 200);
+    await createNumberedGreetings(ns, 200);
     const harness = startOperator(client, ns, threeStepReconciler());
     try {
       await waitFor(() => converged(ns, 200), "200 Greetings converge", 120_000);
@@ -66,7 +83,7 @@ Deno.test("200 custom resources converge with exactly 3 writes each and no redun
 
 Deno.test("read-your-own-writes: a step that would act twice on a stale cache acts once", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 20, "ryow");
+    await createNumberedGreetings(ns, 20, "ryow");
     // Moves data.count of the child from 0 to 5, one increment per Run, reading the child from
     // the cache: a Run that started before the cache saw the previous increment would write
     // the same value again (a redundant write) and end with more than 5 writes.
@@ -84,13 +101,7 @@ Deno.test("read-your-own-writes: a step that would act twice on a stale cache ac
               await maps.create({
                 metadata: {
                   name,
-                  ownerReferences: [{
-                    apiVersion: Greetings.apiVersion,
-                    kind: "Greeting",
-                    name: g.metadata!.name!,
-                    uid: g.metadata!.uid!,
-                    controller: true,
-                  }],
+                  ownerReferences: [controllerReference(g, Greetings)],
                 },
                 data: { count: "0" },
               });
@@ -123,7 +134,7 @@ Deno.test("read-your-own-writes: a step that would act twice on a stale cache ac
 
 Deno.test("the one-change rule: reported by default, fails the Run in strict mode, best-effort and status writes do not count", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 1, "rule");
+    await createNumberedGreetings(ns, 1, "rule");
     // Every Run patches the child twice (counted) when `twice`, plus once best effort.
     const counts = { runs: 0 };
     const reconciler = (twice: boolean, tag: string): Reconciler<Greeting> => ({
@@ -150,60 +161,43 @@ Deno.test("the one-change rule: reported by default, fails the Run in strict mod
         }),
     });
 
-    const reported = startOperator(client, ns, reconciler(true, "report"));
-    try {
-      await waitFor(() => reported.runs.some((run) => run.result.end === "in-sync"), "in sync");
-      const first = reported.runs[0];
-      assert.equal(first.changes, 2);
-      assert.equal(first.writes.length, 3);
-      assert.match(first.oneChangeViolation?.message ?? "", /made 2 changes/);
-      assert.equal(first.result.oneChangeViolation, first.oneChangeViolation);
-      assert.equal(first.result.end, "modified");
-      assert.equal(first.action.type, "requeue");
-      const last = reported.runs.at(-1)!;
-      assert.equal(last.changes, 0);
-      assert.equal(last.oneChangeViolation, undefined, "status writes do not count");
-    } finally {
-      await reported.stop();
-    }
+    const reported = await runsUntilInSync(ns, reconciler(true, "report"));
+    const first = reported[0];
+    assert.equal(first.changes, 2);
+    assert.equal(first.writes.length, 3);
+    assert.match(first.oneChangeViolation?.message ?? "", /made 2 changes/);
+    assert.equal(first.result.oneChangeViolation, first.oneChangeViolation);
+    assert.equal(first.result.end, "modified");
+    assert.equal(first.action.type, "requeue");
+    const last = reported.at(-1)!;
+    assert.equal(last.changes, 0);
+    assert.equal(last.oneChangeViolation, undefined, "status writes do not count");
 
-    const strict = startOperator(client, ns, reconciler(true, "strict"), {
+    const [strict] = await runsUntilInSync(ns, reconciler(true, "strict"), {
       oneChangeRule: "strict",
     });
-    try {
-      await waitFor(() => strict.runs.some((run) => run.result.end === "in-sync"), "in sync");
-      const first = strict.runs[0];
-      assert.equal(first.changes, 2);
-      // The Run is failed on the result itself (what observers and logs see).
-      assert.equal(first.result.end, "failed");
-      assert.equal(first.result.error?.name, "OneChangeRuleError");
-      assert.equal(first.result.action.type, "retry-with-backoff");
-      assert.equal(first.action.type, "retry-with-backoff");
-      assert.equal(
-        first.action.type === "retry-with-backoff" && first.action.error.name,
-        "OneChangeRuleError",
-      );
-    } finally {
-      await strict.stop();
-    }
+    assert.equal(strict.changes, 2);
+    // The Run is failed on the result itself (what observers and logs see).
+    assert.equal(strict.result.end, "failed");
+    assert.equal(strict.result.error?.name, "OneChangeRuleError");
+    assert.equal(strict.result.action.type, "retry-with-backoff");
+    assert.equal(strict.action.type, "retry-with-backoff");
+    assert.equal(
+      strict.action.type === "retry-with-backoff" && strict.action.error.name,
+      "OneChangeRuleError",
+    );
 
-    const single = startOperator(client, ns, reconciler(false, "single"), {
+    const [single] = await runsUntilInSync(ns, reconciler(false, "single"), {
       oneChangeRule: "strict",
     });
-    try {
-      await waitFor(() => single.runs.some((run) => run.result.end === "in-sync"), "in sync");
-      const first = single.runs[0];
-      assert.equal(first.changes, 1, "the best-effort write does not count");
-      assert.equal(first.oneChangeViolation, undefined);
-      assert.equal(first.action.type, "requeue");
-    } finally {
-      await single.stop();
-    }
+    assert.equal(single.changes, 1, "the best-effort write does not count");
+    assert.equal(single.oneChangeViolation, undefined);
+    assert.equal(single.action.type, "requeue");
   }, { prefix: "ctl-rule" }));
 
 Deno.test("owns(kind, { metadataOnly: true }): children by metadata, owners still reconciled", () =>
   withNamespace(async (ns) => {
-    await createGreetings(ns, 1, "meta");
+    await createNumberedGreetings(ns, 1, "meta");
     const cacheErrors: string[] = [];
     let runs = 0;
     // Creates the child unless it exists (read live: its body is not cached); in sync after.
@@ -230,13 +224,7 @@ Deno.test("owns(kind, { metadataOnly: true }): children by metadata, owners stil
             await maps.create({
               metadata: {
                 name,
-                ownerReferences: [{
-                  apiVersion: Greetings.apiVersion,
-                  kind: "Greeting",
-                  name: g.metadata!.name!,
-                  uid: g.metadata!.uid!,
-                  controller: true,
-                }],
+                ownerReferences: [controllerReference(g, Greetings)],
               },
               data: { big: "x".repeat(1000) },
             });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ResourceClient } from "../../lib/client/mod.ts";
 import type { ControllerRun } from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
+import { leaseHolder, operatorCommand } from "../delivery/_greeting.ts";
 import { greetingOperator } from "../../examples/greeting/operator.ts";
 import { Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
@@ -69,22 +69,13 @@ Deno.test("the Greeting operator reacts to watch events and reads through its ca
 
 Deno.test("the operator process reconciles until SIGTERM, then exits 0 and releases its Lease", () =>
   withNamespace(async (ns) => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...OPERATOR_PERMISSION_FLAGS,
-        OPERATOR_ENTRY_POINT,
-        "--leader-elect",
-        "--namespace",
-        ns,
-        "--kubeconfig",
-        cluster.kubeconfigPath,
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
+    const child = operatorCommand([
+      "--leader-elect",
+      "--namespace",
+      ns,
+      "--kubeconfig",
+      cluster.kubeconfigPath,
+    ]).spawn();
     let log = "";
     // LogTape's console sink writes info to stdout and warnings to stderr: read both.
     const read = async (stream: ReadableStream<Uint8Array>) => {
@@ -110,12 +101,7 @@ Deno.test("the operator process reconciles until SIGTERM, then exits 0 and relea
       await reading;
       assert.equal(status.code, 0, log);
       assert.match(log, /SIGTERM: shutting down/);
-      const lease = await admin.performRequest({
-        method: "GET",
-        path: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/greeting-operator`,
-        expectJson: true,
-      }) as { spec?: { holderIdentity?: string } };
-      assert.ok(!lease.spec?.holderIdentity, "the Lease was released");
+      assert.equal(await leaseHolder(admin, ns), undefined, "the Lease was released");
     } finally {
       try {
         child.kill("SIGKILL");

@@ -7,18 +7,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { ResourceClient } from "../../lib/client/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
+import { leaseHolder, operatorCommand } from "../delivery/_greeting.ts";
 import { Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
-import { adminClient, greetingCluster } from "./_operator.ts";
+import { adminClient, greetingCluster, writeServiceAccountKubeconfig } from "./_operator.ts";
 
 const cluster = await greetingCluster();
 const admin = await adminClient(cluster);
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Rule {
   apiGroups: string[];
@@ -44,32 +42,9 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
   withNamespace(async (ns) => {
     const rules = await deployRules();
     assert.ok(rules.length > 0);
-    await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
-      metadata: { name: "greeting-operator" },
-    });
-    await cluster.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
-      metadata: { name: "greeting-operator" },
-      rules,
-    });
-    await cluster.request(
-      "POST",
-      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-      {
-        metadata: { name: "greeting-operator" },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "greeting-operator" },
-        subjects: [{ kind: "ServiceAccount", name: "greeting-operator", namespace: ns }],
-      },
-    );
-    const { body } = await cluster.request<{ status: { token: string } }>(
-      "POST",
-      `/api/v1/namespaces/${ns}/serviceaccounts/greeting-operator/token`,
-      { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
-    );
-    const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
-    for (const user of config.users) user.user = { token: body.status.token };
     const dir = await Deno.makeTempDir();
     const kubeconfig = `${dir}/kubeconfig.json`;
-    await Deno.writeTextFile(kubeconfig, JSON.stringify(config));
+    await writeServiceAccountKubeconfig(cluster, ns, "greeting-operator", rules, kubeconfig);
     await new ResourceClient(admin, Greetings).namespace(ns).create({
       apiVersion: "demo.staircase.dev/v1",
       kind: "Greeting",
@@ -78,24 +53,14 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
     });
     let output: Deno.CommandOutput;
     try {
-      output = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          ...OPERATOR_PERMISSION_FLAGS,
-          OPERATOR_ENTRY_POINT,
-          "--once",
-          "--leader-elect",
-          "--namespace",
-          ns,
-          "--kubeconfig",
-          kubeconfig,
-        ],
-        cwd: ROOT,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        env: { NO_COLOR: "1" },
-      }).output();
+      output = await operatorCommand([
+        "--once",
+        "--leader-elect",
+        "--namespace",
+        ns,
+        "--kubeconfig",
+        kubeconfig,
+      ]).output();
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -105,10 +70,5 @@ Deno.test("the operator runs with --leader-elect under exactly the deploy RBAC",
     assert.match(log, /became the leader/);
     const cm = await new ResourceClient(admin, ConfigMaps).namespace(ns).get("greeting-hello");
     assert.equal(cm.data?.message, "Hello under least privilege");
-    const lease = await admin.performRequest({
-      method: "GET",
-      path: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/greeting-operator`,
-      expectJson: true,
-    }) as { spec?: { holderIdentity?: string } };
-    assert.ok(!lease.spec?.holderIdentity, "the Lease was released on exit");
+    assert.equal(await leaseHolder(admin, ns), undefined, "the Lease was released on exit");
   }, { prefix: "greeting-rbac" }));

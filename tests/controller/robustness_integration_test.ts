@@ -11,7 +11,13 @@ import { blocked, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { Controller, Operator, SharedInformers } from "../../lib/controller/mod.ts";
 import { withNamespace } from "../../lib/testing/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { adminClient, greetingCluster, startOperator, waitFor } from "./_operator.ts";
+import {
+  adminClient,
+  greetingCluster,
+  startOperator,
+  waitFor,
+  writeServiceAccountKubeconfig,
+} from "./_operator.ts";
 import { ConfigMaps, Greetings, SEEN, threeStepReconciler } from "./_three_steps.ts";
 
 const cluster = await greetingCluster();
@@ -143,31 +149,8 @@ async function restrictedClient(
   ns: string,
   rules: unknown[],
 ): Promise<RestClient & { close(): void }> {
-  await cluster.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, {
-    metadata: { name: "operator" },
-  });
-  await cluster.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
-    metadata: { name: "operator" },
-    rules,
-  });
-  await cluster.request(
-    "POST",
-    `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-    {
-      metadata: { name: "operator" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "operator" },
-      subjects: [{ kind: "ServiceAccount", name: "operator", namespace: ns }],
-    },
-  );
-  const { body } = await cluster.request<{ status: { token: string } }>(
-    "POST",
-    `/api/v1/namespaces/${ns}/serviceaccounts/operator/token`,
-    { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} },
-  );
-  const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
-  for (const user of config.users) user.user = { token: body.status.token };
   const path = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(path, JSON.stringify(config));
+  await writeServiceAccountKubeconfig(cluster, ns, "operator", rules, path);
   try {
     return await kubeConfigClient({ paths: [path] });
   } finally {

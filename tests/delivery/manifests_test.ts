@@ -16,8 +16,8 @@ import {
   type RestClient,
 } from "../../lib/client/mod.ts";
 import { LeaderElector } from "../../lib/controller/mod.ts";
+import { API_VERBS } from "../../codegen/common/api_spec.ts";
 import { type TestCluster, withNamespace } from "../../lib/testing/mod.ts";
-import { type KubeconfigTls, readKubeconfigTls } from "../../lib/testing/kubeconfig.ts";
 import { type LogRecord, recordingLogger, timeToLead } from "../controller/_leader.ts";
 
 const DEPLOY = new URL("../../deploy/greeting/", import.meta.url);
@@ -73,47 +73,31 @@ interface Answer {
 
 /** One request as admin (or as `impersonate`), keeping the `Warning` headers. */
 async function send(
-  tls: KubeconfigTls,
+  cluster: TestCluster,
   method: string,
   path: string,
   body?: unknown,
   options: { contentType?: string; impersonate?: { user: string; groups: string[] } } = {},
 ): Promise<Answer> {
-  const client = Deno.createHttpClient({
-    caCerts: [tls.caPem],
-    cert: tls.certPem,
-    key: tls.keyPem,
-  });
-  try {
-    const headers = new Headers({ accept: "application/json" });
-    if (body !== undefined) headers.set("content-type", options.contentType ?? "application/json");
-    if (options.impersonate) {
-      headers.set("impersonate-user", options.impersonate.user);
-      for (const group of options.impersonate.groups) headers.append("impersonate-group", group);
-    }
-    const response = await fetch(new URL(path, tls.server), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      client,
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch { /* not JSON */ }
-    const warnings = (response.headers.get("warning") ?? "").split(/,\s*(?=\d{3} )/)
-      .filter((w) => w !== "");
-    return { status: response.status, body: parsed, warnings };
-  } finally {
-    client.close();
+  const headers = new Headers();
+  if (options.impersonate) {
+    headers.set("impersonate-user", options.impersonate.user);
+    for (const group of options.impersonate.groups) headers.append("impersonate-group", group);
   }
+  const response = await cluster.request(method, path, body, {
+    contentType: options.contentType,
+    headers,
+    throwOnError: false,
+  });
+  const warnings = (response.headers.get("warning") ?? "").split(/,\s*(?=\d{3} )/)
+    .filter((w) => w !== "");
+  return { status: response.status, body: response.body, warnings };
 }
 
 /** Server-side apply with `dryRun=All` and strict field validation. */
-function dryRunApply(tls: KubeconfigTls, object: Manifest): Promise<Answer> {
+function dryRunApply(cluster: TestCluster, object: Manifest): Promise<Answer> {
   const query = "fieldManager=manifests-test&dryRun=All&fieldValidation=Strict&force=true";
-  return send(tls, "PATCH", `${objectPath(object)}?${query}`, object, {
+  return send(cluster, "PATCH", `${objectPath(object)}?${query}`, object, {
     contentType: "application/apply-patch+yaml",
   });
 }
@@ -204,36 +188,34 @@ Deno.test("the manifests: every file in the kustomization, consistent with each 
 
 Deno.test("every object passes a server-side dry-run with strict field validation", () =>
   withNamespace(async (ns, cluster) => {
-    const tls = await readKubeconfigTls(cluster.kubeconfigPath);
     // The Deployment's namespace enforces the restricted Pod Security Standard, as ours does.
     await labelRestricted(cluster, ns);
     for (const object of relocate(await loadManifests(), ns)) {
-      const answer = await dryRunApply(tls, object);
+      const answer = await dryRunApply(cluster, object);
       assert.equal(answer.status < 300, true, `${object.kind}: ${JSON.stringify(answer.body)}`);
       assert.deepEqual(answer.warnings, [], `${object.kind} ${object.metadata.name}`);
     }
     // Nothing was created.
-    const existing = await send(tls, "GET", `/apis/apps/v1/namespaces/${ns}/deployments`);
+    const existing = await send(cluster, "GET", `/apis/apps/v1/namespaces/${ns}/deployments`);
     assert.deepEqual((existing.body as { items: unknown[] }).items, []);
   }, { prefix: "manifests" }));
 
 Deno.test("the dry-run check can fail: an unknown field and a privileged container are reported", () =>
   withNamespace(async (ns, cluster) => {
-    const tls = await readKubeconfigTls(cluster.kubeconfigPath);
     await labelRestricted(cluster, ns);
     const deployment = only(relocate(await loadManifests(), ns), "Deployment");
 
     const typo = structuredClone(deployment);
     typo.spec.template.spec.containers[0].readinesProbe = typo.spec.template.spec.containers[0]
       .readinessProbe;
-    const strict = await dryRunApply(tls, typo);
+    const strict = await dryRunApply(cluster, typo);
     // Server-side apply answers a field outside the schema with a failure (a 500 here).
     assert.ok(strict.status >= 400, JSON.stringify(strict.body));
     assert.match(JSON.stringify(strict.body), /readinesProbe/);
 
     const loose = structuredClone(deployment);
     delete loose.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation;
-    const warned = await dryRunApply(tls, loose);
+    const warned = await dryRunApply(cluster, loose);
     assert.ok(warned.status < 300);
     assert.match(warned.warnings.join("\n"), /allowPrivilegeEscalation/);
   }, { prefix: "manifests" }));
@@ -266,7 +248,6 @@ function describeAccess(verb: string, a: Access): string {
 
 Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =>
   withNamespace(async (ns, cluster) => {
-    const tls = await readKubeconfigTls(cluster.kubeconfigPath);
     const objects = relocate(
       (await loadManifests()).filter((o) =>
         o.kind !== "Namespace" && o.kind !== "Deployment" &&
@@ -278,7 +259,7 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
     try {
       for (const object of objects) {
         const answer = await send(
-          tls,
+          cluster,
           "PATCH",
           `${objectPath(object)}?fieldManager=manifests-test`,
           object,
@@ -297,7 +278,7 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
       ];
       const allowed = async (verb: string, access: Access): Promise<boolean> => {
         const answer = await send(
-          tls,
+          cluster,
           "POST",
           "/apis/authorization.k8s.io/v1/subjectaccessreviews",
           {
@@ -342,16 +323,6 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
         { group: "", resource: "pods", namespace: ns },
         { group: "apps", resource: "deployments", namespace: ns },
       ];
-      const verbs = [
-        "get",
-        "list",
-        "watch",
-        "create",
-        "update",
-        "patch",
-        "delete",
-        "deletecollection",
-      ];
       const expected = new Set([
         `get demo.staircase.dev/greetings in ${elsewhere}`,
         `list demo.staircase.dev/greetings in ${elsewhere}`,
@@ -377,26 +348,26 @@ Deno.test("RBAC grants the ServiceAccount exactly the operator's requests", () =
       }
       const granted = new Set<string>();
       await Promise.all(accesses.flatMap((access) =>
-        verbs.map(async (verb) => {
+        API_VERBS.map(async (verb) => {
           if (await allowed(verb, access)) granted.add(describeAccess(verb, access));
         })
       ));
       assert.deepEqual([...granted].sort(), [...expected].sort());
     } finally {
-      for (const path of created) await send(tls, "DELETE", path);
+      for (const path of created) await send(cluster, "DELETE", path);
     }
   }, { prefix: "manifests" }));
 
 /** A RestClient (JSON requests only) that impersonates a user, for a LeaderElector. */
 function impersonatingClient(
-  tls: KubeconfigTls,
+  cluster: TestCluster,
   impersonate: { user: string; groups: string[] },
 ): RestClient {
   return {
     async performRequest(options: RequestOptions): Promise<JSONValue> {
       const query = options.querystring?.toString();
       const path = options.path + (query ? `?${query}` : "");
-      const answer = await send(tls, options.method, path, options.bodyJson, { impersonate });
+      const answer = await send(cluster, options.method, path, options.bodyJson, { impersonate });
       if (answer.status >= 400) {
         throw KubernetesApiError.fromResponseBody(answer.status, JSON.stringify(answer.body), {
           method: options.method,
@@ -410,10 +381,9 @@ function impersonatingClient(
 
 Deno.test("a LeaderElector as the ServiceAccount acquires, renews and releases its Lease; no other", () =>
   withNamespace(async (ns, cluster) => {
-    const tls = await readKubeconfigTls(cluster.kubeconfigPath);
     for (const object of relocate(await loadManifests(), ns)) {
       if (object.kind !== "Role" && object.kind !== "RoleBinding") continue;
-      await send(tls, "PATCH", `${objectPath(object)}?fieldManager=manifests-test`, object, {
+      await send(cluster, "PATCH", `${objectPath(object)}?fieldManager=manifests-test`, object, {
         contentType: "application/apply-patch+yaml",
       });
     }
@@ -424,7 +394,7 @@ Deno.test("a LeaderElector as the ServiceAccount acquires, renews and releases i
     const timing = { leaseDurationMs: 2_000, renewDeadlineMs: 1_200, retryPeriodMs: 200 };
     const records: LogRecord[] = [];
     const elector = new LeaderElector({
-      client: impersonatingClient(tls, impersonate),
+      client: impersonatingClient(cluster, impersonate),
       name: LEASE_NAME,
       namespace: ns,
       ...timing,
@@ -442,7 +412,7 @@ Deno.test("a LeaderElector as the ServiceAccount acquires, renews and releases i
       await run;
     }
     const lease = await send(
-      tls,
+      cluster,
       "GET",
       `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/${LEASE_NAME}`,
     );
@@ -459,7 +429,7 @@ Deno.test("a LeaderElector as the ServiceAccount acquires, renews and releases i
     // Another Lease name: created, then never readable or renewable.
     const other: LogRecord[] = [];
     const intruder = new LeaderElector({
-      client: impersonatingClient(tls, impersonate),
+      client: impersonatingClient(cluster, impersonate),
       name: "another-lease",
       namespace: ns,
       ...timing,

@@ -5,16 +5,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { stringify as toYaml } from "yaml";
 import { withNamespace } from "../../lib/testing/mod.ts";
-import { OPERATOR_ENTRY_POINT, OPERATOR_PERMISSION_FLAGS } from "../../tools/compile.ts";
-import { createGreeting, getConfigMap, getGreeting, greetingCluster } from "./_greeting.ts";
+import {
+  createGreeting,
+  getConfigMap,
+  getGreeting,
+  greetingCluster,
+  operatorCommand,
+} from "./_greeting.ts";
 import { kubeConfigClient, ResourceClient } from "../../lib/client/mod.ts";
 import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 
 const cluster = await greetingCluster();
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Outcome {
   code: number;
@@ -24,14 +27,7 @@ interface Outcome {
 
 /** Runs `deno run <the compile flags> examples/greeting/main.ts ...args`. */
 async function runOperator(args: string[]): Promise<Outcome> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...OPERATOR_PERMISSION_FLAGS, OPERATOR_ENTRY_POINT, ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
+  const output = await operatorCommand(args).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
@@ -41,25 +37,33 @@ function noStackTrace(text: string): void {
   assert.doesNotMatch(text, /Uncaught/, `an uncaught error was printed:\n${text}`);
 }
 
-/** The test kubeconfig rewritten as YAML, as real kubeconfigs are (the YAML parser needs env). */
-async function yamlKubeconfig(dir: string): Promise<string> {
-  const path = `${dir}/kubeconfig.yaml`;
-  const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
-  await Deno.writeTextFile(path, toYaml(config));
-  return path;
+/**
+ * Runs the operator `--once` in `namespace` with `args`, against the test kubeconfig rewritten
+ * as YAML, as real kubeconfigs are (the YAML parser needs env).
+ */
+async function runOnceWithYamlKubeconfig(namespace: string, args: string[] = []): Promise<Outcome> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const kubeconfig = `${dir}/kubeconfig.yaml`;
+    const config = JSON.parse(await Deno.readTextFile(cluster.kubeconfigPath));
+    await Deno.writeTextFile(kubeconfig, toYaml(config));
+    return await runOperator([
+      "--once",
+      "--kubeconfig",
+      kubeconfig,
+      "--namespace",
+      namespace,
+      ...args,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 Deno.test("--once brings a Greeting in sync with only the compile flags, then exits 0", () =>
   withNamespace(async (ns) => {
     await createGreeting(cluster, ns, "hello", "Hello from the delivery test");
-    const dir = await Deno.makeTempDir();
-    let result: Outcome;
-    try {
-      const kubeconfig = await yamlKubeconfig(dir);
-      result = await runOperator(["--once", "--kubeconfig", kubeconfig, "--namespace", ns]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runOnceWithYamlKubeconfig(ns);
     const all = result.stdout + result.stderr;
     assert.equal(result.code, 0, all);
     const cm = await getConfigMap(cluster, ns, "greeting-hello");
@@ -74,24 +78,12 @@ Deno.test("--once brings a Greeting in sync with only the compile flags, then ex
 Deno.test("--metrics-port and --traces console work with only the compile flags; steps' Events reach the server", () =>
   withNamespace(async (ns) => {
     await createGreeting(cluster, ns, "hello", "Hello with telemetry");
-    const dir = await Deno.makeTempDir();
-    let result: Outcome;
-    try {
-      const kubeconfig = await yamlKubeconfig(dir);
-      result = await runOperator([
-        "--once",
-        "--kubeconfig",
-        kubeconfig,
-        "--namespace",
-        ns,
-        "--metrics-port",
-        "0",
-        "--traces",
-        "console",
-      ]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const result = await runOnceWithYamlKubeconfig(ns, [
+      "--metrics-port",
+      "0",
+      "--traces",
+      "console",
+    ]);
     const all = result.stdout + result.stderr;
     assert.equal(result.code, 0, all);
     assert.doesNotMatch(all, /needs a Deno permission|NotCapable|PermissionDenied|Requires/);

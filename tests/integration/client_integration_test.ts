@@ -4,6 +4,14 @@
  * @module
  */
 import assert from "node:assert/strict";
+import {
+  type ConfigMap,
+  ConfigMaps,
+  Secrets,
+  ServiceAccounts,
+} from "../../lib/apis/core/v1/mod.ts";
+import { Deployments } from "../../lib/apis/apps/v1/mod.ts";
+import { deployment, whoAmI } from "../_fixtures.ts";
 import { createTestNamespace, useTestControlPlane } from "../../lib/testing/shared.ts";
 import { startControlPlane } from "../../lib/testing/control_plane.ts";
 import {
@@ -28,66 +36,14 @@ import {
 
 const cluster = await useTestControlPlane();
 
-interface Meta {
-  name?: string;
-  namespace?: string;
-  resourceVersion?: string;
-  uid?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
-interface ConfigMap {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: Meta;
-  data?: Record<string, string>;
-  binaryData?: Record<string, string>;
-  immutable?: boolean;
-}
-interface Deployment {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: Meta;
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
-}
-
-const CM = { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true };
-const DEPLOY = {
-  group: "apps",
-  version: "v1",
-  plural: "deployments",
-  kind: "Deployment",
-  namespaced: true,
-};
-
 function adminClient(): Promise<HttpRestClient> {
   return kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-}
-
-function deployment(name: string): Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [{ name: "main", image: "busybox", env: [{ name: "A", value: "1" }] }],
-        },
-      },
-    },
-  };
 }
 
 Deno.test("integration: every verb on ConfigMaps, typed errors, GET+PUT round-trip", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-verbs", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM).namespace(ns);
+  const cms = new ResourceClient(client, ConfigMaps).namespace(ns);
   const created = await cms.create({
     metadata: { name: "a", labels: { l: "1" }, annotations: { "x/y": "z" } },
     data: { k: "v" },
@@ -126,7 +82,7 @@ Deno.test("integration: every verb on ConfigMaps, typed errors, GET+PUT round-tr
   await cms.deleteCollection({ labelSelector: "group=x" });
   assert.deepEqual((await cms.list()).items.map((i) => i.metadata?.name), ["y1"]);
   // Cluster-wide list sees this namespace's object too.
-  const all = await new ResourceClient<ConfigMap>(client, CM).list({
+  const all = await new ResourceClient(client, ConfigMaps).list({
     fieldSelector: `metadata.namespace=${ns}`,
   });
   assert.deepEqual(all.items.map((i) => i.metadata?.name), ["y1"]);
@@ -135,7 +91,7 @@ Deno.test("integration: every verb on ConfigMaps, typed errors, GET+PUT round-tr
 Deno.test("integration: patch kinds (merge, json, strategic, apply with conflict and force)", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-patch", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   await cms.create({ metadata: { name: "p" }, data: { a: "1", b: "2" } });
   const merged = await cms.patch("p", { data: { a: null, c: "3" } }, { type: "merge" });
   assert.deepEqual(merged.data, { b: "2", c: "3" });
@@ -151,7 +107,7 @@ Deno.test("integration: patch kinds (merge, json, strategic, apply with conflict
   const strategic = await cms.patch("p", { data: { d: "4" } }, { type: "strategic" });
   assert.equal(strategic.data?.d, "4");
 
-  const deploys = new ResourceClient<Deployment>(client, DEPLOY, ns);
+  const deploys = new ResourceClient(client, Deployments, ns);
   await deploys.create(deployment("web"));
   // Strategic merge merges the containers list by name instead of replacing it.
   const sm = await deploys.patch("web", {
@@ -185,7 +141,7 @@ Deno.test("integration: patch kinds (merge, json, strategic, apply with conflict
 Deno.test("integration: status and scale subresources", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-sub", cluster);
-  const deploys = new ResourceClient<Deployment>(client, DEPLOY, ns);
+  const deploys = new ResourceClient(client, Deployments, ns);
   await deploys.create(deployment("d"));
   const scale = await deploys.getScale("d");
   assert.equal(scale.kind, "Scale");
@@ -210,7 +166,7 @@ Deno.test("integration: status and scale subresources", async () => {
 Deno.test("integration: pagination with limit and listAll", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-page", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   for (let i = 0; i < 7; i++) await cms.create({ metadata: { name: `c${i}` } });
   const page = await cms.list({ limit: 3 });
   assert.equal(page.items.length, 3);
@@ -223,7 +179,7 @@ Deno.test("integration: pagination with limit and listAll", async () => {
 Deno.test("integration: watch, resume from the last resourceVersion, server timeoutSeconds", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-watch", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   const rv = (await cms.list()).metadata!.resourceVersion!;
   await cms.create({ metadata: { name: "w" }, data: { n: "1" } });
   await cms.patch("w", { data: { n: "2" } }, { type: "merge" });
@@ -281,7 +237,7 @@ Deno.test({
       namespaced: false,
     });
     await namespaces.create({ metadata: { name: "old" } });
-    const cms = new ResourceClient<ConfigMap>(client, CM, "old");
+    const cms = new ResourceClient(client, ConfigMaps, "old");
     for (let i = 0; i < 3; i++) await cms.create({ metadata: { name: `c${i}` } });
     const first = await cms.list({ limit: 1 });
     const oldRv = first.metadata!.resourceVersion!;
@@ -315,8 +271,7 @@ async function serviceAccountToken(client: HttpRestClient, ns: string): Promise<
       kind,
       namespaced: true,
     }, ns);
-  await new ResourceClient(client, { ...CM, plural: "serviceaccounts", kind: "ServiceAccount" }, ns)
-    .create({ metadata: { name: "reader" } });
+  await new ResourceClient(client, ServiceAccounts, ns).create({ metadata: { name: "reader" } });
   await rbac("roles", "Role").create({
     metadata: { name: "cm-reader" },
     rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }],
@@ -342,26 +297,26 @@ async function serviceAccountToken(client: HttpRestClient, ns: string): Promise<
 Deno.test("integration: bearer token auth with RBAC; forbidden is isForbidden; no token in errors", async () => {
   using admin = await adminClient();
   const ns = await createTestNamespace("client-auth", cluster);
-  await new ResourceClient<ConfigMap>(admin, CM, ns).create({ metadata: { name: "visible" } });
+  await new ResourceClient(admin, ConfigMaps, ns).create({ metadata: { name: "visible" } });
   const token = await serviceAccountToken(admin, ns);
   using sa = new HttpRestClient({
     server: admin.connection.server,
     caCerts: admin.connection.caCerts,
     credentials: StaticCredentials.bearer(token),
   });
-  const cms = new ResourceClient<ConfigMap>(sa, CM, ns);
+  const cms = new ResourceClient(sa, ConfigMaps, ns);
   assert.equal((await cms.get("visible")).metadata?.name, "visible");
   const err = await cms.create({ metadata: { name: "nope" } }).catch((e) => e);
   assert.equal(isForbidden(err), true, String(err));
   assert.equal(err.message.includes(token), false);
-  const secrets = new ResourceClient(sa, { ...CM, plural: "secrets", kind: "Secret" }, ns);
+  const secrets = new ResourceClient(sa, Secrets, ns);
   await assert.rejects(secrets.list(), (e) => isForbidden(e));
   using bad = new HttpRestClient({
     server: admin.connection.server,
     caCerts: admin.connection.caCerts,
     credentials: StaticCredentials.bearer("not-a-valid-token"),
   });
-  const unauth = await new ResourceClient(bad, CM, ns).list().catch((e) => e);
+  const unauth = await new ResourceClient(bad, ConfigMaps, ns).list().catch((e) => e);
   assert.equal(unauth.code, 401);
   assert.equal(unauth.message.includes("not-a-valid-token"), false);
 });
@@ -369,7 +324,7 @@ Deno.test("integration: bearer token auth with RBAC; forbidden is isForbidden; n
 Deno.test("integration: in-cluster config from a fake service-account folder", async () => {
   using admin = await adminClient();
   const ns = await createTestNamespace("client-incluster", cluster);
-  await new ResourceClient<ConfigMap>(admin, CM, ns).create({ metadata: { name: "seen" } });
+  await new ResourceClient(admin, ConfigMaps, ns).create({ metadata: { name: "seen" } });
   const token = await serviceAccountToken(admin, ns);
   const dir = await Deno.makeTempDir();
   try {
@@ -381,7 +336,7 @@ Deno.test("integration: in-cluster config from a fake service-account folder", a
       await inClusterConnection({ serviceAccountDir: dir, host: url.hostname, port: url.port }),
     );
     assert.equal(client.defaultNamespace, ns);
-    const cms = new ResourceClient<ConfigMap>(client, CM, client.defaultNamespace);
+    const cms = new ResourceClient(client, ConfigMaps, client.defaultNamespace);
     assert.deepEqual((await cms.list()).items.map((c) => c.metadata?.name), ["seen"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -394,19 +349,14 @@ Deno.test("integration: client-certificate auth from the admin kubeconfig", asyn
   assert.ok(connection.clientCertificate, "the admin kubeconfig uses a client certificate");
   assert.equal(connection.credentials, undefined);
   using client = new HttpRestClient(connection);
-  const review = await client.performRequest({
-    method: "POST",
-    path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-    bodyJson: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-    expectJson: true,
-  }) as { status: { userInfo: { username: string; groups: string[] } } };
-  assert.ok(review.status.userInfo.groups.includes("system:masters"), JSON.stringify(review));
+  const user = await whoAmI(client);
+  assert.ok(user.groups.includes("system:masters"), JSON.stringify(user));
 });
 
 Deno.test("integration: an undefined name is refused and deletes nothing (issue 8, item 2)", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-noname", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   for (const name of ["keep-1", "keep-2"]) await cms.create({ metadata: { name } });
   const names = async (): Promise<string[]> =>
     (await cms.list({ labelSelector: "" })).items.map((c) => c.metadata!.name!).filter((n) =>
@@ -432,7 +382,7 @@ Deno.test("integration: an undefined name is refused and deletes nothing (issue 
 Deno.test("integration: a watch sees a creation; listAll's resourceVersion starts it", async () => {
   using client = await adminClient();
   const ns = await createTestNamespace("client-watch-create", cluster);
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   await cms.create({ metadata: { name: "before" } });
   const listing = cms.listAll();
   const listed: string[] = [];
@@ -469,7 +419,7 @@ Deno.test("integration: a conditional PUT through a counting decorator; conflict
     sent.push(`${options.method} ${options.idempotent ?? "-"}`);
     return next(options);
   });
-  const cms = new ResourceClient<ConfigMap>(client, CM, ns);
+  const cms = new ResourceClient(client, ConfigMaps, ns);
   const created = await cms.create({ metadata: { name: "c" }, data: { a: "1" } });
   const replaced = await cms.replace("c", { ...created, data: { a: "2" } });
   assert.equal(replaced.data?.a, "2");

@@ -8,7 +8,8 @@
 import { type HttpRestClient, kubeConfigClient, resourceType } from "../../lib/client/mod.ts";
 import type { CustomResourceDefinition } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
 import { installCrd } from "../../lib/crds/mod.ts";
-import { type TestCluster, useTestControlPlane } from "../../lib/testing/mod.ts";
+import type { TestCluster } from "../../lib/testing/mod.ts";
+import { getIfExists, sharedClusterWith } from "../_fixtures.ts";
 import type { Condition } from "../../lib/status/mod.ts";
 import type { ResourceOf, RunResource } from "../../lib/steps/mod.ts";
 
@@ -55,7 +56,8 @@ const conditionSchema = {
   },
 };
 
-const crd = {
+/** The Widget CRD (namespaced, `v1` with the status subresource). */
+export const widgetCrd = {
   apiVersion: "apiextensions.k8s.io/v1",
   kind: "CustomResourceDefinition",
   metadata: { name: "widgets.tests.staircase.dev" },
@@ -97,22 +99,10 @@ const crd = {
 /** A Widget as the server returns it: name, namespace, UID, resourceVersion, generation set. */
 export type StoredWidget = RunResource<ResourceOf<typeof Widgets>>;
 
-let installed: Promise<TestCluster> | undefined;
-
 /** The shared control plane with the Widget CRD installed (once per process). */
-export function widgetCluster(): Promise<TestCluster> {
-  installed ??= (async () => {
-    const cluster = await useTestControlPlane();
-    const client = await kubeConfigClient({ paths: [cluster.kubeconfigPath] });
-    try {
-      await installCrd(client, crd);
-    } finally {
-      client.close();
-    }
-    return cluster;
-  })();
-  return installed;
-}
+export const widgetCluster: () => Promise<TestCluster> = sharedClusterWith((client) =>
+  installCrd(client, widgetCrd)
+);
 
 /** An admin client for the shared control plane; close it after use. */
 export async function adminClient(cluster: TestCluster): Promise<HttpRestClient> {
@@ -148,8 +138,5 @@ export async function getWidget(
   namespace: string,
   name: string,
 ): Promise<StoredWidget | undefined> {
-  const res = await cluster.request<StoredWidget>("GET", widgetPath(namespace, name), undefined, {
-    throwOnError: false,
-  });
-  return res.status === 404 ? undefined : res.body;
+  return await getIfExists<StoredWidget>(cluster, widgetPath(namespace, name));
 }

@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
+import { type App, Apps } from "../_fixtures.ts";
 import { resourceType, type RestClient } from "../../lib/client/mod.ts";
 import { ApplyStatusWriter } from "../../lib/status/mod.ts";
 
-interface App {
-  metadata: { name: string; namespace?: string };
-  status?: { phase?: string };
-}
-const Apps = resourceType<App>()({
-  group: "example.com",
-  version: "v1",
-  kind: "App",
-  plural: "apps",
-  namespaced: true,
-});
 const Clusters = resourceType<App>()({
   group: "example.com",
   version: "v1",

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { KubernetesApiError, resourceType, type RestClient } from "../../lib/client/mod.ts";
+import { Apps } from "../_fixtures.ts";
+import { KubernetesApiError, type RestClient } from "../../lib/client/mod.ts";
+import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import { NotCachedError, type ObjectCache } from "../../lib/controller/cache.ts";
 import {
   childLabels,
@@ -15,25 +17,6 @@ import {
   serviceUrl,
   TooManyChildrenError,
 } from "../../lib/status/mod.ts";
-
-interface ConfigMap {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-  data?: Record<string, string>;
-}
-const ConfigMaps = resourceType<ConfigMap>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
-  namespaced: true,
-});
-const Apps = resourceType<unknown>()({
-  group: "example.com",
-  version: "v1",
-  kind: "App",
-  plural: "apps",
-  namespaced: true,
-});
 
 Deno.test("childName is deterministic and fits the limit with a hash", () => {
   const owner = { metadata: { name: "web" } };

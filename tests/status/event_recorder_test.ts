@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { KubernetesApiError, type RestClient } from "../../lib/client/mod.ts";
-import { EventRecorder, objectReference, withRegarding } from "../../lib/status/mod.ts";
+import {
+  EventRecorder,
+  type EventRecorderOptions,
+  objectReference,
+  withRegarding,
+} from "../../lib/status/mod.ts";
 
 interface Sent {
   method: string;
@@ -49,6 +54,18 @@ const regarding = {
   namespace: "prod",
   uid: "u1",
 };
+/** A recorder for `example.com/op` that logs nothing. */
+function quietRecorder(
+  client: RestClient,
+  options: Partial<EventRecorderOptions> = {},
+): EventRecorder {
+  return new EventRecorder(client, {
+    reportingController: "example.com/op",
+    logger: silent,
+    ...options,
+  });
+}
+
 const synced = { type: "Normal", reason: "Synced", action: "Reconcile", note: "in sync" } as const;
 
 Deno.test("1,000 identical events become one Event with one series update", async () => {
@@ -82,11 +99,7 @@ Deno.test("1,000 identical events become one Event with one series update", asyn
 
 Deno.test("a hot series is written at most once per interval: repeats wait for the timer", async () => {
   const { client, sent } = fakeEvents();
-  const recorder = new EventRecorder(client, {
-    reportingController: "example.com/op",
-    seriesUpdateIntervalMs: 60_000,
-    logger: silent,
-  });
+  const recorder = quietRecorder(client, { seriesUpdateIntervalMs: 60_000 });
   recorder.record({ ...synced, regarding });
   await recorder.flush(); // the create
   for (let i = 0; i < 50; i++) recorder.record({ ...synced, regarding });
@@ -99,10 +112,7 @@ Deno.test("a hot series is written at most once per interval: repeats wait for t
 
 Deno.test("different reasons, notes or objects are different Events; cluster-scoped go to default", async () => {
   const { client, sent } = fakeEvents();
-  const recorder = new EventRecorder(client, {
-    reportingController: "example.com/op",
-    logger: silent,
-  });
+  const recorder = quietRecorder(client);
   recorder.record({ ...synced, regarding });
   recorder.record({ ...synced, note: "other", regarding });
   recorder.record({ ...synced, reason: "Other", regarding });
@@ -114,11 +124,7 @@ Deno.test("different reasons, notes or objects are different Events; cluster-sco
 
 Deno.test("the dedup cache is bounded by cacheSize", async () => {
   const { client } = fakeEvents();
-  const recorder = new EventRecorder(client, {
-    reportingController: "example.com/op",
-    cacheSize: 3,
-    logger: silent,
-  });
+  const recorder = quietRecorder(client, { cacheSize: 3 });
   for (let i = 0; i < 20; i++) recorder.record({ ...synced, note: `n${i}`, regarding });
   assert.ok(recorder.cachedSeries <= 3);
   await recorder.close();
@@ -128,12 +134,7 @@ Deno.test("the dedup cache is bounded by cacheSize", async () => {
 Deno.test("a repeat after the series window starts a new Event", async () => {
   const { client, sent } = fakeEvents();
   let now = Date.parse("2026-01-01T00:00:00Z");
-  const recorder = new EventRecorder(client, {
-    reportingController: "example.com/op",
-    seriesWindowMs: 1000,
-    now: () => now,
-    logger: silent,
-  });
+  const recorder = quietRecorder(client, { seriesWindowMs: 1000, now: () => now });
   recorder.record({ ...synced, regarding });
   await recorder.flush();
   now += 500;
@@ -189,10 +190,7 @@ Deno.test("record never throws: bad input, a failing server, a throwing transpor
 
 Deno.test("an expired Event (404 on the series update) is created anew", async () => {
   const fake = fakeEvents();
-  const recorder = new EventRecorder(fake.client, {
-    reportingController: "example.com/op",
-    logger: silent,
-  });
+  const recorder = quietRecorder(fake.client);
   recorder.record({ ...synced, regarding });
   await recorder.flush();
   fake.stored.clear(); // the server's TTL removed it
@@ -203,11 +201,7 @@ Deno.test("an expired Event (404 on the series update) is created anew", async (
 
 Deno.test("a full queue drops new Events and counts them", async () => {
   const { client, sent } = fakeEvents();
-  const recorder = new EventRecorder(client, {
-    reportingController: "example.com/op",
-    maxQueuedWrites: 2,
-    logger: silent,
-  });
+  const recorder = quietRecorder(client, { maxQueuedWrites: 2 });
   // The first write is taken off the queue at once; two more fit; the rest are dropped.
   for (let i = 0; i < 10; i++) recorder.record({ ...synced, note: `n${i}`, regarding });
   await recorder.close();
@@ -217,10 +211,7 @@ Deno.test("a full queue drops new Events and counts them", async () => {
 
 Deno.test("flush() resolves while a producer keeps recording the same Event", async () => {
   const fake = fakeEvents();
-  const recorder = new EventRecorder(fake.client, {
-    reportingController: "example.com/op",
-    logger: silent,
-  });
+  const recorder = quietRecorder(fake.client);
   recorder.record({ ...synced, regarding });
   await recorder.flush();
   // Every request the recorder sends triggers one more repeat, as a hot loop would.
@@ -246,11 +237,7 @@ Deno.test("close() gives up on a server that never answers after closeTimeoutMs"
       });
     },
   } as unknown as RestClient;
-  const recorder = new EventRecorder(hanging, {
-    reportingController: "example.com/op",
-    closeTimeoutMs: 50,
-    logger: silent,
-  });
+  const recorder = quietRecorder(hanging, { closeTimeoutMs: 50 });
   recorder.record({ ...synced, regarding });
   recorder.record({ ...synced, note: "second", regarding });
   await recorder.close();

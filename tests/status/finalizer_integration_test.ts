@@ -35,36 +35,32 @@ async function withRuns(
   cleanup: () => void,
   fn: (run: (ns: string, name: string, stale?: Widget) => Promise<RunResult>) => Promise<void>,
 ): Promise<void> {
-  const client = await adminClient(cluster);
-  try {
-    const executor = new RunExecutor<ResourceOf<typeof Widgets>>({
-      client,
-      resourceType: Widgets,
-      logger: silent,
+  using client = await adminClient(cluster);
+  const executor = new RunExecutor<ResourceOf<typeof Widgets>>({
+    client,
+    resourceType: Widgets,
+    logger: silent,
+  });
+  const apply = plan(Widgets).step({ name: "work", run: () => noModification(undefined) });
+  const cleanupPlan = plan(Widgets).step({
+    name: "release-things",
+    run: () => {
+      cleanup();
+      return noModification(undefined);
+    },
+  });
+  await fn(async (ns, name, stale) => {
+    const widget = stale ?? (await getWidget(cluster, ns, name))!;
+    return await executor.reconcile(widget, {
+      plan: (w) =>
+        withFinalizer(w, {
+          resource: Widgets,
+          finalizer: FINALIZER,
+          apply,
+          cleanup: cleanupPlan,
+        }),
     });
-    const apply = plan(Widgets).step({ name: "work", run: () => noModification(undefined) });
-    const cleanupPlan = plan(Widgets).step({
-      name: "release-things",
-      run: () => {
-        cleanup();
-        return noModification(undefined);
-      },
-    });
-    await fn(async (ns, name, stale) => {
-      const widget = stale ?? (await getWidget(cluster, ns, name))!;
-      return await executor.reconcile(widget, {
-        plan: (w) =>
-          withFinalizer(w, {
-            resource: Widgets,
-            finalizer: FINALIZER,
-            apply,
-            cleanup: cleanupPlan,
-          }),
-      });
-    });
-  } finally {
-    client.close();
-  }
+  });
 }
 
 async function patchFinalizers(ns: string, name: string, finalizers: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resourceType } from "../../lib/client/mod.ts";
+import { type App, Apps } from "../_fixtures.ts";
 import { noModification, plan } from "../../lib/steps/mod.ts";
 import {
   containsFields,
@@ -13,22 +13,6 @@ import {
   writeStatus,
 } from "../../lib/status/mod.ts";
 
-interface App {
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-  };
-  status?: { phase?: string };
-}
-const Apps = resourceType<App>()({
-  group: "example.com",
-  version: "v1",
-  kind: "App",
-  plural: "apps",
-  namespaced: true,
-});
 const F = "example.com/cleanup";
 
 Deno.test("containsFields: subsets of objects, exact arrays, null matches missing", () => {

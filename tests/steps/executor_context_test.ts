@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { NotCachedError, type ObjectCache } from "../../lib/controller/cache.ts";
 import { resourceType } from "../../lib/client/resource_type.ts";
+import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import type { EventInput, EventSink } from "../../lib/status/event_sink.ts";
 import {
   InvalidPlanError,
@@ -32,13 +33,6 @@ const Foos = resourceType<Foo>()({
   version: "v1",
   kind: "Foo",
   plural: "foos",
-  namespaced: true,
-});
-const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
   namespaced: true,
 });
 const foo = (): Foo => ({

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type App, Apps } from "../_fixtures.ts";
 import { errorOf } from "./_helpers.ts";
 import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
 import { resourceType } from "../../lib/client/resource_type.ts";
@@ -15,17 +16,6 @@ function recordingClient(): { client: RestClient; requests: RequestOptions[] } {
   return { client, requests };
 }
 
-interface App {
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
-  status?: { phase?: string; message?: string };
-}
-const Apps = resourceType<App>()({
-  group: "example.com",
-  version: "v1",
-  kind: "App",
-  plural: "apps",
-  namespaced: true,
-});
 const Widgets = resourceType<App>()({
   group: "example.com",
   version: "v2",

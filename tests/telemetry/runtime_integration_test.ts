@@ -8,10 +8,8 @@
 import assert from "node:assert/strict";
 import { ResourceClient, type RestClient } from "../../lib/client/mod.ts";
 import {
-  Controller,
   type ControllerOptions,
   type ControllerRun,
-  Operator,
   SharedInformers,
 } from "../../lib/controller/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
@@ -25,7 +23,15 @@ import {
 } from "../../lib/telemetry/mod.ts";
 import { Events } from "../../lib/apis/events.k8s.io/v1/mod.ts";
 import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
-import { adminClient, greetingCluster, waitFor } from "../controller/_operator.ts";
+import {
+  adminClient,
+  createGreetings,
+  greetingCluster,
+  type Harness,
+  startOperator,
+  waitFor,
+} from "../controller/_operator.ts";
+import { controllerReference } from "../../lib/status/mod.ts";
 import { ConfigMaps, Greetings } from "../controller/_three_steps.ts";
 import { parentOf, type Point, TestSdk } from "./_sdk.ts";
 
@@ -59,13 +65,7 @@ function reconciler(): Reconciler<Greeting> {
           await new ResourceClient(context.client, ConfigMaps).namespace(namespace).create({
             metadata: {
               name: `child-${name}`,
-              ownerReferences: [{
-                apiVersion: "demo.staircase.dev/v1",
-                kind: "Greeting",
-                name,
-                uid: greeting.metadata!.uid!,
-                controller: true,
-              }],
+              ownerReferences: [controllerReference(greeting, Greetings)],
             },
             data: { message: greeting.spec?.message ?? "" },
           }, { abortSignal: context.signal });
@@ -88,60 +88,24 @@ function reconciler(): Reconciler<Greeting> {
   };
 }
 
-async function createGreetings(namespace: string, names: string[]): Promise<void> {
-  const api = new ResourceClient(client, Greetings).namespace(namespace);
-  for (const name of names) {
-    await api.create({
-      apiVersion: "demo.staircase.dev/v1",
-      kind: "Greeting",
-      metadata: { name },
-      spec: { message: `hello ${name}` },
-    });
-  }
-}
-
-interface Running {
-  readonly controller: Controller<Greeting>;
-  readonly informers: SharedInformers;
-  readonly runs: ControllerRun[];
-  stop(): Promise<void>;
-}
-
 function start(
   sdk: TestSdk,
   namespace: string,
   options: Partial<ControllerOptions<Greeting>> = {},
   informersClient: RestClient = client,
-): Running {
-  const runs: ControllerRun[] = [];
+): Harness {
   // The server ends each watch after 1 to 2 s: the informers restart their watches.
   const informers = new SharedInformers(informersClient, {
     watchTimeoutSeconds: 1,
     metrics: new RuntimeMetrics({ meterProvider: sdk.meterProvider }),
   });
-  const controller = new Controller<Greeting>({
+  return startOperator(client, namespace, reconciler(), {
     name: "greeting",
-    resource: Greetings,
-    reconciler: reconciler(),
-    client,
-    namespace,
     backoff: { initialMs: 5, maxMs: 50 },
     metrics: new RuntimeMetrics({ controller: "greeting", meterProvider: sdk.meterProvider }),
-    onRun: (run) => runs.push(run),
-    ...options,
-  }).owns(ConfigMaps);
-  const operator = new Operator({ informers }).add(controller);
-  const stop = new AbortController();
-  const done = operator.run(stop.signal);
-  return {
-    controller,
     informers,
-    runs,
-    stop: async () => {
-      stop.abort();
-      await done;
-    },
-  };
+    ...options,
+  });
 }
 
 function sum(points: Point[], attributes: Record<string, unknown> = {}): number {
@@ -174,7 +138,7 @@ async function converged(namespace: string): Promise<boolean> {
 Deno.test("runtime metrics: queue wait per Run, active Runs, retries, breaches, caches, watch restarts", () =>
   withNamespace(async (ns) => {
     await using sdk = disposable(new TestSdk());
-    await createGreetings(ns, NAMES);
+    await createGreetings(client, ns, NAMES);
     const running = start(sdk.value, ns);
     try {
       await waitFor(() => converged(ns), "every Greeting has its ConfigMap");
@@ -224,7 +188,7 @@ Deno.test("runtime metrics: queue wait per Run, active Runs, retries, breaches, 
 Deno.test("a controller's RunTelemetry and tracingClient make Run → step → request spans; events reach the server", () =>
   withNamespace(async (ns) => {
     await using sdk = disposable(new TestSdk());
-    await createGreetings(ns, ["a"]);
+    await createGreetings(client, ns, ["a"]);
     const running = start(sdk.value, ns, {
       client: tracingClient(client, { tracerProvider: sdk.value.tracerProvider }),
       // No controller name here: the Runs carry the controller's.

@@ -12,16 +12,32 @@ function fakeClient(answer: (options: RequestOptions) => Promise<unknown>): Rest
   return { performRequest: answer, defaultNamespace: "team-a" } as RestClient;
 }
 
+/** Runs `test` with a fresh SDK and the W3C propagator registered globally, then removes both. */
+async function withW3cPropagator(test: (sdk: TestSdk) => Promise<void>): Promise<void> {
+  const sdk = new TestSdk();
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  try {
+    await test(sdk);
+  } finally {
+    propagation.disable();
+    await sdk.shutdown();
+  }
+}
+
+/** A fake client that answers every request with `body` and keeps what it was asked. */
+function recordingClient(body: unknown = {}): { client: RestClient; seen: RequestOptions[] } {
+  const seen: RequestOptions[] = [];
+  const client = fakeClient((options) => {
+    seen.push(options);
+    return Promise.resolve(body);
+  });
+  return { client, seen };
+}
+
 Deno.test("tracingClient: a client span per request, child of the active span", async () => {
   const sdk = new TestSdk();
-  const seen: RequestOptions[] = [];
-  const client = tracingClient(
-    fakeClient((options) => {
-      seen.push(options);
-      return Promise.resolve({ kind: "ConfigMap" });
-    }),
-    { tracerProvider: sdk.tracerProvider },
-  );
+  const { client: inner, seen } = recordingClient({ kind: "ConfigMap" });
+  const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
   assert.equal(client.defaultNamespace, "team-a");
   const tracer = sdk.tracerProvider.getTracer("test");
   const body = await tracer.startActiveSpan("outer", async (outer) => {
@@ -94,10 +110,8 @@ Deno.test("tracingClient: without an SDK every call goes through untouched", asy
   );
 });
 
-Deno.test("tracingClient: propagates the request span as W3C traceparent to the server", async () => {
-  const sdk = new TestSdk();
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  try {
+Deno.test("tracingClient: propagates the request span as W3C traceparent to the server", () =>
+  withW3cPropagator(async (sdk) => {
     await using server = startServer(() => json({ kind: "ConfigMap" }));
     using http = new HttpRestClient({ server: server.url });
     const client = tracingClient(http, { tracerProvider: sdk.tracerProvider });
@@ -122,37 +136,19 @@ Deno.test("tracingClient: propagates the request span as W3C traceparent to the 
     assert.notEqual(spanId, only(sdk.finished(), "outer").spanContext().spanId);
     // The caller's headers are kept beside it.
     assert.equal(received.get("x-request-id"), "r-1");
-  } finally {
-    propagation.disable();
-    await sdk.shutdown();
-  }
-});
+  }));
 
-Deno.test("tracingClient: a traceparent the caller set is kept, not replaced", async () => {
-  const sdk = new TestSdk();
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  try {
-    const seen: RequestOptions[] = [];
-    const client = tracingClient(
-      fakeClient((options) => {
-        seen.push(options);
-        return Promise.resolve({});
-      }),
-      { tracerProvider: sdk.tracerProvider },
-    );
+Deno.test("tracingClient: a traceparent the caller set is kept, not replaced", () =>
+  withW3cPropagator(async (sdk) => {
+    const { client: inner, seen } = recordingClient();
+    const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
     const own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     await client.performRequest({ method: "GET", path: "/x", headers: { TraceParent: own } });
     assert.deepEqual(seen[0].headers, { TraceParent: own });
-  } finally {
-    propagation.disable();
-    await sdk.shutdown();
-  }
-});
+  }));
 
-Deno.test("tracingClient: propagate false adds no header, even with a propagator", async () => {
-  const sdk = new TestSdk();
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  try {
+Deno.test("tracingClient: propagate false adds no header, even with a propagator", () =>
+  withW3cPropagator(async (sdk) => {
     await using server = startServer(() => json({}));
     using http = new HttpRestClient({ server: server.url });
     const client = tracingClient(http, { tracerProvider: sdk.tracerProvider, propagate: false });
@@ -162,22 +158,12 @@ Deno.test("tracingClient: propagate false adds no header, even with a propagator
     assert.equal(server.requests[0].headers.get("tracestate"), null);
     // The span is still recorded.
     only(sdk.finished(), "GET");
-  } finally {
-    propagation.disable();
-    await sdk.shutdown();
-  }
-});
+  }));
 
 Deno.test("tracingClient: with no propagator registered the request is passed on as it is", async () => {
   const sdk = new TestSdk();
-  const seen: RequestOptions[] = [];
-  const client = tracingClient(
-    fakeClient((options) => {
-      seen.push(options);
-      return Promise.resolve({});
-    }),
-    { tracerProvider: sdk.tracerProvider },
-  );
+  const { client: inner, seen } = recordingClient();
+  const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
   const request: RequestOptions = { method: "GET", path: "/x" };
   await client.performRequest(request);
   assert.equal(seen[0], request);

@@ -56,6 +56,18 @@ async function withEnv<T>(
   }
 }
 
+/** Runs `test` with two fresh temporary folders, removed afterwards whatever happens. */
+async function withTempDirs(test: (first: string, second: string) => Promise<void>): Promise<void> {
+  const first = await Deno.makeTempDir();
+  const second = await Deno.makeTempDir();
+  try {
+    await test(first, second);
+  } finally {
+    await Deno.remove(first, { recursive: true });
+    await Deno.remove(second, { recursive: true });
+  }
+}
+
 Deno.test("bad asset paths give ControlPlaneAssetsError", async () => {
   await assert.rejects(
     startControlPlane({
@@ -97,9 +109,7 @@ Deno.test("a port in use gives PortInUseError", async () => {
 
 Deno.test("a kube-apiserver that exits early gives ControlPlaneStartError with its log, nothing left", async () => {
   const assets = await ensureControlPlaneAssets();
-  const dir = await Deno.makeTempDir();
-  const bin = await Deno.makeTempDir();
-  try {
+  await withTempDirs(async (dir, bin) => {
     const fake = await script(bin, "kube-apiserver", 'echo "fake apiserver: boom" >&2; exit 3');
     await assert.rejects(
       startControlPlane({ assets: { etcd: assets.etcd, kubeApiServer: fake }, tempDir: dir }),
@@ -109,17 +119,12 @@ Deno.test("a kube-apiserver that exits early gives ControlPlaneStartError with i
     );
     assert.ok(await isEmptyDir(dir), "temp folder left behind");
     assert.equal(await eventually(async () => !(await anyProcessMentions(dir)), 5000), true);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(bin, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a kube-apiserver that never gets ready times out with ControlPlaneStartError", async () => {
   const assets = await ensureControlPlaneAssets();
-  const dir = await Deno.makeTempDir();
-  const bin = await Deno.makeTempDir();
-  try {
+  await withTempDirs(async (dir, bin) => {
     const fake = await script(bin, "kube-apiserver", "while :; do sleep 1; done");
     await assert.rejects(
       startControlPlane({
@@ -131,16 +136,11 @@ Deno.test("a kube-apiserver that never gets ready times out with ControlPlaneSta
     );
     assert.ok(await isEmptyDir(dir), "temp folder left behind");
     assert.equal(await anyProcessMentions(dir), false, "a process of the control plane is left");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(bin, { recursive: true });
-  }
+  });
 });
 
 Deno.test("missing Go gives GoNotFoundError; a failing build gives ControlPlaneBuildError", async () => {
-  const cacheDir = await Deno.makeTempDir();
-  const bin = await Deno.makeTempDir();
-  try {
+  await withTempDirs(async (cacheDir, bin) => {
     const options = { ignoreEnv: true, cacheDir, onProgress: () => {} };
     await withEnv(
       { GO: join(bin, "no-such-go") },
@@ -160,10 +160,7 @@ Deno.test("missing Go gives GoNotFoundError; a failing build gives ControlPlaneB
       if (!e.name.startsWith(".build-")) left.push(e.name);
     }
     assert.deepEqual(left, [], "lock file or half-built folder left in the cache");
-  } finally {
-    await Deno.remove(cacheDir, { recursive: true });
-    await Deno.remove(bin, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a temp folder that cannot be created gives ControlPlaneTempDirError, nothing started", async () => {
@@ -224,9 +221,7 @@ exec "${assets.etcd}" "$@"`,
 
 Deno.test("a kube-controller-manager that exits early gives ControlPlaneStartError with its log, nothing left", async () => {
   const assets = await ensureControlPlaneAssets();
-  const dir = await Deno.makeTempDir();
-  const bin = await Deno.makeTempDir();
-  try {
+  await withTempDirs(async (dir, bin) => {
     const fake = await script(bin, "kube-controller-manager", 'echo "fake kcm: boom" >&2; exit 4');
     await assert.rejects(
       startControlPlane({
@@ -241,10 +236,7 @@ Deno.test("a kube-controller-manager that exits early gives ControlPlaneStartErr
     );
     assert.ok(await isEmptyDir(dir), "temp folder left behind");
     assert.equal(await eventually(async () => !(await anyProcessMentions(dir)), 5000), true);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(bin, { recursive: true });
-  }
+  });
 });
 
 Deno.test("controllerManager: true without its binary in the given assets is ControlPlaneAssetsError", async () => {

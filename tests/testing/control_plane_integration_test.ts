@@ -7,35 +7,11 @@ import {
   TestRequestError,
   withNamespace,
 } from "../../lib/testing/shared.ts";
+import { type FirstLineProcess, spawnFirstLine } from "../../lib/testing/_first_line.ts";
 import { controlPlanePids, eventually, pathExists, processAlive } from "./helpers.ts";
-
-const GROUP = "widgets.staircase.test";
-
-const crd = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: `widgets.${GROUP}` },
-  spec: {
-    group: GROUP,
-    scope: "Namespaced",
-    names: { plural: "widgets", singular: "widget", kind: "Widget", listKind: "WidgetList" },
-    versions: [{
-      name: "v1",
-      served: true,
-      storage: true,
-      subresources: { status: {} },
-      schema: {
-        openAPIV3Schema: {
-          type: "object",
-          properties: {
-            spec: { type: "object", properties: { size: { type: "integer" } } },
-            status: { type: "object", properties: { ready: { type: "boolean" } } },
-          },
-        },
-      },
-    }],
-  },
-};
+// The status tests' Widget CRD, installed here on this test's own control plane.
+import { widgetCrd, widgetPath, Widgets } from "../status/_widgets.ts";
+import { whoAmI } from "../_fixtures.ts";
 
 interface Named {
   metadata: { name: string; uid?: string };
@@ -62,14 +38,9 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
         expectJson: true,
       }) as { items: { metadata: { name: string } }[] };
       assert.ok(list.items.some((ns) => ns.metadata.name === "kube-system"));
-      const review = await client.performRequest({
-        method: "POST",
-        path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        bodyJson: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-        expectJson: true,
-      }) as { status: { userInfo: { username: string; groups: string[] } } };
-      assert.equal(review.status.userInfo.username, "admin");
-      assert.ok(review.status.userInfo.groups.includes("system:masters"));
+      const user = await whoAmI(client);
+      assert.equal(user.username, "admin");
+      assert.ok(user.groups.includes("system:masters"));
     });
 
     await t.step("/version reports the built version", async () => {
@@ -130,11 +101,15 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
     });
 
     await t.step("a CRD becomes Established", async () => {
-      await cluster.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+      await cluster.request(
+        "POST",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        widgetCrd,
+      );
       const established = await eventually(async () => {
         const { body } = await cluster.request<CrdStatus>(
           "GET",
-          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${GROUP}`,
+          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${widgetCrd.metadata?.name}`,
         );
         return body.status?.conditions?.some((c) =>
           c.type === "Established" && c.status === "True"
@@ -147,8 +122,8 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
       await withNamespace(async (ns) => {
         for (
           const [base, body] of [
-            [`/apis/${GROUP}/v1/namespaces/${ns}/widgets`, {
-              apiVersion: `${GROUP}/v1`,
+            [widgetPath(ns), {
+              apiVersion: Widgets.apiVersion,
               kind: "Widget",
               metadata: { name: "w1" },
               spec: { size: 3 },
@@ -229,36 +204,13 @@ Deno.test("control plane: CRD, custom resources, ConfigMaps, kubectl, RBAC users
 });
 
 /** Starts `fixture` (which prints one JSON line first) and returns the line and the child. */
-async function spawnFixture(
-  fixture: string,
-  ownGroup = false,
-): Promise<{ child: Deno.ChildProcess; first: string; rest: Promise<string> }> {
+function spawnFixture(fixture: string, ownGroup = false): Promise<FirstLineProcess> {
   const path = new URL(`./fixtures/${fixture}`, import.meta.url).pathname;
   const args = ["run", "-A", path];
   // setsid: its own process group, so the group can be signalled like a terminal's Ctrl-C.
-  const child = new Deno.Command(ownGroup ? "setsid" : Deno.execPath(), {
-    args: ownGroup ? [Deno.execPath(), ...args] : args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  const newline = text.indexOf("\n");
-  const rest = (async () => {
-    let more = text.slice(newline + 1);
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) return more;
-      more += value;
-    }
-  })();
-  return { child, first: text.slice(0, newline), rest };
+  return ownGroup
+    ? spawnFirstLine("setsid", [Deno.execPath(), ...args])
+    : spawnFirstLine(Deno.execPath(), args);
 }
 
 const ENDINGS = [
@@ -275,8 +227,8 @@ const ENDINGS = [
 
 for (const ending of ENDINGS) {
   Deno.test(`control plane: cleaned up when the test process gets ${ending.name}`, async () => {
-    const { child, first, rest } = await spawnFixture("start_and_wait.ts", ending.group);
-    const info = JSON.parse(first) as { dir: string; pids: number[] };
+    const { child, firstLine, rest } = await spawnFixture("start_and_wait.ts", ending.group);
+    const info = JSON.parse(firstLine) as { dir: string; pids: number[] };
     assert.equal(info.pids.length, 3, "etcd, kube-apiserver and kube-controller-manager");
     for (const pid of info.pids) assert.ok(await processAlive(pid), `pid ${pid} not running`);
     ending.send(child.pid);
@@ -291,8 +243,8 @@ for (const ending of ENDINGS) {
 }
 
 Deno.test("a running control plane leaves the host program's own SIGINT handling alone", async () => {
-  const { child, first, rest } = await spawnFixture("host_sigint.ts");
-  const info = JSON.parse(first) as { dir: string; pids: number[] };
+  const { child, firstLine, rest } = await spawnFixture("host_sigint.ts");
+  const info = JSON.parse(firstLine) as { dir: string; pids: number[] };
   Deno.kill(child.pid, "SIGINT");
   const status = await child.status;
   const out = await rest;

@@ -12,15 +12,7 @@ export async function processAlive(pid: number): Promise<boolean> {
   }
 }
 
-/** True while the path exists. */
-export async function pathExists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { pathExists } from "../../lib/testing/assets/path_exists.ts";
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the last result. */
 export async function eventually(
