@@ -27,15 +27,7 @@
  */
 
 // Re-exported so the step model's public types are complete on their own.
-export type {
-  HttpMethod,
-  JSONArray,
-  JSONObject,
-  JSONPrimitive,
-  JSONValue,
-  RequestOptions,
-  RestClient,
-} from "../client/contract.ts";
+export type * from "../client/_request_types.ts";
 export type { RunContext } from "./context.ts";
 export {
   InvalidPlanError,
