@@ -165,38 +165,35 @@ const server = Deno.serve(
   () => Response.json({ kind: "ConfigMap", data: { message: "hello" } }),
 );
 const url = `http://127.0.0.1:${server.addr.port}/api/v1/namespaces/default/configmaps/web`;
-const httpSteps: BenchStep[] = [{
-  name: "read-config-map",
-  run: async (_context, n) => {
+/** Measures and prints a 1-step plan of `run` beside the bare loop (target 1.02x). */
+async function oneStepRow(title: string, run: BenchStep["run"], runsPerRound: number) {
+  const steps: BenchStep[] = [{ name: "read-config-map", run }];
+  const built = planOf(steps);
+  const cases = [
+    newCase("bare for loop", bareLoop(steps)),
+    newCase("executor, default settings", () => byDefault.run(resource, built)),
+  ];
+  await measureRounds(cases, runsPerRound);
+  const [bare, executor] = cases.map((c) => c.samples);
+  console.log(`\n${title}; medians of ${rounds} rounds of ${runsPerRound} Runs per case.`);
+  console.log(`${"".padEnd(50)} ns/Run   ratio`);
+  printRow("bare for loop", median(bare), 1, "(baseline)");
+  const ratio = ratioOf(executor, bare);
+  printRow("executor, default settings", median(executor), ratio, verdict(ratio, 1.02));
+  const extra = median(executor.map((ns, r) => ns - bare[r]));
+  console.log(`The executor's extra cost per Run: ${extra.toFixed(0)} ns.`);
+}
+
+await oneStepRow(
+  "1-step plan whose step makes one loopback HTTP request (to a server in this process)",
+  async (_context, n) => {
     const response = await fetch(url);
     await response.json();
     return noModification(n + 1);
   },
-}];
-const httpPlan = planOf(httpSteps);
-const httpCases = [
-  newCase("bare for loop", bareLoop(httpSteps)),
-  newCase("executor, default settings", () => byDefault.run(resource, httpPlan)),
-];
-await measureRounds(httpCases, 100);
+  100,
+);
 await server.shutdown();
-const [httpBare, httpExecutor] = httpCases.map((c) => c.samples);
-console.log(
-  `\n1-step plan whose step makes one loopback HTTP request (to a server in this process); ` +
-    `medians of ${rounds} rounds of 100 Runs per case.`,
-);
-console.log(`${"".padEnd(50)} ns/Run   ratio`);
-printRow("bare for loop", median(httpBare), 1, "(baseline)");
-const httpRatio = ratioOf(httpExecutor, httpBare);
-printRow("executor, default settings", median(httpExecutor), httpRatio, verdict(httpRatio, 1.02));
-// The HTTP row carries the noise of the loopback round trip; the executor's own cost per Run
-// is what the no-op row measures, so this estimate is the steadier figure.
-const ownCost = fixed + median(executorStep) - median(bareStep) - bareFixed;
-console.log(
-  `Estimate: a 1-step Run's own cost in the executor (fixed cost plus one step's overhead, ` +
-    `${ownCost.toFixed(0)} ns) is ${(ownCost / median(httpBare) * 100).toFixed(2)}% of one ` +
-    `loopback request: ${(1 + ownCost / median(httpBare)).toFixed(3)}x.`,
-);
 
 // Row 3 (with --api-server): one GET from a real API server through the client.
 if (apiServer) {
@@ -204,26 +201,12 @@ if (apiServer) {
   using apiClient = cp.client();
   const configMaps = new ResourceClient(apiClient, ConfigMaps, "default");
   await configMaps.create({ metadata: { name: "bench" }, data: { message: "hello" } });
-  const getSteps: BenchStep[] = [{
-    name: "read-config-map",
-    run: async (_context, n) => {
+  await oneStepRow(
+    "1-step plan whose step GETs a ConfigMap from a local kube-apiserver through the client",
+    async (_context, n) => {
       await configMaps.get("bench");
       return noModification(n + 1);
     },
-  }];
-  const getPlan = planOf(getSteps);
-  const getCases = [
-    newCase("bare for loop", bareLoop(getSteps)),
-    newCase("executor, default settings", () => byDefault.run(resource, getPlan)),
-  ];
-  await measureRounds(getCases, 50);
-  const [getBare, getExecutor] = getCases.map((c) => c.samples);
-  console.log(
-    `\n1-step plan whose step GETs a ConfigMap from a local kube-apiserver through the client; ` +
-      `medians of ${rounds} rounds of 50 Runs per case.`,
+    50,
   );
-  console.log(`${"".padEnd(50)} ns/Run   ratio`);
-  printRow("bare for loop", median(getBare), 1, "(baseline)");
-  const getRatio = ratioOf(getExecutor, getBare);
-  printRow("executor, default settings", median(getExecutor), getRatio, verdict(getRatio, 1.02));
 }
