@@ -33,18 +33,20 @@ export interface NamedObject {
  *
  * @example
  * ```ts
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
- * import { ApplyStatusWriter, type ApplyStatusWriterOptions } from "@staircase/staircase/status";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface Greeting { metadata?: { name?: string; namespace?: string }; status?: { shown?: boolean } }
- * const Greetings = resourceType<Greeting>()({
- *   group: "example.com", version: "v1", kind: "Greeting", plural: "greetings", namespaced: true,
+ * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
+ * const Apps = resourceType<App>()({
+ *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
  * });
+ * const queries: string[] = [];
+ * const client = restClientFromHandler((request) => (queries.push(`${request.querystring}`), Promise.resolve({})));
  * // Let a conflict with another status writer fail the write instead of taking its fields.
- * const options: ApplyStatusWriterOptions = { fieldManager: "greeting-operator", force: false };
- * function statusWriter(client: RestClient): ApplyStatusWriter<Greeting, true> {
- *   return new ApplyStatusWriter(client, Greetings, options);
- * }
+ * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator", force: false });
+ * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
+ * await writer.write(app, { phase: "Ready" }, { signal: AbortSignal.timeout(5_000), runId: "r-1", stepName: "report" });
+ * console.log(queries); // [ "fieldManager=app-operator" ]
  * ```
  */
 export interface ApplyStatusWriterOptions {
@@ -79,21 +81,22 @@ export interface ApplyStatusWriterOptions {
  *
  * @example
  * ```ts
- * import { RunExecutor } from "@staircase/staircase";
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import { modified, plan, RunExecutor } from "@staircase/staircase";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface App { metadata: { name: string; namespace: string }; status?: { phase?: string } }
+ * interface App { metadata?: ObjectMeta; status?: { phase?: string } }
  * const Apps = resourceType<App>()({
  *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
  * });
- *
- * const client = {} as RestClient; // a real client in practice
- * const executor = new RunExecutor<App>({
- *   client,
- *   statusWriter: new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" }),
- * });
- * console.log(executor.stepTimeoutMs);
+ * const sent: string[] = []; // an in-memory API server that notes each request
+ * const client = restClientFromHandler((r) => (sent.push(`${r.method} ${r.path}`), Promise.resolve({})));
+ * const statusWriter = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
+ * const executor = new RunExecutor({ client, resourceType: Apps, statusWriter });
+ * const steps = plan(Apps).step({ name: "ready", run: () => modified({ status: { phase: "Ready" } }) });
+ * await executor.run({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, steps);
+ * console.log(sent); // [ "PATCH /apis/example.com/v1/namespaces/prod/apps/web/status" ]
  * ```
  */
 export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Scoped<T, N>> {

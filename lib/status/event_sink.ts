@@ -72,12 +72,15 @@ export interface EventInput {
  *
  * @example
  * ```ts
- * import type { EventSink } from "@staircase/staircase/status";
+ * import type { EventInput, EventSink } from "@staircase/staircase/status";
  *
+ * // A step's helper takes the sink; a test passes one that keeps what it hears.
  * function announce(events: EventSink, name: string): void {
  *   events.record({ type: "Normal", reason: "Created", action: "Create", note: `created ${name}` });
  * }
- * console.log(typeof announce);
+ * const heard: EventInput[] = [];
+ * announce({ record: (event) => void heard.push(event) }, "web-config");
+ * console.log(heard[0].note); // created web-config
  * ```
  */
 export interface EventSink {
