@@ -116,7 +116,11 @@ export interface RequestOptions {
   querystring?: URLSearchParams;
   /** Aborts the request (and a stream being read). */
   abortSignal?: AbortSignal;
-  /** The request's `Content-Type`; defaults to `application/json` when `bodyJson` is set. */
+  /**
+   * The request's `Content-Type`.
+   *
+   * @default {"application/json" when `bodyJson` is set}
+   */
   contentType?: string;
   /** A raw request body. */
   bodyRaw?: Uint8Array;
@@ -124,7 +128,11 @@ export interface RequestOptions {
   bodyJson?: JSONValue;
   /** A streamed request body. */
   bodyStream?: ReadableStream<Uint8Array>;
-  /** The `Accept` header; defaults to `application/json`. */
+  /**
+   * The `Accept` header.
+   *
+   * @default {"application/json"}
+   */
   accept?: string;
   /**
    * Extra request headers, e.g. the W3C `traceparent` that `tracingClient` adds. Headers the

@@ -36,7 +36,11 @@ import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } fr
  * ```
  */
 export interface SharedInformerOptions<T> {
-  /** Watch one namespace only (default: all namespaces, or cluster scope). */
+  /**
+   * Watch one namespace only.
+   *
+   * @default {all namespaces (or cluster scope)}
+   */
   readonly namespace?: string;
   /** Only objects matching this label selector (server-side). */
   readonly labelSelector?: string;
@@ -111,7 +115,11 @@ export interface SharedInformersDefaults extends
     InformerOptions<unknown>,
     "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError" | "metrics"
   > {
-  /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
+  /**
+   * Reconnect delays of each informer.
+   *
+   * @default {kube-rs's: 800 ms doubling to 30 s, jitter 0.5, reset after 2 minutes}
+   */
   readonly backoff?: BackoffOptions;
 }
 

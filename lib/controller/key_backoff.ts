@@ -38,7 +38,11 @@ export interface KeyBackoffOptions {
    * @default {0.2}
    */
   readonly jitter?: number;
-  /** The random source in `[0, 1)`; default `Math.random` (tests pass a fixed one). */
+  /**
+   * The random source in `[0, 1)` (tests pass a fixed one).
+   *
+   * @default {Math.random}
+   */
   readonly random?: () => number;
 }
 

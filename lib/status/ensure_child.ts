@@ -124,6 +124,8 @@ export interface EnsureChildOptions<R, D, C> {
    * every field of `desired` except apiVersion, kind and metadata, plus its labels and
    * annotations, must hold in the child ({@linkcode containsFields}: fields set by others or
    * defaulted by the server do not count as drift).
+   *
+   * @default {the owned fields of `desired` are contained in `actual`}
    */
   readonly inSync?: (desired: C, actual: C) => boolean;
   /**
