@@ -17,10 +17,17 @@ import { statusTarget } from "./_status_target.ts";
  *
  * @example
  * ```ts
- * import type { NamedObject } from "@staircase/staircase/status";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter, type NamedObject } from "@staircase/staircase/status";
  *
+ * const Apps = resourceType<{ status?: { phase?: string } }>()({
+ *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ * });
+ * const client = restClientFromHandler(() => Promise.resolve({}));
+ * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
  * const app: NamedObject = { metadata: { name: "web", namespace: "default" } };
- * console.log(app.metadata?.name);
+ * console.log(JSON.stringify(writer.bodyFor(app, { phase: "Ready" })));
+ * // {"apiVersion":"example.com/v1","kind":"App","metadata":{"name":"web","namespace":"default"},"status":{"phase":"Ready"}}
  * ```
  */
 export interface NamedObject {

@@ -22,11 +22,17 @@ import { type CacheListOptions, NotCachedError, type ObjectCache } from "../cont
  *
  * @example
  * ```ts
- * import type { ChildReadContext } from "@staircase/staircase/status";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ChildReadContext, getChild } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const context: ChildReadContext = { client: {} as RestClient };
- * console.log(context.cache); // undefined: every read is live
+ * // Without a cache every read is live, through the client.
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.method, request.path); // GET /api/v1/namespaces/prod/configmaps/web-config
+ *   return Promise.resolve({ metadata: { name: "web-config" }, data: { a: "1" } });
+ * });
+ * const context: ChildReadContext = { client, signal: AbortSignal.timeout(5_000) };
+ * console.log((await getChild(context, ConfigMaps, "web-config", "prod"))?.data); // { a: "1" }
  * ```
  */
 export interface ChildReadContext {

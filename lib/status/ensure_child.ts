@@ -28,10 +28,11 @@ import { containsFields } from "./strict_status.ts";
  *
  * @example
  * ```ts
- * import type { ChildObject } from "@staircase/staircase/status";
+ * import { type ChildObject, containsFields } from "@staircase/staircase/status";
  *
- * const child: ChildObject = { metadata: { name: "web-config", labels: { app: "web" } } };
- * console.log(child.metadata?.name);
+ * const desired: ChildObject = { metadata: { name: "web-config", labels: { app: "web" } } };
+ * const actual = { metadata: { name: "web-config", labels: { app: "web", team: "a" }, uid: "7" } };
+ * console.log(containsFields(desired.metadata?.labels, actual.metadata.labels)); // true
  * ```
  */
 export interface ChildObject {
