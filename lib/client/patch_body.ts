@@ -17,8 +17,11 @@ import type { PatchType } from "./resource_options.ts";
  * @example
  * ```ts
  * import type { JsonPointer } from "@staircase/staircase/client";
- * const path: JsonPointer = "/spec/replicas";
- * console.log(path);
+ *
+ * // A label key with a `/` in it: `~1` stands for the slash inside one token.
+ * const key = "app.kubernetes.io/name";
+ * const path: JsonPointer = `/metadata/labels/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+ * console.log(path); // /metadata/labels/app.kubernetes.io~1name
  * ```
  */
 export type JsonPointer = "" | `/${string}`;
@@ -29,14 +32,20 @@ export type JsonPointer = "" | `/${string}`;
  *
  * @example
  * ```ts
- * import type { JsonPatchOperation } from "@staircase/staircase/client";
+ * import { type JsonPatchOperation, ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import { Deployments } from "@staircase/staircase/apis/apps/v1";
+ *
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Scale to 3, only if nobody changed the Deployment since resourceVersion 42.
  * const ops: JsonPatchOperation[] = [
  *   { op: "test", path: "/metadata/resourceVersion", value: "42" },
  *   { op: "replace", path: "/spec/replicas", value: 3 },
- *   { op: "remove", path: "/metadata/labels/stale" },
- *   { op: "copy", from: "/data/a", path: "/data/b" },
  * ];
- * console.log(ops.length);
+ * await new ResourceClient(client, Deployments, "prod").patch("web", ops, { type: "json" });
+ * // application/json-patch+json [{"op":"test",...},{"op":"replace","path":"/spec/replicas","value":3}]
  * ```
  */
 export type JsonPatchOperation =
@@ -83,13 +92,19 @@ export interface StrategicMergeDirectives {
  *
  * @example
  * ```ts
- * import type { StrategicMergePatch } from "@staircase/staircase/client";
+ * import { ResourceClient, restClientFromHandler, type StrategicMergePatch } from "@staircase/staircase/client";
+ * import { type Pod, Pods } from "@staircase/staircase/apis/core/v1";
  *
- * interface Pod { spec?: { containers: { name: string; image?: string; args?: string[] }[] } }
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Containers merge by name: change one image, delete another, leave the rest alone.
  * const patch: StrategicMergePatch<Pod> = {
  *   spec: { containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }] },
  * };
- * console.log(patch);
+ * await new ResourceClient(client, Pods, "prod").patch("web", patch, { type: "strategic" });
+ * // application/strategic-merge-patch+json {"spec":{"containers":[{"name":"app",...},...]}}
  * ```
  */
 export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
