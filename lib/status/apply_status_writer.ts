@@ -184,22 +184,20 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
    *
    * @example
    * ```ts
-   * import { resourceType, type RestClient } from "@staircase/staircase/client";
+   * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
    * import { ApplyStatusWriter } from "@staircase/staircase/status";
    *
-   * const sent: unknown[] = [];
-   * const client = {
-   *   performRequest: (request: unknown) => (sent.push(request), Promise.resolve({})),
-   * } as unknown as RestClient;
-   * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
-   * const Apps = resourceType<App>()({
+   * const client = restClientFromHandler((request) => {
+   *   console.log(request.method, request.contentType, `${request.querystring}`);
+   *   return Promise.resolve({});
+   * });
+   * const Apps = resourceType<{ status?: { phase?: string } }>()({
    *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
    * });
    * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
-   * await writer.write({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, { phase: "Ready" }, {
-   *   signal: new AbortController().signal, runId: "r-1", stepName: "report",
-   * });
-   * console.log(sent.length); // 1
+   * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
+   * await writer.write(app, { phase: "Ready" }, { signal: AbortSignal.timeout(5_000), runId: "r-1", stepName: "report" });
+   * // PATCH application/apply-patch+yaml fieldManager=app-operator&force=true
    * ```
    */
   async write(
