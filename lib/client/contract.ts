@@ -17,7 +17,7 @@
  * import type { HttpMethod } from "@staircase/staircase/client";
  *
  * const method: HttpMethod = "PATCH";
- * console.log(method);
+ * console.log(method); // PATCH
  * ```
  */
 export type HttpMethod =
@@ -37,7 +37,7 @@ export type HttpMethod =
  * import type { JSONPrimitive } from "@staircase/staircase/client";
  *
  * const values: JSONPrimitive[] = ["a", 1, true, null];
- * console.log(values.length);
+ * console.log(values.length); // 4
  * ```
  */
 export type JSONPrimitive = string | number | boolean | null | undefined;
@@ -49,7 +49,7 @@ export type JSONPrimitive = string | number | boolean | null | undefined;
  * import type { JSONValue } from "@staircase/staircase/client";
  *
  * const value: JSONValue = { items: [1, "two", { three: null }] };
- * console.log(JSON.stringify(value));
+ * console.log(JSON.stringify(value)); // {"items":[1,"two",{"three":null}]}
  * ```
  */
 export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
@@ -61,7 +61,7 @@ export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
  * import type { JSONObject } from "@staircase/staircase/client";
  *
  * const labels: JSONObject = { app: "web", tier: "frontend" };
- * console.log(Object.keys(labels));
+ * console.log(Object.keys(labels)); // [ "app", "tier" ]
  * ```
  */
 export type JSONObject = { [key: string]: JSONValue };
@@ -73,7 +73,7 @@ export type JSONObject = { [key: string]: JSONValue };
  * import type { JSONArray } from "@staircase/staircase/client";
  *
  * const patch: JSONArray = [{ op: "remove", path: "/metadata/labels/tier" }];
- * console.log(patch.length);
+ * console.log(patch.length); // 1
  * ```
  */
 export type JSONArray = JSONValue[];
@@ -226,7 +226,7 @@ export interface RestClient {
  * import type { WatchEventType } from "@staircase/staircase/client";
  *
  * const seen: WatchEventType[] = ["ADDED", "BOOKMARK"];
- * console.log(seen.includes("ADDED"));
+ * console.log(seen.includes("ADDED")); // true
  * ```
  */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -242,7 +242,7 @@ export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ER
  *   type: "ADDED",
  *   object: { metadata: { name: "web" } },
  * };
- * console.log(event.object.metadata.name);
+ * console.log(event.object.metadata.name); // web
  * ```
  */
 export interface WatchObjectEvent<T> {
@@ -263,7 +263,7 @@ export interface WatchObjectEvent<T> {
  *   type: "BOOKMARK",
  *   object: { metadata: { resourceVersion: "12345" } },
  * };
- * console.log(event.object.metadata.resourceVersion);
+ * console.log(event.object.metadata.resourceVersion); // 12345
  * ```
  */
 export interface WatchBookmarkEvent {
@@ -285,7 +285,7 @@ export interface WatchBookmarkEvent {
  *     ? `reached ${event.object.metadata.resourceVersion}`
  *     : `${event.type} ${event.object.metadata?.name}`;
  * }
- * console.log(describe({ type: "DELETED", object: { metadata: { name: "web" } } }));
+ * console.log(describe({ type: "DELETED", object: { metadata: { name: "web" } } })); // DELETED web
  * ```
  */
 export type WatchEvent<T> = WatchObjectEvent<T> | WatchBookmarkEvent;

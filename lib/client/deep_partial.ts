@@ -10,7 +10,7 @@
  *
  * interface Thing { metadata: { name: string; labels?: Record<string, string> }; spec: { size: number } }
  * const patch: DeepPartial<Thing> = { metadata: { labels: { tier: "web" } } };
- * console.log(patch);
+ * console.log(patch); // { metadata: { labels: { tier: "web" } } }
  * ```
  */
 export type DeepPartial<T> = T extends ReadonlyArray<unknown> ? T | null

@@ -134,6 +134,7 @@ export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
  * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null, fresh: "1" } };
  * const json: PatchBody<ConfigMap, "json"> = [{ op: "remove", path: "/data/stale" }];
  * console.log(merge, json);
+ * // { data: { stale: null, fresh: "1" } } [ { op: "remove", path: "/data/stale" } ]
  * ```
  */
 export type PatchBody<T, K extends PatchType> = K extends "json" ? JsonPatchOperation[]

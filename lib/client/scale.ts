@@ -8,7 +8,7 @@
  * import type { Scale } from "@staircase/staircase/client";
  *
  * const scale: Scale = { apiVersion: "autoscaling/v1", kind: "Scale", spec: { replicas: 3 } };
- * console.log(scale.spec?.replicas);
+ * console.log(scale.spec?.replicas); // 3
  * ```
  *
  * @module

@@ -88,7 +88,7 @@ export interface HealthServerOptions {
  * import type { HealthCheckKind } from "@staircase/staircase/controller";
  *
  * const kind: HealthCheckKind = "readiness";
- * console.log(kind);
+ * console.log(kind); // readiness
  * ```
  */
 export type HealthCheckKind = "liveness" | "readiness";
@@ -102,6 +102,7 @@ export type HealthCheckKind = "liveness" | "readiness";
  * import { HealthServerError } from "@staircase/staircase/controller";
  *
  * console.log(new HealthServerError("port must be an integer from 0 to 65535").message);
+ * // health server: port must be an integer from 0 to 65535
  * ```
  */
 export class HealthServerError extends Error {
