@@ -10,7 +10,11 @@
  *
  * @example
  * ```ts
- * import { type ClientCertificate, type CredentialSource, hideKey } from "@staircase/staircase/client";
+ * import {
+ *   type ClientCertificate,
+ *   type CredentialSource,
+ *   hideKey,
+ * } from "@staircase/staircase/client";
  *
  * // A source that signs in with a client certificate (e.g. one read from files).
  * const certificate: ClientCertificate = hideKey({

@@ -12,13 +12,22 @@ import type { JSONValue, RequestOptions, ResponseBody, RestClient } from "./cont
  *
  * @example
  * ```ts
- * import { decorateRestClient, type NextRequest, restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   decorateRestClient,
+ *   type NextRequest,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  *
  * // A server that is down: every request fails.
  * const offline: NextRequest = (options) => Promise.reject(new Error(`offline: ${options.path}`));
  * // A decorator gets the next step as a NextRequest and may call it, or not.
- * const client = decorateRestClient(restClientFromHandler(offline), (options, next) => next(options));
- * await client.performRequest({ method: "GET", path: "/version" }).catch((error) => console.log(error.message));
+ * const client = decorateRestClient(
+ *   restClientFromHandler(offline),
+ *   (options, next) => next(options),
+ * );
+ * await client.performRequest({ method: "GET", path: "/version" }).catch((error) =>
+ *   console.log(error.message)
+ * );
  * // offline: /version
  * ```
  */
@@ -30,7 +39,11 @@ export type NextRequest = (options: RequestOptions) => Promise<ResponseBody>;
  *
  * @example
  * ```ts
- * import { type AroundRequest, decorateRestClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   type AroundRequest,
+ *   decorateRestClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  *
  * // Logs each request with its outcome, after it finished.
  * const logged: AroundRequest = async (options, next) => {

@@ -32,7 +32,11 @@ export type JsonPointer = "" | `/${string}`;
  *
  * @example
  * ```ts
- * import { type JsonPatchOperation, ResourceClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   type JsonPatchOperation,
+ *   ResourceClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  * import { Deployments } from "@staircase/staircase/apis/apps/v1";
  *
  * const client = restClientFromHandler((request) => {
@@ -92,7 +96,11 @@ export interface StrategicMergeDirectives {
  *
  * @example
  * ```ts
- * import { ResourceClient, restClientFromHandler, type StrategicMergePatch } from "@staircase/staircase/client";
+ * import {
+ *   ResourceClient,
+ *   restClientFromHandler,
+ *   type StrategicMergePatch,
+ * } from "@staircase/staircase/client";
  * import { type Pod, Pods } from "@staircase/staircase/apis/core/v1";
  *
  * const client = restClientFromHandler((request) => {
@@ -101,7 +109,9 @@ export interface StrategicMergeDirectives {
  * });
  * // Containers merge by name: change one image, delete another, leave the rest alone.
  * const patch: StrategicMergePatch<Pod> = {
- *   spec: { containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }] },
+ *   spec: {
+ *     containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }],
+ *   },
  * };
  * await new ResourceClient(client, Pods, "prod").patch("web", patch, { type: "strategic" });
  * // application/strategic-merge-patch+json {"spec":{"containers":[{"name":"app",...},...]}}

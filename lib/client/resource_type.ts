@@ -22,7 +22,11 @@ import type { ObjectList, ResourceDescriptor } from "./resource_options.ts";
  *
  * @example Addressing a kind through its generated token
  * ```ts
- * import { ResourceClient, type RestClient, restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   ResourceClient,
+ *   type RestClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * async function settingsOf(client: RestClient, name: string): Promise<string | undefined> {
@@ -30,7 +34,9 @@ import type { ObjectList, ResourceDescriptor } from "./resource_options.ts";
  *   const configMap = await new ResourceClient(client, ConfigMaps).namespace("default").get(name);
  *   return configMap.data?.settings;
  * }
- * const server = restClientFromHandler((request) => Promise.resolve({ data: { settings: request.path } }));
+ * const server = restClientFromHandler((request) =>
+ *   Promise.resolve({ data: { settings: request.path } })
+ * );
  * console.log(await settingsOf(server, "app")); // /api/v1/namespaces/default/configmaps/app
  * ```
  */

@@ -15,7 +15,12 @@ import type { ResourceType } from "../client/resource_type.ts";
  * ```ts
  * import { type CachedMetadata, objectKey } from "@staircase/staircase/controller";
  *
- * const metadata: CachedMetadata = { name: "web", namespace: "default", uid: "1", resourceVersion: "7" };
+ * const metadata: CachedMetadata = {
+ *   name: "web",
+ *   namespace: "default",
+ *   uid: "1",
+ *   resourceVersion: "7",
+ * };
  * console.log(objectKey({ metadata })); // default/web
  * ```
  */
@@ -151,8 +156,14 @@ export interface CacheReader<T> {
  *   return `${event.type} ${event.object.metadata?.name}${was ? ` (was ${was})` : ""}`;
  * }
  * const store = new Store(ConfigMaps);
- * store.apply({ metadata: { name: "web", namespace: "prod", resourceVersion: "1" }, data: { mode: "slow" } });
- * const event = store.apply({ metadata: { name: "web", namespace: "prod", resourceVersion: "2" }, data: { mode: "fast" } });
+ * store.apply({
+ *   metadata: { name: "web", namespace: "prod", resourceVersion: "1" },
+ *   data: { mode: "slow" },
+ * });
+ * const event = store.apply({
+ *   metadata: { name: "web", namespace: "prod", resourceVersion: "2" },
+ *   data: { mode: "fast" },
+ * });
  * console.log(event && describe(event)); // modified web (was slow)
  * ```
  */
@@ -178,11 +189,15 @@ export interface CacheEvent<T> {
  * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // An informer from the shared registry, not running yet (nothing is ever listed here).
- * const informers = new SharedInformers(restClientFromHandler(() => Promise.reject(new Error("offline"))));
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
  * const configMaps: Informer<ConfigMap> = informers.get(ConfigMaps, { namespace: "prod" });
  * console.log(configMaps.synced, configMaps.hasObserved("42")); // false false
  * // Waiting for a write to show up gives up when the signal says so.
- * await configMaps.waitUntilObserved("42", AbortSignal.timeout(10)).catch((error) => console.log(error.name));
+ * await configMaps.waitUntilObserved("42", AbortSignal.timeout(10)).catch((error) =>
+ *   console.log(error.name)
+ * );
  * // TimeoutError
  * ```
  */
@@ -230,7 +245,9 @@ export interface Informer<T> extends CacheReader<T> {
  * }
  * // An empty cache with one object read live laid over it (as after a Run's own write).
  * const empty: ObjectCache = { get: () => undefined, list: () => [] };
- * const live = new Map([[liveKey("v1", "ConfigMap", "prod", "settings"), { data: { message: "hi" } }]]);
+ * const live = new Map([[liveKey("v1", "ConfigMap", "prod", "settings"), {
+ *   data: { message: "hi" },
+ * }]]);
  * console.log(message(overlayCache(empty, live), "prod"), message(empty, "prod")); // hi undefined
  * ```
  */

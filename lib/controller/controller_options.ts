@@ -35,8 +35,11 @@ import type { RecordedWrite } from "./write_record.ts";
  * new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client })
  *   .owns(Secrets, { scope: { namespace: "prod", labelSelector: "app=web" } })
  *   .bind(informers);
- * const scopes = informers.informers.map(({ options }) => [options.namespace, options.labelSelector]);
- * console.log(scopes); // [ [ undefined, undefined ], [ "prod", "app=web" ] ]
+ * for (const { resource, options } of informers.informers) {
+ *   console.log(resource.kind, options.namespace, options.labelSelector);
+ * }
+ * // ConfigMap undefined undefined
+ * // Secret prod app=web
  * ```
  */
 export interface InformerScope {
@@ -56,7 +59,11 @@ export interface InformerScope {
  * ```ts
  * import { plan } from "@staircase/staircase";
  * import { restClientFromHandler } from "@staircase/staircase/client";
- * import { Controller, type InformerProvider, SharedInformers } from "@staircase/staircase/controller";
+ * import {
+ *   Controller,
+ *   type InformerProvider,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
  * // A provider that notes what a controller asks for, and hands out shared informers.
@@ -64,9 +71,17 @@ export interface InformerScope {
  * const shared = new SharedInformers(client);
  * const asked: string[] = [];
  * const informers: InformerProvider = {
- *   get: (resource, scope) => (asked.push(`${resource.kind} in ${scope?.namespace}`), shared.get(resource, scope)),
+ *   get: (resource, scope) => {
+ *     asked.push(`${resource.kind} in ${scope?.namespace}`);
+ *     return shared.get(resource, scope);
+ *   },
  * };
- * new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client, namespace: "prod" })
+ * new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   namespace: "prod",
+ * })
  *   .owns(Secrets)
  *   .bind(informers);
  * console.log(asked); // [ "ConfigMap in prod", "Secret in prod" ]
@@ -94,7 +109,12 @@ export interface InformerProvider {
  * // Fail every Run that writes twice (the default, "report", only logs and reports it).
  * const oneChangeRule: OneChangeRule = "strict";
  * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
- * const controller = new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client, oneChangeRule });
+ * const controller = new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   oneChangeRule,
+ * });
  * console.log(controller.name); // ConfigMap
  * ```
  */
@@ -163,7 +183,9 @@ export class OneChangeRuleError extends Error {
  * // An observer gets a RunResult; a controller's carries the one-change rule's verdict.
  * function verdict(result: ControllerRunResult): string {
  *   const breach = result.oneChangeViolation;
- *   return breach ? `too many writes, ended by ${breach.stepName}` : `${result.end}, one change at most`;
+ *   return breach
+ *     ? `too many writes, ended by ${breach.stepName}`
+ *     : `${result.end}, one change at most`;
  * }
  * const executor = new RunExecutor({ client: restClientFromHandler(() => Promise.resolve({})) });
  * const result = await executor.run(
@@ -217,7 +239,12 @@ export type KeyMapper<T> = (object: T) => Iterable<string>;
  * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
  * const informers = new SharedInformers(client);
  * // Secrets in "vault" name the ConfigMap (in "prod") to reconcile; only relevant changes count.
- * new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client, namespace: "prod" })
+ * new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   namespace: "prod",
+ * })
  *   .watches(Secrets, (secret) => [`prod/${secret.metadata?.name}`], {
  *     predicate: relevantChange(),
  *     scope: { namespace: "vault" },
@@ -254,7 +281,11 @@ export interface WatchOptions<T> {
  * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
  * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
- * const controller = new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client })
+ * const controller = new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ * })
  *   .owns(Secrets, { metadataOnly: true });
  * controller.bind(new SharedInformers(client));
  * try {
@@ -437,7 +468,9 @@ export interface ControllerOptions<R> {
  *   { metadata: { name: "web", uid: "u1", resourceVersion: "1" } },
  *   plan().step({ name: "apply", run: () => modified() }),
  * );
- * console.log(describe({ key: "prod/web", result, writes: [], changes: 1, action: result.action }));
+ * console.log(
+ *   describe({ key: "prod/web", result, writes: [], changes: 1, action: result.action }),
+ * );
  * // prod/web: modified by apply, 1 change(s)
  * ```
  */

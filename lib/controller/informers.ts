@@ -28,10 +28,14 @@ import { type InformerOptions, type PartialObjectMetadata, ResourceInformer } fr
  * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const informers = new SharedInformers(restClientFromHandler(() => Promise.reject(new Error("offline"))));
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
  * const web = informers.get(ConfigMaps, { namespace: "default", labelSelector: "app=web" });
  * // The same kind, scope and selector: the same informer (one watch for every caller).
- * console.log(informers.get(ConfigMaps, { namespace: "default", labelSelector: "app=web" }) === web); // true
+ * console.log(
+ *   informers.get(ConfigMaps, { namespace: "default", labelSelector: "app=web" }) === web,
+ * ); // true
  * console.log(informers.get(ConfigMaps, { namespace: "default" }) === web); // false
  * ```
  */
@@ -106,7 +110,10 @@ export class InformerConflictError extends Error {
  *   metrics: new RuntimeMetrics({ controller: "greeting" }), // watch restarts and cache sizes
  *   onError: (error) => console.error(error.message),
  * };
- * const informers = new SharedInformers(restClientFromHandler(() => Promise.resolve({})), defaults);
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.resolve({})),
+ *   defaults,
+ * );
  * console.log(informers.get(ConfigMaps).options.metrics === defaults.metrics); // true
  * ```
  */

@@ -18,7 +18,11 @@ import { handleShutdownSignals } from "./shutdown.ts";
  * @example
  * ```ts
  * import { restClientFromHandler } from "@staircase/staircase/client";
- * import { type InformerRegistry, Operator, SharedInformers } from "@staircase/staircase/controller";
+ * import {
+ *   type InformerRegistry,
+ *   Operator,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  *
  * // The shared informers, with a note when the operator starts and stops their watches.
  * const shared = new SharedInformers(restClientFromHandler(() => Promise.resolve({})));
@@ -105,7 +109,9 @@ export interface LeaderElection {
  * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { type LeaderElection, Operator, SharedInformers } from "@staircase/staircase/controller";
  *
- * const alwaysLeader: LeaderElection = { run: (_signal, callbacks) => Promise.resolve(callbacks.onStartedLeading()) };
+ * const alwaysLeader: LeaderElection = {
+ *   run: (_signal, callbacks) => Promise.resolve(callbacks.onStartedLeading()),
+ * };
  * const operator = new Operator({
  *   informers: new SharedInformers(restClientFromHandler(() => Promise.resolve({}))),
  *   leaderElection: alwaysLeader, // default: none, this process always leads
@@ -174,7 +180,11 @@ export interface OperatorOptions {
  * async function main(client: RestClient): Promise<void> {
  *   const informers = new SharedInformers(client);
  *   const operator = new Operator({ informers }).add(
- *     new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client })
+ *     new Controller({
+ *       resource: ConfigMaps,
+ *       reconciler: { plan: () => plan(ConfigMaps) },
+ *       client,
+ *     })
  *       .owns(Secrets),
  *   );
  *   await operator.runUntilSignal();
@@ -387,12 +397,20 @@ export class Operator {
  * @example
  * ```ts
  * import type { RestClient } from "@staircase/staircase/client";
- * import { LeaderElector, leaseElection, Operator, SharedInformers } from "@staircase/staircase/controller";
+ * import {
+ *   LeaderElector,
+ *   leaseElection,
+ *   Operator,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  *
  * // One replica at a time runs Runs: they take turns on the Lease default/greeting-operator.
  * function operatorFor(client: RestClient): Operator {
  *   const elector = new LeaderElector({ client, name: "greeting-operator", namespace: "default" });
- *   return new Operator({ informers: new SharedInformers(client), leaderElection: leaseElection(elector) });
+ *   return new Operator({
+ *     informers: new SharedInformers(client),
+ *     leaderElection: leaseElection(elector),
+ *   });
  * }
  * ```
  */

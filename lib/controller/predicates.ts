@@ -110,7 +110,8 @@ export function relevantChange<T>(options: RelevantChangeOptions = {}): Predicat
  * import { anyOf, relevantChange } from "@staircase/staircase/controller";
  *
  * type Labelled = { metadata?: { generation?: number; labels?: Record<string, string> } };
- * const forced = (event: { object: Labelled }) => event.object.metadata?.labels?.["force"] === "true";
+ * const forced = (event: { object: Labelled }) =>
+ *   event.object.metadata?.labels?.["force"] === "true";
  * const predicate = anyOf<Labelled>(relevantChange(), forced);
  * const before = { metadata: { generation: 1 } };
  * const touched = { metadata: { generation: 1, labels: { force: "true" } } };

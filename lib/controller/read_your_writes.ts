@@ -36,11 +36,15 @@ export const DEFAULT_OWN_WRITES_TIMEOUT_MS = 5_000;
  * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const informers = new SharedInformers(restClientFromHandler(() => Promise.reject(new Error("offline"))));
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
  * informers.get(ConfigMaps, { namespace: "prod" });
  * // The informer that caches a kind, as awaitOwnWrites asks for it.
  * const informerFor: InformerLookup = (apiVersion, kind) =>
- *   informers.informers.find(({ resource }) => resource.apiVersion === apiVersion && resource.kind === kind);
+ *   informers.informers.find(({ resource }) =>
+ *     resource.apiVersion === apiVersion && resource.kind === kind
+ *   );
  * console.log(informerFor("v1", "ConfigMap")?.resource.plural, informerFor("v1", "Secret")); // configmaps undefined
  * ```
  */
@@ -51,16 +55,29 @@ export type InformerLookup = (apiVersion: string, kind: string) => Informer<unkn
  *
  * @example
  * ```ts
- * import { awaitOwnWrites, liveKey, type RecordedWrite, SharedInformers } from "@staircase/staircase/controller";
+ * import {
+ *   awaitOwnWrites,
+ *   liveKey,
+ *   type RecordedWrite,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * // The last Run created a ConfigMap that the cache (never started here) has not seen.
- * const client = restClientFromHandler(() => Promise.resolve({ metadata: { name: "web", resourceVersion: "42" } }));
+ * const client = restClientFromHandler(() =>
+ *   Promise.resolve({ metadata: { name: "web", resourceVersion: "42" } })
+ * );
  * const cache = new SharedInformers(client).get(ConfigMaps, { namespace: "prod" });
  * const write: RecordedWrite = {
- *   method: "POST", path: "/api/v1/namespaces/prod/configmaps", purpose: "change",
- *   apiVersion: "v1", kind: "ConfigMap", namespace: "prod", name: "web", resourceVersion: "42",
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/prod/configmaps",
+ *   purpose: "change",
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   namespace: "prod",
+ *   name: "web",
+ *   resourceVersion: "42",
  * };
  * const own = await awaitOwnWrites([write], () => cache, client, { timeoutMs: 10 });
  * console.log(own.stale.length, own.live.get(liveKey("v1", "ConfigMap", "prod", "web")));

@@ -48,7 +48,10 @@ export interface SignalListeners {
  *   signals: ["SIGHUP"],
  *   onShutdown: (signal) => console.log(`${signal}: shutting down; again to exit at once`),
  *   exit: (code) => console.log(`exit ${code}`), // Deno.exit by default
- *   listeners: { add: (s, handler) => void handlers.set(s, handler), remove: (s) => void handlers.delete(s) },
+ *   listeners: {
+ *     add: (s, handler) => void handlers.set(s, handler),
+ *     remove: (s) => void handlers.delete(s),
+ *   },
  * });
  * handlers.get("SIGHUP")?.(); // SIGHUP: shutting down; again to exit at once
  * handlers.get("SIGHUP")?.(); // exit 129
@@ -133,7 +136,10 @@ export class ShutdownSignalsError extends Error {
  * }
  * const handlers = new Map<Deno.Signal, () => void>(); // the process's signals, fired by hand here
  * using shutdown = handleShutdownSignals({
- *   listeners: { add: (s, handler) => void handlers.set(s, handler), remove: (s) => void handlers.delete(s) },
+ *   listeners: {
+ *     add: (s, handler) => void handlers.set(s, handler),
+ *     remove: (s) => void handlers.delete(s),
+ *   },
  * });
  * console.log(describe(shutdown)); // running
  * handlers.get("SIGINT")?.();

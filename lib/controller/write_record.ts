@@ -40,10 +40,18 @@ export type WritePurpose = "change" | "best-effort" | "status";
  *
  * // The server's answer names what was written and the resourceVersion it got.
  * const server = restClientFromHandler(() =>
- *   Promise.resolve({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web", namespace: "prod", resourceVersion: "42" } })
+ *   Promise.resolve({
+ *     apiVersion: "v1",
+ *     kind: "ConfigMap",
+ *     metadata: { name: "web", namespace: "prod", resourceVersion: "42" },
+ *   })
  * );
  * const recorder = new WriteRecorder(server);
- * await recorder.client.performRequest({ method: "POST", path: "/api/v1/namespaces/prod/configmaps", expectJson: true });
+ * await recorder.client.performRequest({
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/prod/configmaps",
+ *   expectJson: true,
+ * });
  * const [write]: readonly RecordedWrite[] = recorder.writes;
  * console.log(write.kind, write.name, write.resourceVersion, write.purpose); // ConfigMap web 42 change
  * ```
@@ -83,10 +91,18 @@ const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * import { restClientFromHandler } from "@staircase/staircase/client";
  *
  * const server = restClientFromHandler(() =>
- *   Promise.resolve({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", resourceVersion: "7" } })
+ *   Promise.resolve({
+ *     apiVersion: "v1",
+ *     kind: "ConfigMap",
+ *     metadata: { name: "a", resourceVersion: "7" },
+ *   })
  * );
  * const recorder = new WriteRecorder(server);
- * await recorder.client.performRequest({ method: "POST", path: "/api/v1/namespaces/d/configmaps", expectJson: true });
+ * await recorder.client.performRequest({
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/d/configmaps",
+ *   expectJson: true,
+ * });
  * console.log(recorder.changes, recorder.writes[0].resourceVersion); // 1 7
  * ```
  */

@@ -21,7 +21,11 @@ import { statusTarget } from "./_status_target.ts";
  * import { ApplyStatusWriter, type NamedObject } from "@staircase/staircase/status";
  *
  * const Apps = resourceType<{ status?: { phase?: string } }>()({
- *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
  * });
  * const client = restClientFromHandler(() => Promise.resolve({}));
  * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
@@ -43,16 +47,32 @@ export interface NamedObject {
  * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
  * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
+ * interface App {
+ *   metadata?: { name?: string; namespace?: string };
+ *   status?: { phase?: string };
+ * }
  * const Apps = resourceType<App>()({
- *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
  * });
  * const queries: string[] = [];
- * const client = restClientFromHandler((request) => (queries.push(`${request.querystring}`), Promise.resolve({})));
+ * const client = restClientFromHandler((
+ *   request,
+ * ) => (queries.push(`${request.querystring}`), Promise.resolve({})));
  * // Let a conflict with another status writer fail the write instead of taking its fields.
- * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator", force: false });
+ * const writer = new ApplyStatusWriter(client, Apps, {
+ *   fieldManager: "app-operator",
+ *   force: false,
+ * });
  * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
- * await writer.write(app, { phase: "Ready" }, { signal: AbortSignal.timeout(5_000), runId: "r-1", stepName: "report" });
+ * await writer.write(app, { phase: "Ready" }, {
+ *   signal: AbortSignal.timeout(5_000),
+ *   runId: "r-1",
+ *   stepName: "report",
+ * });
  * console.log(queries); // [ "fieldManager=app-operator" ]
  * ```
  */
@@ -93,16 +113,30 @@ export interface ApplyStatusWriterOptions {
  * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface App { metadata?: ObjectMeta; status?: { phase?: string } }
+ * interface App {
+ *   metadata?: ObjectMeta;
+ *   status?: { phase?: string };
+ * }
  * const Apps = resourceType<App>()({
- *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
  * });
  * const sent: string[] = []; // an in-memory API server that notes each request
- * const client = restClientFromHandler((r) => (sent.push(`${r.method} ${r.path}`), Promise.resolve({})));
+ * const client = restClientFromHandler((
+ *   r,
+ * ) => (sent.push(`${r.method} ${r.path}`), Promise.resolve({})));
  * const statusWriter = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
  * const executor = new RunExecutor({ client, resourceType: Apps, statusWriter });
- * const steps = plan(Apps).step({ name: "ready", run: () => modified({ status: { phase: "Ready" } }) });
- * await executor.run({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, steps);
+ * const steps = plan(Apps).step({
+ *   name: "ready",
+ *   run: () => modified({ status: { phase: "Ready" } }),
+ * });
+ * await executor.run({
+ *   metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" },
+ * }, steps);
  * console.log(sent); // [ "PATCH /apis/example.com/v1/namespaces/prod/apps/web/status" ]
  * ```
  */
@@ -192,11 +226,19 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
    *   return Promise.resolve({});
    * });
    * const Apps = resourceType<{ status?: { phase?: string } }>()({
-   *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+   *   group: "example.com",
+   *   version: "v1",
+   *   kind: "App",
+   *   plural: "apps",
+   *   namespaced: true,
    * });
    * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
    * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
-   * await writer.write(app, { phase: "Ready" }, { signal: AbortSignal.timeout(5_000), runId: "r-1", stepName: "report" });
+   * await writer.write(app, { phase: "Ready" }, {
+   *   signal: AbortSignal.timeout(5_000),
+   *   runId: "r-1",
+   *   stepName: "report",
+   * });
    * // PATCH application/apply-patch+yaml fieldManager=app-operator&force=true
    * ```
    */

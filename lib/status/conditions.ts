@@ -62,7 +62,11 @@ export interface Condition {
  * import { type ConditionLike, findCondition } from "@staircase/staircase/status";
  *
  * // A generated status type's conditions (fewer required fields) work with the helpers too.
- * const generated: ConditionLike[] = [{ type: "Ready", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" }];
+ * const generated: ConditionLike[] = [{
+ *   type: "Ready",
+ *   status: "True",
+ *   lastTransitionTime: "2026-01-01T00:00:00Z",
+ * }];
  * console.log(findCondition(generated, "Ready")?.lastTransitionTime); // 2026-01-01T00:00:00Z
  * ```
  */

@@ -9,10 +9,18 @@
  *
  * @example
  * ```ts
- * import { type EventInput, type EventObjectReference, withRegarding } from "@staircase/staircase/status";
+ * import {
+ *   type EventInput,
+ *   type EventObjectReference,
+ *   withRegarding,
+ * } from "@staircase/staircase/status";
  *
  * const ref: EventObjectReference = {
- *   apiVersion: "v1", kind: "ConfigMap", name: "web-config", namespace: "default", uid: "1234",
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   name: "web-config",
+ *   namespace: "default",
+ *   uid: "1234",
  * };
  * const heard: EventInput[] = [];
  * const events = withRegarding({ record: (event) => void heard.push(event) }, ref);

@@ -19,13 +19,23 @@ import { statusTarget } from "./_status_target.ts";
  * import { MergePatchStatusWriter, type StatusWriteOptions } from "@staircase/staircase/status";
  *
  * const Foos = resourceType<{ status?: { phase?: string } }>()({
- *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "Foo",
+ *   plural: "foos",
+ *   namespaced: true,
  * });
  * // A server that never answers: only the signal ends the write.
  * const client = restClientFromHandler(({ abortSignal }) =>
- *   new Promise((_, reject) => abortSignal?.addEventListener("abort", () => reject(abortSignal.reason)))
+ *   new Promise((_, reject) =>
+ *     abortSignal?.addEventListener("abort", () => reject(abortSignal.reason))
+ *   )
  * );
- * const options: StatusWriteOptions = { signal: AbortSignal.timeout(10), runId: "r-1", stepName: "report" };
+ * const options: StatusWriteOptions = {
+ *   signal: AbortSignal.timeout(10),
+ *   runId: "r-1",
+ *   stepName: "report",
+ * };
  * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
  * await new MergePatchStatusWriter(client, Foos).write(app, { phase: "Ready" }, options)
  *   .catch((error) => console.log(error.name)); // TimeoutError
@@ -94,16 +104,28 @@ export interface StatusWriter<R> {
  * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  *
- * interface Foo { metadata?: ObjectMeta; status?: { ready?: boolean } }
+ * interface Foo {
+ *   metadata?: ObjectMeta;
+ *   status?: { ready?: boolean };
+ * }
  * const Foos = resourceType<Foo>()({
- *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "Foo",
+ *   plural: "foos",
+ *   namespaced: true,
  * });
  * const sent: unknown[] = []; // an in-memory API server that notes each request body
  * const client = restClientFromHandler((r) => (sent.push(r.bodyJson), Promise.resolve({})));
  * const statusWriter = new MergePatchStatusWriter(client, Foos);
  * const executor = new RunExecutor({ client, resourceType: Foos, statusWriter });
- * const steps = plan(Foos).step({ name: "ready", run: () => modified({ status: { ready: true } }) });
- * await executor.run({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, steps);
+ * const steps = plan(Foos).step({
+ *   name: "ready",
+ *   run: () => modified({ status: { ready: true } }),
+ * });
+ * await executor.run({
+ *   metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" },
+ * }, steps);
  * console.log(sent); // [ { status: { ready: true } } ]
  * ```
  */

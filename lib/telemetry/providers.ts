@@ -41,7 +41,11 @@ export interface MeterProviderLike {
  *
  * @example
  * ```ts
- * import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+ * import {
+ *   InMemorySpanExporter,
+ *   SimpleSpanProcessor,
+ *   TracerProvider,
+ * } from "@opentelemetry/sdk-trace";
  * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { type TracerProviderLike, tracingClient } from "@staircase/staircase/telemetry";
  *
@@ -49,7 +53,9 @@ export interface MeterProviderLike {
  * const tracerProvider: TracerProviderLike = new TracerProvider({
  *   spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
  * });
- * const client = tracingClient(restClientFromHandler(() => Promise.resolve({})), { tracerProvider });
+ * const client = tracingClient(restClientFromHandler(() => Promise.resolve({})), {
+ *   tracerProvider,
+ * });
  * await client.performRequest({ method: "GET", path: "/version", expectJson: true });
  * console.log(spans.getFinishedSpans().map((span) => span.name)); // [ "GET" ]
  * ```

@@ -37,7 +37,10 @@ import { tracerOf, type TracerProviderLike } from "./providers.ts";
  * });
  * const tracerProvider = new TracerProvider();
  * for (const propagate of [true, false]) {
- *   await tracingClient(inner, { tracerProvider, propagate }).performRequest({ method: "GET", path: "/" });
+ *   await tracingClient(inner, { tracerProvider, propagate }).performRequest({
+ *     method: "GET",
+ *     path: "/",
+ *   });
  * }
  * console.log(sent); // [ "traceparent", "" ]
  * ```
