@@ -190,7 +190,7 @@ export type ResponseBody =
  *
  * @example Reading a ConfigMap through any RestClient
  * ```ts
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { type RestClient, restClientFromHandler } from "@staircase/staircase/client";
  *
  * async function readConfigMap(client: RestClient, name: string): Promise<unknown> {
  *   return await client.performRequest({
@@ -199,6 +199,9 @@ export type ResponseBody =
  *     expectJson: true,
  *   });
  * }
+ * // Any RestClient: an HttpRestClient in practice, here one that answers in memory.
+ * const client = restClientFromHandler((request) => Promise.resolve({ requested: request.path }));
+ * console.log(await readConfigMap(client, "a/b")); // { requested: "/api/v1/namespaces/default/configmaps/a%2Fb" }
  * ```
  */
 export interface RestClient {
@@ -223,10 +226,22 @@ export interface RestClient {
  *
  * @example
  * ```ts
- * import type { WatchEventType } from "@staircase/staircase/client";
+ * import {
+ *   restClientFromHandler,
+ *   watchEvents,
+ *   type WatchEventType,
+ * } from "@staircase/staircase/client";
  *
- * const seen: WatchEventType[] = ["ADDED", "BOOKMARK"];
- * console.log(seen.includes("ADDED")); // true
+ * // A server whose watch stream holds an ADDED event and a BOOKMARK.
+ * const lines = '{"type":"ADDED","object":{"metadata":{"name":"web"}}}\n' +
+ *   '{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}}\n';
+ * const server = restClientFromHandler(() => Promise.resolve(new Response(lines).body!));
+ * const seen: WatchEventType[] = [];
+ * const querystring = new URLSearchParams();
+ * for await (const event of watchEvents(server, "/api/v1/configmaps", { querystring })) {
+ *   seen.push(event.type);
+ * }
+ * console.log(seen); // [ "ADDED", "BOOKMARK" ]
  * ```
  */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -237,12 +252,19 @@ export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ER
  * @example
  * ```ts
  * import type { WatchObjectEvent } from "@staircase/staircase/client";
+ * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
  *
- * const event: WatchObjectEvent<{ metadata: { name: string } }> = {
- *   type: "ADDED",
- *   object: { metadata: { name: "web" } },
- * };
- * console.log(event.object.metadata.name); // web
+ * // Applies one change to a map of ConfigMaps by name.
+ * function apply(cache: Map<string, ConfigMap>, event: WatchObjectEvent<ConfigMap>): void {
+ *   const name = event.object.metadata?.name ?? "";
+ *   if (event.type === "DELETED") cache.delete(name);
+ *   else cache.set(name, event.object);
+ * }
+ * const cache = new Map<string, ConfigMap>();
+ * apply(cache, { type: "ADDED", object: { metadata: { name: "web" } } });
+ * apply(cache, { type: "ADDED", object: { metadata: { name: "db" } } });
+ * apply(cache, { type: "DELETED", object: { metadata: { name: "db" } } });
+ * console.log([...cache.keys()]); // [ "web" ]
  * ```
  */
 export interface WatchObjectEvent<T> {
@@ -257,13 +279,27 @@ export interface WatchObjectEvent<T> {
  *
  * @example
  * ```ts
- * import type { WatchBookmarkEvent } from "@staircase/staircase/client";
+ * import {
+ *   restClientFromHandler,
+ *   type WatchBookmarkEvent,
+ *   watchEvents,
+ *   type WatchState,
+ * } from "@staircase/staircase/client";
  *
- * const event: WatchBookmarkEvent = {
+ * // A stream with only a bookmark: nothing changed, but the watch has caught up to 12345.
+ * const bookmark: WatchBookmarkEvent = {
  *   type: "BOOKMARK",
  *   object: { metadata: { resourceVersion: "12345" } },
  * };
- * console.log(event.object.metadata.resourceVersion); // 12345
+ * const server = restClientFromHandler(() =>
+ *   Promise.resolve(new Response(JSON.stringify(bookmark) + "\n").body!)
+ * );
+ * const state: WatchState = {};
+ * const querystring = new URLSearchParams();
+ * for await (const event of watchEvents(server, "/api/v1/configmaps", { querystring, state })) {
+ *   console.log(event.type); // BOOKMARK
+ * }
+ * console.log(state.resourceVersion); // 12345: where the next watch resumes
  * ```
  */
 export interface WatchBookmarkEvent {

@@ -85,10 +85,16 @@ export interface HealthServerOptions {
  *
  * @example
  * ```ts
- * import type { HealthCheckKind } from "@staircase/staircase/controller";
+ * import { type HealthCheckKind, HealthServer } from "@staircase/staircase/controller";
  *
+ * // "readiness" checks answer /readyz; "liveness" checks answer /healthz and /livez.
  * const kind: HealthCheckKind = "readiness";
- * console.log(kind); // readiness
+ * await using health = new HealthServer();
+ * health.addCheck(kind, "caches-synced", () => false);
+ * const ready = await health.handle(new Request("http://localhost/readyz"));
+ * const live = await health.handle(new Request("http://localhost/healthz"));
+ * console.log(ready.status, live.status); // 503 200
+ * await Promise.all([ready.body?.cancel(), live.body?.cancel()]);
  * ```
  */
 export type HealthCheckKind = "liveness" | "readiness";
