@@ -69,12 +69,24 @@ export type JsonPatchOperation =
  *
  * @example
  * ```ts
- * import type { StrategicMergeDirectives } from "@staircase/staircase/client";
- * const d: StrategicMergeDirectives = {
- *   $retainKeys: ["type"],
- *   "$setElementOrder/containers": [{ name: "app" }, { name: "sidecar" }],
+ * import {
+ *   ResourceClient,
+ *   restClientFromHandler,
+ *   type StrategicMergeDirectives,
+ * } from "@staircase/staircase/client";
+ * import { Pods } from "@staircase/staircase/apis/core/v1";
+ *
+ * const client = restClientFromHandler((request) => {
+ *   console.log(JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Update the sidecar's image and put it first in the list of containers.
+ * const order: StrategicMergeDirectives = {
+ *   "$setElementOrder/containers": [{ name: "sidecar" }, { name: "app" }],
  * };
- * console.log(d);
+ * const spec = { ...order, containers: [{ name: "sidecar", image: "envoy:1.31" }] };
+ * await new ResourceClient(client, Pods, "prod").patch("web", { spec }, { type: "strategic" });
+ * // {"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"app"}],"containers":[...]}}
  * ```
  */
 export interface StrategicMergeDirectives {
@@ -138,13 +150,25 @@ export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
  *
  * @example
  * ```ts
- * import type { PatchBody } from "@staircase/staircase/client";
+ * import {
+ *   type PatchBody,
+ *   ResourceClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
- * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null, fresh: "1" } };
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * const configMaps = new ResourceClient(client, ConfigMaps, "prod");
+ * // The same change, as the body each patch type expects.
+ * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null } };
  * const json: PatchBody<ConfigMap, "json"> = [{ op: "remove", path: "/data/stale" }];
- * console.log(merge, json);
- * // { data: { stale: null, fresh: "1" } } [ { op: "remove", path: "/data/stale" } ]
+ * await configMaps.patch("web", merge, { type: "merge" });
+ * await configMaps.patch("web", json, { type: "json" });
+ * // application/merge-patch+json {"data":{"stale":null}}
+ * // application/json-patch+json [{"op":"remove","path":"/data/stale"}]
  * ```
  */
 export type PatchBody<T, K extends PatchType> = K extends "json" ? JsonPatchOperation[]
