@@ -84,18 +84,24 @@ export class TooManyChildrenError extends Error {
  *
  * @example
  * ```ts
- * import { type ChildListOptions, type ChildReadContext, listChildren } from "@staircase/staircase/status";
- * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ChildListOptions, listChildren } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * // The ConfigMaps of one instance that one owner created.
- * async function ownedConfigMaps(context: ChildReadContext, ownerUid: string): Promise<ConfigMap[]> {
- *   const options: ChildListOptions = {
- *     namespace: "prod",
- *     labelSelector: { "app.kubernetes.io/instance": "web" },
- *     ownerUid,
- *   };
- *   return await listChildren(context, ConfigMaps, options);
- * }
+ * // No cache: a live LIST, filtered by the server (labels) and then by owner.
+ * const client = restClientFromHandler((request) => {
+ *   console.log(`${request.path}?${request.querystring}`);
+ *   // /api/v1/namespaces/prod/configmaps?labelSelector=app%3Dweb&limit=500
+ *   const owned = { name: "web-config", ownerReferences: [{ uid: "42", controller: true }] };
+ *   return Promise.resolve({ items: [{ metadata: owned }, { metadata: { name: "other" } }] });
+ * });
+ * const options: ChildListOptions = {
+ *   namespace: "prod",
+ *   labelSelector: { app: "web" },
+ *   ownerUid: "42",
+ * };
+ * const children = await listChildren({ client }, ConfigMaps, options);
+ * console.log(children.map((child) => child.metadata?.name)); // [ "web-config" ]
  * ```
  */
 export type ChildListOptions = CacheListOptions;
