@@ -178,15 +178,9 @@ export interface OperatorOptions {
  *
  * // Runs one controller until SIGINT or SIGTERM.
  * async function main(client: RestClient): Promise<void> {
- *   const informers = new SharedInformers(client);
- *   const operator = new Operator({ informers }).add(
- *     new Controller({
- *       resource: ConfigMaps,
- *       reconciler: { plan: () => plan(ConfigMaps) },
- *       client,
- *     })
- *       .owns(Secrets),
- *   );
+ *   const reconciler = { plan: () => plan(ConfigMaps) };
+ *   const controller = new Controller({ resource: ConfigMaps, reconciler, client }).owns(Secrets);
+ *   const operator = new Operator({ informers: new SharedInformers(client) }).add(controller);
  *   await operator.runUntilSignal();
  * }
  * ```
