@@ -17,7 +17,7 @@
  * import type { HttpMethod } from "@staircase/staircase/client";
  *
  * const method: HttpMethod = "PATCH";
- * console.log(method);
+ * console.log(method); // PATCH
  * ```
  */
 export type HttpMethod =
@@ -37,7 +37,7 @@ export type HttpMethod =
  * import type { JSONPrimitive } from "@staircase/staircase/client";
  *
  * const values: JSONPrimitive[] = ["a", 1, true, null];
- * console.log(values.length);
+ * console.log(values.length); // 4
  * ```
  */
 export type JSONPrimitive = string | number | boolean | null | undefined;
@@ -49,7 +49,7 @@ export type JSONPrimitive = string | number | boolean | null | undefined;
  * import type { JSONValue } from "@staircase/staircase/client";
  *
  * const value: JSONValue = { items: [1, "two", { three: null }] };
- * console.log(JSON.stringify(value));
+ * console.log(JSON.stringify(value)); // {"items":[1,"two",{"three":null}]}
  * ```
  */
 export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
@@ -61,7 +61,7 @@ export type JSONValue = JSONPrimitive | JSONObject | JSONArray;
  * import type { JSONObject } from "@staircase/staircase/client";
  *
  * const labels: JSONObject = { app: "web", tier: "frontend" };
- * console.log(Object.keys(labels));
+ * console.log(Object.keys(labels)); // [ "app", "tier" ]
  * ```
  */
 export type JSONObject = { [key: string]: JSONValue };
@@ -73,7 +73,7 @@ export type JSONObject = { [key: string]: JSONValue };
  * import type { JSONArray } from "@staircase/staircase/client";
  *
  * const patch: JSONArray = [{ op: "remove", path: "/metadata/labels/tier" }];
- * console.log(patch.length);
+ * console.log(patch.length); // 1
  * ```
  */
 export type JSONArray = JSONValue[];
@@ -116,7 +116,11 @@ export interface RequestOptions {
   querystring?: URLSearchParams;
   /** Aborts the request (and a stream being read). */
   abortSignal?: AbortSignal;
-  /** The request's `Content-Type`; defaults to `application/json` when `bodyJson` is set. */
+  /**
+   * The request's `Content-Type`.
+   *
+   * @default {"application/json" when `bodyJson` is set}
+   */
   contentType?: string;
   /** A raw request body. */
   bodyRaw?: Uint8Array;
@@ -124,7 +128,11 @@ export interface RequestOptions {
   bodyJson?: JSONValue;
   /** A streamed request body. */
   bodyStream?: ReadableStream<Uint8Array>;
-  /** The `Accept` header; defaults to `application/json`. */
+  /**
+   * The `Accept` header.
+   *
+   * @default {"application/json"}
+   */
   accept?: string;
   /**
    * Extra request headers, e.g. the W3C `traceparent` that `tracingClient` adds. Headers the
@@ -182,7 +190,7 @@ export type ResponseBody =
  *
  * @example Reading a ConfigMap through any RestClient
  * ```ts
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { type RestClient, restClientFromHandler } from "@staircase/staircase/client";
  *
  * async function readConfigMap(client: RestClient, name: string): Promise<unknown> {
  *   return await client.performRequest({
@@ -191,6 +199,9 @@ export type ResponseBody =
  *     expectJson: true,
  *   });
  * }
+ * // Any RestClient: an HttpRestClient in practice, here one that answers in memory.
+ * const client = restClientFromHandler((request) => Promise.resolve({ requested: request.path }));
+ * console.log(await readConfigMap(client, "a/b")); // { requested: "/api/v1/namespaces/default/configmaps/a%2Fb" }
  * ```
  */
 export interface RestClient {
@@ -215,10 +226,22 @@ export interface RestClient {
  *
  * @example
  * ```ts
- * import type { WatchEventType } from "@staircase/staircase/client";
+ * import {
+ *   restClientFromHandler,
+ *   watchEvents,
+ *   type WatchEventType,
+ * } from "@staircase/staircase/client";
  *
- * const seen: WatchEventType[] = ["ADDED", "BOOKMARK"];
- * console.log(seen.includes("ADDED"));
+ * // A server whose watch stream holds an ADDED event and a BOOKMARK.
+ * const lines = '{"type":"ADDED","object":{"metadata":{"name":"web"}}}\n' +
+ *   '{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}}\n';
+ * const server = restClientFromHandler(() => Promise.resolve(new Response(lines).body!));
+ * const seen: WatchEventType[] = [];
+ * const querystring = new URLSearchParams();
+ * for await (const event of watchEvents(server, "/api/v1/configmaps", { querystring })) {
+ *   seen.push(event.type);
+ * }
+ * console.log(seen); // [ "ADDED", "BOOKMARK" ]
  * ```
  */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -229,12 +252,19 @@ export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ER
  * @example
  * ```ts
  * import type { WatchObjectEvent } from "@staircase/staircase/client";
+ * import type { ConfigMap } from "@staircase/staircase/apis/core/v1";
  *
- * const event: WatchObjectEvent<{ metadata: { name: string } }> = {
- *   type: "ADDED",
- *   object: { metadata: { name: "web" } },
- * };
- * console.log(event.object.metadata.name);
+ * // Applies one change to a map of ConfigMaps by name.
+ * function apply(cache: Map<string, ConfigMap>, event: WatchObjectEvent<ConfigMap>): void {
+ *   const name = event.object.metadata?.name ?? "";
+ *   if (event.type === "DELETED") cache.delete(name);
+ *   else cache.set(name, event.object);
+ * }
+ * const cache = new Map<string, ConfigMap>();
+ * apply(cache, { type: "ADDED", object: { metadata: { name: "web" } } });
+ * apply(cache, { type: "ADDED", object: { metadata: { name: "db" } } });
+ * apply(cache, { type: "DELETED", object: { metadata: { name: "db" } } });
+ * console.log([...cache.keys()]); // [ "web" ]
  * ```
  */
 export interface WatchObjectEvent<T> {
@@ -249,13 +279,27 @@ export interface WatchObjectEvent<T> {
  *
  * @example
  * ```ts
- * import type { WatchBookmarkEvent } from "@staircase/staircase/client";
+ * import {
+ *   restClientFromHandler,
+ *   type WatchBookmarkEvent,
+ *   watchEvents,
+ *   type WatchState,
+ * } from "@staircase/staircase/client";
  *
- * const event: WatchBookmarkEvent = {
+ * // A stream with only a bookmark: nothing changed, but the watch has caught up to 12345.
+ * const bookmark: WatchBookmarkEvent = {
  *   type: "BOOKMARK",
  *   object: { metadata: { resourceVersion: "12345" } },
  * };
- * console.log(event.object.metadata.resourceVersion);
+ * const server = restClientFromHandler(() =>
+ *   Promise.resolve(new Response(JSON.stringify(bookmark) + "\n").body!)
+ * );
+ * const state: WatchState = {};
+ * const querystring = new URLSearchParams();
+ * for await (const event of watchEvents(server, "/api/v1/configmaps", { querystring, state })) {
+ *   console.log(event.type); // BOOKMARK
+ * }
+ * console.log(state.resourceVersion); // 12345: where the next watch resumes
  * ```
  */
 export interface WatchBookmarkEvent {
@@ -277,7 +321,7 @@ export interface WatchBookmarkEvent {
  *     ? `reached ${event.object.metadata.resourceVersion}`
  *     : `${event.type} ${event.object.metadata?.name}`;
  * }
- * console.log(describe({ type: "DELETED", object: { metadata: { name: "web" } } }));
+ * console.log(describe({ type: "DELETED", object: { metadata: { name: "web" } } })); // DELETED web
  * ```
  */
 export type WatchEvent<T> = WatchObjectEvent<T> | WatchBookmarkEvent;

@@ -10,9 +10,23 @@
  *
  * @example
  * ```ts
- * import type { ClientCertificate } from "@staircase/staircase/client";
- * const cert: ClientCertificate = { cert: "-----BEGIN CERTIFICATE-----...", key: "-----BEGIN PRIVATE KEY-----..." };
- * console.log(cert.cert.length > 0);
+ * import {
+ *   type ClientCertificate,
+ *   type CredentialSource,
+ *   hideKey,
+ * } from "@staircase/staircase/client";
+ *
+ * // A source that signs in with a client certificate (e.g. one read from files).
+ * const certificate: ClientCertificate = hideKey({
+ *   cert: "-----BEGIN CERTIFICATE-----...",
+ *   key: "-----BEGIN PRIVATE KEY-----...",
+ * });
+ * const source: CredentialSource = {
+ *   get: () => Promise.resolve({ clientCertificate: certificate }),
+ *   invalidate: () => Promise.resolve(false),
+ * };
+ * console.log(JSON.stringify(await source.get())); // the key stays out of logs and JSON:
+ * // {"clientCertificate":{"cert":"-----BEGIN CERTIFICATE-----..."}}
  * ```
  */
 export interface ClientCertificate {
@@ -45,9 +59,11 @@ export function hideKey(certificate: ClientCertificate): ClientCertificate {
  *
  * @example
  * ```ts
- * import type { RequestCredentials } from "@staircase/staircase/client";
- * const creds: RequestCredentials = { authorization: "Bearer abc" };
- * console.log(creds.clientCertificate === undefined);
+ * import { type RequestCredentials, StaticCredentials } from "@staircase/staircase/client";
+ *
+ * // What a source hands the transport for one request: a header, a certificate, or both.
+ * const credentials: RequestCredentials = await StaticCredentials.bearer("abc").get();
+ * console.log(credentials.authorization, credentials.clientCertificate); // Bearer abc undefined
  * ```
  */
 export interface RequestCredentials {
@@ -60,20 +76,25 @@ export interface RequestCredentials {
 /**
  * Supplies credentials for requests and renews them when the server refuses them.
  *
- * @example A custom source with a fixed token
+ * @example A source whose token is renewed after a 401
  * ```ts
  * import type { CredentialSource, RequestCredentials } from "@staircase/staircase/client";
  *
- * class FixedToken implements CredentialSource {
- *   #token = "secret";
+ * // After a 401 the transport calls invalidate(), then get() again for the retry.
+ * class RenewedToken implements CredentialSource {
+ *   #version = 1;
  *   get(): Promise<RequestCredentials> {
- *     return Promise.resolve({ authorization: `Bearer ${this.#token}` });
+ *     return Promise.resolve({ authorization: `Bearer token-${this.#version}` });
  *   }
  *   invalidate(): Promise<boolean> {
- *     return Promise.resolve(false);
+ *     this.#version++;
+ *     return Promise.resolve(true); // true: a retry with the new token may succeed
  *   }
  * }
- * console.log(new FixedToken() !== undefined);
+ * const source = new RenewedToken();
+ * console.log((await source.get()).authorization); // Bearer token-1
+ * await source.invalidate();
+ * console.log((await source.get()).authorization); // Bearer token-2
  * ```
  */
 export interface CredentialSource {

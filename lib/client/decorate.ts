@@ -12,10 +12,23 @@ import type { JSONValue, RequestOptions, ResponseBody, RestClient } from "./cont
  *
  * @example
  * ```ts
- * import type { NextRequest } from "@staircase/staircase/client";
+ * import {
+ *   decorateRestClient,
+ *   type NextRequest,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  *
- * const offline: NextRequest = () => Promise.reject(new Error("offline"));
- * console.log(typeof offline);
+ * // A server that is down: every request fails.
+ * const offline: NextRequest = (options) => Promise.reject(new Error(`offline: ${options.path}`));
+ * // A decorator gets the next step as a NextRequest and may call it, or not.
+ * const client = decorateRestClient(
+ *   restClientFromHandler(offline),
+ *   (options, next) => next(options),
+ * );
+ * await client.performRequest({ method: "GET", path: "/version" }).catch((error) =>
+ *   console.log(error.message)
+ * );
+ * // offline: /version
  * ```
  */
 export type NextRequest = (options: RequestOptions) => Promise<ResponseBody>;
@@ -26,16 +39,26 @@ export type NextRequest = (options: RequestOptions) => Promise<ResponseBody>;
  *
  * @example
  * ```ts
- * import type { AroundRequest } from "@staircase/staircase/client";
+ * import {
+ *   type AroundRequest,
+ *   decorateRestClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  *
+ * // Logs each request with its outcome, after it finished.
  * const logged: AroundRequest = async (options, next) => {
+ *   let outcome = "failed";
  *   try {
- *     return await next(options);
+ *     const answer = await next(options);
+ *     outcome = "ok";
+ *     return answer;
  *   } finally {
- *     console.log(options.method, options.path);
+ *     console.log(options.method, options.path, outcome);
  *   }
  * };
- * console.log(typeof logged);
+ * const client = decorateRestClient(restClientFromHandler(() => Promise.resolve({})), logged);
+ * await client.performRequest({ method: "GET", path: "/api/v1/namespaces", expectJson: true });
+ * // GET /api/v1/namespaces ok
  * ```
  */
 export type AroundRequest = (options: RequestOptions, next: NextRequest) => Promise<ResponseBody>;
@@ -75,7 +98,7 @@ export function decorateRestClient(inner: RestClient, around: AroundRequest): Re
  *
  * const client = restClientFromHandler(() => Promise.resolve({ items: [] }), "default");
  * const list = await client.performRequest({ method: "GET", path: "/api/v1/pods", expectJson: true });
- * console.log(list, client.defaultNamespace);
+ * console.log(list, client.defaultNamespace); // { items: [] } default
  * ```
  */
 export function restClientFromHandler(handle: NextRequest, defaultNamespace?: string): RestClient {

@@ -6,11 +6,24 @@
  *
  * @example
  * ```ts
- * import type { DeepPartial } from "@staircase/staircase/client";
+ * import {
+ *   type DeepPartial,
+ *   ResourceClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface Thing { metadata: { name: string; labels?: Record<string, string> }; spec: { size: number } }
- * const patch: DeepPartial<Thing> = { metadata: { labels: { tier: "web" } } };
- * console.log(patch);
+ * const client = restClientFromHandler((request) => {
+ *   console.log(JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Only the fields to change; `null` deletes a key in a merge patch.
+ * const patch: DeepPartial<ConfigMap> = {
+ *   metadata: { labels: { tier: "web" } },
+ *   data: { stale: null },
+ * };
+ * await new ResourceClient(client, ConfigMaps, "prod").patch("web", patch, { type: "merge" });
+ * // {"metadata":{"labels":{"tier":"web"}},"data":{"stale":null}}
  * ```
  */
 export type DeepPartial<T> = T extends ReadonlyArray<unknown> ? T | null

@@ -15,7 +15,7 @@ import { redactSecrets } from "./redact.ts";
  * ```ts
  * import { ClientConfigError } from "@staircase/staircase/client";
  * const err = new ClientConfigError("context \"dev\" not found", { source: "/home/me/.kube/config" });
- * console.log(err.message);
+ * console.log(err.message); // /home/me/.kube/config: context "dev" not found
  * ```
  */
 export class ClientConfigError extends Error {
@@ -46,7 +46,7 @@ export class ClientConfigError extends Error {
  * ```ts
  * import { MissingPermissionError } from "@staircase/staircase/client";
  * const err = new MissingPermissionError("reading the kubeconfig", "--allow-read=/home/me/.kube/config");
- * console.log(err.flag);
+ * console.log(err.flag); // --allow-read=/home/me/.kube/config
  * ```
  */
 export class MissingPermissionError extends Error {
@@ -69,6 +69,7 @@ export class MissingPermissionError extends Error {
  * ```ts
  * import { CredentialError } from "@staircase/staircase/client";
  * console.log(new CredentialError("exec plugin \"gke-auth\" exited with code 1").name);
+ * // CredentialError
  * ```
  */
 export class CredentialError extends Error {
@@ -87,7 +88,7 @@ export class CredentialError extends Error {
  * ```ts
  * import { ConnectionError } from "@staircase/staircase/client";
  * const err = new ConnectionError("https://127.0.0.1:6443", "connection refused");
- * console.log(err.server);
+ * console.log(err.server); // https://127.0.0.1:6443
  * ```
  */
 export class ConnectionError extends Error {
@@ -110,7 +111,7 @@ export class ConnectionError extends Error {
  * ```ts
  * import { TlsError } from "@staircase/staircase/client";
  * const err = new TlsError("https://127.0.0.1:6443", "invalid peer certificate: UnknownIssuer");
- * console.log(err instanceof Error, err.name);
+ * console.log(err instanceof Error, err.name); // true TlsError
  * ```
  */
 export class TlsError extends ConnectionError {
@@ -127,7 +128,7 @@ export class TlsError extends ConnectionError {
  * @example
  * ```ts
  * import { WatchIdleError } from "@staircase/staircase/client";
- * console.log(new WatchIdleError(60_000).idleTimeoutMs);
+ * console.log(new WatchIdleError(60_000).idleTimeoutMs); // 60000
  * ```
  */
 export class WatchIdleError extends Error {
@@ -153,7 +154,7 @@ export class WatchIdleError extends Error {
  * ```ts
  * import { RedirectError } from "@staircase/staircase/client";
  * const err = new RedirectError("GET /api/v1/namespaces", 302, "http://elsewhere/");
- * console.log(err.location, err.status);
+ * console.log(err.location, err.status); // http://elsewhere/ 302
  * ```
  */
 export class RedirectError extends Error {
@@ -183,7 +184,7 @@ export class RedirectError extends Error {
  * @example
  * ```ts
  * import { LineTooLongError } from "@staircase/staircase/client";
- * console.log(new LineTooLongError(16 * 1024 * 1024).maxLineLength);
+ * console.log(new LineTooLongError(16 * 1024 * 1024).maxLineLength); // 16777216
  * ```
  */
 export class LineTooLongError extends Error {

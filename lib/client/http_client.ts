@@ -43,7 +43,7 @@ const log = getLogger(["staircase", "client"]);
  *   requestTimeoutMs: 10_000,
  *   strictTrust: true, // 10.0.0.1 is a private address: only the cluster's CA can vouch for it
  * });
- * console.log(client.connection.server);
+ * console.log(client.connection.server); // https://10.0.0.1:6443
  * ```
  */
 export interface HttpRestClientOptions {

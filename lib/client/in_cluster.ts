@@ -17,6 +17,7 @@ import { TokenFileCredentials } from "./token_file.ts";
  * ```ts
  * import { SERVICE_ACCOUNT_DIR } from "@staircase/staircase/client";
  * console.log(`${SERVICE_ACCOUNT_DIR}/token`);
+ * // /var/run/secrets/kubernetes.io/serviceaccount/token
  * ```
  */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";

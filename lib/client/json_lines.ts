@@ -27,6 +27,7 @@ export const DEFAULT_MAX_LINE_LENGTH: number = 64 * 1024 * 1024;
  * // Refuse lines longer than 1 KiB instead of the default 64 Mi characters.
  * const body = new Response('{"type":"ADDED"}\n').body!;
  * for await (const value of jsonLinesStream(body, { maxLineLength: 1024 })) console.log(value);
+ * // { type: "ADDED" }
  * ```
  */
 export interface JsonLinesOptions {
@@ -134,7 +135,7 @@ export class JsonLinesDecoder {
  * import { jsonLinesStream } from "@staircase/staircase/client";
  *
  * const body = new Response('{"type":"ADDED"}\n').body!;
- * for await (const value of jsonLinesStream(body)) console.log(value);
+ * for await (const value of jsonLinesStream(body)) console.log(value); // { type: "ADDED" }
  * ```
  */
 export function jsonLinesStream(

@@ -84,7 +84,7 @@ async function readPem(path: string, what: string, source: string): Promise<stri
  *   users: [{ name: "u", user: { token: "secret" } }],
  * }));
  * const connection = await connectionFromKubeConfig(config);
- * console.log(connection.server, connection.namespace);
+ * console.log(connection.server, connection.namespace); // https://127.0.0.1:6443 team
  * ```
  */
 export async function connectionFromKubeConfig(

@@ -147,7 +147,7 @@ export interface KubeConfigContext {
  * ```ts
  * import { parseKubeConfig } from "@staircase/staircase/client";
  * const config = parseKubeConfig('{"clusters":[{"name":"c","cluster":{"server":"https://k:6443"}}]}');
- * console.log(config.clusters[0].cluster.server);
+ * console.log(config.clusters[0].cluster.server); // https://k:6443
  * ```
  */
 export interface KubeConfig {

@@ -17,8 +17,11 @@ import type { PatchType } from "./resource_options.ts";
  * @example
  * ```ts
  * import type { JsonPointer } from "@staircase/staircase/client";
- * const path: JsonPointer = "/spec/replicas";
- * console.log(path);
+ *
+ * // A label key with a `/` in it: `~1` stands for the slash inside one token.
+ * const key = "app.kubernetes.io/name";
+ * const path: JsonPointer = `/metadata/labels/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+ * console.log(path); // /metadata/labels/app.kubernetes.io~1name
  * ```
  */
 export type JsonPointer = "" | `/${string}`;
@@ -29,14 +32,24 @@ export type JsonPointer = "" | `/${string}`;
  *
  * @example
  * ```ts
- * import type { JsonPatchOperation } from "@staircase/staircase/client";
+ * import {
+ *   type JsonPatchOperation,
+ *   ResourceClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
+ * import { Deployments } from "@staircase/staircase/apis/apps/v1";
+ *
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Scale to 3, only if nobody changed the Deployment since resourceVersion 42.
  * const ops: JsonPatchOperation[] = [
  *   { op: "test", path: "/metadata/resourceVersion", value: "42" },
  *   { op: "replace", path: "/spec/replicas", value: 3 },
- *   { op: "remove", path: "/metadata/labels/stale" },
- *   { op: "copy", from: "/data/a", path: "/data/b" },
  * ];
- * console.log(ops.length);
+ * await new ResourceClient(client, Deployments, "prod").patch("web", ops, { type: "json" });
+ * // application/json-patch+json [{"op":"test",...},{"op":"replace","path":"/spec/replicas","value":3}]
  * ```
  */
 export type JsonPatchOperation =
@@ -56,12 +69,24 @@ export type JsonPatchOperation =
  *
  * @example
  * ```ts
- * import type { StrategicMergeDirectives } from "@staircase/staircase/client";
- * const d: StrategicMergeDirectives = {
- *   $retainKeys: ["type"],
- *   "$setElementOrder/containers": [{ name: "app" }, { name: "sidecar" }],
+ * import {
+ *   ResourceClient,
+ *   restClientFromHandler,
+ *   type StrategicMergeDirectives,
+ * } from "@staircase/staircase/client";
+ * import { Pods } from "@staircase/staircase/apis/core/v1";
+ *
+ * const client = restClientFromHandler((request) => {
+ *   console.log(JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Update the sidecar's image and put it first in the list of containers.
+ * const order: StrategicMergeDirectives = {
+ *   "$setElementOrder/containers": [{ name: "sidecar" }, { name: "app" }],
  * };
- * console.log(d);
+ * const spec = { ...order, containers: [{ name: "sidecar", image: "envoy:1.31" }] };
+ * await new ResourceClient(client, Pods, "prod").patch("web", { spec }, { type: "strategic" });
+ * // {"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"app"}],"containers":[...]}}
  * ```
  */
 export interface StrategicMergeDirectives {
@@ -83,13 +108,25 @@ export interface StrategicMergeDirectives {
  *
  * @example
  * ```ts
- * import type { StrategicMergePatch } from "@staircase/staircase/client";
+ * import {
+ *   ResourceClient,
+ *   restClientFromHandler,
+ *   type StrategicMergePatch,
+ * } from "@staircase/staircase/client";
+ * import { type Pod, Pods } from "@staircase/staircase/apis/core/v1";
  *
- * interface Pod { spec?: { containers: { name: string; image?: string; args?: string[] }[] } }
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * // Containers merge by name: change one image, delete another, leave the rest alone.
  * const patch: StrategicMergePatch<Pod> = {
- *   spec: { containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }] },
+ *   spec: {
+ *     containers: [{ name: "app", image: "nginx:1.27" }, { name: "old", $patch: "delete" }],
+ *   },
  * };
- * console.log(patch);
+ * await new ResourceClient(client, Pods, "prod").patch("web", patch, { type: "strategic" });
+ * // application/strategic-merge-patch+json {"spec":{"containers":[{"name":"app",...},...]}}
  * ```
  */
 export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
@@ -113,12 +150,25 @@ export type StrategicMergePatch<T> = T extends ReadonlyArray<infer E>
  *
  * @example
  * ```ts
- * import type { PatchBody } from "@staircase/staircase/client";
+ * import {
+ *   type PatchBody,
+ *   ResourceClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string }; data?: Record<string, string> }
- * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null, fresh: "1" } };
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.contentType, JSON.stringify(request.bodyJson));
+ *   return Promise.resolve({});
+ * });
+ * const configMaps = new ResourceClient(client, ConfigMaps, "prod");
+ * // The same change, as the body each patch type expects.
+ * const merge: PatchBody<ConfigMap, "merge"> = { data: { stale: null } };
  * const json: PatchBody<ConfigMap, "json"> = [{ op: "remove", path: "/data/stale" }];
- * console.log(merge, json);
+ * await configMaps.patch("web", merge, { type: "merge" });
+ * await configMaps.patch("web", json, { type: "json" });
+ * // application/merge-patch+json {"data":{"stale":null}}
+ * // application/json-patch+json [{"op":"remove","path":"/data/stale"}]
  * ```
  */
 export type PatchBody<T, K extends PatchType> = K extends "json" ? JsonPatchOperation[]

@@ -13,7 +13,7 @@ import { MissingPermissionError } from "./errors.ts";
  * ```ts
  * import type { PermissionKind } from "@staircase/staircase/client";
  * const kind: PermissionKind = "net";
- * console.log(`--allow-${kind}`);
+ * console.log(`--allow-${kind}`); // --allow-net
  * ```
  */
 export type PermissionKind = "read" | "env" | "net" | "run";

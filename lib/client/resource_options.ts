@@ -190,7 +190,9 @@ export interface WatchOptions extends ListOptions {
   sendInitialEvents?: boolean;
   /**
    * A stream that delivers no event for this long (while the caller waits for one) fails with
-   * `WatchIdleError`; bytes that do not complete an event do not count. Off by default.
+   * `WatchIdleError`; bytes that do not complete an event do not count.
+   *
+   * @default {no idle timeout}
    */
   idleTimeoutMs?: number;
   /**

@@ -22,15 +22,22 @@ import type { ObjectList, ResourceDescriptor } from "./resource_options.ts";
  *
  * @example Addressing a kind through its generated token
  * ```ts
- * import { ResourceClient, type RestClient } from "@staircase/staircase/client";
+ * import {
+ *   ResourceClient,
+ *   type RestClient,
+ *   restClientFromHandler,
+ * } from "@staircase/staircase/client";
  * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * async function settingsOf(client: RestClient, name: string): Promise<string | undefined> {
- *   // The client's object type (ConfigMap) comes from the token.
+ *   // The client's object type (ConfigMap) and its paths come from the token.
  *   const configMap = await new ResourceClient(client, ConfigMaps).namespace("default").get(name);
  *   return configMap.data?.settings;
  * }
- * console.log(ConfigMaps.apiVersion, ConfigMaps.plural, typeof settingsOf); // v1 configmaps function
+ * const server = restClientFromHandler((request) =>
+ *   Promise.resolve({ data: { settings: request.path } })
+ * );
+ * console.log(await settingsOf(server, "app")); // /api/v1/namespaces/default/configmaps/app
  * ```
  */
 export interface ResourceType<
@@ -57,12 +64,14 @@ export interface ResourceType<
  *
  * @example
  * ```ts
- * import type { ResourceTypeFacts } from "@staircase/staircase/client";
+ * import { resourceType, type ResourceTypeFacts } from "@staircase/staircase/client";
  *
+ * // Facts as discovery (or a CRD) states them; resourceType() makes the token from them.
  * const facts: ResourceTypeFacts<true> = {
  *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
  * };
- * console.log(facts.plural);
+ * const Foos = resourceType<{ spec?: { size?: number } }>()(facts);
+ * console.log(Foos.apiVersion, Foos.listKind); // example.com/v1 FooList
  * ```
  */
 export interface ResourceTypeFacts<N extends boolean = boolean> {

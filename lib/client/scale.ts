@@ -5,10 +5,15 @@
  *
  * @example
  * ```ts
- * import type { Scale } from "@staircase/staircase/client";
+ * import { ResourceClient, restClientFromHandler, type Scale } from "@staircase/staircase/client";
+ * import { Deployments } from "@staircase/staircase/apis/apps/v1";
  *
- * const scale: Scale = { apiVersion: "autoscaling/v1", kind: "Scale", spec: { replicas: 3 } };
- * console.log(scale.spec?.replicas);
+ * const server = restClientFromHandler((request) => {
+ *   console.log(request.method, request.path); // GET /apis/apps/v1/namespaces/prod/deployments/web/scale
+ *   return Promise.resolve({ apiVersion: "autoscaling/v1", kind: "Scale", spec: { replicas: 3 } });
+ * });
+ * const scale: Scale = await new ResourceClient(server, Deployments, "prod").getScale("web");
+ * console.log(scale.spec?.replicas); // 3
  * ```
  *
  * @module

@@ -20,7 +20,7 @@ import { explainPermissionError } from "./permissions.ts";
  * const credentials = new TokenFileCredentials("/var/run/secrets/tokens/api-token", {
  *   checkIntervalMs: 60_000,
  * });
- * console.log(credentials.path);
+ * console.log(credentials.path); // /var/run/secrets/tokens/api-token
  * ```
  */
 export interface TokenFileOptions {

@@ -59,7 +59,9 @@ export interface WatchEventsOptions {
   /**
    * A stream that delivers no *event* for this long while the caller waits for one fails with
    * {@linkcode WatchIdleError} (bytes that never complete an event do not count; time the
-   * caller spends on an event does not either). Off by default.
+   * caller spends on an event does not either).
+   *
+   * @default {no idle timeout}
    */
   idleTimeoutMs?: number;
   /**

@@ -13,10 +13,15 @@ import type { ResourceType } from "../client/resource_type.ts";
  *
  * @example
  * ```ts
- * import type { CachedMetadata } from "@staircase/staircase/controller";
+ * import { type CachedMetadata, objectKey } from "@staircase/staircase/controller";
  *
- * const meta: CachedMetadata = { name: "web", namespace: "default", uid: "1", resourceVersion: "7" };
- * console.log(meta.name);
+ * const metadata: CachedMetadata = {
+ *   name: "web",
+ *   namespace: "default",
+ *   uid: "1",
+ *   resourceVersion: "7",
+ * };
+ * console.log(objectKey({ metadata })); // default/web
  * ```
  */
 export interface CachedMetadata {
@@ -70,24 +75,36 @@ export function objectKey(object: { readonly metadata?: CachedMetadata }): strin
  *
  * @example
  * ```ts
- * import type { CacheListOptions } from "@staircase/staircase/controller";
+ * import { type CacheListOptions, Store } from "@staircase/staircase/controller";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const children: CacheListOptions = {
- *   namespace: "default",
- *   labelSelector: { "app.kubernetes.io/managed-by": "greeting-operator" },
- * };
- * console.log(children.namespace);
+ * const store = new Store(ConfigMaps);
+ * store.apply({ metadata: { name: "a", namespace: "default", labels: { app: "web" } } });
+ * store.apply({ metadata: { name: "b", namespace: "default", labels: { app: "db" } } });
+ * store.apply({ metadata: { name: "c", namespace: "other", labels: { app: "web" } } });
+ * const children: CacheListOptions = { namespace: "default", labelSelector: "app in (web,api)" };
+ * console.log(store.list(children).map((configMap) => configMap.metadata?.name)); // [ "a" ]
  * ```
  */
 export interface CacheListOptions {
-  /** Only objects in this namespace. */
+  /**
+   * Only objects in this namespace.
+   *
+   * @default {every namespace}
+   */
   readonly namespace?: string;
   /**
    * Only objects whose labels match: a selector string in the API server's syntax
    * (`app=web,tier!=db,env in (a,b),!legacy`) or an equality map.
+   *
+   * @default {any labels}
    */
   readonly labelSelector?: string | Readonly<Record<string, string>>;
-  /** Only objects with an owner reference to this UID. */
+  /**
+   * Only objects with an owner reference to this UID.
+   *
+   * @default {any owner, or none}
+   */
   readonly ownerUid?: string;
 }
 
@@ -99,14 +116,16 @@ export interface CacheListOptions {
  *
  * @example
  * ```ts
- * import type { CacheReader } from "@staircase/staircase/controller";
+ * import { type CacheReader, Store } from "@staircase/staircase/controller";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string; namespace?: string }; data?: Record<string, string> }
- *
+ * // Code that only reads takes a CacheReader: an informer, or a Store in a test.
  * function message(cache: CacheReader<ConfigMap>, namespace: string): string | undefined {
  *   return cache.get("settings", namespace)?.data?.message;
  * }
- * console.log(typeof message);
+ * const store = new Store(ConfigMaps);
+ * store.apply({ metadata: { name: "settings", namespace: "prod" }, data: { message: "hello" } });
+ * console.log(message(store, "prod"), message(store, "dev")); // hello undefined
  * ```
  */
 export interface CacheReader<T> {
@@ -129,13 +148,23 @@ export interface CacheReader<T> {
  *
  * @example
  * ```ts
- * import type { CacheEvent } from "@staircase/staircase/controller";
+ * import { type CacheEvent, Store } from "@staircase/staircase/controller";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const event: CacheEvent<{ metadata: { name: string } }> = {
- *   type: "deleted",
- *   object: { metadata: { name: "web" } },
- * };
- * console.log(event.type);
+ * function describe(event: CacheEvent<ConfigMap>): string {
+ *   const was = event.previous?.data?.mode;
+ *   return `${event.type} ${event.object.metadata?.name}${was ? ` (was ${was})` : ""}`;
+ * }
+ * const store = new Store(ConfigMaps);
+ * store.apply({
+ *   metadata: { name: "web", namespace: "prod", resourceVersion: "1" },
+ *   data: { mode: "slow" },
+ * });
+ * const event = store.apply({
+ *   metadata: { name: "web", namespace: "prod", resourceVersion: "2" },
+ *   data: { mode: "fast" },
+ * });
+ * console.log(event && describe(event)); // modified web (was slow)
  * ```
  */
 export interface CacheEvent<T> {
@@ -153,15 +182,23 @@ export interface CacheEvent<T> {
  *
  * @typeParam T The object type.
  *
- * @example Waiting until the cache has seen one's own write
+ * @example Whether the cache has seen a write yet
  * ```ts
- * import type { Informer } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type Informer, SharedInformers } from "@staircase/staircase/controller";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * async function afterWrite(informer: Informer<unknown>, writtenVersion: string): Promise<void> {
- *   await informer.waitForSync();
- *   if (!informer.hasObserved(writtenVersion)) console.log("the cache is behind the write");
- * }
- * console.log(typeof afterWrite);
+ * // An informer from the shared registry, not running yet (nothing is ever listed here).
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
+ * const configMaps: Informer<ConfigMap> = informers.get(ConfigMaps, { namespace: "prod" });
+ * console.log(configMaps.synced, configMaps.hasObserved("42")); // false false
+ * // Waiting for a write to show up gives up when the signal says so.
+ * await configMaps.waitUntilObserved("42", AbortSignal.timeout(10)).catch((error) =>
+ *   console.log(error.name)
+ * );
+ * // TimeoutError
  * ```
  */
 export interface Informer<T> extends CacheReader<T> {
@@ -199,18 +236,19 @@ export interface Informer<T> extends CacheReader<T> {
  *
  * @example
  * ```ts
- * import type { ObjectCache } from "@staircase/staircase/controller";
- * import { resourceType } from "@staircase/staircase/client";
+ * import { liveKey, type ObjectCache, overlayCache } from "@staircase/staircase/controller";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string; namespace?: string }; data?: Record<string, string> }
- * const ConfigMaps = resourceType<ConfigMap>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
- *
+ * // What a step reads as `context.cache`: any cached kind, by resource token.
  * function message(cache: ObjectCache, namespace: string): string | undefined {
  *   return cache.get(ConfigMaps, "settings", namespace)?.data?.message;
  * }
- * console.log(typeof message);
+ * // An empty cache with one object read live laid over it (as after a Run's own write).
+ * const empty: ObjectCache = { get: () => undefined, list: () => [] };
+ * const live = new Map([[liveKey("v1", "ConfigMap", "prod", "settings"), {
+ *   data: { message: "hi" },
+ * }]]);
+ * console.log(message(overlayCache(empty, live), "prod"), message(empty, "prod")); // hi undefined
  * ```
  */
 export interface ObjectCache {

@@ -25,10 +25,21 @@ import type { RecordedWrite } from "./write_record.ts";
  *
  * @example
  * ```ts
- * import type { InformerScope } from "@staircase/staircase/controller";
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { Controller, SharedInformers } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
- * const scope: InformerScope = { namespace: "default", labelSelector: "app=web" };
- * console.log(scope.namespace);
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
+ * const informers = new SharedInformers(client);
+ * new Controller({ resource: ConfigMaps, reconciler: { plan: () => plan(ConfigMaps) }, client })
+ *   .owns(Secrets, { scope: { namespace: "prod", labelSelector: "app=web" } })
+ *   .bind(informers);
+ * for (const { resource, options } of informers.informers) {
+ *   console.log(resource.kind, options.namespace, options.labelSelector);
+ * }
+ * // ConfigMap undefined undefined
+ * // Secret prod app=web
  * ```
  */
 export interface InformerScope {
@@ -46,12 +57,34 @@ export interface InformerScope {
  *
  * @example
  * ```ts
- * import type { InformerProvider } from "@staircase/staircase/controller";
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   Controller,
+ *   type InformerProvider,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
- * function watchedOnce(informers: InformerProvider): boolean {
- *   return typeof informers.get === "function";
- * }
- * console.log(typeof watchedOnce);
+ * // A provider that notes what a controller asks for, and hands out shared informers.
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
+ * const shared = new SharedInformers(client);
+ * const asked: string[] = [];
+ * const informers: InformerProvider = {
+ *   get: (resource, scope) => {
+ *     asked.push(`${resource.kind} in ${scope?.namespace}`);
+ *     return shared.get(resource, scope);
+ *   },
+ * };
+ * new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   namespace: "prod",
+ * })
+ *   .owns(Secrets)
+ *   .bind(informers);
+ * console.log(asked); // [ "ConfigMap in prod", "Secret in prod" ]
  * ```
  */
 export interface InformerProvider {
@@ -68,10 +101,21 @@ export interface InformerProvider {
  *
  * @example
  * ```ts
- * import type { OneChangeRule } from "@staircase/staircase/controller";
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { Controller, type OneChangeRule } from "@staircase/staircase/controller";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const rule: OneChangeRule = "strict";
- * console.log(rule);
+ * // Fail every Run that writes twice (the default, "report", only logs and reports it).
+ * const oneChangeRule: OneChangeRule = "strict";
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
+ * const controller = new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   oneChangeRule,
+ * });
+ * console.log(controller.name); // ConfigMap
  * ```
  */
 export type OneChangeRule = "report" | "strict" | "off";
@@ -132,14 +176,25 @@ export class OneChangeRuleError extends Error {
  *
  * @example
  * ```ts
- * import type { RunResult } from "@staircase/staircase";
- * import type { ControllerRunResult } from "@staircase/staircase/controller";
+ * import { modified, plan, RunExecutor } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ControllerRunResult, OneChangeRuleError } from "@staircase/staircase/controller";
  *
- * // An observer gets a RunResult; a controller's carries the breach.
- * function breach(result: RunResult): string | undefined {
- *   return (result as ControllerRunResult).oneChangeViolation?.message;
+ * // An observer gets a RunResult; a controller's carries the one-change rule's verdict.
+ * function verdict(result: ControllerRunResult): string {
+ *   const breach = result.oneChangeViolation;
+ *   return breach
+ *     ? `too many writes, ended by ${breach.stepName}`
+ *     : `${result.end}, one change at most`;
  * }
- * console.log(typeof breach);
+ * const executor = new RunExecutor({ client: restClientFromHandler(() => Promise.resolve({})) });
+ * const result = await executor.run(
+ *   { metadata: { name: "web", uid: "u1", resourceVersion: "1" } },
+ *   plan().step({ name: "apply", run: () => modified() }),
+ * );
+ * console.log(verdict(result)); // modified, one change at most
+ * const breach = new OneChangeRuleError("prod/web", [], { name: "apply", index: 0 });
+ * console.log(verdict({ ...result, oneChangeViolation: breach })); // too many writes, ended by apply
  * ```
  */
 export interface ControllerRunResult extends RunResult {
@@ -157,12 +212,14 @@ export interface ControllerRunResult extends RunResult {
  * ```ts
  * import type { KeyMapper } from "@staircase/staircase/controller";
  *
- * const byLabel: KeyMapper<{ metadata?: { namespace?: string; labels?: Record<string, string> } }> =
+ * // Reconcile the App named by a ConfigMap's `app` label (as `controller.watches(ConfigMaps, byApp)`).
+ * const byApp: KeyMapper<{ metadata?: { namespace?: string; labels?: Record<string, string> } }> =
  *   (object) => {
  *     const app = object.metadata?.labels?.["app"];
  *     return app ? [`${object.metadata?.namespace}/${app}`] : [];
  *   };
- * console.log(byLabel({ metadata: { namespace: "default", labels: { app: "web" } } }));
+ * console.log(byApp({ metadata: { namespace: "default", labels: { app: "web" } } })); // [ "default/web" ]
+ * console.log(byApp({ metadata: { namespace: "default" } })); // []
  * ```
  */
 export type KeyMapper<T> = (object: T) => Iterable<string>;
@@ -174,16 +231,40 @@ export type KeyMapper<T> = (object: T) => Iterable<string>;
  *
  * @example
  * ```ts
- * import { relevantChange, type WatchOptions } from "@staircase/staircase/controller";
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { Controller, relevantChange, SharedInformers } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
- * const options: WatchOptions<unknown> = { predicate: relevantChange(), scope: { namespace: "default" } };
- * console.log(typeof options.predicate);
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
+ * const informers = new SharedInformers(client);
+ * // Secrets in "vault" name the ConfigMap (in "prod") to reconcile; only relevant changes count.
+ * new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ *   namespace: "prod",
+ * })
+ *   .watches(Secrets, (secret) => [`prod/${secret.metadata?.name}`], {
+ *     predicate: relevantChange(),
+ *     scope: { namespace: "vault" },
+ *   })
+ *   .bind(informers);
+ * console.log(informers.informers.map(({ options }) => options.namespace)); // [ "prod", "vault" ]
  * ```
  */
 export interface WatchOptions<T> {
-  /** Skip events this predicate rejects (none are skipped by default). */
+  /**
+   * Skip events this predicate rejects.
+   *
+   * @default {none: every event counts}
+   */
   readonly predicate?: Predicate<T>;
-  /** The informer's scope; default: the controller's namespace, all objects. */
+  /**
+   * The informer's scope.
+   *
+   * @default {{ namespace: <the controller's namespace> }} (all objects there)
+   */
   readonly scope?: InformerScope;
 }
 
@@ -194,10 +275,24 @@ export interface WatchOptions<T> {
  *
  * @example Owning children by their metadata only
  * ```ts
- * import type { OwnsOptions } from "@staircase/staircase/controller";
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { Controller, NotCachedError, SharedInformers } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
- * const options: OwnsOptions<unknown> = { metadataOnly: true };
- * console.log(options.metadataOnly);
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // not called here
+ * const controller = new Controller({
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
+ *   client,
+ * })
+ *   .owns(Secrets, { metadataOnly: true });
+ * controller.bind(new SharedInformers(client));
+ * try {
+ *   controller.cache.get(Secrets, "web-token", "prod"); // their bodies are not cached
+ * } catch (error) {
+ *   console.log(error instanceof NotCachedError); // true
+ * }
  * ```
  */
 export interface OwnsOptions<T> extends WatchOptions<T> {
@@ -218,15 +313,23 @@ export interface OwnsOptions<T> extends WatchOptions<T> {
  * @typeParam R The primary resource type.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { plan } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { Controller, relevantChange } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
+ * const client = restClientFromHandler(() => Promise.reject(new Error("offline"))); // a real client in practice
  * const controller = new Controller({
- *   resource: Greetings,
- *   reconciler: greetingReconciler,
+ *   resource: ConfigMaps,
+ *   reconciler: { plan: () => plan(ConfigMaps) },
  *   client,
+ *   name: "settings",
+ *   namespace: "prod",
  *   predicate: relevantChange(),
- * }).owns(ConfigMaps);
+ *   concurrency: 4,
+ * }).owns(Secrets);
+ * console.log(controller.name, controller.active); // settings false
  * ```
  */
 export interface ControllerOptions<R> {
@@ -236,13 +339,29 @@ export interface ControllerOptions<R> {
   readonly reconciler: Reconciler<R>;
   /** The client; each Run gets a recording wrapper of it. */
   readonly client: RestClient;
-  /** A name for logs (default: the kind). */
+  /**
+   * A name for logs, metrics and Events.
+   *
+   * @default {the primary kind, e.g. "ConfigMap"}
+   */
   readonly name?: string;
-  /** Only primaries in this namespace (default: all namespaces). */
+  /**
+   * Only primaries in this namespace.
+   *
+   * @default {all namespaces}
+   */
   readonly namespace?: string;
-  /** Only primaries matching this label selector. */
+  /**
+   * Only primaries matching this label selector.
+   *
+   * @default {all primaries}
+   */
   readonly labelSelector?: string;
-  /** Skip primary events this predicate rejects (none skipped by default). */
+  /**
+   * Skip primary events this predicate rejects.
+   *
+   * @default {none: every event counts}
+   */
   readonly predicate?: Predicate<R>;
   /**
    * How many keys run at once.
@@ -250,11 +369,23 @@ export interface ControllerOptions<R> {
    * @default {16}
    */
   readonly concurrency?: number;
-  /** Backoff after failed Runs (default 5 ms doubling to 5 minutes, 20 % jitter). */
+  /**
+   * Backoff after failed Runs.
+   *
+   * @default {{ initialMs: 5, maxMs: 300000, jitter: 0.2 }} (5 ms doubling to 5 minutes)
+   */
   readonly backoff?: KeyBackoffOptions;
-  /** Per-step timeout (the executor's default, 30 s, when absent). */
+  /**
+   * Per-step timeout in milliseconds (the executor's default).
+   *
+   * @default {30000}
+   */
   readonly stepTimeoutMs?: number;
-  /** Re-run in-sync objects this often (no periodic resync by default). */
+  /**
+   * Re-run in-sync objects this often, in milliseconds.
+   *
+   * @default {no periodic resync}
+   */
   readonly resyncAfterMs?: number;
   /**
    * How long a Run waits for the caches to observe the previous Run's writes before it reads
@@ -270,8 +401,9 @@ export interface ControllerOptions<R> {
    */
   readonly oneChangeRule?: OneChangeRule;
   /**
-   * Makes the status writer for one Run from that Run's status client. Default: a merge patch
-   * of the primary's `/status` subresource.
+   * Makes the status writer for one Run from that Run's status client.
+   *
+   * @default {a `MergePatchStatusWriter`: a merge patch of the primary's `/status` subresource}
    */
   readonly statusWriter?: (client: RestClient) => StatusWriter<R>;
   /**
@@ -307,7 +439,11 @@ export interface ControllerOptions<R> {
    * @default {a RuntimeMetrics named after the controller, on the global meter provider} (a no-op until the application registers an OpenTelemetry SDK, which it must do before creating the controller)
    */
   readonly metrics?: RuntimeMetrics;
-  /** Where the controller logs (default LogTape `["staircase", "controller"]`). */
+  /**
+   * Where the controller logs.
+   *
+   * @default {the LogTape logger `["staircase", "controller"]`}
+   */
   readonly logger?: Logger;
   /** Called after every Run with what happened (e.g. to print it). Errors are ignored. */
   readonly onRun?: (run: ControllerRun) => void;
@@ -318,12 +454,24 @@ export interface ControllerOptions<R> {
  *
  * @example
  * ```ts
+ * import { modified, plan, RunExecutor } from "@staircase/staircase";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  * import type { ControllerRun } from "@staircase/staircase/controller";
  *
+ * // A one-line summary for the controller's `onRun` option.
  * function describe(run: ControllerRun): string {
- *   return `${run.key}: ${run.result.end}, ${run.changes} change(s)`;
+ *   return `${run.key}: ${run.result.end} by ${run.result.endedBy?.name}, ${run.changes} change(s)`;
  * }
- * console.log(typeof describe);
+ * // Here the Run comes from an executor; a controller adds its records (writes, changes, action).
+ * const executor = new RunExecutor({ client: restClientFromHandler(() => Promise.resolve({})) });
+ * const result = await executor.run(
+ *   { metadata: { name: "web", uid: "u1", resourceVersion: "1" } },
+ *   plan().step({ name: "apply", run: () => modified() }),
+ * );
+ * console.log(
+ *   describe({ key: "prod/web", result, writes: [], changes: 1, action: result.action }),
+ * );
+ * // prod/web: modified by apply, 1 change(s)
  * ```
  */
 export interface ControllerRun {

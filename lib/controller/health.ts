@@ -18,14 +18,21 @@ import { defaultLogger, type Logger } from "../steps/logger.ts";
  *
  * @example
  * ```ts
- * import type { HealthCheck } from "@staircase/staircase/controller";
+ * import { type HealthCheck, HealthServer } from "@staircase/staircase/controller";
  *
  * let synced = false;
- * const cachesSynced: HealthCheck = () => synced;
- * const apiReachable: HealthCheck = async () => {
- *   if (!synced) throw new Error("the caches have not listed yet");
+ * const cachesSynced: HealthCheck = () => synced; // false fails the check
+ * const apiReachable: HealthCheck = () => {
+ *   if (!synced) throw new Error("the caches have not listed yet"); // so does throwing
  * };
- * console.log(cachesSynced(), typeof apiReachable);
+ * await using health = new HealthServer();
+ * health.addCheck("readiness", "caches-synced", cachesSynced);
+ * health.addCheck("readiness", "api-reachable", apiReachable);
+ * const before = await health.handle(new Request("http://localhost/readyz"));
+ * synced = true;
+ * const after = await health.handle(new Request("http://localhost/readyz"));
+ * console.log(before.status, after.status, await after.text()); // 503 200 ok
+ * await before.body?.cancel();
  * ```
  */
 export type HealthCheck = () => boolean | void | Promise<boolean | void>;
@@ -35,10 +42,13 @@ export type HealthCheck = () => boolean | void | Promise<boolean | void>;
  *
  * @example
  * ```ts
- * import type { HealthServerOptions } from "@staircase/staircase/controller";
+ * import { HealthServer } from "@staircase/staircase/controller";
  *
- * const options: HealthServerOptions = { port: 8081, checkTimeoutMs: 2_000 };
- * console.log(options.port);
+ * // Port and hostname matter once it listens; a check still running after 50 ms fails.
+ * await using health = new HealthServer({ port: 8081, hostname: "0.0.0.0", checkTimeoutMs: 50 });
+ * health.addCheck("liveness", "stuck", () => new Promise(() => {}));
+ * const answer = await health.handle(new Request("http://localhost/healthz"));
+ * console.log(answer.status, await answer.text()); // 503 [-]stuck failed: ...
  * ```
  */
 export interface HealthServerOptions {
@@ -75,10 +85,16 @@ export interface HealthServerOptions {
  *
  * @example
  * ```ts
- * import type { HealthCheckKind } from "@staircase/staircase/controller";
+ * import { type HealthCheckKind, HealthServer } from "@staircase/staircase/controller";
  *
+ * // "readiness" checks answer /readyz; "liveness" checks answer /healthz and /livez.
  * const kind: HealthCheckKind = "readiness";
- * console.log(kind);
+ * await using health = new HealthServer();
+ * health.addCheck(kind, "caches-synced", () => false);
+ * const ready = await health.handle(new Request("http://localhost/readyz"));
+ * const live = await health.handle(new Request("http://localhost/healthz"));
+ * console.log(ready.status, live.status); // 503 200
+ * await Promise.all([ready.body?.cancel(), live.body?.cancel()]);
  * ```
  */
 export type HealthCheckKind = "liveness" | "readiness";
@@ -92,6 +108,7 @@ export type HealthCheckKind = "liveness" | "readiness";
  * import { HealthServerError } from "@staircase/staircase/controller";
  *
  * console.log(new HealthServerError("port must be an integer from 0 to 65535").message);
+ * // health server: port must be an integer from 0 to 65535
  * ```
  */
 export class HealthServerError extends Error {

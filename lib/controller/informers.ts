@@ -25,14 +25,27 @@ import type { InformerOptions, PartialObjectMetadata } from "./informer_options.
  *
  * @example
  * ```ts
- * import type { SharedInformerOptions } from "@staircase/staircase/controller";
+ * import { SharedInformers } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const options: SharedInformerOptions<unknown> = { namespace: "default", labelSelector: "app=web" };
- * console.log(options.labelSelector);
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
+ * const web = informers.get(ConfigMaps, { namespace: "default", labelSelector: "app=web" });
+ * // The same kind, scope and selector: the same informer (one watch for every caller).
+ * console.log(
+ *   informers.get(ConfigMaps, { namespace: "default", labelSelector: "app=web" }) === web,
+ * ); // true
+ * console.log(informers.get(ConfigMaps, { namespace: "default" }) === web); // false
  * ```
  */
 export interface SharedInformerOptions<T> {
-  /** Watch one namespace only (default: all namespaces, or cluster scope). */
+  /**
+   * Watch one namespace only.
+   *
+   * @default {all namespaces (or cluster scope)}
+   */
   readonly namespace?: string;
   /** Only objects matching this label selector (server-side). */
   readonly labelSelector?: string;
@@ -88,15 +101,21 @@ export class InformerConflictError extends Error {
  *
  * @example
  * ```ts
- * import type { SharedInformersDefaults } from "@staircase/staircase/controller";
+ * import { SharedInformers, type SharedInformersDefaults } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  * import { RuntimeMetrics } from "@staircase/staircase/telemetry";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
  * const defaults: SharedInformersDefaults = {
- *   backoff: { initialMs: 500 },
- *   metrics: new RuntimeMetrics(), // watch restarts and cache sizes (global meter provider)
+ *   backoff: { initialMs: 500 }, // reconnect after 0.5 s, then longer
+ *   metrics: new RuntimeMetrics({ controller: "greeting" }), // watch restarts and cache sizes
  *   onError: (error) => console.error(error.message),
  * };
- * console.log(defaults.backoff);
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.resolve({})),
+ *   defaults,
+ * );
+ * console.log(informers.get(ConfigMaps).options.metrics === defaults.metrics); // true
  * ```
  */
 export interface SharedInformersDefaults extends
@@ -104,7 +123,11 @@ export interface SharedInformersDefaults extends
     InformerOptions<unknown>,
     "idleTimeoutMs" | "watchTimeoutSeconds" | "initialState" | "pageSize" | "onError" | "metrics"
   > {
-  /** Reconnect delays of each informer (kube-rs's defaults when omitted). */
+  /**
+   * Reconnect delays of each informer.
+   *
+   * @default {kube-rs's: 800 ms doubling to 30 s, jitter 0.5, reset after 2 minutes}
+   */
   readonly backoff?: BackoffOptions;
 }
 
@@ -127,22 +150,23 @@ function kindKey(resource: ResourceType<unknown>): string {
  * {@linkcode SharedInformers.cache} reads them by resource token.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { SharedInformers } from "@staircase/staircase/controller";
- * import { kubeConfigClient, resourceType } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata?: { name?: string }; data?: Record<string, string> }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
- * const informers = new SharedInformers(await kubeConfigClient());
- * const configMaps = informers.get(ConfigMaps, { namespace: "default" });
- * const stop = new AbortController();
- * const running = informers.run(stop.signal);
- * await informers.waitForSync();
- * console.log(informers.cache().get(ConfigMaps, "settings", "default")?.data);
- * console.log(configMaps.list().length);
- * stop.abort();
- * await running;
+ * // Reads a ConfigMap from the cache once it has synced, then stops the watches.
+ * async function settings(client: RestClient): Promise<Record<string, string> | undefined> {
+ *   const informers = new SharedInformers(client);
+ *   informers.get(ConfigMaps, { namespace: "default" });
+ *   const stop = new AbortController();
+ *   const running = informers.run(stop.signal);
+ *   await informers.waitForSync();
+ *   const data = informers.cache().get(ConfigMaps, "settings", "default")?.data;
+ *   stop.abort();
+ *   await running;
+ *   return data;
+ * }
  * ```
  */
 export class SharedInformers {

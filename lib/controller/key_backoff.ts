@@ -11,10 +11,11 @@ import { Backoff } from "./backoff.ts";
  *
  * @example
  * ```ts
- * import type { KeyBackoffOptions } from "@staircase/staircase/controller";
+ * import { KeyBackoff } from "@staircase/staircase/controller";
  *
- * const options: KeyBackoffOptions = { initialMs: 100, maxMs: 60_000 };
- * console.log(options.initialMs);
+ * // 100 ms after the first failure of a key, doubling up to a minute, without jitter.
+ * const backoff = new KeyBackoff({ initialMs: 100, maxMs: 60_000, jitter: 0 });
+ * console.log(backoff.next("prod/web"), backoff.next("prod/web"), backoff.next("prod/api")); // 100 200 100
  * ```
  */
 export interface KeyBackoffOptions {
@@ -37,7 +38,11 @@ export interface KeyBackoffOptions {
    * @default {0.2}
    */
   readonly jitter?: number;
-  /** The random source in `[0, 1)`; default `Math.random` (tests pass a fixed one). */
+  /**
+   * The random source in `[0, 1)` (tests pass a fixed one).
+   *
+   * @default {Math.random}
+   */
   readonly random?: () => number;
 }
 

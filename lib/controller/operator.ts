@@ -17,12 +17,27 @@ import { handleShutdownSignals } from "./shutdown.ts";
  *
  * @example
  * ```ts
- * import type { InformerRegistry } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import {
+ *   type InformerRegistry,
+ *   Operator,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  *
- * function start(informers: InformerRegistry, signal: AbortSignal): Promise<void> {
- *   return informers.run(signal);
- * }
- * console.log(typeof start);
+ * // The shared informers, with a note when the operator starts and stops their watches.
+ * const shared = new SharedInformers(restClientFromHandler(() => Promise.resolve({})));
+ * const informers: InformerRegistry = {
+ *   get: (resource, scope) => shared.get(resource, scope),
+ *   run: async (signal) => {
+ *     console.log("watching");
+ *     await shared.run(signal);
+ *     console.log("stopped watching");
+ *   },
+ * };
+ * const stop = new AbortController();
+ * const running = new Operator({ informers }).run(stop.signal); // watching
+ * stop.abort();
+ * await running; // stopped watching
  * ```
  */
 export interface InformerRegistry extends InformerProvider {
@@ -37,11 +52,14 @@ export interface InformerRegistry extends InformerProvider {
  * ```ts
  * import type { LeadershipCallbacks } from "@staircase/staircase/controller";
  *
+ * // What an election calls; the operator passes its own (starting and pausing controllers).
  * const callbacks: LeadershipCallbacks = {
  *   onStartedLeading: () => console.log("leading"),
  *   onStoppedLeading: () => console.log("following"),
+ *   onFollowing: (leader) => console.log(`following ${leader}`),
  * };
- * callbacks.onStartedLeading();
+ * callbacks.onStartedLeading(); // leading
+ * callbacks.onFollowing?.("replica-2"); // following replica-2
  * ```
  */
 export interface LeadershipCallbacks {
@@ -61,7 +79,7 @@ export interface LeadershipCallbacks {
  * ```ts
  * import type { LeaderElection } from "@staircase/staircase/controller";
  *
- * // A single replica: always the leader.
+ * // A single replica: always the leader, until stopped.
  * const alone: LeaderElection = {
  *   run: async (signal, callbacks) => {
  *     callbacks.onStartedLeading();
@@ -69,7 +87,13 @@ export interface LeadershipCallbacks {
  *     callbacks.onStoppedLeading();
  *   },
  * };
- * console.log(typeof alone.run);
+ * const stop = new AbortController();
+ * const campaign = alone.run(stop.signal, {
+ *   onStartedLeading: () => console.log("leading"),
+ *   onStoppedLeading: () => console.log("stopped leading"),
+ * }); // leading
+ * stop.abort();
+ * await campaign; // stopped leading
  * ```
  */
 export interface LeaderElection {
@@ -82,12 +106,23 @@ export interface LeaderElection {
  *
  * @example
  * ```ts
- * import type { InformerRegistry, OperatorOptions } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type LeaderElection, Operator, SharedInformers } from "@staircase/staircase/controller";
  *
- * function options(informers: InformerRegistry): OperatorOptions {
- *   return { informers, shutdownGraceMs: 5_000 };
- * }
- * console.log(typeof options);
+ * const alwaysLeader: LeaderElection = {
+ *   run: (_signal, callbacks) => Promise.resolve(callbacks.onStartedLeading()),
+ * };
+ * const operator = new Operator({
+ *   informers: new SharedInformers(restClientFromHandler(() => Promise.resolve({}))),
+ *   leaderElection: alwaysLeader, // default: none, this process always leads
+ *   shutdownGraceMs: 5_000, // Runs get 5 s to finish on shutdown (default 10 s)
+ * });
+ * const stop = new AbortController();
+ * const running = operator.run(stop.signal);
+ * while (!operator.ready) await new Promise((resolve) => setTimeout(resolve, 1));
+ * console.log(operator.leader, operator.synced); // true true
+ * stop.abort();
+ * await running;
  * ```
  */
 export interface OperatorOptions {
@@ -95,7 +130,8 @@ export interface OperatorOptions {
   readonly informers: InformerRegistry;
   /**
    * Who may run Runs: a `LeaderElector` on a Lease, or any {@linkcode LeaderElection}.
-   * Without one this process is always the leader.
+   *
+   * @default {none: this process is always the leader}
    */
   readonly leaderElection?: LeaderElection | LeaderElector;
   /**
@@ -109,7 +145,11 @@ export interface OperatorOptions {
    * @default {10000}
    */
   readonly shutdownGraceMs?: number;
-  /** Where the operator logs (default LogTape `["staircase", "operator"]`). */
+  /**
+   * Where the operator logs.
+   *
+   * @default {the LogTape logger `["staircase", "operator"]`}
+   */
   readonly logger?: Logger;
   /**
    * How often the operator logs the caches that have not synced yet, and why.
@@ -130,14 +170,19 @@ export interface OperatorOptions {
  * ready once every cache synced and leadership is known (leader or follower).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { plan } from "@staircase/staircase";
+ * import type { RestClient } from "@staircase/staircase/client";
  * import { Controller, Operator, SharedInformers } from "@staircase/staircase/controller";
+ * import { ConfigMaps, Secrets } from "@staircase/staircase/apis/core/v1";
  *
- * const informers = new SharedInformers(client);
- * const operator = new Operator({ informers }).add(
- *   new Controller({ resource: Greetings, reconciler, client }).owns(ConfigMaps),
- * );
- * await operator.runUntilSignal(); // SIGINT / SIGTERM stop it
+ * // Runs one controller until SIGINT or SIGTERM.
+ * async function main(client: RestClient): Promise<void> {
+ *   const reconciler = { plan: () => plan(ConfigMaps) };
+ *   const controller = new Controller({ resource: ConfigMaps, reconciler, client }).owns(Secrets);
+ *   const operator = new Operator({ informers: new SharedInformers(client) }).add(controller);
+ *   await operator.runUntilSignal();
+ * }
  * ```
  */
 export class Operator {
@@ -344,10 +389,23 @@ export class Operator {
  * @returns The election.
  *
  * @example
- * ```ts ignore
- * import { LeaderElector, leaseElection } from "@staircase/staircase/controller";
+ * ```ts
+ * import type { RestClient } from "@staircase/staircase/client";
+ * import {
+ *   LeaderElector,
+ *   leaseElection,
+ *   Operator,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
  *
- * const election = leaseElection(new LeaderElector({ client, name: "greeting-operator", namespace: "default" }));
+ * // One replica at a time runs Runs: they take turns on the Lease default/greeting-operator.
+ * function operatorFor(client: RestClient): Operator {
+ *   const elector = new LeaderElector({ client, name: "greeting-operator", namespace: "default" });
+ *   return new Operator({
+ *     informers: new SharedInformers(client),
+ *     leaderElection: leaseElection(elector),
+ *   });
+ * }
  * ```
  */
 export function leaseElection(elector: LeaderElector): LeaderElection {

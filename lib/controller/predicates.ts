@@ -18,7 +18,8 @@ import type { CacheEvent } from "./cache.ts";
  *
  * const onlyDefault: Predicate<{ metadata?: { namespace?: string } }> = (event) =>
  *   event.object.metadata?.namespace === "default";
- * console.log(onlyDefault({ type: "added", object: { metadata: { namespace: "default" } } }));
+ * console.log(onlyDefault({ type: "added", object: { metadata: { namespace: "default" } } })); // true
+ * console.log(onlyDefault({ type: "added", object: { metadata: { namespace: "kube-system" } } })); // false
  * ```
  */
 export type Predicate<T> = (event: CacheEvent<T>) => boolean;
@@ -28,10 +29,13 @@ export type Predicate<T> = (event: CacheEvent<T>) => boolean;
  *
  * @example
  * ```ts
- * import type { RelevantChangeOptions } from "@staircase/staircase/controller";
+ * import { relevantChange } from "@staircase/staircase/controller";
  *
- * const options: RelevantChangeOptions = { labels: true, finalizers: true };
- * console.log(options.labels);
+ * const before = { metadata: { generation: 1, labels: { tier: "web" } } };
+ * const relabelled = { metadata: { generation: 1, labels: { tier: "api" } } };
+ * const change = { type: "modified" as const, object: relabelled, previous: before };
+ * console.log(relevantChange()(change)); // false: labels do not count by default
+ * console.log(relevantChange({ labels: true })(change)); // true
  * ```
  */
 export interface RelevantChangeOptions {
@@ -105,10 +109,14 @@ export function relevantChange<T>(options: RelevantChangeOptions = {}): Predicat
  * ```ts
  * import { anyOf, relevantChange } from "@staircase/staircase/controller";
  *
- * const labelled = (event: { object: { metadata?: { labels?: Record<string, string> } } }) =>
+ * type Labelled = { metadata?: { generation?: number; labels?: Record<string, string> } };
+ * const forced = (event: { object: Labelled }) =>
  *   event.object.metadata?.labels?.["force"] === "true";
- * const predicate = anyOf(relevantChange(), labelled);
- * console.log(typeof predicate);
+ * const predicate = anyOf<Labelled>(relevantChange(), forced);
+ * const before = { metadata: { generation: 1 } };
+ * const touched = { metadata: { generation: 1, labels: { force: "true" } } };
+ * console.log(predicate({ type: "modified", object: touched, previous: before })); // true: forced
+ * console.log(predicate({ type: "modified", object: before, previous: before })); // false
  * ```
  */
 export function anyOf<T>(...predicates: Predicate<T>[]): Predicate<T> {

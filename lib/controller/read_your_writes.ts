@@ -32,10 +32,20 @@ export const DEFAULT_OWN_WRITES_TIMEOUT_MS = 5_000;
  *
  * @example
  * ```ts
- * import type { InformerLookup } from "@staircase/staircase/controller";
+ * import { type InformerLookup, SharedInformers } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const none: InformerLookup = () => undefined;
- * console.log(none("v1", "ConfigMap"));
+ * const informers = new SharedInformers(
+ *   restClientFromHandler(() => Promise.reject(new Error("offline"))),
+ * );
+ * informers.get(ConfigMaps, { namespace: "prod" });
+ * // The informer that caches a kind, as awaitOwnWrites asks for it.
+ * const informerFor: InformerLookup = (apiVersion, kind) =>
+ *   informers.informers.find(({ resource }) =>
+ *     resource.apiVersion === apiVersion && resource.kind === kind
+ *   );
+ * console.log(informerFor("v1", "ConfigMap")?.resource.plural, informerFor("v1", "Secret")); // configmaps undefined
  * ```
  */
 export type InformerLookup = (apiVersion: string, kind: string) => Informer<unknown> | undefined;
@@ -45,10 +55,33 @@ export type InformerLookup = (apiVersion: string, kind: string) => Informer<unkn
  *
  * @example
  * ```ts
- * import type { OwnWrites } from "@staircase/staircase/controller";
+ * import {
+ *   awaitOwnWrites,
+ *   liveKey,
+ *   type RecordedWrite,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const fresh: OwnWrites = { stale: [], live: new Map(), waitedMs: 0 };
- * console.log(fresh.stale.length);
+ * // The last Run created a ConfigMap that the cache (never started here) has not seen.
+ * const client = restClientFromHandler(() =>
+ *   Promise.resolve({ metadata: { name: "web", resourceVersion: "42" } })
+ * );
+ * const cache = new SharedInformers(client).get(ConfigMaps, { namespace: "prod" });
+ * const write: RecordedWrite = {
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/prod/configmaps",
+ *   purpose: "change",
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   namespace: "prod",
+ *   name: "web",
+ *   resourceVersion: "42",
+ * };
+ * const own = await awaitOwnWrites([write], () => cache, client, { timeoutMs: 10 });
+ * console.log(own.stale.length, own.live.get(liveKey("v1", "ConfigMap", "prod", "web")));
+ * // 1 { metadata: { name: "web", resourceVersion: "42" } }
  * ```
  */
 export interface OwnWrites {

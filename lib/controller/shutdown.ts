@@ -16,14 +16,17 @@
  *
  * @example
  * ```ts
- * import type { SignalListeners } from "@staircase/staircase/controller";
+ * import { handleShutdownSignals, type SignalListeners } from "@staircase/staircase/controller";
  *
+ * // Listeners a test fires by hand instead of sending the process a signal.
  * const handlers = new Map<Deno.Signal, () => void>();
  * const fake: SignalListeners = {
  *   add: (signal, handler) => void handlers.set(signal, handler),
  *   remove: (signal) => void handlers.delete(signal),
  * };
- * console.log(typeof fake.add);
+ * using shutdown = handleShutdownSignals({ listeners: fake });
+ * handlers.get("SIGTERM")?.();
+ * console.log(shutdown.received, shutdown.signal.aborted); // SIGTERM true
  * ```
  */
 export interface SignalListeners {
@@ -38,12 +41,21 @@ export interface SignalListeners {
  *
  * @example
  * ```ts
- * import type { ShutdownSignalsOptions } from "@staircase/staircase/controller";
+ * import { handleShutdownSignals } from "@staircase/staircase/controller";
  *
- * const options: ShutdownSignalsOptions = {
- *   onShutdown: (signal) => console.error(`${signal}: shutting down; again to exit at once`),
- * };
- * console.log(options.signals); // undefined: the default signals
+ * const handlers = new Map<Deno.Signal, () => void>(); // the process's signals, fired by hand here
+ * using shutdown = handleShutdownSignals({
+ *   signals: ["SIGHUP"],
+ *   onShutdown: (signal) => console.log(`${signal}: shutting down; again to exit at once`),
+ *   exit: (code) => console.log(`exit ${code}`), // Deno.exit by default
+ *   listeners: {
+ *     add: (s, handler) => void handlers.set(s, handler),
+ *     remove: (s) => void handlers.delete(s),
+ *   },
+ * });
+ * handlers.get("SIGHUP")?.(); // SIGHUP: shutting down; again to exit at once
+ * handlers.get("SIGHUP")?.(); // exit 129
+ * console.log(shutdown.received); // SIGHUP
  * ```
  */
 export interface ShutdownSignalsOptions {
@@ -117,12 +129,21 @@ export class ShutdownSignalsError extends Error {
  *
  * @example
  * ```ts
- * import type { ShutdownSignals } from "@staircase/staircase/controller";
+ * import { handleShutdownSignals, type ShutdownSignals } from "@staircase/staircase/controller";
  *
  * function describe(shutdown: ShutdownSignals): string {
  *   return shutdown.received ? `stopping on ${shutdown.received}` : "running";
  * }
- * console.log(typeof describe);
+ * const handlers = new Map<Deno.Signal, () => void>(); // the process's signals, fired by hand here
+ * using shutdown = handleShutdownSignals({
+ *   listeners: {
+ *     add: (s, handler) => void handlers.set(s, handler),
+ *     remove: (s) => void handlers.delete(s),
+ *   },
+ * });
+ * console.log(describe(shutdown)); // running
+ * handlers.get("SIGINT")?.();
+ * console.log(describe(shutdown), shutdown.signal.reason.message); // stopping on SIGINT SIGINT received: shutting down
  * ```
  */
 export interface ShutdownSignals extends Disposable {
@@ -179,16 +200,19 @@ const denoListeners: SignalListeners = {
  * listen for (no listener is left installed).
  *
  * @example Stop work on SIGTERM/SIGINT
- * ```ts ignore
+ * ```ts
  * import { handleShutdownSignals } from "@staircase/staircase/controller";
  *
- * using shutdown = handleShutdownSignals({
- *   onShutdown: (signal) => console.error(`${signal}: finishing; send it again to exit now`),
- * });
- * while (!shutdown.signal.aborted) {
- *   await new Promise((resolve) => setTimeout(resolve, 1_000)); // the real work
+ * // Works until SIGTERM or SIGINT; a second signal exits at once.
+ * async function main(): Promise<void> {
+ *   using shutdown = handleShutdownSignals({
+ *     onShutdown: (signal) => console.error(`${signal}: finishing; send it again to exit now`),
+ *   });
+ *   while (!shutdown.signal.aborted) {
+ *     await new Promise((resolve) => setTimeout(resolve, 1_000)); // the real work
+ *   }
+ *   console.error("stopped cleanly");
  * }
- * console.error("stopped cleanly");
  * ```
  */
 export function handleShutdownSignals(options: ShutdownSignalsOptions = {}): ShutdownSignals {

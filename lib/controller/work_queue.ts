@@ -32,13 +32,19 @@ const YIELD_AFTER_MS = 5;
  *
  * @example
  * ```ts
- * import type { WorkQueueOptions } from "@staircase/staircase/controller";
+ * import { WorkQueue } from "@staircase/staircase/controller";
  *
- * const options: WorkQueueOptions = {
- *   concurrency: 4,
- *   process: async (key) => console.log("reconciling", key),
- * };
- * console.log(options.concurrency);
+ * const done: string[] = [];
+ * const queue = new WorkQueue({
+ *   concurrency: 4, // at most 4 keys at once (the default is 16)
+ *   process: (key) => Promise.resolve(void done.push(key)),
+ *   onError: (key, error) => console.error(key, error),
+ * });
+ * queue.add("prod/web");
+ * queue.add("prod/api");
+ * await queue.idle();
+ * console.log(done); // [ "prod/web", "prod/api" ]
+ * queue.close();
  * ```
  */
 export interface WorkQueueOptions {

@@ -17,10 +17,15 @@ import { decorateRestClient } from "../client/decorate.ts";
  *
  * @example
  * ```ts
- * import type { WritePurpose } from "@staircase/staircase/controller";
+ * import { bestEffort, type WritePurpose, WriteRecorder } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  *
- * const purpose: WritePurpose = "best-effort";
- * console.log(purpose);
+ * const recorder = new WriteRecorder(restClientFromHandler(() => Promise.resolve({})));
+ * const patch = { method: "PATCH" as const, path: "/api/v1/namespaces/prod/configmaps/web" };
+ * await recorder.client.performRequest(patch); // a change
+ * await bestEffort(recorder.client).performRequest(patch); // marked best-effort by the step
+ * const purposes: WritePurpose[] = recorder.writes.map((write) => write.purpose);
+ * console.log(purposes, recorder.changes); // [ "change", "best-effort" ] 1
  * ```
  */
 export type WritePurpose = "change" | "best-effort" | "status";
@@ -30,13 +35,25 @@ export type WritePurpose = "change" | "best-effort" | "status";
  *
  * @example
  * ```ts
- * import type { RecordedWrite } from "@staircase/staircase/controller";
+ * import { type RecordedWrite, WriteRecorder } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  *
- * const write: RecordedWrite = {
- *   method: "POST", path: "/api/v1/namespaces/default/configmaps", purpose: "change",
- *   apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "web", resourceVersion: "42",
- * };
- * console.log(write.resourceVersion);
+ * // The server's answer names what was written and the resourceVersion it got.
+ * const server = restClientFromHandler(() =>
+ *   Promise.resolve({
+ *     apiVersion: "v1",
+ *     kind: "ConfigMap",
+ *     metadata: { name: "web", namespace: "prod", resourceVersion: "42" },
+ *   })
+ * );
+ * const recorder = new WriteRecorder(server);
+ * await recorder.client.performRequest({
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/prod/configmaps",
+ *   expectJson: true,
+ * });
+ * const [write]: readonly RecordedWrite[] = recorder.writes;
+ * console.log(write.kind, write.name, write.resourceVersion, write.purpose); // ConfigMap web 42 change
  * ```
  */
 export interface RecordedWrite {
@@ -71,14 +88,21 @@ const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * @example
  * ```ts
  * import { WriteRecorder } from "@staircase/staircase/controller";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  *
- * const server: RestClient = {
- *   performRequest: () =>
- *     Promise.resolve({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", resourceVersion: "7" } }),
- * } as unknown as RestClient;
+ * const server = restClientFromHandler(() =>
+ *   Promise.resolve({
+ *     apiVersion: "v1",
+ *     kind: "ConfigMap",
+ *     metadata: { name: "a", resourceVersion: "7" },
+ *   })
+ * );
  * const recorder = new WriteRecorder(server);
- * await recorder.client.performRequest({ method: "POST", path: "/api/v1/namespaces/d/configmaps", expectJson: true });
+ * await recorder.client.performRequest({
+ *   method: "POST",
+ *   path: "/api/v1/namespaces/d/configmaps",
+ *   expectJson: true,
+ * });
  * console.log(recorder.changes, recorder.writes[0].resourceVersion); // 1 7
  * ```
  */
@@ -150,9 +174,9 @@ const CLIENTS = new WeakMap<RestClient, RestClient>();
  * @example
  * ```ts
  * import { bestEffort, WriteRecorder } from "@staircase/staircase/controller";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
  *
- * const recorder = new WriteRecorder({ performRequest: () => Promise.resolve({}) } as unknown as RestClient);
+ * const recorder = new WriteRecorder(restClientFromHandler(() => Promise.resolve({})));
  * await bestEffort(recorder.client).performRequest({ method: "PATCH", path: "/api/v1/namespaces/d/configmaps/a" });
  * console.log(recorder.writes.length, recorder.changes); // 1 0
  * ```

@@ -17,10 +17,21 @@ import { statusTarget } from "./_status_target.ts";
  *
  * @example
  * ```ts
- * import type { NamedObject } from "@staircase/staircase/status";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter, type NamedObject } from "@staircase/staircase/status";
  *
+ * const Apps = resourceType<{ status?: { phase?: string } }>()({
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
+ * });
+ * const client = restClientFromHandler(() => Promise.resolve({}));
+ * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
  * const app: NamedObject = { metadata: { name: "web", namespace: "default" } };
- * console.log(app.metadata?.name);
+ * console.log(JSON.stringify(writer.bodyFor(app, { phase: "Ready" })));
+ * // {"apiVersion":"example.com/v1","kind":"App","metadata":{"name":"web","namespace":"default"},"status":{"phase":"Ready"}}
  * ```
  */
 export interface NamedObject {
@@ -33,18 +44,36 @@ export interface NamedObject {
  *
  * @example
  * ```ts
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
- * import { ApplyStatusWriter, type ApplyStatusWriterOptions } from "@staircase/staircase/status";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface Greeting { metadata?: { name?: string; namespace?: string }; status?: { shown?: boolean } }
- * const Greetings = resourceType<Greeting>()({
- *   group: "example.com", version: "v1", kind: "Greeting", plural: "greetings", namespaced: true,
- * });
- * // Let a conflict with another status writer fail the write instead of taking its fields.
- * const options: ApplyStatusWriterOptions = { fieldManager: "greeting-operator", force: false };
- * function statusWriter(client: RestClient): ApplyStatusWriter<Greeting, true> {
- *   return new ApplyStatusWriter(client, Greetings, options);
+ * interface App {
+ *   metadata?: { name?: string; namespace?: string };
+ *   status?: { phase?: string };
  * }
+ * const Apps = resourceType<App>()({
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
+ * });
+ * const queries: string[] = [];
+ * const client = restClientFromHandler((
+ *   request,
+ * ) => (queries.push(`${request.querystring}`), Promise.resolve({})));
+ * // Let a conflict with another status writer fail the write instead of taking its fields.
+ * const writer = new ApplyStatusWriter(client, Apps, {
+ *   fieldManager: "app-operator",
+ *   force: false,
+ * });
+ * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
+ * await writer.write(app, { phase: "Ready" }, {
+ *   signal: AbortSignal.timeout(5_000),
+ *   runId: "r-1",
+ *   stepName: "report",
+ * });
+ * console.log(queries); // [ "fieldManager=app-operator" ]
  * ```
  */
 export interface ApplyStatusWriterOptions {
@@ -79,21 +108,36 @@ export interface ApplyStatusWriterOptions {
  *
  * @example
  * ```ts
- * import { RunExecutor } from "@staircase/staircase";
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import { modified, plan, RunExecutor } from "@staircase/staircase";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  * import { ApplyStatusWriter } from "@staircase/staircase/status";
  *
- * interface App { metadata: { name: string; namespace: string }; status?: { phase?: string } }
+ * interface App {
+ *   metadata?: ObjectMeta;
+ *   status?: { phase?: string };
+ * }
  * const Apps = resourceType<App>()({
- *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "App",
+ *   plural: "apps",
+ *   namespaced: true,
  * });
- *
- * const client = {} as RestClient; // a real client in practice
- * const executor = new RunExecutor<App>({
- *   client,
- *   statusWriter: new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" }),
+ * const sent: string[] = []; // an in-memory API server that notes each request
+ * const client = restClientFromHandler((
+ *   r,
+ * ) => (sent.push(`${r.method} ${r.path}`), Promise.resolve({})));
+ * const statusWriter = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
+ * const executor = new RunExecutor({ client, resourceType: Apps, statusWriter });
+ * const steps = plan(Apps).step({
+ *   name: "ready",
+ *   run: () => modified({ status: { phase: "Ready" } }),
  * });
- * console.log(executor.stepTimeoutMs);
+ * await executor.run({
+ *   metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" },
+ * }, steps);
+ * console.log(sent); // [ "PATCH /apis/example.com/v1/namespaces/prod/apps/web/status" ]
  * ```
  */
 export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Scoped<T, N>> {
@@ -174,22 +218,28 @@ export class ApplyStatusWriter<T, N extends boolean> implements StatusWriter<Sco
    *
    * @example
    * ```ts
-   * import { resourceType, type RestClient } from "@staircase/staircase/client";
+   * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
    * import { ApplyStatusWriter } from "@staircase/staircase/status";
    *
-   * const sent: unknown[] = [];
-   * const client = {
-   *   performRequest: (request: unknown) => (sent.push(request), Promise.resolve({})),
-   * } as unknown as RestClient;
-   * interface App { metadata?: { name?: string; namespace?: string }; status?: { phase?: string } }
-   * const Apps = resourceType<App>()({
-   *   group: "example.com", version: "v1", kind: "App", plural: "apps", namespaced: true,
+   * const client = restClientFromHandler((request) => {
+   *   console.log(request.method, request.contentType, `${request.querystring}`);
+   *   return Promise.resolve({});
+   * });
+   * const Apps = resourceType<{ status?: { phase?: string } }>()({
+   *   group: "example.com",
+   *   version: "v1",
+   *   kind: "App",
+   *   plural: "apps",
+   *   namespaced: true,
    * });
    * const writer = new ApplyStatusWriter(client, Apps, { fieldManager: "app-operator" });
-   * await writer.write({ metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } }, { phase: "Ready" }, {
-   *   signal: new AbortController().signal, runId: "r-1", stepName: "report",
+   * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
+   * await writer.write(app, { phase: "Ready" }, {
+   *   signal: AbortSignal.timeout(5_000),
+   *   runId: "r-1",
+   *   stepName: "report",
    * });
-   * console.log(sent.length); // 1
+   * // PATCH application/apply-patch+yaml fieldManager=app-operator&force=true
    * ```
    */
   async write(

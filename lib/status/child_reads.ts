@@ -22,11 +22,17 @@ import { type CacheListOptions, NotCachedError, type ObjectCache } from "../cont
  *
  * @example
  * ```ts
- * import type { ChildReadContext } from "@staircase/staircase/status";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ChildReadContext, getChild } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const context: ChildReadContext = { client: {} as RestClient };
- * console.log(context.cache); // undefined: every read is live
+ * // Without a cache every read is live, through the client.
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.method, request.path); // GET /api/v1/namespaces/prod/configmaps/web-config
+ *   return Promise.resolve({ metadata: { name: "web-config" }, data: { a: "1" } });
+ * });
+ * const context: ChildReadContext = { client, signal: AbortSignal.timeout(5_000) };
+ * console.log((await getChild(context, ConfigMaps, "web-config", "prod"))?.data); // { a: "1" }
  * ```
  */
 export interface ChildReadContext {
@@ -78,18 +84,24 @@ export class TooManyChildrenError extends Error {
  *
  * @example
  * ```ts
- * import { type ChildListOptions, type ChildReadContext, listChildren } from "@staircase/staircase/status";
- * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ChildListOptions, listChildren } from "@staircase/staircase/status";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * // The ConfigMaps of one instance that one owner created.
- * async function ownedConfigMaps(context: ChildReadContext, ownerUid: string): Promise<ConfigMap[]> {
- *   const options: ChildListOptions = {
- *     namespace: "prod",
- *     labelSelector: { "app.kubernetes.io/instance": "web" },
- *     ownerUid,
- *   };
- *   return await listChildren(context, ConfigMaps, options);
- * }
+ * // No cache: a live LIST, filtered by the server (labels) and then by owner.
+ * const client = restClientFromHandler((request) => {
+ *   console.log(`${request.path}?${request.querystring}`);
+ *   // /api/v1/namespaces/prod/configmaps?labelSelector=app%3Dweb&limit=500
+ *   const owned = { name: "web-config", ownerReferences: [{ uid: "42", controller: true }] };
+ *   return Promise.resolve({ items: [{ metadata: owned }, { metadata: { name: "other" } }] });
+ * });
+ * const options: ChildListOptions = {
+ *   namespace: "prod",
+ *   labelSelector: { app: "web" },
+ *   ownerUid: "42",
+ * };
+ * const children = await listChildren({ client }, ConfigMaps, options);
+ * console.log(children.map((child) => child.metadata?.name)); // [ "web-config" ]
  * ```
  */
 export type ChildListOptions = CacheListOptions;

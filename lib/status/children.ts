@@ -12,12 +12,12 @@ import type { ResourceType } from "../client/resource_type.ts";
  *
  * @example
  * ```ts
- * import type { OwnerObject } from "@staircase/staircase/status";
+ * import { controllerReference, type OwnerObject } from "@staircase/staircase/status";
  *
  * const app: OwnerObject = {
  *   apiVersion: "example.com/v1", kind: "App", metadata: { name: "web", namespace: "prod", uid: "42" },
  * };
- * console.log(app.metadata?.uid);
+ * console.log(controllerReference(app).uid); // 42
  * ```
  */
 export interface OwnerObject {
@@ -38,13 +38,14 @@ export interface OwnerObject {
  *
  * @example
  * ```ts
- * import type { ControllerReference } from "@staircase/staircase/status";
+ * import { controllerOf, type ControllerReference } from "@staircase/staircase/status";
  *
  * const ref: ControllerReference = {
  *   apiVersion: "example.com/v1", kind: "App", name: "web", uid: "42",
  *   controller: true, blockOwnerDeletion: true,
  * };
- * console.log(ref.controller);
+ * const child = { metadata: { name: "web-config", ownerReferences: [ref] } };
+ * console.log(controllerOf(child)?.name); // web
  * ```
  */
 export interface ControllerReference {

@@ -11,10 +11,11 @@
  *
  * @example
  * ```ts
- * import type { ConditionStatus } from "@staircase/staircase/status";
+ * import { type ConditionStatus, setCondition } from "@staircase/staircase/status";
  *
+ * // "Unknown" while the answer is not known yet, e.g. before the first check.
  * const status: ConditionStatus = "Unknown";
- * console.log(status);
+ * console.log(setCondition(undefined, { type: "Ready", status, reason: "Checking" })[0].status); // Unknown
  * ```
  */
 export type ConditionStatus = "True" | "False" | "Unknown";
@@ -24,7 +25,7 @@ export type ConditionStatus = "True" | "False" | "Unknown";
  *
  * @example
  * ```ts
- * import type { Condition } from "@staircase/staircase/status";
+ * import { type Condition, isTrue } from "@staircase/staircase/status";
  *
  * const ready: Condition = {
  *   type: "Ready",
@@ -34,7 +35,7 @@ export type ConditionStatus = "True" | "False" | "Unknown";
  *   lastTransitionTime: "2026-01-01T00:00:00Z",
  *   observedGeneration: 3,
  * };
- * console.log(ready.status);
+ * console.log(isTrue([ready], "Ready")); // true
  * ```
  */
 export interface Condition {
@@ -58,10 +59,15 @@ export interface Condition {
  *
  * @example
  * ```ts
- * import type { ConditionLike } from "@staircase/staircase/status";
+ * import { type ConditionLike, findCondition } from "@staircase/staircase/status";
  *
- * const generated: ConditionLike = { type: "Ready", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" };
- * console.log(generated.status);
+ * // A generated status type's conditions (fewer required fields) work with the helpers too.
+ * const generated: ConditionLike[] = [{
+ *   type: "Ready",
+ *   status: "True",
+ *   lastTransitionTime: "2026-01-01T00:00:00Z",
+ * }];
+ * console.log(findCondition(generated, "Ready")?.lastTransitionTime); // 2026-01-01T00:00:00Z
  * ```
  */
 export interface ConditionLike {
@@ -85,10 +91,11 @@ export interface ConditionLike {
  *
  * @example
  * ```ts
- * import type { ConditionInput } from "@staircase/staircase/status";
+ * import { type ConditionInput, setCondition } from "@staircase/staircase/status";
  *
  * const input: ConditionInput = { type: "Ready", status: "False", reason: "ConfigMapMissing" };
- * console.log(input.type);
+ * const [ready] = setCondition(undefined, input, { now: Date.parse("2026-01-01T00:00:00Z") });
+ * console.log(JSON.stringify(ready.message), ready.lastTransitionTime); // "" 2026-01-01T00:00:00Z
  * ```
  */
 export interface ConditionInput {

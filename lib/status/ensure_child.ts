@@ -28,10 +28,11 @@ import { containsFields } from "./strict_status.ts";
  *
  * @example
  * ```ts
- * import type { ChildObject } from "@staircase/staircase/status";
+ * import { type ChildObject, containsFields } from "@staircase/staircase/status";
  *
- * const child: ChildObject = { metadata: { name: "web-config", labels: { app: "web" } } };
- * console.log(child.metadata?.name);
+ * const desired: ChildObject = { metadata: { name: "web-config", labels: { app: "web" } } };
+ * const actual = { metadata: { name: "web-config", labels: { app: "web", team: "a" }, uid: "7" } };
+ * console.log(containsFields(desired.metadata?.labels, actual.metadata.labels)); // true
  * ```
  */
 export interface ChildObject {
@@ -124,6 +125,8 @@ export interface EnsureChildOptions<R, D, C> {
    * every field of `desired` except apiVersion, kind and metadata, plus its labels and
    * annotations, must hold in the child ({@linkcode containsFields}: fields set by others or
    * defaulted by the server do not count as drift).
+   *
+   * @default {the owned fields of `desired` are contained in `actual`}
    */
   readonly inSync?: (desired: C, actual: C) => boolean;
   /**

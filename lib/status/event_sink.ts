@@ -9,12 +9,23 @@
  *
  * @example
  * ```ts
- * import type { EventObjectReference } from "@staircase/staircase/status";
+ * import {
+ *   type EventInput,
+ *   type EventObjectReference,
+ *   withRegarding,
+ * } from "@staircase/staircase/status";
  *
  * const ref: EventObjectReference = {
- *   apiVersion: "v1", kind: "ConfigMap", name: "web-config", namespace: "default", uid: "1234",
+ *   apiVersion: "v1",
+ *   kind: "ConfigMap",
+ *   name: "web-config",
+ *   namespace: "default",
+ *   uid: "1234",
  * };
- * console.log(ref.kind);
+ * const heard: EventInput[] = [];
+ * const events = withRegarding({ record: (event) => void heard.push(event) }, ref);
+ * events.record({ type: "Normal", reason: "Synced", action: "Reconcile" });
+ * console.log(heard[0].regarding?.kind, heard[0].regarding?.name); // ConfigMap web-config
  * ```
  */
 export interface EventObjectReference {
@@ -40,7 +51,7 @@ export interface EventObjectReference {
  *
  * @example
  * ```ts
- * import type { EventInput } from "@staircase/staircase/status";
+ * import type { EventInput, EventSink } from "@staircase/staircase/status";
  *
  * const event: EventInput = {
  *   type: "Normal",
@@ -48,7 +59,9 @@ export interface EventObjectReference {
  *   action: "Create",
  *   note: "created ConfigMap web-config",
  * };
- * console.log(event.reason);
+ * // What a step does with it: `context.events.record(event)`; here a sink that prints.
+ * const events: EventSink = { record: (e) => console.log(`${e.type} ${e.reason}: ${e.note}`) };
+ * events.record(event); // Normal ConfigMapCreated: created ConfigMap web-config
  * ```
  */
 export interface EventInput {
@@ -72,12 +85,15 @@ export interface EventInput {
  *
  * @example
  * ```ts
- * import type { EventSink } from "@staircase/staircase/status";
+ * import type { EventInput, EventSink } from "@staircase/staircase/status";
  *
+ * // A step's helper takes the sink; a test passes one that keeps what it hears.
  * function announce(events: EventSink, name: string): void {
  *   events.record({ type: "Normal", reason: "Created", action: "Create", note: `created ${name}` });
  * }
- * console.log(typeof announce);
+ * const heard: EventInput[] = [];
+ * announce({ record: (event) => void heard.push(event) }, "web-config");
+ * console.log(heard[0].note); // created web-config
  * ```
  */
 export interface EventSink {

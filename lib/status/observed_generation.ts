@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
- * import type { GenerationalObject } from "@staircase/staircase/status";
+ * import { type GenerationalObject, isStatusCurrent } from "@staircase/staircase/status";
  *
+ * // The spec changed (generation 4) since the status was last written for generation 3.
  * const app: GenerationalObject = { metadata: { generation: 4 }, status: { observedGeneration: 3 } };
- * console.log(app.metadata?.generation);
+ * console.log(isStatusCurrent(app)); // false
  * ```
  */
 export interface GenerationalObject {

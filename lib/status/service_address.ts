@@ -12,10 +12,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  *
  * @example
  * ```ts
- * import type { ServiceLike } from "@staircase/staircase/status";
+ * import { serviceHost, type ServiceLike } from "@staircase/staircase/status";
  *
  * const service: ServiceLike = { metadata: { name: "web", namespace: "prod" } };
- * console.log(service.metadata?.name);
+ * console.log(serviceHost(service)); // web.prod.svc
  * ```
  */
 export interface ServiceLike {

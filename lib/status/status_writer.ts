@@ -15,21 +15,30 @@ import { statusTarget } from "./_status_target.ts";
  *
  * @example
  * ```ts
- * import type { RestClient } from "@staircase/staircase/client";
- * import type { StatusWriteOptions } from "@staircase/staircase/status";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import { MergePatchStatusWriter, type StatusWriteOptions } from "@staircase/staircase/status";
  *
- * // A writer passes the signal on, so a write that exceeds the step timeout is cancelled.
- * async function putStatus(client: RestClient, path: string, status: object, options: StatusWriteOptions) {
- *   await client.performRequest({
- *     method: "PATCH",
- *     path,
- *     contentType: "application/merge-patch+json",
- *     bodyJson: { status: { ...status } },
- *     expectJson: true,
- *     abortSignal: options.signal,
- *   });
- * }
- * console.log(typeof putStatus);
+ * const Foos = resourceType<{ status?: { phase?: string } }>()({
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "Foo",
+ *   plural: "foos",
+ *   namespaced: true,
+ * });
+ * // A server that never answers: only the signal ends the write.
+ * const client = restClientFromHandler(({ abortSignal }) =>
+ *   new Promise((_, reject) =>
+ *     abortSignal?.addEventListener("abort", () => reject(abortSignal.reason))
+ *   )
+ * );
+ * const options: StatusWriteOptions = {
+ *   signal: AbortSignal.timeout(10),
+ *   runId: "r-1",
+ *   stepName: "report",
+ * };
+ * const app = { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } };
+ * await new MergePatchStatusWriter(client, Foos).write(app, { phase: "Ready" }, options)
+ *   .catch((error) => console.log(error.name)); // TimeoutError
  * ```
  */
 export interface StatusWriteOptions {
@@ -90,21 +99,34 @@ export interface StatusWriter<R> {
  *
  * @example
  * ```ts
- * import { RunExecutor } from "@staircase/staircase";
- * import { resourceType, type RestClient } from "@staircase/staircase/client";
+ * import { modified, plan, RunExecutor } from "@staircase/staircase";
+ * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
+ * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  * import { MergePatchStatusWriter } from "@staircase/staircase/status";
  *
- * interface Foo { metadata?: { name?: string; namespace?: string }; status?: { ready?: boolean } }
+ * interface Foo {
+ *   metadata?: ObjectMeta;
+ *   status?: { ready?: boolean };
+ * }
  * const Foos = resourceType<Foo>()({
- *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
+ *   group: "example.com",
+ *   version: "v1",
+ *   kind: "Foo",
+ *   plural: "foos",
+ *   namespaced: true,
  * });
- * const client = {} as RestClient; // a real client in practice
- * const executor = new RunExecutor({
- *   client,
- *   resourceType: Foos,
- *   statusWriter: new MergePatchStatusWriter(client, Foos),
+ * const sent: unknown[] = []; // an in-memory API server that notes each request body
+ * const client = restClientFromHandler((r) => (sent.push(r.bodyJson), Promise.resolve({})));
+ * const statusWriter = new MergePatchStatusWriter(client, Foos);
+ * const executor = new RunExecutor({ client, resourceType: Foos, statusWriter });
+ * const steps = plan(Foos).step({
+ *   name: "ready",
+ *   run: () => modified({ status: { ready: true } }),
  * });
- * console.log(executor.stepTimeoutMs); // 30000
+ * await executor.run({
+ *   metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" },
+ * }, steps);
+ * console.log(sent); // [ { status: { ready: true } } ]
  * ```
  */
 export class MergePatchStatusWriter<T, N extends boolean> implements StatusWriter<Scoped<T, N>> {
@@ -163,18 +185,22 @@ export class MergePatchStatusWriter<T, N extends boolean> implements StatusWrite
    *
    * @example
    * ```ts
-   * import { resourceType, type RestClient } from "@staircase/staircase/client";
+   * import { resourceType, restClientFromHandler } from "@staircase/staircase/client";
    * import { MergePatchStatusWriter } from "@staircase/staircase/status";
    *
    * const Foos = resourceType<{ status?: { phase?: string } }>()({
    *   group: "example.com", version: "v1", kind: "Foo", plural: "foos", namespaced: true,
    * });
-   * const client = { performRequest: () => Promise.resolve({}) } as unknown as RestClient;
+   * const client = restClientFromHandler((request) => {
+   *   console.log(request.method, request.contentType, JSON.stringify(request.bodyJson));
+   *   return Promise.resolve({});
+   * });
    * await new MergePatchStatusWriter(client, Foos).write(
    *   { metadata: { name: "web", namespace: "prod", uid: "u1", resourceVersion: "1" } },
    *   { phase: "Ready" },
-   *   { signal: new AbortController().signal, runId: "r-1", stepName: "report" },
+   *   { signal: AbortSignal.timeout(5_000), runId: "r-1", stepName: "report" },
    * );
+   * // PATCH application/merge-patch+json {"status":{"phase":"Ready"}}
    * ```
    */
   async write(

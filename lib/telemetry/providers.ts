@@ -18,10 +18,16 @@ import { INSTRUMENTATION_SCOPE } from "./names.ts";
  * @example
  * ```ts
  * import { metrics } from "@opentelemetry/api";
- * import type { MeterProviderLike } from "@staircase/staircase/telemetry";
+ * import { type MeterProviderLike, RunTelemetry } from "@staircase/staircase/telemetry";
  *
- * const provider: MeterProviderLike = metrics.getMeterProvider();
- * console.log(typeof provider.getMeter); // function
+ * // Any MeterProvider fits (an SDK's, or the API's global one); this one notes the scopes asked for.
+ * const global = metrics.getMeterProvider();
+ * const scopes: string[] = [];
+ * const provider: MeterProviderLike = {
+ *   getMeter: (name, version) => (scopes.push(name), global.getMeter(name, version)),
+ * };
+ * new RunTelemetry({ controller: "greeting", meterProvider: provider });
+ * console.log(scopes); // [ "reconciler" ]
  * ```
  */
 export interface MeterProviderLike {
@@ -35,11 +41,23 @@ export interface MeterProviderLike {
  *
  * @example
  * ```ts
- * import { trace } from "@opentelemetry/api";
- * import type { TracerProviderLike } from "@staircase/staircase/telemetry";
+ * import {
+ *   InMemorySpanExporter,
+ *   SimpleSpanProcessor,
+ *   TracerProvider,
+ * } from "@opentelemetry/sdk-trace";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type TracerProviderLike, tracingClient } from "@staircase/staircase/telemetry";
  *
- * const provider: TracerProviderLike = trace.getTracerProvider();
- * console.log(typeof provider.getTracer); // function
+ * const spans = new InMemorySpanExporter();
+ * const tracerProvider: TracerProviderLike = new TracerProvider({
+ *   spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+ * });
+ * const client = tracingClient(restClientFromHandler(() => Promise.resolve({})), {
+ *   tracerProvider,
+ * });
+ * await client.performRequest({ method: "GET", path: "/version", expectJson: true });
+ * console.log(spans.getFinishedSpans().map((span) => span.name)); // [ "GET" ]
  * ```
  */
 export interface TracerProviderLike {

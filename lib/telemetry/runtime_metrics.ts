@@ -15,10 +15,11 @@ import { meterOf, type MeterProviderLike } from "./providers.ts";
  *
  * @example
  * ```ts
- * import { RuntimeMetrics, type RuntimeMetricsOptions } from "@staircase/staircase/telemetry";
+ * import { RuntimeMetrics } from "@staircase/staircase/telemetry";
  *
- * const options: RuntimeMetricsOptions = { controller: "greeting" };
- * new RuntimeMetrics(options).retried();
+ * // No options: the global meter provider and the controller name "unnamed".
+ * console.log(new RuntimeMetrics().controller); // unnamed
+ * console.log(new RuntimeMetrics({ controller: "greeting" }).controller); // greeting
  * ```
  */
 export interface RuntimeMetricsOptions {
@@ -40,16 +41,27 @@ export interface RuntimeMetricsOptions {
  * runtime calls it; applications only choose the meter provider. Without an SDK every call is
  * a no-op of the OpenTelemetry API.
  *
- * @example Recording what a work queue does
+ * @example The queue depth, read back through an SDK meter provider
  * ```ts
- * import { RuntimeMetrics } from "@staircase/staircase/telemetry";
+ * import {
+ *   AggregationTemporality,
+ *   InMemoryMetricExporter,
+ *   MeterProvider,
+ *   PeriodicExportingMetricReader,
+ * } from "@opentelemetry/sdk-metrics";
+ * import { METRICS, RuntimeMetrics } from "@staircase/staircase/telemetry";
  *
- * const runtime = new RuntimeMetrics({ controller: "greeting" });
- * runtime.queueDepthChanged(1); // a key was queued
- * runtime.queueDepthChanged(-1); // ... and taken
- * runtime.queueWait(12.5);
- * runtime.runStarted();
- * runtime.runFinished();
+ * const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+ * const reader = new PeriodicExportingMetricReader({ exporter });
+ * const meterProvider = new MeterProvider({ readers: [reader] });
+ * const runtime = new RuntimeMetrics({ controller: "greeting", meterProvider });
+ * runtime.queueDepthChanged(2); // two keys were queued
+ * runtime.queueDepthChanged(-1); // ... and one was taken
+ * const { resourceMetrics } = await reader.collect();
+ * const [depth] = resourceMetrics.scopeMetrics[0].metrics
+ *   .filter((metric) => metric.descriptor.name === METRICS.queueDepth);
+ * console.log(depth.dataPoints[0].attributes, depth.dataPoints[0].value); // { controller: "greeting" } 1
+ * await meterProvider.shutdown();
  * ```
  */
 export class RuntimeMetrics {

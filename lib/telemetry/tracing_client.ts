@@ -23,12 +23,26 @@ import { tracerOf, type TracerProviderLike } from "./providers.ts";
  *
  * @example
  * ```ts
- * import type { TracingClientOptions } from "@staircase/staircase/telemetry";
+ * import { propagation } from "@opentelemetry/api";
+ * import { W3CTraceContextPropagator } from "@opentelemetry/core";
+ * import { TracerProvider } from "@opentelemetry/sdk-trace";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { tracingClient } from "@staircase/staircase/telemetry";
  *
- * // The global tracer provider; trace context goes out on requests once the application
- * // registers a propagator. To keep it off the wire whatever is registered:
- * const options: TracingClientOptions = { propagate: false };
- * console.log(options.propagate); // false
+ * propagation.setGlobalPropagator(new W3CTraceContextPropagator()); // as an SDK's setup does
+ * const sent: string[] = []; // the header names each request reached the server with
+ * const inner = restClientFromHandler((request) => {
+ *   sent.push(Object.keys(request.headers ?? {}).join());
+ *   return Promise.resolve({});
+ * });
+ * const tracerProvider = new TracerProvider();
+ * for (const propagate of [true, false]) {
+ *   await tracingClient(inner, { tracerProvider, propagate }).performRequest({
+ *     method: "GET",
+ *     path: "/",
+ *   });
+ * }
+ * console.log(sent); // [ "traceparent", "" ]
  * ```
  */
 export interface TracingClientOptions {
