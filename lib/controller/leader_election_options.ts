@@ -13,18 +13,22 @@ import type { LeadershipEndedError } from "./leader_election_errors.ts";
  *
  * @example
  * ```ts
- * import type { LeaderElectorOptions } from "@staircase/staircase/controller";
- * import type { RestClient } from "@staircase/staircase/client";
+ * import { LeaderElector, type LeaderElectorOptions } from "@staircase/staircase/controller";
+ * import { type RestClient, restClientFromHandler } from "@staircase/staircase/client";
  *
  * function electionOptions(client: RestClient): LeaderElectorOptions {
  *   return {
  *     client,
  *     name: "greeting-operator",
- *     namespace: Deno.env.get("POD_NAMESPACE") ?? "default",
+ *     namespace: "operators", // usually the pod's own namespace
+ *     identity: "greeting-operator-7d9f-x2x4c", // usually the pod's name
+ *     leaseDurationMs: 30_000,
  *     onStartedLeading: (term) => term.addEventListener("abort", () => console.log("lost it")),
  *   };
  * }
- * console.log(typeof electionOptions);
+ * const client = restClientFromHandler(() => Promise.reject(new Error("not run here")));
+ * const elector = new LeaderElector(electionOptions(client));
+ * console.log(elector.identity, elector.leaseDurationMs, elector.renewDeadlineMs); // greeting-operator-7d9f-x2x4c 30000 10000
  * ```
  */
 export interface LeaderElectorOptions {

@@ -29,7 +29,11 @@ import { KubernetesApiError } from "../client/api_error.ts";
  *   bookmark: () => {},
  *   error: (error) => console.error(error.message),
  * };
- * console.log(typeof handler.apply);
+ * // What a watcher calls for an initial state of two objects:
+ * handler.initStart();
+ * handler.initObject({ metadata: { name: "a" } });
+ * handler.initObject({ metadata: { name: "b" } });
+ * handler.initDone("4711"); // 2 objects at 4711
  * ```
  */
 export interface WatchHandler<T> {

@@ -126,14 +126,20 @@ export class EventRecorder implements EventSink, AsyncDisposable {
    *
    * @example
    * ```ts
-   * import type { RestClient } from "@staircase/staircase/client";
+   * import { restClientFromHandler } from "@staircase/staircase/client";
    * import { EventRecorder, objectReference } from "@staircase/staircase/status";
    *
-   * const recorder = new EventRecorder({} as RestClient, { reportingController: "example.com/op" });
+   * // An in-memory API server that prints the Events it is sent.
+   * const client = restClientFromHandler((request) => {
+   *   const event = request.bodyJson as { regarding: { name: string }; reason: string };
+   *   console.log(request.method, event.regarding.name, event.reason); // POST web Created
+   *   return Promise.resolve(event);
+   * });
+   * const recorder = new EventRecorder(client, { reportingController: "example.com/op" });
    * const app = { apiVersion: "example.com/v1", kind: "App", metadata: { name: "web", namespace: "prod" } };
    * const events = recorder.forObject(objectReference(app));
-   * console.log(typeof events.record); // function
-   * await recorder.close();
+   * events.record({ type: "Normal", reason: "Created", action: "Create" });
+   * await recorder.close(); // writes what is queued
    * ```
    */
   forObject(regarding: EventObjectReference): EventSink {
