@@ -6,32 +6,7 @@
  */
 
 import type { ResourceType } from "../client/resource_type.ts";
-
-/**
- * The owner fields the child helpers read.
- *
- * @example
- * ```ts
- * import { controllerReference, type OwnerObject } from "@staircase/staircase/status";
- *
- * const app: OwnerObject = {
- *   apiVersion: "example.com/v1", kind: "App", metadata: { name: "web", namespace: "prod", uid: "42" },
- * };
- * console.log(controllerReference(app).uid); // 42
- * ```
- */
-export interface OwnerObject {
-  /** `group/version` of the owner's kind (a resource token can supply it instead). */
-  readonly apiVersion?: string;
-  /** The owner's kind (a resource token can supply it instead). */
-  readonly kind?: string;
-  /** The owner's metadata. */
-  readonly metadata?: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-  };
-}
+import type { ObjectIdentity } from "./object_identity.ts";
 
 /**
  * An owner reference (the shape of `meta/v1` `OwnerReference`).
@@ -90,7 +65,7 @@ export class InvalidOwnerError extends Error {
   }
 }
 
-function ownerName(owner: OwnerObject): string {
+function ownerName(owner: ObjectIdentity): string {
   const name = owner?.metadata?.name;
   if (typeof name !== "string" || name === "") {
     throw new InvalidOwnerError("the owner has no metadata.name");
@@ -161,7 +136,7 @@ export interface ChildNameOptions {
  * ```
  */
 export function childName(
-  owner: OwnerObject,
+  owner: ObjectIdentity,
   suffix: string,
   options: ChildNameOptions = {},
 ): string {
@@ -222,7 +197,7 @@ function labelValue(value: string): string {
  * ```
  */
 export function childLabels(
-  owner: OwnerObject,
+  owner: ObjectIdentity,
   options: ChildLabelOptions = {},
 ): Record<string, string> {
   const labels: Record<string, string> = {
@@ -259,7 +234,7 @@ export function childLabels(
  * ```
  */
 export function controllerReference(
-  owner: OwnerObject,
+  owner: ObjectIdentity,
   resource?: ResourceType,
 ): ControllerReference {
   const name = ownerName(owner);
@@ -294,7 +269,7 @@ export function controllerReference(
  */
 export function isControlledBy(
   child: { readonly metadata?: { readonly ownerReferences?: readonly ControllerReference[] } },
-  owner: OwnerObject,
+  owner: ObjectIdentity,
 ): boolean {
   const uid = owner?.metadata?.uid;
   if (!uid) return false;

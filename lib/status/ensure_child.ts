@@ -14,12 +14,8 @@ import type { RunContext } from "../steps/context.ts";
 import { modified, noModification } from "../steps/outcome.ts";
 import type { Step } from "../steps/step.ts";
 import { getChild } from "./child_reads.ts";
-import {
-  controllerOf,
-  type ControllerReference,
-  controllerReference,
-  type OwnerObject,
-} from "./children.ts";
+import { controllerOf, type ControllerReference, controllerReference } from "./children.ts";
+import type { ObjectIdentity } from "./object_identity.ts";
 import { objectReference } from "./event_reference.ts";
 import { containsFields } from "./strict_status.ts";
 
@@ -223,7 +219,7 @@ export function ensureChild<R, D, C extends ChildObject>(
   return {
     name,
     run: async (context, data) => {
-      const owner = context.resource as OwnerObject;
+      const owner = context.resource as ObjectIdentity;
       const wanted = options.desired(context, data) as C & Record<string, unknown>;
       const childNameValue = wanted?.metadata?.name;
       if (typeof childNameValue !== "string" || childNameValue === "") {

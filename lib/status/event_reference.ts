@@ -6,6 +6,7 @@
  */
 
 import type { EventInput, EventObjectReference, EventSink } from "./event_sink.ts";
+import type { ObjectIdentity } from "./object_identity.ts";
 
 /**
  * Builds the {@linkcode EventObjectReference} of an object for an Event's `regarding` or
@@ -24,15 +25,7 @@ import type { EventInput, EventObjectReference, EventSink } from "./event_sink.t
  * console.log(ref); // { apiVersion: "v1", kind: "ConfigMap", name: "web", namespace: "prod", uid: "42" }
  * ```
  */
-export function objectReference(object: {
-  readonly apiVersion?: string;
-  readonly kind?: string;
-  readonly metadata?: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-  };
-}): EventObjectReference {
+export function objectReference(object: ObjectIdentity): EventObjectReference {
   const ref: Record<string, string> = {};
   if (object?.apiVersion) ref.apiVersion = object.apiVersion;
   if (object?.kind) ref.kind = object.kind;

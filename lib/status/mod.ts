@@ -22,6 +22,7 @@ export * from "./event_recorder.ts";
 export * from "./event_recorder_options.ts";
 export * from "./event_reference.ts";
 export * from "./children.ts";
+export * from "./object_identity.ts";
 export * from "./service_address.ts";
 export * from "./child_reads.ts";
 export * from "./finalizer.ts";
