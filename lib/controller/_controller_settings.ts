@@ -6,7 +6,8 @@
 
 import { EventRecorder } from "../status/event_recorder.ts";
 import type { EventSink } from "../status/event_sink.ts";
-import type { ControllerOptions, OneChangeRule } from "./controller_options.ts";
+import type { ControllerOptions } from "./controller_options.ts";
+import type { OneChangeRule } from "./one_change_rule.ts";
 
 /**
  * Checks the options a controller cannot start without.

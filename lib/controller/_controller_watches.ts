@@ -15,7 +15,8 @@ import {
   type ObjectCache,
   objectKey,
 } from "./cache.ts";
-import type { InformerProvider, InformerScope, WatchOptions } from "./controller_options.ts";
+import type { InformerProvider, InformerScope } from "./informer_provider.ts";
+import type { WatchOptions } from "./watch_options.ts";
 import type { Predicate } from "./predicates.ts";
 
 /** One watched kind, and which primary keys a change of it concerns. */

@@ -21,11 +21,8 @@ import {
   overlayCache,
   type OwnWrites,
 } from "./read_your_writes.ts";
-import type {
-  ControllerOptions,
-  ControllerRunResult,
-  OneChangeRule,
-} from "./controller_options.ts";
+import type { ControllerOptions } from "./controller_options.ts";
+import type { ControllerRunResult, OneChangeRule } from "./one_change_rule.ts";
 import { type RecordedWrite, WriteRecorder } from "./write_record.ts";
 import { judgeOneChange, judgingObserver } from "./_one_change.ts";
 

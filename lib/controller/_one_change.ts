@@ -15,7 +15,7 @@ import {
   type ControllerRunResult,
   type OneChangeRule,
   OneChangeRuleError,
-} from "./controller_options.ts";
+} from "./one_change_rule.ts";
 import type { RecordedWrite } from "./write_record.ts";
 
 /**

@@ -18,14 +18,9 @@ import type { Predicate } from "./predicates.ts";
 import { DEFAULT_OWN_WRITES_TIMEOUT_MS } from "./read_your_writes.ts";
 import { WorkQueue } from "./work_queue.ts";
 import { awaitObserved } from "./_informer_scope.ts";
-import type {
-  ControllerOptions,
-  ControllerRun,
-  InformerProvider,
-  KeyMapper,
-  OwnsOptions,
-  WatchOptions,
-} from "./controller_options.ts";
+import type { ControllerOptions, ControllerRun } from "./controller_options.ts";
+import type { InformerProvider } from "./informer_provider.ts";
+import type { KeyMapper, OwnsOptions, WatchOptions } from "./watch_options.ts";
 import type { RecordedWrite } from "./write_record.ts";
 import { checkControllerOptions, controllerEvents } from "./_controller_settings.ts";
 import {
