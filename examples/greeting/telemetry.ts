@@ -9,6 +9,7 @@
 import { context, metrics, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import {
@@ -45,6 +46,11 @@ export interface TelemetrySetupOptions {
    * @default true
    */
   readonly register?: boolean;
+  /**
+   * The `service.name` of every metric and span (in a Prometheus scrape: `target_info`).
+   * @default env `OTEL_SERVICE_NAME` when set and readable, else `"greeting-operator"`
+   */
+  readonly serviceName?: string;
 }
 
 /** The running telemetry of the application. */
@@ -71,14 +77,17 @@ export function setupTelemetry(options: TelemetrySetupOptions = {}): TelemetrySe
   // The exporter is used as a plain MetricReader; Deno serves its text, so no node:http server.
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serializer = new PrometheusSerializer();
-  const meterProvider = new MeterProvider({ readers: [prometheus] });
+  const resource = resourceFromAttributes({
+    "service.name": options.serviceName ?? envServiceName() ?? "greeting-operator",
+  });
+  const meterProvider = new MeterProvider({ readers: [prometheus], resource });
   const spanProcessors: SpanProcessor[] = [];
   if (options.traces === "console") {
     spanProcessors.push(new BatchSpanProcessor({ exporter: new ConsoleSpanExporter() }));
   } else if (options.traces === "otlp") {
     spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
   }
-  const tracerProvider = new TracerProvider({ spanProcessors });
+  const tracerProvider = new TracerProvider({ spanProcessors, resource });
   if (options.register ?? true) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     metrics.setGlobalMeterProvider(meterProvider);
@@ -127,4 +136,10 @@ export function setupTelemetry(options: TelemetrySetupOptions = {}): TelemetrySe
     shutdown,
     [Symbol.asyncDispose]: shutdown,
   };
+}
+
+/** `OTEL_SERVICE_NAME`, when the process may read it (never a permission prompt). */
+function envServiceName(): string | undefined {
+  const allowed = Deno.permissions.querySync({ name: "env", variable: "OTEL_SERVICE_NAME" });
+  return allowed.state === "granted" ? Deno.env.get("OTEL_SERVICE_NAME") || undefined : undefined;
 }

@@ -30,6 +30,10 @@ Deno.test("example telemetry: a Prometheus scrape after a Run shows staircase's 
   assert.match(text, /^run_duration[a-z_]*_count\{[^}]*controller="greeting"[^}]*\} 1/m);
   assert.match(text, /^step_count(_total)?\{[^}]*step="create-config"[^}]*\} 1/m);
   assert.match(text, /^queue_depth[a-z_]*\{[^}]*controller="greeting"[^}]*\} 2/m);
+  // The service's name: OTEL_SERVICE_NAME when set, else the operator's own.
+  const serviceName = Deno.env.get("OTEL_SERVICE_NAME") || "greeting-operator";
+  assert.ok(text.includes(`service_name="${serviceName}"`), "target_info names the service");
+  assert.match(text, /^target_info\{/m);
   const notFound = await fetch(telemetry.metricsUrl.replace("/metrics", "/other"));
   assert.equal(notFound.status, 404);
   await notFound.body?.cancel();
