@@ -40,6 +40,7 @@ import {
   handleShutdownSignals,
   HealthServer,
 } from "../../lib/controller/mod.ts";
+import { readableEnv } from "./env.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";
 import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
@@ -197,15 +198,13 @@ async function connect(options: Options): Promise<HttpRestClient> {
 
 /** The pod's name (`HOSTNAME`, allowed by the compile flags), for the Events' instance. */
 function podName(): string | undefined {
-  const allowed = Deno.permissions.querySync({ name: "env", variable: "HOSTNAME" });
-  return (allowed.state === "granted" ? Deno.env.get("HOSTNAME") : undefined) || undefined;
+  return readableEnv("HOSTNAME");
 }
 
 function leaseNamespace(options: Options): string {
   if (options.leaseNamespace) return options.leaseNamespace;
   if (options.namespace) return options.namespace;
-  const allowed = Deno.permissions.querySync({ name: "env", variable: "POD_NAMESPACE" });
-  return (allowed.state === "granted" ? Deno.env.get("POD_NAMESPACE") : undefined) ?? "default";
+  return readableEnv("POD_NAMESPACE") ?? "default";
 }
 
 /** What `--once` tracks per Greeting. */

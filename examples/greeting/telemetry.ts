@@ -18,6 +18,7 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
+import { readableEnv } from "./env.ts";
 
 /** Where traces go. */
 export type TraceExport = "none" | "console" | "otlp";
@@ -78,7 +79,7 @@ export function setupTelemetry(options: TelemetrySetupOptions = {}): TelemetrySe
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serializer = new PrometheusSerializer();
   const resource = resourceFromAttributes({
-    "service.name": options.serviceName ?? envServiceName() ?? "greeting-operator",
+    "service.name": options.serviceName ?? readableEnv("OTEL_SERVICE_NAME") ?? "greeting-operator",
   });
   const meterProvider = new MeterProvider({ readers: [prometheus], resource });
   const spanProcessors: SpanProcessor[] = [];
@@ -136,10 +137,4 @@ export function setupTelemetry(options: TelemetrySetupOptions = {}): TelemetrySe
     shutdown,
     [Symbol.asyncDispose]: shutdown,
   };
-}
-
-/** `OTEL_SERVICE_NAME`, when the process may read it (never a permission prompt). */
-function envServiceName(): string | undefined {
-  const allowed = Deno.permissions.querySync({ name: "env", variable: "OTEL_SERVICE_NAME" });
-  return allowed.state === "granted" ? Deno.env.get("OTEL_SERVICE_NAME") || undefined : undefined;
 }
