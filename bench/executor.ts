@@ -138,13 +138,16 @@ const noopCases = [
 ];
 await measureRounds(noopCases, 1_000);
 const [b10, b40, e10, e40, t10, s10] = noopCases.map((c) => c.samples);
+const extraSteps = long.length - short.length;
 const perStep = (longer: number[], shorter: number[]) =>
-  longer.map((ns, r) => (ns - shorter[r]) / 30);
+  longer.map((ns, r) => (ns - shorter[r]) / extraSteps);
 const bareStep = perStep(b40, b10);
 const executorStep = perStep(e40, e10);
 
 console.log(`\nNo-op steps; medians of ${rounds} rounds of 1000 Runs per case.`);
-console.log(`${"Per step (40-step Run minus 10-step Run, / 30)".padEnd(50)}ns/step   ratio`);
+const perStepTitle =
+  `Per step (${long.length}-step Run minus ${short.length}-step Run, / ${extraSteps})`;
+console.log(`${perStepTitle.padEnd(50)}ns/step   ratio`);
 printRow("bare for loop", median(bareStep), 1, "(baseline)");
 const stepRatio = ratioOf(executorStep, bareStep);
 printRow("executor, default settings", median(executorStep), stepRatio, verdict(stepRatio, 1.5));
@@ -153,8 +156,8 @@ printRow("bare for loop", median(b10), 1, "(baseline)");
 printRow("executor, default settings", median(e10), ratioOf(e10, b10));
 printRow("executor, stepTimings: true", median(t10), ratioOf(t10, b10));
 printRow("bare for loop + a setTimeout per step", median(s10), ratioOf(s10, b10));
-const fixed = median(e10.map((ns, r) => ns - 10 * executorStep[r]));
-const bareFixed = median(b10.map((ns, r) => ns - 10 * bareStep[r]));
+const fixed = median(e10.map((ns, r) => ns - short.length * executorStep[r]));
+const bareFixed = median(b10.map((ns, r) => ns - short.length * bareStep[r]));
 console.log(
   `Fixed cost of a Run: executor ${fixed.toFixed(0)} ns, bare loop ${bareFixed.toFixed(0)} ns.`,
 );
