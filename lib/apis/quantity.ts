@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { compareQuantities, formatQuantity, parseQuantity } from "./quantity.ts";
+ * import { compareQuantities, formatQuantity, parseQuantity } from "@staircase/staircase/apis/quantity";
  *
  * const q = parseQuantity("1.5Gi");
  * console.log(formatQuantity(q)); // 1.5Gi
@@ -46,7 +46,7 @@ export interface Rational {
  *
  * @example
  * ```ts
- * import { parseQuantity, QuantityParseError } from "./quantity.ts";
+ * import { parseQuantity, QuantityParseError } from "@staircase/staircase/apis/quantity";
  *
  * try {
  *   parseQuantity("1.5GB");
@@ -90,7 +90,7 @@ const MAX_EXPONENT = 10_000;
  *
  * @example
  * ```ts
- * import { parseQuantity } from "./quantity.ts";
+ * import { parseQuantity } from "@staircase/staircase/apis/quantity";
  *
  * console.log(parseQuantity("100m")); // { negative: false, digits: 100n, scale: 0, suffix: "m", format: "DecimalSI" }
  * ```
@@ -135,7 +135,7 @@ export function parseQuantity(text: string): ParsedQuantity {
  *
  * @example
  * ```ts
- * import { formatQuantity, parseQuantity } from "./quantity.ts";
+ * import { formatQuantity, parseQuantity } from "@staircase/staircase/apis/quantity";
  *
  * console.log(formatQuantity(parseQuantity("0.5"))); // 0.5
  * ```
@@ -160,7 +160,7 @@ function gcd(a: bigint, b: bigint): bigint {
  *
  * @example
  * ```ts
- * import { quantityToRational } from "./quantity.ts";
+ * import { quantityToRational } from "@staircase/staircase/apis/quantity";
  *
  * console.log(quantityToRational("100m")); // { numerator: 1n, denominator: 10n }
  * ```
@@ -192,7 +192,7 @@ export function quantityToRational(quantity: string | ParsedQuantity): Rational 
  *
  * @example
  * ```ts
- * import { compareQuantities } from "./quantity.ts";
+ * import { compareQuantities } from "@staircase/staircase/apis/quantity";
  *
  * console.log(compareQuantities("1Gi", "1G") > 0); // true
  * ```
@@ -214,7 +214,7 @@ export function compareQuantities(
  *
  * @example
  * ```ts
- * import { quantityToMilli } from "./quantity.ts";
+ * import { quantityToMilli } from "@staircase/staircase/apis/quantity";
  *
  * console.log(quantityToMilli("0.5")); // 500n
  * ```
@@ -232,7 +232,7 @@ export function quantityToMilli(quantity: string | ParsedQuantity): bigint {
  *
  * @example
  * ```ts
- * import { quantityToNumber } from "./quantity.ts";
+ * import { quantityToNumber } from "@staircase/staircase/apis/quantity";
  *
  * console.log(quantityToNumber("1Ki")); // 1024
  * ```

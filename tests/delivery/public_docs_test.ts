@@ -1,0 +1,109 @@
+/**
+ * Delivery: the documentation users read (`deno doc` of every entry point in deno.json) shows
+ * code they can copy. Every `@example` imports the library by package name
+ * (`@staircase/staircase/...`, an export that exists), never by a relative path or a `jsr:`
+ * specifier, and no example is a ritual that only prints `typeof` of something.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url);
+const PACKAGE = "@staircase/staircase";
+
+interface DenoJson {
+  name: string;
+  exports: Record<string, string>;
+  imports: Record<string, string>;
+}
+
+/** One `@example` of the public docs: where it is documented, and its text. */
+interface DocExample {
+  readonly where: string;
+  readonly text: string;
+}
+
+const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as DenoJson;
+
+/** `deno doc --json` of every entry point, in one call. */
+async function publicDocs(): Promise<unknown> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", ...Object.values(denoJson.exports)],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(output.success, new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+/** Every `@example` tag anywhere in the doc tree (symbols, members, module docs). */
+function examplesIn(node: unknown, where: string, found: DocExample[]): DocExample[] {
+  if (Array.isArray(node)) {
+    for (const child of node) examplesIn(child, where, found);
+  } else if (typeof node === "object" && node !== null) {
+    const record = node as Record<string, unknown>;
+    const name = typeof record.name === "string" ? `${where}/${record.name}` : where;
+    if (record.kind === "example" && typeof record.doc === "string") {
+      found.push({ where, text: record.doc });
+    }
+    for (const [key, child] of Object.entries(record)) {
+      // Module keys are file URLs: name the module by its path in the repository.
+      const childWhere = key.startsWith(ROOT.href) ? key.slice(ROOT.href.length) : name;
+      examplesIn(child, childWhere, found);
+    }
+  }
+  return found;
+}
+
+/** The module specifiers a piece of example code imports from. */
+function importedSpecifiers(code: string): string[] {
+  const pattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|import\("([^"]+)"\)/g;
+  return [...code.matchAll(pattern)].map((match) => match[1] ?? match[2]);
+}
+
+const docs = await publicDocs();
+const examples = examplesIn(docs, "", []);
+const packageSpecifiers = new Set(
+  Object.keys(denoJson.exports).map((key) => key === "." ? PACKAGE : `${PACKAGE}${key.slice(1)}`),
+);
+
+Deno.test("the public docs have examples to check", () => {
+  // Guards the walk itself: a change in deno doc's JSON must not turn this file into no-ops.
+  assert.ok(examples.length >= 400, `found only ${examples.length} examples`);
+  assert.ok(examples.some((example) => example.where.startsWith("lib/apis/quantity.ts")));
+});
+
+Deno.test("every public example imports the library by package name", () => {
+  const problems: string[] = [];
+  for (const { where, text } of examples) {
+    for (const specifier of importedSpecifiers(text)) {
+      const known = packageSpecifiers.has(specifier) || specifier in denoJson.imports ||
+        specifier.startsWith("node:") || specifier.startsWith("npm:");
+      if (!known) problems.push(`${where}: imports "${specifier}"`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("no public example only prints the type of something", () => {
+  const rituals = examples
+    .filter(({ text }) => /console\.log\(\s*typeof\b/.test(text))
+    .map(({ where }) => where);
+  assert.deepEqual(rituals, []);
+});
+
+Deno.test("the import finder sees every form the examples use", () => {
+  const code = [
+    'import { a } from "@staircase/staircase";',
+    'import type {\n  B,\n  C,\n} from "./relative.ts";',
+    'export { d } from "jsr:@std/assert";',
+    'const e = await import("../up.ts");',
+  ].join("\n");
+  assert.deepEqual(importedSpecifiers(code), [
+    "@staircase/staircase",
+    "./relative.ts",
+    "jsr:@std/assert",
+    "../up.ts",
+  ]);
+});
