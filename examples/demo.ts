@@ -18,22 +18,21 @@
 
 import { configure, defaultTextFormatter, getConsoleSink } from "@logtape/logtape";
 import { parse as parseYaml } from "yaml";
-import { type HttpRestClient, kubeConfigClient, ResourceClient } from "../lib/client/mod.ts";
-import type { ControllerRun } from "../lib/controller/mod.ts";
-import type { CustomResourceDefinition } from "../lib/apis/apiextensions.k8s.io/v1/mod.ts";
-import { installCrd } from "../lib/crds/mod.ts";
-import type { RunResult } from "../lib/steps/mod.ts";
+import { type HttpRestClient, kubeConfigClient, ResourceClient } from "@staircase/staircase/client";
+import type { ControllerRun } from "@staircase/staircase/controller";
+import type { CustomResourceDefinition } from "@staircase/staircase/apis/apiextensions.k8s.io/v1";
+import { installCrd, type RunResult } from "@staircase/staircase";
 import {
   type ControlPlane,
   ensureControlPlaneAssets,
   startControlPlane,
-} from "../lib/testing/mod.ts";
+} from "@staircase/staircase/testing";
 import { describeAction } from "./greeting/format.ts";
 import { type GreetingOperator, greetingOperator } from "./greeting/operator.ts";
 import { Greetings } from "./greeting/api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { setupTelemetry } from "./greeting/telemetry.ts";
-import { Events } from "../lib/apis/events.k8s.io/v1/mod.ts";
+import { Events } from "@staircase/staircase/apis/events.k8s.io/v1";
 
 const color = Deno.stdout.isTerminal() && !Deno.noColor;
 const style = (code: string) => (text: string) => color ? `\x1b[${code}m${text}\x1b[0m` : text;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { RunAction, RunResult } from "../../lib/steps/mod.ts";
+import type { RunAction, RunResult } from "@staircase/staircase";
 
 /**
  * Describes what the controller does next, e.g. `requeue now` or `retry with backoff`.

@@ -34,12 +34,12 @@ import {
   isNotFound,
   kubeConfigClient,
   ResourceClient,
-} from "../../lib/client/mod.ts";
+} from "@staircase/staircase/client";
 import {
   type ControllerRun,
   handleShutdownSignals,
   HealthServer,
-} from "../../lib/controller/mod.ts";
+} from "@staircase/staircase/controller";
 import { readableEnv } from "./env.ts";
 import { describeAction, describeEnd, describeStatusWrites } from "./format.ts";
 import { greetingOperator } from "./operator.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { RestClient } from "../../lib/client/mod.ts";
+import type { RestClient } from "@staircase/staircase/client";
 import {
   Controller,
   type ControllerRun,
@@ -15,10 +15,9 @@ import {
   Operator,
   relevantChange,
   SharedInformers,
-} from "../../lib/controller/mod.ts";
-import type { Logger } from "../../lib/steps/mod.ts";
-import { RunTelemetry, tracingClient } from "../../lib/telemetry/mod.ts";
-import type { ResourceOf } from "../../lib/steps/mod.ts";
+} from "@staircase/staircase/controller";
+import type { Logger, ResourceOf } from "@staircase/staircase";
+import { RunTelemetry, tracingClient } from "@staircase/staircase/telemetry";
 import { Greetings } from "./api/demo.staircase.dev/v1/mod.ts";
 import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
 import { greetingReconciler } from "./reconciler.ts";
@@ -32,7 +31,7 @@ type GreetingResource = ResourceOf<typeof Greetings>;
  * @example
  * ```ts
  * import type { GreetingOperatorOptions } from "./operator.ts";
- * import type { RestClient } from "../../lib/client/mod.ts";
+ * import type { RestClient } from "@staircase/staircase/client";
  *
  * const options: GreetingOperatorOptions = {
  *   client: {} as RestClient,
@@ -130,7 +129,7 @@ export interface GreetingOperator {
  *
  * @example
  * ```ts ignore
- * import { kubeConfigClient } from "../../lib/client/mod.ts";
+ * import { kubeConfigClient } from "@staircase/staircase/client";
  * import { greetingOperator } from "./operator.ts";
  *
  * const client = await kubeConfigClient();

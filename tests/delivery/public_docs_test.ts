@@ -2,7 +2,8 @@
  * Delivery: the documentation users read (`deno doc` of every entry point in deno.json) shows
  * code they can copy. Every `@example` imports the library by package name
  * (`@staircase/staircase/...`, an export that exists), never by a relative path or a `jsr:`
- * specifier, and no example is a ritual that only prints `typeof` of something.
+ * specifier, and no example is a ritual that only prints `typeof` of something. The example
+ * programs (`examples/`) import the library the same way: only their own files are relative.
  *
  * @module
  */
@@ -92,6 +93,33 @@ Deno.test("no public example only prints the type of something", () => {
     .map(({ where }) => where);
   assert.deepEqual(rituals, []);
 });
+
+Deno.test("the example programs import the library by package name", async () => {
+  const examplesDir = new URL("examples/", ROOT);
+  const problems: string[] = [];
+  let files = 0;
+  for await (const file of walkTypeScript(examplesDir)) {
+    files++;
+    const code = await Deno.readTextFile(file);
+    for (const specifier of importedSpecifiers(code)) {
+      const target = new URL(specifier, file);
+      const relative = specifier.startsWith("./") || specifier.startsWith("../");
+      if (relative && !target.href.startsWith(examplesDir.href)) {
+        problems.push(`${file.href.slice(ROOT.href.length)}: imports "${specifier}"`);
+      }
+    }
+  }
+  assert.ok(files >= 10, `found only ${files} example files`);
+  assert.deepEqual(problems, []);
+});
+
+/** Every .ts file under `dir`, recursively. */
+async function* walkTypeScript(dir: URL): AsyncGenerator<URL> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isDirectory) yield* walkTypeScript(new URL(`${entry.name}/`, dir));
+    else if (entry.name.endsWith(".ts")) yield new URL(entry.name, dir);
+  }
+}
 
 Deno.test("the import finder sees every form the examples use", () => {
   const code = [

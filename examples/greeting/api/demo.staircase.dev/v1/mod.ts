@@ -6,7 +6,7 @@
  */
 
 export * from "./types.ts";
-import { ResourceClient, resourceType } from "../../../../../lib/client/mod.ts";
+import { ResourceClient, resourceType } from "@staircase/staircase/client";
 import type {
   DeleteOptions,
   GetOptions,
@@ -21,7 +21,7 @@ import type {
   WatchEvent,
   WatchOptions,
   WriteOptions,
-} from "../../../../../lib/client/mod.ts";
+} from "@staircase/staircase/client";
 import type { Greeting, GreetingList } from "./types.ts";
 
 /** The resource token of demo.staircase.dev/v1 Greeting (`greetings`, namespaced). */

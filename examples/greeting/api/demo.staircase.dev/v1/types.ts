@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ListMeta, ObjectMeta } from "../../../../../lib/apis/meta/v1/mod.ts";
+import type { ListMeta, ObjectMeta } from "@staircase/staircase/apis/meta/v1";
 
 /**
  * A message the operator publishes as a ConfigMap named greeting-<name>.
