@@ -6,7 +6,9 @@
 //   of a Run: context, id, clock reading, timeout registration, result). Target: the per-step
 //   overhead with the default settings at most 1.5x the bare loop's.
 // - A realistic step: a 1-step plan whose step makes one HTTP request to a loopback server and
-//   reads the JSON answer, as a step calling the API server does. Target: at most 1.02x.
+//   reads the JSON answer, as a step calling the API server does. Target: at most 1.02x. Beside
+//   it, the least any executor does (a minimal wrapper: a fresh context, a promise of its own, a
+//   result) and the executor without its step timeout, to show where the cost lies.
 // - For comparison, the bare loop with one `setTimeout`/`clearTimeout` per step: what a per-step
 //   timer would cost (the executor's timeout instead samples its Runs from one interval timer).
 //
@@ -61,6 +63,23 @@ function bareLoop(steps: BenchStep[]): () => Promise<unknown> {
     }
     return data;
   };
+}
+
+/**
+ * The least any executor does around a 1-step plan: give the Run a fresh context (with its start
+ * time and id), settle the Run through a promise of its own (so that a timeout could end it while
+ * the step is pending) and hand back a result object. No checks, no timeout, no records.
+ */
+function minimalWrapper(step: BenchStep): () => Promise<unknown> {
+  let runs = 0;
+  return () =>
+    new Promise((resolve) => {
+      const runContext = { resource, client, runStart: Date.now(), runId: `floor-${++runs}` };
+      (async () => {
+        const outcome = await step.run(runContext as unknown as RunContext<Resource>, 0);
+        resolve({ end: outcome.kind, steps: [] });
+      })();
+    });
 }
 
 function bareLoopWithTimers(steps: BenchStep[]): () => Promise<unknown> {
@@ -123,6 +142,7 @@ const noop = async (_context: RunContext<Resource>, n: number): Promise<StepOutc
 const noopSteps = (count: number): BenchStep[] =>
   Array.from({ length: count }, (_, i) => ({ name: `step-${i}`, run: noop }));
 const byDefault = new RunExecutor<Resource>({ client });
+const untimed = new RunExecutor<Resource>({ client, stepTimeoutMs: Infinity });
 const timed = new RunExecutor<Resource>({ client, stepTimings: true });
 const short = noopSteps(10);
 const long = noopSteps(40);
@@ -174,15 +194,19 @@ async function oneStepRow(title: string, run: BenchStep["run"], runsPerRound: nu
   const built = planOf(steps);
   const cases = [
     newCase("bare for loop", bareLoop(steps)),
+    newCase("minimal wrapper", minimalWrapper(steps[0])),
     newCase("executor, default settings", () => byDefault.run(resource, built)),
+    newCase("executor, stepTimeoutMs: Infinity", () => untimed.run(resource, built)),
   ];
   await measureRounds(cases, runsPerRound);
-  const [bare, executor] = cases.map((c) => c.samples);
+  const [bare, floor, executor, noTimeout] = cases.map((c) => c.samples);
   console.log(`\n${title}; medians of ${rounds} rounds of ${runsPerRound} Runs per case.`);
   console.log(`${"".padEnd(50)} ns/Run   ratio`);
   printRow("bare for loop", median(bare), 1, "(baseline)");
+  printRow("minimal wrapper (context, own promise, result)", median(floor), ratioOf(floor, bare));
   const ratio = ratioOf(executor, bare);
   printRow("executor, default settings", median(executor), ratio, verdict(ratio, 1.02));
+  printRow("executor, stepTimeoutMs: Infinity", median(noTimeout), ratioOf(noTimeout, bare));
   const extra = median(executor.map((ns, r) => ns - bare[r]));
   console.log(`The executor's extra cost per Run: ${extra.toFixed(0)} ns.`);
 }
