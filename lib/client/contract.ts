@@ -164,6 +164,18 @@ export interface RequestOptions {
    * @default {true for GET, HEAD and OPTIONS; false otherwise}
    */
   idempotent?: boolean;
+  /**
+   * Called once with the HTTP status of the response the request ended with (after any retries
+   * and a credential renewal), just before `performRequest` settles, whether that status is a
+   * success or not; not called when no response arrived (a failure on the wire, a timeout).
+   * `tracingClient` uses it to put `http.response.status_code` on every span that got an answer.
+   * `HttpRestClient` logs and ignores an exception it throws: the request's outcome stands.
+   * Clients that see no HTTP status (`restClientFromHandler`) never call it.
+   *
+   * Not part of `@cloudydeno/kubernetes-client`'s contract: a client from that package
+   * type-checks as a `RestClient` but ignores this field.
+   */
+  onResponseStatus?: (status: number) => void;
 }
 
 /**

@@ -155,6 +155,19 @@ async function bounded<T>(
   }
 }
 
+/** Hands the final status to the caller's callback; a callback that throws changes nothing. */
+function reportStatus(options: RequestOptions, status: number): void {
+  try {
+    options.onResponseStatus?.(status);
+  } catch (error) {
+    log.warn("{method} {path}: the onResponseStatus callback threw; ignored", {
+      method: options.method,
+      path: options.path,
+      error,
+    });
+  }
+}
+
 /**
  * A {@linkcode RestClient} over HTTP(S) for one {@linkcode ClusterConnection}.
  *
@@ -244,6 +257,7 @@ export class HttpRestClient implements RestClient {
     }
     const request = prepare(this.connection.server, options);
     const reply = await this.#retrying(request);
+    if (options.onResponseStatus) reportStatus(options, reply.status);
     if (reply.ok) return reply.value;
     throw KubernetesApiError.fromResponseBody(
       reply.status,
