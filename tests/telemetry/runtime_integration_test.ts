@@ -228,6 +228,10 @@ Deno.test("a controller's RunTelemetry and tracingClient make Run → step → r
       );
       assert.ok(create, `the create under its step, got ${requests.map((s) => s.name)}`);
       assert.equal(create.spanContext().traceId, run.spanContext().traceId);
+      // Against the real server: the create's own status, and where it went.
+      assert.equal(create.attributes["http.response.status_code"], 201);
+      assert.equal(create.attributes["server.address"], "127.0.0.1");
+      assert.match(String(create.attributes["url.full"]), /^https:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
       const runCounts = await sdk.value.points(METRICS.runCount);
       assert.ok(runCounts.length > 0);
       assert.ok(runCounts.every((p) => p.attributes[ATTRIBUTES.controller] === "greeting"));

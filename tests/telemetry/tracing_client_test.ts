@@ -103,11 +103,12 @@ Deno.test("tracingClient: a connection failure names the error class", async () 
 Deno.test("tracingClient: without an SDK every call goes through untouched", async () => {
   // The global provider is the API's no-op one here: nothing recorded, nothing changed.
   assert.equal(trace.getActiveSpan(), undefined);
-  const client = tracingClient(fakeClient(() => Promise.resolve(42)));
-  assert.equal(
-    await client.performRequest({ method: "GET", path: "/version", expectJson: true }),
-    42,
-  );
+  const { client: inner, seen } = recordingClient(42);
+  const client = tracingClient(inner);
+  const request = { method: "GET", path: "/version", expectJson: true } as const;
+  assert.equal(await client.performRequest(request), 42);
+  // The very request: no status callback added for a span that records nothing.
+  assert.deepEqual(seen, [request]);
 });
 
 Deno.test("tracingClient: propagates the request span as W3C traceparent to the server", () =>
@@ -166,7 +167,90 @@ Deno.test("tracingClient: with no propagator registered the request is passed on
   const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider });
   const request: RequestOptions = { method: "GET", path: "/x" };
   await client.performRequest(request);
-  assert.equal(seen[0], request);
-  assert.equal(seen[0].headers, undefined);
+  // Nothing changed but the span's own status hook: no header added.
+  const { onResponseStatus, ...rest } = seen[0];
+  assert.deepEqual(rest, request);
+  assert.equal(typeof onResponseStatus, "function");
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: over HttpRestClient a success records its status, the server and url.full", async () => {
+  const sdk = new TestSdk();
+  await using server = startServer((req) =>
+    req.method === "POST" ? json({ kind: "ConfigMap" }, 201) : json({ kind: "ConfigMap" })
+  );
+  using http = new HttpRestClient({ server: server.url });
+  const client = tracingClient(http, { tracerProvider: sdk.tracerProvider });
+  const heard: number[] = [];
+  await client.performRequest({
+    method: "GET",
+    path: "/api/v1/namespaces/a/configmaps",
+    querystring: new URLSearchParams({ labelSelector: "secret=value" }),
+    // The caller's own callback still hears the status.
+    onResponseStatus: (status) => heard.push(status),
+  });
+  await client.performRequest({ method: "POST", path: "/api/v1/namespaces/a/configmaps" });
+  assert.deepEqual(heard, [200]);
+  const [get, post] = [only(sdk.finished(), "GET"), only(sdk.finished(), "POST")];
+  assert.equal(get.attributes["http.response.status_code"], 200);
+  assert.equal(post.attributes["http.response.status_code"], 201);
+  const port = Number(new URL(server.url).port);
+  assert.equal(get.attributes["server.address"], "127.0.0.1");
+  assert.equal(get.attributes["server.port"], port);
+  assert.equal(get.attributes["url.full"], `${server.url}/api/v1/namespaces/a/configmaps`);
+  assert.ok(!JSON.stringify(get.attributes).includes("secret=value"));
+  assert.equal(get.status.code, SpanStatusCode.UNSET);
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: the server option names the server of any client", async () => {
+  const sdk = new TestSdk();
+  const { client: inner } = recordingClient();
+  const cases: [string, string, number, string][] = [
+    [
+      "https://user:pass@k8s.example.com",
+      "k8s.example.com",
+      443,
+      "https://k8s.example.com/version",
+    ],
+    ["http://10.0.0.1:8080/", "10.0.0.1", 8080, "http://10.0.0.1:8080/version"],
+    [
+      "https://[::1]:6443/k8s/clusters/c-1/",
+      "::1",
+      6443,
+      "https://[::1]:6443/k8s/clusters/c-1/version",
+    ],
+  ];
+  for (const [serverUrl, address, port, full] of cases) {
+    const client = tracingClient(inner, { tracerProvider: sdk.tracerProvider, server: serverUrl });
+    await client.performRequest({ method: "GET", path: "/version" });
+    const span = sdk.finished().at(-1)!;
+    assert.equal(span.attributes["server.address"], address, serverUrl);
+    assert.equal(span.attributes["server.port"], port, serverUrl);
+    assert.equal(span.attributes["url.full"], full, serverUrl);
+    // Credentials in the URL never reach a span.
+    assert.ok(!JSON.stringify(span.attributes).includes("pass"), serverUrl);
+  }
+  assert.throws(
+    () => tracingClient(inner, { server: "k8s.example.com:6443" }),
+    (error: unknown) =>
+      error instanceof TypeError &&
+      /server must be an absolute http\(s\) URL.*k8s\.example\.com/.test(error.message),
+  );
+  await sdk.shutdown();
+});
+
+Deno.test("tracingClient: spans of a client whose server is unknown carry no server attributes", async () => {
+  const sdk = new TestSdk();
+  const { client: inner } = recordingClient();
+  await tracingClient(inner, { tracerProvider: sdk.tracerProvider }).performRequest({
+    method: "GET",
+    path: "/version",
+  });
+  const span = only(sdk.finished(), "GET");
+  assert.equal(span.attributes["server.address"], undefined);
+  assert.equal(span.attributes["url.full"], undefined);
+  // A client that reports no status (restClientFromHandler-like): none is invented.
+  assert.equal(span.attributes["http.response.status_code"], undefined);
   await sdk.shutdown();
 });
