@@ -1,6 +1,7 @@
 /** Issue 8, item 2: a missing name never addresses the collection. */
 import assert from "node:assert/strict";
 import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
+import { ClusterRoles } from "../../lib/apis/rbac.authorization.k8s.io/v1/mod.ts";
 import {
   type RequestOptions,
   type RestClient,
@@ -8,14 +9,6 @@ import {
 } from "../../lib/client/mod.ts";
 import { ResourceClient } from "../../lib/client/resource_client.ts";
 import { fails } from "./test_server.ts";
-
-const CR = {
-  group: "rbac.authorization.k8s.io",
-  version: "v1",
-  plural: "clusterroles",
-  kind: "ClusterRole",
-  namespaced: false,
-};
 
 function recordingClient(): { client: RestClient; sent: RequestOptions[] } {
   const sent: RequestOptions[] = [];
@@ -29,7 +22,7 @@ function recordingClient(): { client: RestClient; sent: RequestOptions[] } {
 Deno.test("ResourceClient: object verbs refuse a missing name before anything is sent", async () => {
   const { client, sent } = recordingClient();
   const missing = [undefined, null, "", 0] as unknown as string[];
-  for (const descriptor of [ConfigMaps, CR]) {
+  for (const descriptor of [ConfigMaps, ClusterRoles]) {
     const base = new ResourceClient<ConfigMap>(client, descriptor);
     const rc = descriptor.namespaced ? base.namespace("team") : base;
     for (const name of missing) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { HttpRestClient } from "../../lib/client/http_client.ts";
 import { ResourceClient } from "../../lib/client/resource_client.ts";
+import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
 import { fails } from "./test_server.ts";
 
 Deno.test("ResourceClient: names with /, %, spaces, '.' and '..' cannot escape the path", async () => {
@@ -11,13 +12,7 @@ Deno.test("ResourceClient: names with /, %, spaces, '.' and '..' cannot escape t
       return Promise.resolve({});
     },
   } as unknown as HttpRestClient;
-  const cms = new ResourceClient(client, {
-    group: "",
-    version: "v1",
-    plural: "configmaps",
-    kind: "ConfigMap",
-    namespaced: true,
-  }, "a");
+  const cms = new ResourceClient(client, ConfigMaps, "a");
   await cms.get("x/../../y");
   await cms.get("100%");
   await cms.get("a b?c#d");

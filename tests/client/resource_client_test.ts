@@ -11,6 +11,8 @@ interface Obj {
   data?: Record<string, string>;
 }
 
+// Plain descriptors, as dynamic code hands them to ResourceClient (its ResourceDescriptor form);
+// the generated tokens go through the same paths in the integration tests.
 const CM = { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true };
 const DEPLOY = {
   group: "apps",

@@ -5,22 +5,13 @@
  *
  * @module
  */
-import { ResourceClient, resourceType } from "../../lib/client/mod.ts";
+import { ResourceClient } from "../../lib/client/mod.ts";
 import { modified, noModification, plan, type Reconciler } from "../../lib/steps/mod.ts";
 import { ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
-import type { Greeting } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
+import { type Greeting, Greetings } from "../../examples/greeting/api/demo.staircase.dev/v1/mod.ts";
 
-/** The Greeting kind's token. */
-export const Greetings = resourceType<Greeting>()({
-  group: "demo.staircase.dev",
-  version: "v1",
-  kind: "Greeting",
-  plural: "greetings",
-  namespaced: true,
-});
-
-/** The ConfigMap kind's token (the generated one). */
-export { ConfigMaps };
+/** The kinds' tokens (the generated ones). */
+export { ConfigMaps, Greetings };
 
 /** The annotation step 2 sets. */
 export const SEEN = "demo.staircase.dev/seen";

@@ -32,6 +32,8 @@ import {
 import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
 import { TestSdk } from "../telemetry/_sdk.ts";
 import { FakeInformer, FakeRegistry, fakeServer } from "./_fake_informer.ts";
+import { type ConfigMap, ConfigMaps } from "../../lib/apis/core/v1/mod.ts";
+import type { OwnerReference } from "../../lib/apis/meta/v1/mod.ts";
 
 interface Thing {
   apiVersion?: string;
@@ -64,13 +66,6 @@ const Things = resourceType<Thing>()({
   version: "v1",
   kind: "Thing",
   plural: "things",
-  namespaced: true,
-});
-const Maps = resourceType<Thing>()({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  plural: "configmaps",
   namespaced: true,
 });
 
@@ -133,7 +128,7 @@ Deno.test("the write recorder records successful writes with their purpose", asy
 });
 
 Deno.test("awaitOwnWrites waits for the cache, and reads what it has not seen live", async () => {
-  const informer = new FakeInformer(Maps);
+  const informer = new FakeInformer(ConfigMaps);
   const server = fakeServer();
   const writes = [{
     method: "POST",
@@ -166,10 +161,10 @@ Deno.test("awaitOwnWrites waits for the cache, and reads what it has not seen li
     "/api/v1/namespaces/ns/configmaps/a",
   ]]);
   const cache = overlayCache({ get: () => undefined, list: () => [] }, stale.live);
-  assert.equal(cache.get(Maps, "a", "ns")?.data?.v, "live");
-  assert.equal(cache.list(Maps, { namespace: "ns" }).length, 1);
-  assert.equal(cache.list(Maps, { namespace: "other" }).length, 0);
-  assert.ok(Object.isFrozen(cache.get(Maps, "a", "ns")));
+  assert.equal(cache.get(ConfigMaps, "a", "ns")?.data?.v, "live");
+  assert.equal(cache.list(ConfigMaps, { namespace: "ns" }).length, 1);
+  assert.equal(cache.list(ConfigMaps, { namespace: "other" }).length, 0);
+  assert.ok(Object.isFrozen(cache.get(ConfigMaps, "a", "ns")));
   // Gone live: the overlay hides the cached object.
   server.objects.clear();
   const gone = await awaitOwnWrites(later, lookup, server.client, { timeoutMs: 10 });
@@ -178,10 +173,10 @@ Deno.test("awaitOwnWrites waits for the cache, and reads what it has not seen li
     get: () => ({ metadata: { name: "a", namespace: "ns" } }) as never,
     list: () => [{ metadata: { name: "a", namespace: "ns" } }] as never[],
   };
-  assert.equal(overlayCache(cached, gone.live).get(Maps, "a", "ns"), undefined);
-  assert.deepEqual(overlayCache(cached, gone.live).list(Maps), []);
+  assert.equal(overlayCache(cached, gone.live).get(ConfigMaps, "a", "ns"), undefined);
+  assert.deepEqual(overlayCache(cached, gone.live).list(ConfigMaps), []);
   // A write outside a namespace-scoped informer's scope is not waited for (it never shows).
-  const scoped = new FakeInformer(Maps, "ns");
+  const scoped = new FakeInformer(ConfigMaps, "ns");
   const elsewhere = [{ ...writes[0], namespace: "other", resourceVersion: "70" }];
   const skipped = await awaitOwnWrites(
     elsewhere,
@@ -263,7 +258,7 @@ function harness(
     statusWriter: () => ({ write: () => Promise.resolve() }),
     onRun: (run) => runs.push(run),
     ...options,
-  }).owns(Maps);
+  }).owns(ConfigMaps);
   const operator = new Operator({ informers: registry }).add(controller);
   const stop = new AbortController();
   const done = operator.run(stop.signal);
@@ -273,7 +268,7 @@ function harness(
     runs,
     controller,
     things: registry.get(Things),
-    maps: registry.get(Maps),
+    maps: registry.get(ConfigMaps),
     stop: async () => {
       stop.abort();
       await done;
@@ -350,7 +345,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
       plan<Thing>().step({
         name: "create-child",
         run: async (context) => {
-          const child = context.cache.get(Maps, "child", "ns");
+          const child = context.cache.get(ConfigMaps, "child", "ns");
           starts.push(child ? "sees child" : "no child");
           if (child) return noModification(undefined);
           created++;
@@ -401,7 +396,7 @@ Deno.test("a Run starts only once the cache has seen the previous Run's write", 
           controller: true,
         }],
       },
-    } as unknown as Thing);
+    });
     await until(() => created === 2, "the child is created again");
   } finally {
     await h.stop();
@@ -420,12 +415,11 @@ Deno.test("owned children map to their owner by the controller reference", async
     h.things.apply("added", thing("owner", "2"));
     h.things.apply("added", thing("other", "3"));
     await until(() => seen.length === 2, "initial Runs");
-    const child = (refs: unknown[]) =>
-      ({
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name: "c", namespace: "ns", resourceVersion: "9", ownerReferences: refs },
-      }) as unknown as Thing;
+    const child = (refs: OwnerReference[]): ConfigMap => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c", namespace: "ns", resourceVersion: "9", ownerReferences: refs },
+    });
     h.maps.apply(
       "added",
       child([{
@@ -481,15 +475,15 @@ Deno.test("a key mapper or predicate that throws loses that event only", async (
       if (event.object.metadata.name === "bad") throw new Error("predicate bug");
       return true;
     },
-  }).watches(Maps, (cm) => {
-    if (cm.metadata.name === "bad") throw new Error("mapper bug");
+  }).watches(ConfigMaps, (cm) => {
+    if (cm.metadata?.name === "bad") throw new Error("mapper bug");
     return [`ns/${cm.data?.owner}`];
   });
   const stop = new AbortController();
   const done = new Operator({ informers: registry }).add(controller).run(stop.signal);
   try {
     const things = registry.get(Things);
-    const maps = registry.get(Maps);
+    const maps = registry.get(ConfigMaps);
     things.apply("added", thing("bad", "2"));
     things.apply("added", thing("good", "3"));
     await until(() => controller.active, "started");
@@ -556,7 +550,7 @@ Deno.test("bad controller settings are named errors", () => {
   });
   assert.throws(() => controller.start(), { name: "TypeError", message: /before bind/ });
   controller.bind(new FakeRegistry());
-  assert.throws(() => controller.owns(Maps), {
+  assert.throws(() => controller.owns(ConfigMaps), {
     name: "TypeError",
     message: /before the operator starts/,
   });

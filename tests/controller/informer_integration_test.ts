@@ -16,7 +16,7 @@ import {
   SharedInformers,
   WatchError,
 } from "../../lib/controller/mod.ts";
-import { resourceType } from "../../lib/client/mod.ts";
+import { Secrets } from "../../lib/apis/core/v1/mod.ts";
 import type { TestCluster } from "../../lib/testing/mod.ts";
 import {
   clientFor,
@@ -361,13 +361,6 @@ Deno.test("informers: one informer per (kind, scope, selectors), watched once, r
         /ConfigMap \(v1\) is not cached in namespace "other-namespace"/,
       );
       assert.throws(() => cache.list(ConfigMaps, { namespace: "other" }), NotCachedError);
-      const Secrets = resourceType<unknown>()({
-        group: "",
-        version: "v1",
-        kind: "Secret",
-        plural: "secrets",
-        namespaced: true,
-      });
       assert.throws(() => cache.get(Secrets, "x", ns), NotCachedError);
     } finally {
       stop.abort();

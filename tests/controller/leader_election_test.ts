@@ -9,8 +9,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ResourceClient, resourceType } from "../../lib/client/mod.ts";
-import type { Lease } from "../../lib/apis/coordination.k8s.io/v1/mod.ts";
+import { ResourceClient } from "../../lib/client/mod.ts";
+import { type Lease, Leases } from "../../lib/apis/coordination.k8s.io/v1/mod.ts";
 import {
   LeaderElector,
   type LeaderElectorOptions,
@@ -31,14 +31,6 @@ import {
 } from "./_leader.ts";
 
 const cluster = await useTestControlPlane();
-
-const Leases = resourceType<Lease>()({
-  group: "coordination.k8s.io",
-  version: "v1",
-  kind: "Lease",
-  plural: "leases",
-  namespaced: true,
-});
 
 /** Short timings: the Lease stores whole seconds, so 2 s is what followers wait. */
 const SHORT = { leaseDurationMs: 2_000, renewDeadlineMs: 1_200, retryPeriodMs: 200 };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Store } from "../../lib/controller/mod.ts";
-import { resourceType } from "../../lib/client/mod.ts";
+import { Namespaces } from "../../lib/apis/core/v1/mod.ts";
 import { type ConfigMap, ConfigMaps } from "./_helpers.ts";
 
 function cm(
@@ -78,13 +78,6 @@ Deno.test("Store: replace returns the difference and keeps unchanged instances",
 });
 
 Deno.test("Store: cluster-scoped objects", () => {
-  const Namespaces = resourceType<ConfigMap>()({
-    group: "",
-    version: "v1",
-    kind: "Namespace",
-    plural: "namespaces",
-    namespaced: false,
-  });
   const store = new Store(Namespaces);
   store.apply({ metadata: { name: "default", resourceVersion: "1" } });
   assert.equal(store.get("default")?.metadata?.name, "default");

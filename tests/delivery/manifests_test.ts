@@ -18,6 +18,15 @@ import {
 import { LeaderElector } from "../../lib/controller/mod.ts";
 import { API_VERBS } from "../../codegen/common/api_spec.ts";
 import { type TestCluster, withNamespace } from "../../lib/testing/mod.ts";
+import { Namespaces, ServiceAccounts } from "../../lib/apis/core/v1/mod.ts";
+import { CustomResourceDefinitions } from "../../lib/apis/apiextensions.k8s.io/v1/mod.ts";
+import {
+  ClusterRoleBindings,
+  ClusterRoles,
+  RoleBindings,
+  Roles,
+} from "../../lib/apis/rbac.authorization.k8s.io/v1/mod.ts";
+import { Deployments } from "../../lib/apis/apps/v1/mod.ts";
 import { type LogRecord, recordingLogger, timeToLead } from "../controller/_leader.ts";
 
 const DEPLOY = new URL("../../deploy/greeting/", import.meta.url);
@@ -46,17 +55,19 @@ async function loadManifests(): Promise<Manifest[]> {
   return objects;
 }
 
-const KINDS: Record<string, { plural: string; namespaced: boolean }> = {
-  Namespace: { plural: "namespaces", namespaced: false },
-  CustomResourceDefinition: { plural: "customresourcedefinitions", namespaced: false },
-  ServiceAccount: { plural: "serviceaccounts", namespaced: true },
-  ClusterRole: { plural: "clusterroles", namespaced: false },
-  ClusterRoleBinding: { plural: "clusterrolebindings", namespaced: false },
-  Role: { plural: "roles", namespaced: true },
-  RoleBinding: { plural: "rolebindings", namespaced: true },
-  Deployment: { plural: "deployments", namespaced: true },
-};
-
+/** The kinds the manifests hold, by kind name (their generated resource tokens). */
+const KINDS: Record<string, { plural: string; namespaced: boolean }> = Object.fromEntries(
+  [
+    Namespaces,
+    CustomResourceDefinitions,
+    ServiceAccounts,
+    ClusterRoles,
+    ClusterRoleBindings,
+    Roles,
+    RoleBindings,
+    Deployments,
+  ].map((token) => [token.kind, token]),
+);
 function objectPath(object: Manifest, name = object.metadata.name): string {
   const kind = KINDS[object.kind];
   assert.ok(kind, `no path known for kind ${object.kind}`);

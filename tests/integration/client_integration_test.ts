@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   type ConfigMap,
   ConfigMaps,
+  Namespaces,
   Secrets,
   ServiceAccounts,
 } from "../../lib/apis/core/v1/mod.ts";
@@ -222,20 +223,12 @@ Deno.test({
   name: "integration: a too-old resourceVersion gives isGone for watch and for continue tokens",
   // Its own control plane: the shared one's watch cache serves old versions, and etcd
   // compacts only every 5 minutes; here the cache is off and compaction runs every second.
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using cp = await startControlPlane({
       extraApiServerArgs: ["--watch-cache=false", "--etcd-compaction-interval=1s"],
     });
     using client = await kubeConfigClient({ paths: [cp.kubeconfig.path] });
-    const namespaces = new ResourceClient(client, {
-      group: "",
-      version: "v1",
-      plural: "namespaces",
-      kind: "Namespace",
-      namespaced: false,
-    });
+    const namespaces = new ResourceClient(client, Namespaces);
     await namespaces.create({ metadata: { name: "old" } });
     const cms = new ResourceClient(client, ConfigMaps, "old");
     for (let i = 0; i < 3; i++) await cms.create({ metadata: { name: `c${i}` } });

@@ -4,6 +4,7 @@ import { errorOf } from "./_helpers.ts";
 import type { RequestOptions, RestClient } from "../../lib/client/contract.ts";
 import { resourceType } from "../../lib/client/resource_type.ts";
 import { MergePatchStatusWriter } from "../../lib/status/mod.ts";
+import { Services } from "../../lib/apis/core/v1/mod.ts";
 
 function recordingClient(): { client: RestClient; requests: RequestOptions[] } {
   const requests: RequestOptions[] = [];
@@ -22,13 +23,6 @@ const Widgets = resourceType<App>()({
   kind: "Widget",
   plural: "widgets",
   namespaced: false,
-});
-const Services = resourceType<App>()({
-  group: "",
-  version: "v1",
-  kind: "Service",
-  plural: "services",
-  namespaced: true,
 });
 
 const options = { signal: new AbortController().signal, runId: "r", stepName: "s" };
