@@ -124,7 +124,7 @@ export interface ApplyStatusWriterOptions {
  *   plural: "apps",
  *   namespaced: true,
  * });
- * const sent: string[] = []; // an in-memory API server that notes each request
+ * const sent: string[] = []; // a client answering in memory notes each request
  * const client = restClientFromHandler((
  *   r,
  * ) => (sent.push(`${r.method} ${r.path}`), Promise.resolve({})));

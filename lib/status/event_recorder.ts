@@ -129,7 +129,7 @@ export class EventRecorder implements EventSink, AsyncDisposable {
    * import { restClientFromHandler } from "@staircase/staircase/client";
    * import { EventRecorder, objectReference } from "@staircase/staircase/status";
    *
-   * // An in-memory API server that prints the Events it is sent.
+   * // A client that answers in memory and prints the Events it is sent.
    * const client = restClientFromHandler((request) => {
    *   const event = request.bodyJson as { regarding: { name: string }; reason: string };
    *   console.log(request.method, event.regarding.name, event.reason); // POST web Created

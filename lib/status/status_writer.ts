@@ -115,7 +115,7 @@ export interface StatusWriter<R> {
  *   plural: "foos",
  *   namespaced: true,
  * });
- * const sent: unknown[] = []; // an in-memory API server that notes each request body
+ * const sent: unknown[] = []; // a client answering in memory notes each request body
  * const client = restClientFromHandler((r) => (sent.push(r.bodyJson), Promise.resolve({})));
  * const statusWriter = new MergePatchStatusWriter(client, Foos);
  * const executor = new RunExecutor({ client, resourceType: Foos, statusWriter });

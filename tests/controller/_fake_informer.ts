@@ -1,6 +1,6 @@
 /**
- * In-memory stand-ins for unit tests: an informer the test feeds by hand, a registry of them,
- * and a RestClient that answers writes with increasing resourceVersions.
+ * Test doubles for the scheduling unit tests: an informer the test feeds by hand, a registry of
+ * them, and a scripted RestClient that answers writes with increasing resourceVersions.
  *
  * @module
  */
@@ -114,7 +114,12 @@ export class FakeRegistry implements InformerRegistry {
   }
 }
 
-/** A server stand-in: writes answer with the body and the next resourceVersion; GETs from `objects`. */
+/**
+ * A scripted client for the scheduling unit tests, not an API server: writes answer with their
+ * own body and the next resourceVersion, GETs come from `objects`. Nothing else of a server's
+ * behaviour is imitated; the controller's behaviour against a server is tested against the real
+ * one (`controller_integration_test.ts` and the other `*_integration_test.ts` files).
+ */
 export function fakeServer(): {
   client: RestClient;
   requests: RequestOptions[];
