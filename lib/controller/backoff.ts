@@ -18,13 +18,13 @@
  */
 export interface BackoffOptions {
   /**
-   * The first delay, in ms.
+   * The first delay, in ms: a finite number > 0.
    *
    * @default {800}
    */
   readonly initialMs?: number;
   /**
-   * The cap: no delay is longer, in ms.
+   * The cap: no delay is longer, in ms; finite, and at least `initialMs`.
    *
    * @default {30000}
    */
@@ -38,7 +38,7 @@ export interface BackoffOptions {
   /**
    * The share of each delay that is random: a delay `d` becomes a value drawn uniformly from
    * `[(1 - jitter) * d, d]`, so replicas that failed together do not retry together. `0`
-   * turns jitter off.
+   * turns jitter off; it must stay below 1, so that no delay can be 0.
    *
    * @default {0.5}
    */
@@ -65,11 +65,24 @@ export interface BackoffOptions {
   readonly random?: () => number;
 }
 
-function checkNumber(name: string, value: number, min: number, max = Infinity): number {
-  if (typeof value !== "number" || Number.isNaN(value) || value < min || value > max) {
-    throw new RangeError(
-      `Backoff: ${name} must be a number in [${min}, ${max}], got ${String(value)}`,
-    );
+/**
+ * `value` if it is a number in the range (bounds inclusive unless `exclusive` says otherwise);
+ * otherwise a RangeError naming the option. Zero delays or zero-width jitter ranges that would
+ * retry in a tight loop, and infinite delays that would never retry, are out of range.
+ */
+function checkNumber(
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  exclusive: { min?: boolean; max?: boolean } = {},
+): number {
+  const inRange = typeof value === "number" &&
+    (exclusive.min ? value > min : value >= min) &&
+    (exclusive.max ? value < max : value <= max);
+  if (!inRange) {
+    const range = `${exclusive.min ? "(" : "["}${min}, ${max}${exclusive.max ? ")" : "]"}`;
+    throw new RangeError(`Backoff: ${name} must be a number in ${range}, got ${String(value)}`);
   }
   return value;
 }
@@ -109,15 +122,21 @@ export class Backoff {
    * Creates a backoff policy.
    *
    * @param options Delays, jitter and reset period (kube-rs's watcher defaults when omitted).
-   * @throws {RangeError} If an option is out of range (negative, NaN, `maxMs < initialMs`,
-   *   `factor < 1`, `jitter` outside `[0, 1]`).
+   * @throws {RangeError} If an option is out of range: `initialMs` not a finite number > 0,
+   *   `maxMs` not finite or below `initialMs`, `factor` not finite or below 1, `jitter` outside
+   *   `[0, 1)`, `resetAfterMs` negative or NaN.
    */
   constructor(options: BackoffOptions = {}) {
-    this.#initialMs = checkNumber("initialMs", options.initialMs ?? 800, 0);
-    this.#maxMs = checkNumber("maxMs", options.maxMs ?? 30_000, this.#initialMs);
-    this.#factor = checkNumber("factor", options.factor ?? 2, 1);
-    this.#jitter = checkNumber("jitter", options.jitter ?? 0.5, 0, 1);
-    this.#resetAfterMs = checkNumber("resetAfterMs", options.resetAfterMs ?? 120_000, 0);
+    this.#initialMs = checkNumber("initialMs", options.initialMs ?? 800, 0, Infinity, {
+      min: true,
+      max: true,
+    });
+    this.#maxMs = checkNumber("maxMs", options.maxMs ?? 30_000, this.#initialMs, Infinity, {
+      max: true,
+    });
+    this.#factor = checkNumber("factor", options.factor ?? 2, 1, Infinity, { max: true });
+    this.#jitter = checkNumber("jitter", options.jitter ?? 0.5, 0, 1, { max: true });
+    this.#resetAfterMs = checkNumber("resetAfterMs", options.resetAfterMs ?? 120_000, 0, Infinity);
     this.#now = options.now ?? (() => performance.now());
     this.#random = options.random ?? Math.random;
   }

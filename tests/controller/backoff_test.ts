@@ -55,4 +55,16 @@ Deno.test("Backoff: bad options are named RangeErrors", () => {
   assert.throws(() => new Backoff({ factor: 0.5 }), /factor/);
   assert.throws(() => new Backoff({ jitter: 2 }), /jitter/);
   assert.throws(() => new Backoff({ initialMs: NaN }), RangeError);
+  // A zero first delay or full jitter would retry in a tight loop; an infinite cap never again.
+  assert.throws(
+    () => new Backoff({ initialMs: 0 }),
+    /initialMs must be a number in \(0, Infinity\), got 0/,
+  );
+  assert.throws(() => new Backoff({ jitter: 1 }), /jitter must be a number in \[0, 1\), got 1/);
+  assert.throws(() => new Backoff({ maxMs: Infinity }), /maxMs/);
+  assert.throws(() => new Backoff({ factor: Infinity }), /factor/);
+  assert.throws(() => new Backoff({ resetAfterMs: -1 }), /resetAfterMs/);
+  assert.throws(() => new Backoff({ initialMs: "5" as unknown as number }), /initialMs.*got 5/);
+  // The edges that are allowed.
+  new Backoff({ initialMs: Number.MIN_VALUE, jitter: 0.999, resetAfterMs: Infinity });
 });
