@@ -67,7 +67,8 @@ export interface HttpRestClientOptions {
   userAgent?: string;
   /**
    * How long to wait for a response, in milliseconds: for the whole body, or for the headers
-   * of a streamed response, and for credentials to load; 0 waits forever.
+   * of a streamed response, and for credentials to load; 0 (or `Infinity`) waits forever.
+   * Anything else outside `[0, 2^31 - 1]` is a RangeError at construction.
    *
    * @default {60000}
    */
@@ -155,6 +156,20 @@ async function bounded<T>(
   }
 }
 
+// The longest delay a timer can wait: a longer one fires at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The request timeout in ms, checked (0 and Infinity both mean none). */
+function requestTimeout(ms: number): number {
+  if (ms === Infinity) return 0;
+  if (typeof ms !== "number" || !(ms >= 0 && ms <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `requestTimeoutMs must be a number of ms in [0, ${MAX_TIMER_MS}] (0 or Infinity: no timeout), got ${ms}`,
+    );
+  }
+  return ms;
+}
+
 /** Hands the final status to the caller's callback; a callback that throws changes nothing. */
 function reportStatus(options: RequestOptions, status: number): void {
   try {
@@ -210,7 +225,14 @@ export class HttpRestClient implements RestClient {
   readonly #timeoutMs: number;
   readonly #transport: HttpTransport;
 
-  /** Creates the client. It opens no connection until the first request. */
+  /**
+   * Creates the client. It opens no connection until the first request.
+   *
+   * @param connection The server and the credentials.
+   * @param options Retries, rate limit, timeout and trust settings.
+   * @throws {RangeError} If `requestTimeoutMs` or a `retry` or `rateLimit` field is out of range.
+   * @throws {ClientConfigError} With `strictTrust`, if the connection fails its checks.
+   */
   constructor(connection: ClusterConnection, options: HttpRestClientOptions = {}) {
     this.connection = connection.clientCertificate
       ? { ...connection, clientCertificate: hideKey(connection.clientCertificate) }
@@ -218,7 +240,7 @@ export class HttpRestClient implements RestClient {
     this.defaultNamespace = connection.namespace;
     this.#retry = options.retry === false ? undefined : retryPolicy(options.retry);
     this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
-    this.#timeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#timeoutMs = requestTimeout(options.requestTimeoutMs ?? 60_000);
     if (options.strictTrust) checkStrictTrust(this.connection);
     this.#transport = new HttpTransport(this.connection, {
       userAgent: options.userAgent ?? `staircase/${VERSION}`,

@@ -73,6 +73,10 @@ export type RetryPolicy = Required<RetryOptions>;
 /**
  * The retry defaults, filled in from `options`.
  *
+ * @throws {RangeError} If a field is out of range: `maxAttempts` not a whole number >= 1, a
+ * delay not a finite number > 0, `maxDelayMs` below `baseDelayMs`, or `statusCodes` not a list
+ * of HTTP status codes.
+ *
  * @example
  * ```ts
  * import { retryPolicy } from "@staircase/staircase/client";
@@ -80,13 +84,48 @@ export type RetryPolicy = Required<RetryOptions>;
  * ```
  */
 export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
-  return {
+  const policy: RetryPolicy = {
     maxAttempts: options.maxAttempts ?? 5,
     baseDelayMs: options.baseDelayMs ?? 250,
     maxDelayMs: options.maxDelayMs ?? 10_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     statusCodes: options.statusCodes ?? [429, 503, 504],
   };
+  checkPolicy(policy);
+  return policy;
+}
+
+/**
+ * Refuses a policy that would retry forever (`maxAttempts` NaN or infinite), in a tight loop (a
+ * delay of 0 or less) or never come back (an infinite delay), with a RangeError naming the
+ * field.
+ */
+function checkPolicy(policy: RetryPolicy): void {
+  const { maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, statusCodes } = policy;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`retry.maxAttempts must be a whole number >= 1, got ${maxAttempts}`);
+  }
+  const delays = { baseDelayMs, maxDelayMs, maxRetryAfterMs };
+  for (const [name, value] of Object.entries(delays)) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`retry.${name} must be a finite number of ms > 0, got ${value}`);
+    }
+  }
+  if (maxDelayMs < baseDelayMs) {
+    throw new RangeError(
+      `retry.maxDelayMs must be at least retry.baseDelayMs (${baseDelayMs}), got ${maxDelayMs}`,
+    );
+  }
+  const badCode = Array.isArray(statusCodes)
+    ? statusCodes.find((code) => !Number.isInteger(code) || code < 100 || code > 599)
+    : statusCodes;
+  if (!Array.isArray(statusCodes) || badCode !== undefined) {
+    throw new RangeError(
+      `retry.statusCodes must be a list of HTTP status codes (100-599), got ${
+        JSON.stringify(badCode ?? statusCodes)
+      }`,
+    );
+  }
 }
 
 /** Methods that never change state, so repeating them is always safe. */

@@ -276,3 +276,34 @@ Deno.test("http: proxy-url sends requests through the proxy", async () => {
   const r = await client.performRequest({ method: "GET", path: "/version", expectJson: true });
   assert.deepEqual(r, { via: "proxy", target: "http://kube.staircase.test:6443/version" });
 });
+
+Deno.test("http: a request timeout out of range is a RangeError at construction", () => {
+  const server = "https://127.0.0.1:6443";
+  for (const requestTimeoutMs of [-1, NaN, 2 ** 31, 1e12]) {
+    assert.throws(
+      () => new HttpRestClient({ server }, { requestTimeoutMs }),
+      fails(RangeError, /requestTimeoutMs must be a number of ms in \[0, 2147483647\]/),
+      String(requestTimeoutMs),
+    );
+  }
+  assert.throws(
+    () => new HttpRestClient({ server }, { retry: { maxAttempts: NaN } }),
+    fails(RangeError, /retry\.maxAttempts/),
+  );
+  // 0 and Infinity both mean no timeout; the largest timer delay is allowed.
+  for (const requestTimeoutMs of [0, Infinity, 2 ** 31 - 1]) {
+    new HttpRestClient({ server }, { requestTimeoutMs }).close();
+  }
+});
+
+Deno.test("http: requestTimeoutMs Infinity waits like 0 does", async () => {
+  await using server = startServer(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return json({ late: true });
+  });
+  using client = new HttpRestClient({ server: server.url }, { requestTimeoutMs: Infinity });
+  assert.deepEqual(
+    await client.performRequest({ method: "GET", path: "/x", expectJson: true }),
+    { late: true },
+  );
+});

@@ -139,3 +139,31 @@ Deno.test("sleep: a delay beyond 2^31 - 1 ms does not fire at once", async () =>
   ac.abort(new Error("stop"));
   await assert.rejects(long, fails(Error, /stop/));
 });
+
+Deno.test("retry: options that would retry forever, in a tight loop or never are RangeErrors", () => {
+  const refused: [Parameters<typeof retryPolicy>[0], RegExp][] = [
+    [{ maxAttempts: NaN }, /retry\.maxAttempts must be a whole number >= 1, got NaN/],
+    [{ maxAttempts: Infinity }, /retry\.maxAttempts/],
+    [{ maxAttempts: 0 }, /retry\.maxAttempts/],
+    [{ maxAttempts: 2.5 }, /retry\.maxAttempts/],
+    [{ baseDelayMs: 0 }, /retry\.baseDelayMs must be a finite number of ms > 0, got 0/],
+    [{ baseDelayMs: -5 }, /retry\.baseDelayMs/],
+    [{ maxDelayMs: Infinity }, /retry\.maxDelayMs/],
+    [{ maxRetryAfterMs: NaN }, /retry\.maxRetryAfterMs/],
+    [
+      { baseDelayMs: 500, maxDelayMs: 100 },
+      /retry\.maxDelayMs must be at least .*\(500\), got 100/,
+    ],
+    [{ statusCodes: [503, 1000] }, /retry\.statusCodes .*got 1000/],
+    [{ statusCodes: "503" as unknown as number[] }, /retry\.statusCodes .*got "503"/],
+  ];
+  for (const [options, message] of refused) {
+    assert.throws(() => retryPolicy(options), (error: unknown) => {
+      assert.ok(error instanceof RangeError, JSON.stringify(options));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  // The edges that are allowed.
+  assert.equal(retryPolicy({ maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }).maxAttempts, 1);
+});
