@@ -91,3 +91,34 @@ export async function getIfExists<T>(cluster: TestCluster, path: string): Promis
   }
   return res.body;
 }
+
+/** What {@linkcode countTimersArmed} hands back. */
+export interface TimerCount extends Disposable {
+  /** `setTimeout` calls so far. */
+  readonly count: number;
+  /** Waits `ms` on the real `setTimeout` (not counted). */
+  wait(ms: number): Promise<void>;
+}
+
+/**
+ * Counts the `setTimeout` calls made until disposed (which puts the real one back): a timer
+ * asked to wait longer than 2^31 - 1 ms fires at once, so code that re-arms it shows up as a
+ * stream of calls.
+ */
+export function countTimersArmed(): TimerCount {
+  const real = globalThis.setTimeout;
+  let count = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    count++;
+    return real(...args);
+  }) as typeof setTimeout;
+  return {
+    get count() {
+      return count;
+    },
+    wait: (ms) => new Promise((resolve) => real(resolve, ms)),
+    [Symbol.dispose]() {
+      globalThis.setTimeout = real;
+    },
+  };
+}

@@ -27,6 +27,8 @@ import {
 import { sleep } from "./sleep.ts";
 import { checkStrictTrust } from "./strict_trust.ts";
 
+import { MAX_TIMER_MS } from "./_timers.ts";
+
 const log = getLogger(["staircase", "client"]);
 
 /**
@@ -155,9 +157,6 @@ async function bounded<T>(
     cleanup();
   }
 }
-
-// The longest delay a timer can wait: a longer one fires at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The request timeout in ms, checked (0 and Infinity both mean none). */
 function requestTimeout(ms: number): number {

@@ -4,7 +4,7 @@
  * @module
  */
 
-const MAX_TIMER_MS = 2_147_483_647;
+import { MAX_TIMER_MS } from "./_timers.ts";
 
 /**
  * Resolves after `ms` milliseconds, or rejects with the signal's reason when it aborts first.

@@ -11,6 +11,7 @@ import { ConnectionError, WatchIdleError } from "./errors.ts";
 import { JsonLinesDecoder } from "./json_lines.ts";
 import type { WatchState } from "./resource_options.ts";
 import type { Status } from "./status.ts";
+import { timerDelay } from "./_timers.ts";
 
 /**
  * How {@linkcode watchEvents} ends when the server closes the stream.
@@ -126,12 +127,16 @@ export async function* watchEvents<T>(
       stop(new WatchIdleError(idleMs!));
       return;
     }
-    timer = setTimeout(check, waitingSince >= 0 ? idleMs! - (now - waitingSince) : idleMs!);
+    // Capped: an early tick finds the stream still within its idle time and re-arms.
+    timer = setTimeout(
+      check,
+      timerDelay(waitingSince >= 0 ? idleMs! - (now - waitingSince) : idleMs!),
+    );
   };
   try {
     if (idleMs !== undefined && idleMs > 0) {
       waitingSince = performance.now();
-      timer = setTimeout(check, idleMs);
+      timer = setTimeout(check, timerDelay(idleMs));
     }
     let stream: ReadableStream<Uint8Array>;
     try {

@@ -5,6 +5,7 @@
  */
 
 import type { RuntimeMetrics } from "../telemetry/runtime_metrics.ts";
+import { timerDelay } from "../client/_timers.ts";
 
 /**
  * The default number of keys processed at once: 16. controller-runtime defaults to 1 (safe
@@ -283,7 +284,7 @@ export class WorkQueue {
       this.#timerDue = Infinity;
       this.#promoteDue();
       this.#pump();
-    }, Math.max(0, earliest - Date.now()));
+    }, timerDelay(earliest - Date.now())); // early for a far-off key: #promoteDue re-arms
   }
 
   #promoteDue(): void {

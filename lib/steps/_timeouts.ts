@@ -9,6 +9,8 @@
 // therefore times out after 1 to 1.25 timeouts. While no Run is active the timer is unref'd (it
 // cannot keep the process alive), and the first tick that finds no Run clears it.
 
+import { MAX_TIMER_MS } from "../client/_timers.ts";
+
 /** What the timeouts need from a Run (the bookkeeping lives on the Run: no entry objects). */
 export interface Expirable {
   /** Bumped whenever a step or status write starts. */
@@ -24,8 +26,6 @@ export interface Expirable {
 }
 
 const SAMPLES = 4;
-// setInterval's largest delay.
-const MAX_INTERVAL = 2 ** 31 - 1;
 
 /** The per-step timeout of one executor: one interval timer over its running Runs. */
 export class StepTimeouts {
@@ -37,7 +37,7 @@ export class StepTimeouts {
   #idleCheckQueued = false;
 
   constructor(timeoutMs: number) {
-    this.#intervalMs = Math.min(MAX_INTERVAL, Math.max(1, Math.ceil(timeoutMs / SAMPLES)));
+    this.#intervalMs = Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(timeoutMs / SAMPLES)));
   }
 
   /** Starts watching `run` (before its first step). */

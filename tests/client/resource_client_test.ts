@@ -5,6 +5,7 @@ import { isGone, KubernetesApiError } from "../../lib/client/api_error.ts";
 import { LineTooLongError, WatchIdleError } from "../../lib/client/errors.ts";
 import type { PatchType, WatchState } from "../../lib/client/resource_options.ts";
 import { fails, json, startServer } from "./test_server.ts";
+import { countTimersArmed } from "../_fixtures.ts";
 
 interface Obj {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
@@ -249,6 +250,31 @@ Deno.test("watch: a silent stream fails with WatchIdleError; a slow consumer doe
   assert.deepEqual(seen, ["ADDED"]);
   const elapsed = performance.now() - start;
   assert.ok(elapsed >= 450, `declared dead only after 150 ms of silence in read: ${elapsed}`);
+});
+
+Deno.test("watch: an idle timeout beyond a timer's reach (60 days) arms a timer now and then", async () => {
+  const enc = new TextEncoder();
+  await using server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        async start(c) {
+          c.enqueue(
+            enc.encode(lines({ type: "ADDED", object: { metadata: { resourceVersion: "1" } } })),
+          );
+          await new Promise((r) => setTimeout(r, 200));
+          c.close();
+        },
+      }),
+    )
+  );
+  using http = new HttpRestClient({ server: server.url });
+  const cms = new ResourceClient<Obj>(http, CM, "ns");
+  using timers = countTimersArmed();
+  const seen: string[] = [];
+  for await (const e of cms.watch({ idleTimeoutMs: 60 * 24 * 3_600_000 })) seen.push(e.type);
+  assert.deepEqual(seen, ["ADDED"]);
+  // A delay past 2^31 - 1 ms fires at once: the idle check would re-arm in a loop.
+  assert.ok(timers.count <= 10, `${timers.count} timers armed in 200 ms`);
 });
 
 Deno.test("watch: abort ends the stream with the abort reason", async () => {

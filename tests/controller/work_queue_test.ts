@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { KeyBackoff, WorkQueue } from "../../lib/controller/mod.ts";
 import { METRICS, RuntimeMetrics } from "../../lib/telemetry/mod.ts";
 import { TestSdk } from "../telemetry/_sdk.ts";
+import { countTimersArmed } from "../_fixtures.ts";
 
 /** A promise with its resolver, to hold a key's processing open. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -298,5 +299,26 @@ Deno.test("the queue records its depth and each key's wait from due to start", a
   } finally {
     queue.close();
     await sdk.shutdown();
+  }
+});
+
+Deno.test("a key due beyond a timer's reach (60 days out) waits on one timer", async () => {
+  using timers = countTimersArmed();
+  let processed = 0;
+  const queue = new WorkQueue({
+    process: () => {
+      processed++;
+      return Promise.resolve();
+    },
+  });
+  try {
+    queue.add("renew-certificate", 60 * 24 * 3_600_000);
+    await timers.wait(200);
+    assert.equal(processed, 0);
+    // A delay past 2^31 - 1 ms would fire at once and be re-armed, again and again.
+    assert.ok(timers.count <= 2, `${timers.count} timers armed in 200 ms`);
+    assert.equal(queue.length, 1);
+  } finally {
+    queue.close();
   }
 });
