@@ -10,6 +10,7 @@ import { type CredentialSource, hideKey, type RequestCredentials } from "./crede
 import { CredentialError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { redactValues } from "./redact.ts";
+import { MAX_TIMER_MS } from "./_timers.ts";
 
 const API_VERSIONS = new Set([
   "client.authentication.k8s.io/v1",
@@ -67,6 +68,33 @@ export interface ExecCredentialsOptions {
    * @default {10000}
    */
   expirySkewMs?: number;
+}
+
+/**
+ * Refuses options that would stop every run at once or never (a NaN or negative timeout, one
+ * longer than a timer can wait) with a RangeError naming the option.
+ */
+function checkExecOptions(options: ExecCredentialsOptions): void {
+  const durations = {
+    timeoutMs: [options.timeoutMs, 1],
+    killGraceMs: [options.killGraceMs, 0],
+    expirySkewMs: [options.expirySkewMs, 0],
+  } as const;
+  for (const [name, [value, min]] of Object.entries(durations)) {
+    if (
+      value !== undefined && !(typeof value === "number" && value >= min && value <= MAX_TIMER_MS)
+    ) {
+      throw new RangeError(
+        `exec credentials: ${name} must be a number of ms in [${min}, ${MAX_TIMER_MS}], got ${value}`,
+      );
+    }
+  }
+  const max = options.maxOutputBytes;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
+    throw new RangeError(
+      `exec credentials: maxOutputBytes must be a whole number >= 1, got ${max}`,
+    );
+  }
 }
 
 /** How much of stderr is kept for an error message (its end, where the reason usually is). */
@@ -156,7 +184,14 @@ export class ExecCredentials implements CredentialSource {
   readonly #known = new Set<string>();
   #running?: Promise<RequestCredentials>;
 
-  /** Creates the source; the plugin first runs on the first {@linkcode get}. */
+  /**
+   * Creates the source; the plugin first runs on the first {@linkcode get}.
+   *
+   * @param exec The kubeconfig's `exec` section.
+   * @param options Timeouts and limits.
+   * @throws {CredentialError} If `exec` is malformed or asks for an interactive terminal.
+   * @throws {RangeError} If a timeout or limit in `options` is out of range.
+   */
   constructor(exec: KubeConfigExec, options: ExecCredentialsOptions = {}) {
     if (!API_VERSIONS.has(exec.apiVersion)) {
       throw new CredentialError(
@@ -185,6 +220,7 @@ export class ExecCredentials implements CredentialSource {
           "which a controller does not have",
       );
     }
+    checkExecOptions(options);
     this.#exec = exec;
     this.#options = options;
   }

@@ -59,10 +59,23 @@ export class TokenFileCredentials implements CredentialSource {
   #mtime?: number;
   #checkedAt = -Infinity;
 
-  /** Creates the source; the file is first read by the first {@linkcode get}. */
+  /**
+   * Creates the source; the file is first read by the first {@linkcode get}.
+   *
+   * @param path The token file.
+   * @param options How often to look at the file again.
+   * @throws {RangeError} If `checkIntervalMs` is NaN or negative (the token would never, or
+   * always, be read again).
+   */
   constructor(path: string, options: TokenFileOptions = {}) {
+    const interval = options.checkIntervalMs ?? 10_000;
+    if (typeof interval !== "number" || !(interval >= 0)) {
+      throw new RangeError(
+        `token file: checkIntervalMs must be a number of ms >= 0, got ${interval}`,
+      );
+    }
     this.path = path;
-    this.#interval = options.checkIntervalMs ?? 10_000;
+    this.#interval = interval;
   }
 
   /** Returns `Bearer <token>`, re-reading the file when due. */

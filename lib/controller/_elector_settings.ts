@@ -7,6 +7,7 @@
 
 import { LeaderElectionOptionsError } from "./leader_election_errors.ts";
 import { defaultLeaderIdentity, type LeaderElectorOptions } from "./leader_election_options.ts";
+import { MAX_TIMER_MS } from "../client/_timers.ts";
 
 /** client-go's rule: the renew deadline must leave room for jittered retries. */
 const JITTER_FACTOR = 1.2;
@@ -26,9 +27,9 @@ export interface ElectorSettings {
 
 function positiveMs(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== "number" || !(value > 0 && value <= MAX_TIMER_MS)) {
     throw new LeaderElectionOptionsError(
-      `${field} must be a positive number of milliseconds, got ${String(value)}`,
+      `${field} must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${String(value)}`,
     );
   }
   return value;
@@ -80,9 +81,6 @@ export function electorSettings(options: LeaderElectorOptions): ElectorSettings 
       `renewDeadlineMs (${renewDeadlineMs}) must be greater than ${JITTER_FACTOR} × ` +
         `retryPeriodMs (${retryPeriodMs})`,
     );
-  }
-  if (Math.ceil(leaseDurationMs / 1000) > 2 ** 31 - 1) {
-    throw new LeaderElectionOptionsError("leaseDurationMs is too large for a Lease");
   }
   return {
     identity: options.identity ?? defaultLeaderIdentity(),

@@ -11,6 +11,7 @@
  */
 
 import { defaultLogger, type Logger } from "../steps/logger.ts";
+import { MAX_TIMER_MS } from "../client/_timers.ts";
 
 /**
  * One named health check: passes when it returns (or resolves to) anything but `false`; fails
@@ -196,9 +197,9 @@ export class HealthServer implements AsyncDisposable {
       throw new HealthServerError("hostname must be a non-empty string");
     }
     const timeout = options.checkTimeoutMs ?? 5_000;
-    if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
+    if (typeof timeout !== "number" || !(timeout > 0 && timeout <= MAX_TIMER_MS)) {
       throw new HealthServerError(
-        `checkTimeoutMs must be a positive number of milliseconds, got ${timeout}`,
+        `checkTimeoutMs must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${timeout}`,
       );
     }
     this.port = port;

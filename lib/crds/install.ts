@@ -6,6 +6,8 @@
 
 import type { RestClient } from "../client/contract.ts";
 import { isNotFound } from "../client/api_error.ts";
+import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { sleep } from "../client/sleep.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import { CustomResourceDefinitions } from "../apis/apiextensions.k8s.io/v1/api.ts";
 import type { CustomResourceDefinition } from "../apis/apiextensions.k8s.io/v1/types.ts";
@@ -130,12 +132,14 @@ export class CrdNotEstablishedError extends Error {
  * @returns What was done.
  * @throws {CrdNotEstablishedError} When the CRD does not become established in time, or the
  * server does not accept its names (they conflict with another CRD's).
+ * @throws {RangeError} If `timeoutMs` or `pollIntervalMs` is out of range (before any request).
  */
 export async function installCrd(
   client: RestClient,
   crd: CustomResourceDefinition,
   options: InstallCrdOptions = {},
 ): Promise<InstallCrdResult> {
+  checkWaitOptions(options);
   const name = crd.metadata?.name ?? `${crd.spec.names.plural}.${crd.spec.group}`;
   // A manifest read back from a server carries bookkeeping an apply must not send (managed
   // fields are refused; a resourceVersion would make the apply conditional).
@@ -194,6 +198,7 @@ export async function installCrds(
   crds: CustomResourceDefinition[],
   options: InstallCrdOptions = {},
 ): Promise<boolean> {
+  checkWaitOptions(options);
   let changed = false;
   for (const crd of crds) {
     if ((await installCrd(client, crd, options)).changed) changed = true;
@@ -242,6 +247,25 @@ async function getOrUndefined(
   }
 }
 
+/**
+ * Refuses a wait that could not work: a NaN or negative timeout, or a poll interval that is not
+ * a positive number a timer can wait (0 would poll the server in a tight loop).
+ */
+function checkWaitOptions(options: InstallCrdOptions): void {
+  const { timeoutMs, pollIntervalMs } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 0)) {
+    throw new RangeError(`installCrd: timeoutMs must be a number of ms >= 0, got ${timeoutMs}`);
+  }
+  if (
+    pollIntervalMs !== undefined &&
+    !(typeof pollIntervalMs === "number" && pollIntervalMs > 0 && pollIntervalMs <= MAX_TIMER_MS)
+  ) {
+    throw new RangeError(
+      `installCrd: pollIntervalMs must be a number of ms in (0, ${MAX_TIMER_MS}], got ${pollIntervalMs}`,
+    );
+  }
+}
+
 async function waitEstablished(
   crds: Crds,
   name: string,
@@ -265,7 +289,6 @@ async function waitEstablished(
     if (Date.now() >= deadline) {
       throw new CrdNotEstablishedError(name, `timed out after ${timeoutMs} ms`);
     }
-    options.abortSignal?.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, interval));
+    await sleep(interval, options.abortSignal);
   }
 }

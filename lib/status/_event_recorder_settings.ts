@@ -2,6 +2,7 @@
 
 import { defaultInstance, isReportingName, NAME_LIMIT } from "./_event_format.ts";
 import type { EventRecorderOptions } from "./event_recorder_options.ts";
+import { MAX_TIMER_MS } from "../client/_timers.ts";
 
 /** client-go's default (`tools/events`): a repeat within 6 minutes extends the series. */
 const DEFAULT_SERIES_WINDOW_MS = 6 * 60_000;
@@ -29,6 +30,15 @@ function checkPositive(value: number | undefined, name: string, fallback: number
     throw new RangeError(`EventRecorder: ${name} must be a finite number >= 0, got ${value}`);
   }
   return value;
+}
+
+/** A duration a timer waits for: also no longer than a timer can wait. */
+function checkDuration(value: number | undefined, name: string, fallback: number): number {
+  const ms = checkPositive(value, name, fallback);
+  if (ms > MAX_TIMER_MS) {
+    throw new RangeError(`EventRecorder: ${name} must be at most ${MAX_TIMER_MS} ms, got ${ms}`);
+  }
+  return ms;
 }
 
 /**
@@ -63,19 +73,19 @@ export function recorderSettings(options: EventRecorderOptions): RecorderSetting
     controller,
     instance,
     cacheSize,
-    intervalMs: checkPositive(
+    intervalMs: checkDuration(
       options.seriesUpdateIntervalMs,
       "seriesUpdateIntervalMs",
       DEFAULT_SERIES_UPDATE_INTERVAL_MS,
     ),
-    windowMs: checkPositive(options.seriesWindowMs, "seriesWindowMs", DEFAULT_SERIES_WINDOW_MS),
+    windowMs: checkDuration(options.seriesWindowMs, "seriesWindowMs", DEFAULT_SERIES_WINDOW_MS),
     maxQueued: checkPositive(options.maxQueuedWrites, "maxQueuedWrites", DEFAULT_MAX_QUEUED_WRITES),
-    failureBackoffMs: checkPositive(
+    failureBackoffMs: checkDuration(
       options.failureBackoffMs,
       "failureBackoffMs",
       DEFAULT_FAILURE_BACKOFF_MS,
     ),
-    closeTimeoutMs: checkPositive(
+    closeTimeoutMs: checkDuration(
       options.closeTimeoutMs,
       "closeTimeoutMs",
       DEFAULT_CLOSE_TIMEOUT_MS,

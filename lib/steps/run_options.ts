@@ -59,8 +59,9 @@ export interface RunExecutorOptions<R> {
   readonly resourceType?: ResourceType<Unscoped<R>>;
   /**
    * How long one step (or one status write) may take before the Run ends with a
-   * StepTimeoutError and the step's signal is aborted; `Infinity` disables it. Enforced by
-   * sampling: a step times out after between 1 and 1.25 times this.
+   * StepTimeoutError and the step's signal is aborted; `Infinity` disables it, and finite values
+   * go up to 2^31 - 1 ms (about 24.8 days, the longest a timer waits). Enforced by sampling: a
+   * step times out after between 1 and 1.25 times this.
    *
    * @default {DEFAULT_STEP_TIMEOUT_MS} (30 s)
    */

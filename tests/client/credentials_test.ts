@@ -224,3 +224,14 @@ Deno.test("exec plugin: interactiveMode Always is refused clearly", () => {
     fails(CredentialError, /requires an interactive terminal/),
   );
 });
+
+Deno.test("token file: a checkIntervalMs that is NaN or negative is a RangeError", () => {
+  for (const checkIntervalMs of [Number.NaN, -1]) {
+    assert.throws(
+      () => new TokenFileCredentials("/var/run/token", { checkIntervalMs }),
+      fails(RangeError, /checkIntervalMs must be a number of ms >= 0/),
+    );
+  }
+  // 0 checks the file on every request.
+  new TokenFileCredentials("/var/run/token", { checkIntervalMs: 0 });
+});

@@ -118,3 +118,24 @@ exit 2`,
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("timeouts and limits out of range are RangeErrors at construction", () => {
+  const exec = { apiVersion: V1, command: "plugin" };
+  const bad: [Record<string, number>, RegExp][] = [
+    // NaN would stop every run at once; so would a timeout past what a timer can wait.
+    [{ timeoutMs: Number.NaN }, /timeoutMs must be a number of ms in \[1, 2147483647\], got NaN/],
+    [{ timeoutMs: 0 }, /timeoutMs must be/],
+    [{ timeoutMs: 2 ** 31 }, /timeoutMs must be .*got 2147483648/],
+    [{ killGraceMs: -1 }, /killGraceMs must be a number of ms in \[0, /],
+    [{ expirySkewMs: Infinity }, /expirySkewMs must be/],
+    [{ maxOutputBytes: 0 }, /maxOutputBytes must be a whole number >= 1, got 0/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(
+      () => new ExecCredentials(exec, options),
+      fails(RangeError, message),
+      JSON.stringify(options),
+    );
+  }
+  new ExecCredentials(exec, { timeoutMs: 1, killGraceMs: 0, expirySkewMs: 0, maxOutputBytes: 1 });
+});

@@ -129,8 +129,10 @@ Deno.test("bad options and check names are HealthServerErrors", () => {
     [() => new HealthServer({ port: 65536 }), /port must be an integer/],
     [() => new HealthServer({ port: 80.5 }), /port must be an integer/],
     [() => new HealthServer({ hostname: "" }), /hostname must be a non-empty string/],
-    [() => new HealthServer({ checkTimeoutMs: 0 }), /checkTimeoutMs must be a positive/],
-    [() => new HealthServer({ checkTimeoutMs: Number.NaN }), /checkTimeoutMs must be a positive/],
+    [() => new HealthServer({ checkTimeoutMs: 0 }), /checkTimeoutMs must be a number of millis/],
+    [() => new HealthServer({ checkTimeoutMs: Number.NaN }), /checkTimeoutMs must be .*got NaN/],
+    // Longer than a timer can wait: every check would time out at once.
+    [() => new HealthServer({ checkTimeoutMs: 2 ** 31 }), /in \(0, 2147483647\], got 2147483648/],
   ];
   const server = new HealthServer();
   server.addCheck("readiness", "taken", () => true);

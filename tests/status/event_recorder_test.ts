@@ -264,6 +264,14 @@ Deno.test("constructor options are checked", () => {
     () => new EventRecorder(client, { reportingController: "op", seriesUpdateIntervalMs: -1 }),
     RangeError,
   );
+  // Longer than a timer can wait (about 24.8 days): the timer would fire at once.
+  for (const option of ["seriesUpdateIntervalMs", "closeTimeoutMs", "failureBackoffMs"]) {
+    assert.throws(
+      () => new EventRecorder(client, { reportingController: "op", [option]: 2 ** 31 }),
+      (e) => e instanceof RangeError && e.message.includes(`${option} must be at most 2147483647`),
+      option,
+    );
+  }
   const recorder = new EventRecorder(client, { reportingController: "example.com/op" });
   assert.ok(recorder.reportingInstance.length > 0);
 });

@@ -32,8 +32,10 @@ Deno.test("malformed plans and options are rejected with InvalidPlanError", asyn
 
 Deno.test("bad executor options are refused with a message naming the option", () => {
   const bad: [Partial<RunExecutorOptions<Res>>, RegExp][] = [
-    [{ stepTimeoutMs: -1 }, /stepTimeoutMs must be a number > 0 .*got -1/],
-    [{ stepTimeoutMs: "5" as never }, /stepTimeoutMs must be a number > 0 .*got "5"/],
+    [{ stepTimeoutMs: -1 }, /stepTimeoutMs must be a number in \(0, 2147483647\] ms .*got -1/],
+    [{ stepTimeoutMs: "5" as never }, /stepTimeoutMs must be a number in .*got "5"/],
+    // Longer than a timer can wait (about 24.8 days); Infinity disables the timeout instead.
+    [{ stepTimeoutMs: 2 ** 31 }, /stepTimeoutMs must be a number in .*got 2147483648/],
     [{ resyncAfterMs: 0 }, /resyncAfterMs must be a finite number > 0, got 0/],
     [{ resyncAfterMs: Number.NaN }, /resyncAfterMs .* got NaN/],
     [{ resyncAfterMs: Infinity }, /resyncAfterMs .* got Infinity/],
