@@ -38,6 +38,44 @@ interface Meta {
 }
 
 /**
+ * Refuses options that would fail every connection (a NaN `timeoutSeconds` the server rejects),
+ * page without end or never notice a dead stream, with an error naming the option.
+ */
+function checkWatcherOptions(options: WatcherOptions): void {
+  const { pageSize, idleTimeoutMs, watchTimeoutSeconds, initialState } = options;
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1)) {
+    throw new RangeError(`Watcher: pageSize must be a whole number >= 1, got ${pageSize}`);
+  }
+  if (
+    idleTimeoutMs !== undefined &&
+    !(typeof idleTimeoutMs === "number" && idleTimeoutMs >= 0 && idleTimeoutMs !== Infinity)
+  ) {
+    throw new RangeError(
+      `Watcher: idleTimeoutMs must be a finite number of ms >= 0 (0 turns the watchdog off), got ${idleTimeoutMs}`,
+    );
+  }
+  if (
+    watchTimeoutSeconds !== undefined &&
+    !(Number.isFinite(watchTimeoutSeconds) && watchTimeoutSeconds >= 1)
+  ) {
+    throw new RangeError(
+      `Watcher: watchTimeoutSeconds must be a finite number >= 1, got ${watchTimeoutSeconds}`,
+    );
+  }
+  if (initialState !== undefined && initialState !== "watch-list" && initialState !== "list") {
+    throw new TypeError(
+      `Watcher: initialState must be "watch-list" or "list", got ${JSON.stringify(initialState)}`,
+    );
+  }
+  for (const name of ["labelSelector", "fieldSelector"] as const) {
+    const selector = options[name];
+    if (selector !== undefined && typeof selector !== "string") {
+      throw new TypeError(`Watcher: ${name} must be a string, got ${typeof selector}`);
+    }
+  }
+}
+
+/**
  * Keeps a {@linkcode WatchHandler} informed of one collection (kind, namespace, selectors).
  * {@linkcode Watcher.run} runs until its signal aborts; it never ends because of an error.
  *
@@ -93,9 +131,13 @@ export class Watcher<T> {
    * @param client The transport.
    * @param resource The kind to watch.
    * @param options Scope, selectors and timing.
-   * @throws {TypeError} If a namespace is given for a cluster-scoped kind.
+   * @throws {TypeError} If a namespace is given for a cluster-scoped kind, or `initialState` or
+   * a selector is not what it should be.
+   * @throws {RangeError} If `pageSize`, `idleTimeoutMs`, `watchTimeoutSeconds` or a `backoff`
+   * field is out of range.
    */
   constructor(client: RestClient, resource: ResourceType<T>, options: WatcherOptions = {}) {
+    checkWatcherOptions(options);
     this.resource = resource;
     this.options = options;
     this.#client = abortableStreams(options.metadataOnly ? metadataClient(client) : client);

@@ -58,7 +58,8 @@ export interface WatcherOptions {
   /**
    * A watch that receives nothing (no event, no bookmark) for this long is restarted from its
    * last resourceVersion. A quiet watch still gets a bookmark every one to two minutes
-   * (kube-apiserver 1.37 with its watch cache: about 120 s), so a silent one is dead.
+   * (kube-apiserver 1.37 with its watch cache: about 120 s), so a silent one is dead. `0`
+   * turns this watchdog off.
    *
    * @default {300000}
    */

@@ -6,11 +6,17 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { KubernetesApiError, type RequestOptions, type RestClient } from "../../lib/client/mod.ts";
+import {
+  KubernetesApiError,
+  type RequestOptions,
+  type RestClient,
+  restClientFromHandler,
+} from "../../lib/client/mod.ts";
 import {
   type CacheEvent,
   ResourceInformer,
   Watcher,
+  type WatcherOptions,
   type WatchError,
   type WatchRestartReason,
 } from "../../lib/controller/mod.ts";
@@ -286,4 +292,29 @@ Deno.test("Watcher: each restart is reported with its reason; the informer recor
   } finally {
     await sdk.shutdown();
   }
+});
+
+Deno.test("Watcher: bad options are named errors at construction, before any request", () => {
+  const client = restClientFromHandler(() => Promise.reject(new Error("no request expected")));
+  const bad: [WatcherOptions, typeof TypeError | typeof RangeError, RegExp][] = [
+    [{ pageSize: 0 }, RangeError, /pageSize must be a whole number >= 1, got 0/],
+    [{ pageSize: 2.5 }, RangeError, /pageSize/],
+    [{ idleTimeoutMs: -1 }, RangeError, /idleTimeoutMs must be a finite number of ms >= 0/],
+    [{ idleTimeoutMs: Number.NaN }, RangeError, /idleTimeoutMs .*got NaN/],
+    // The server would refuse every watch with timeoutSeconds=NaN.
+    [{ watchTimeoutSeconds: Number.NaN }, RangeError, /watchTimeoutSeconds must be .*got NaN/],
+    [{ watchTimeoutSeconds: 0 }, RangeError, /watchTimeoutSeconds/],
+    [{ initialState: "stream" as never }, TypeError, /initialState must be "watch-list" or "list"/],
+    [{ labelSelector: 7 as never }, TypeError, /labelSelector must be a string, got number/],
+    [{ backoff: { initialMs: 0 } }, RangeError, /Backoff: initialMs/],
+  ];
+  for (const [options, type, message] of bad) {
+    assert.throws(
+      () => new Watcher(client, ConfigMaps, options),
+      (error: unknown) => error instanceof type && message.test((error as Error).message),
+      JSON.stringify(options),
+    );
+  }
+  // 0 turns the idle watchdog off.
+  new Watcher(client, ConfigMaps, { idleTimeoutMs: 0, pageSize: 1, watchTimeoutSeconds: 1 });
 });
