@@ -40,21 +40,22 @@ interface Waiter {
  * @typeParam T The object type.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ResourceInformer } from "@staircase/staircase/controller";
- * import { kubeConfigClient, resourceType } from "@staircase/staircase/client";
+ * import { kubeConfigClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata?: { name?: string }; data?: Record<string, string> }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
- * const informer = new ResourceInformer(await kubeConfigClient(), ConfigMaps, { namespace: "default" });
- * const controller = new AbortController();
- * const running = informer.run(controller.signal);
- * await informer.waitForSync();
- * informer.subscribe((event) => console.log(event.type, event.object.metadata?.name));
- * console.log(informer.list().length);
- * controller.abort();
- * await running;
+ * // Prints the ConfigMaps of `default`, then every change to them until `stop` aborts.
+ * async function followConfigMaps(stop: AbortSignal): Promise<void> {
+ *   const informer = new ResourceInformer(await kubeConfigClient(), ConfigMaps, {
+ *     namespace: "default",
+ *   });
+ *   const running = informer.run(stop);
+ *   await informer.waitForSync();
+ *   console.log(informer.list().map((configMap) => configMap.metadata?.name));
+ *   informer.subscribe((event) => console.log(event.type, event.object.metadata?.name));
+ *   await running;
+ * }
  * ```
  */
 export class ResourceInformer<T> implements Informer<T> {

@@ -44,14 +44,34 @@ export interface PartialObjectMetadata {
  *
  * @example Keeping only what a controller reads
  * ```ts
- * import type { InformerOptions } from "@staircase/staircase/controller";
+ * import { type InformerOptions, ResourceInformer } from "@staircase/staircase/controller";
+ * import { type JSONValue, restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string; annotations?: Record<string, string> }; data?: Record<string, string> }
  * const options: InformerOptions<ConfigMap> = {
  *   namespace: "default",
+ *   initialState: "list",
+ *   // Drop what no controller reads: less memory per cached object.
  *   transform: (cm) => ({ ...cm, metadata: { ...cm.metadata, annotations: undefined } }),
  * };
- * console.log(options.namespace);
+ * // Answers in memory (in practice: an HttpRestClient): a LIST of one ConfigMap, then a quiet
+ * // watch.
+ * const client = restClientFromHandler((request) => {
+ *   if (request.querystring?.has("watch")) return Promise.resolve(new ReadableStream<JSONValue>());
+ *   return Promise.resolve({
+ *     kind: "ConfigMapList",
+ *     metadata: { resourceVersion: "7" },
+ *     items: [{ metadata: { name: "web", namespace: "default", annotations: { note: "..." } } }],
+ *   });
+ * });
+ * const informer = new ResourceInformer(client, ConfigMaps, options);
+ * const stop = new AbortController();
+ * const running = informer.run(stop.signal);
+ * await informer.waitForSync();
+ * console.log(informer.get("web", "default")?.metadata);
+ * // { name: "web", namespace: "default", annotations: undefined }
+ * stop.abort();
+ * await running;
  * ```
  */
 export interface InformerOptions<T> extends WatcherOptions {

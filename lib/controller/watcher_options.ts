@@ -16,12 +16,39 @@ export const METADATA_LIST_ACCEPT =
 /**
  * What a watcher watches and how.
  *
- * @example
+ * @example A paginated LIST of one namespace's matching objects, then a watch
  * ```ts
- * import type { WatcherOptions } from "@staircase/staircase/controller";
+ * import { Watcher, type WatchHandler, type WatcherOptions } from "@staircase/staircase/controller";
+ * import { restClientFromHandler } from "@staircase/staircase/client";
+ * import { type ConfigMap, ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const options: WatcherOptions = { namespace: "default", labelSelector: "app=web" };
- * console.log(options.namespace);
+ * const options: WatcherOptions = {
+ *   namespace: "default",
+ *   labelSelector: "app=web",
+ *   initialState: "list",
+ *   pageSize: 100,
+ * };
+ * // Answers the LIST in memory; in practice this is an HttpRestClient.
+ * const client = restClientFromHandler((request) => {
+ *   console.log(request.path, request.querystring?.toString());
+ *   // /api/v1/namespaces/default/configmaps labelSelector=app%3Dweb&limit=100
+ *   return Promise.resolve({ kind: "ConfigMapList", metadata: { resourceVersion: "42" }, items: [] });
+ * });
+ * const stop = new AbortController();
+ * const ignore = () => {};
+ * const handler: WatchHandler<ConfigMap> = {
+ *   initStart: ignore,
+ *   initObject: ignore,
+ *   initDone: (resourceVersion) => {
+ *     console.log("synced at", resourceVersion); // synced at 42
+ *     stop.abort(); // enough for this example: a real watcher keeps watching
+ *   },
+ *   apply: ignore,
+ *   remove: ignore,
+ *   bookmark: ignore,
+ *   error: ignore,
+ * };
+ * await new Watcher(client, ConfigMaps, options).run(stop.signal, handler);
  * ```
  */
 export interface WatcherOptions {

@@ -87,11 +87,40 @@ Deno.test("every public example imports the library by package name", () => {
   assert.deepEqual(problems, []);
 });
 
-Deno.test("no public example only prints the type of something", () => {
-  const rituals = examples
-    .filter(({ text }) => /console\.log\(\s*typeof\b/.test(text))
-    .map(({ where }) => where);
+/**
+ * A ritual example: it prints the `typeof` of something, or builds an options object only to
+ * print a field of it (an `@default` says that better; an example passes the options on).
+ */
+function isRitual(code: string): boolean {
+  if (/console\.log\(\s*typeof\b/.test(code)) return true;
+  const declared = /const (\w+): \w*Options\b[^=]*=/.exec(code);
+  if (declared === null) return false;
+  const name = declared[1];
+  const uses = code.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0;
+  const printed = code.match(new RegExp(`console\\.log\\(${name}\\b`, "g"))?.length ?? 0;
+  return uses - 1 === printed;
+}
+
+Deno.test("no public example is a ritual that only prints what it built", () => {
+  const rituals = examples.filter(({ text }) => isRitual(text)).map(({ where }) => where);
   assert.deepEqual(rituals, []);
+});
+
+Deno.test("the ritual finder tells a ritual from a use", () => {
+  assert.equal(isRitual("console.log(typeof plan);"), true);
+  assert.equal(
+    isRitual(
+      'const options: WatcherOptions = { namespace: "a" };\nconsole.log(options.namespace);',
+    ),
+    true,
+  );
+  assert.equal(
+    isRitual(
+      "const options: BackoffOptions = { initialMs: 5 };\nconsole.log(new Backoff(options).next());",
+    ),
+    false,
+  );
+  assert.equal(isRitual("const client = restClientFromHandler(handle);"), false);
 });
 
 Deno.test("the example programs import the library by package name", async () => {
