@@ -69,13 +69,40 @@ interface KeyState {
  *
  * @typeParam R The primary resource type.
  *
- * @example
- * ```ts ignore
- * import { Controller, Operator, relevantChange } from "@staircase/staircase/controller";
+ * @example An operator with one controller that owns ConfigMaps
+ * ```ts
+ * import { noModification, plan, type Reconciler, type ResourceOf } from "@staircase/staircase";
+ * import {
+ *   Controller,
+ *   Operator,
+ *   relevantChange,
+ *   SharedInformers,
+ * } from "@staircase/staircase/controller";
+ * import { autoDetectClient, resourceType } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
+ * import type { ObjectMeta } from "@staircase/staircase/apis/meta/v1";
  *
- * const controller = new Controller({ resource: Greetings, reconciler, client, predicate: relevantChange() })
- *   .owns(ConfigMaps);
- * await new Operator({ informers }).add(controller).run(signal);
+ * interface Greeting { metadata?: ObjectMeta; spec: { message: string } }
+ * // In a project: the token `deno task codegen crd` generates from the CRD.
+ * const Greetings = resourceType<Greeting>()({
+ *   group: "demo.example.com", version: "v1", kind: "Greeting", plural: "greetings", namespaced: true,
+ * });
+ * const reconciler: Reconciler<ResourceOf<typeof Greetings>> = {
+ *   plan: () => plan(Greetings).step({ name: "in-sync", run: () => noModification(undefined) }),
+ * };
+ *
+ * // Runs until `signal` aborts: Greetings and the ConfigMaps they own are watched and cached,
+ * // and every change to one of them queues a Run of its Greeting.
+ * async function runOperator(signal: AbortSignal): Promise<void> {
+ *   const client = await autoDetectClient();
+ *   const controller = new Controller({
+ *     resource: Greetings,
+ *     reconciler,
+ *     client,
+ *     predicate: relevantChange(),
+ *   }).owns(ConfigMaps);
+ *   await new Operator({ informers: new SharedInformers(client) }).add(controller).run(signal);
+ * }
  * ```
  */
 export class Controller<R> {

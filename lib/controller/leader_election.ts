@@ -62,19 +62,21 @@ export type LeaderElectionState = "stopped" | "unknown" | "leader" | "follower";
  * `retryPeriodMs`).
  *
  * @example Running work only while leading
- * ```ts ignore
+ * ```ts
  * import { LeaderElector } from "@staircase/staircase/controller";
  * import { autoDetectClient } from "@staircase/staircase/client";
  *
- * const client = await autoDetectClient();
- * const elector = new LeaderElector({ client, name: "greeting-operator", namespace: "default" });
- * const stop = new AbortController();
- * const campaign = elector.run(stop.signal);
- * const term = await elector.leading(stop.signal); // resolves when this process leads
- * term.addEventListener("abort", () => console.log("no longer leader:", term.reason.message));
- * // ... do the leader's work with `term` as its abort signal, then:
- * stop.abort();
- * await campaign; // released: a follower takes over at its next attempt
+ * async function whileLeading(work: (term: AbortSignal) => Promise<void>): Promise<void> {
+ *   const client = await autoDetectClient();
+ *   const elector = new LeaderElector({ client, name: "greeting-operator", namespace: "default" });
+ *   const stop = new AbortController();
+ *   const campaign = elector.run(stop.signal);
+ *   const term = await elector.leading(stop.signal); // resolves when this process leads
+ *   term.addEventListener("abort", () => console.log("no longer leader:", term.reason.message));
+ *   await work(term); // the leader's work, with the term as its abort signal
+ *   stop.abort();
+ *   await campaign; // released: a follower takes over at its next attempt
+ * }
  * ```
  */
 export class LeaderElector {
@@ -186,9 +188,14 @@ export class LeaderElector {
    * @returns The state at that moment, `"leader"` or `"follower"`.
    *
    * @example
-   * ```ts ignore
-   * const state = await elector.known(shutdown.signal);
-   * console.log(state === "follower" ? `following ${elector.leader}` : "leading");
+   * ```ts
+   * import type { LeaderElector } from "@staircase/staircase/controller";
+   *
+   * // For a startup log line: who leads, once the first attempt settled it.
+   * async function describeLeadership(elector: LeaderElector, signal: AbortSignal): Promise<string> {
+   *   const state = await elector.known(signal);
+   *   return state === "follower" ? `following ${elector.leader}` : "leading";
+   * }
    * ```
    */
   known(signal?: AbortSignal): Promise<"leader" | "follower"> {

@@ -191,14 +191,11 @@ export async function awaitOwnWrites(
  * @example
  * ```ts
  * import { liveKey, overlayCache, type ObjectCache } from "@staircase/staircase/controller";
- * import { resourceType } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata: { name: string } }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
  * const empty: ObjectCache = { get: () => undefined, list: () => [] };
  * const live = new Map([[liveKey("v1", "ConfigMap", "d", "a"), { metadata: { name: "a" } }]]);
- * console.log(overlayCache(empty, live).get(ConfigMaps, "a", "d")?.metadata.name); // a
+ * console.log(overlayCache(empty, live).get(ConfigMaps, "a", "d")?.metadata?.name); // a
  * ```
  */
 export function overlayCache(base: ObjectCache, live: ReadonlyMap<string, unknown>): ObjectCache {

@@ -32,12 +32,8 @@ function metaOf(object: unknown): CachedMetadata {
  * @example
  * ```ts
  * import { Store } from "@staircase/staircase/controller";
- * import { resourceType } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * interface ConfigMap { metadata?: { name?: string; namespace?: string; resourceVersion?: string } }
- * const ConfigMaps = resourceType<ConfigMap>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
  * const store = new Store(ConfigMaps);
  * console.log(store.apply({ metadata: { name: "a", namespace: "x", resourceVersion: "1" } })?.type); // added
  * console.log(store.get("a", "x")?.metadata?.resourceVersion); // 1

@@ -95,24 +95,24 @@ function checkWatcherOptions(options: WatcherOptions): void {
  * @typeParam T The object type.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Watcher } from "@staircase/staircase/controller";
- * import { kubeConfigClient, resourceType } from "@staircase/staircase/client";
+ * import { kubeConfigClient } from "@staircase/staircase/client";
+ * import { ConfigMaps } from "@staircase/staircase/apis/core/v1";
  *
- * const ConfigMaps = resourceType<{ metadata?: { name?: string } }>()({
- *   group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true,
- * });
- * const client = await kubeConfigClient();
- * const watcher = new Watcher(client, ConfigMaps, { namespace: "default" });
- * await watcher.run(AbortSignal.timeout(10_000), {
- *   initStart() {},
- *   initObject: (cm) => console.log("exists", cm.metadata?.name),
- *   initDone: (rv) => console.log("synced at", rv),
- *   apply: (cm) => console.log("changed", cm.metadata?.name),
- *   remove: (cm) => console.log("deleted", cm.metadata?.name),
- *   bookmark() {},
- *   error: (error) => console.error(error.message),
- * });
+ * // Prints what happens to the ConfigMaps of `default` for ten seconds.
+ * async function watchForTenSeconds(): Promise<void> {
+ *   const watcher = new Watcher(await kubeConfigClient(), ConfigMaps, { namespace: "default" });
+ *   await watcher.run(AbortSignal.timeout(10_000), {
+ *     initStart() {},
+ *     initObject: (cm) => console.log("exists", cm.metadata?.name),
+ *     initDone: (rv) => console.log("synced at", rv),
+ *     apply: (cm) => console.log("changed", cm.metadata?.name),
+ *     remove: (cm) => console.log("deleted", cm.metadata?.name),
+ *     bookmark() {},
+ *     error: (error) => console.error(error.message),
+ *   });
+ * }
  * ```
  */
 export class Watcher<T> {
