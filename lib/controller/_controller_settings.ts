@@ -4,6 +4,7 @@
  * @module
  */
 
+import { MAX_TIMER_MS } from "../client/_timers.ts";
 import { EventRecorder } from "../status/event_recorder.ts";
 import type { EventSink } from "../status/event_sink.ts";
 import type { ControllerOptions } from "./controller_options.ts";
@@ -15,6 +16,7 @@ import type { OneChangeRule } from "./one_change_rule.ts";
  * @returns The one-change rule in force.
  * @throws {TypeError} If the resource, reconciler or client is missing, or `oneChangeRule` is
  * unknown.
+ * @throws {RangeError} If `ownWritesTimeoutMs` is not a number of ms in `[0, 2^31 - 1]`.
  */
 export function checkControllerOptions<R>(options: ControllerOptions<R>): OneChangeRule {
   if (typeof options?.resource?.kind !== "string") {
@@ -29,6 +31,15 @@ export function checkControllerOptions<R>(options: ControllerOptions<R>): OneCha
   const rule = options.oneChangeRule ?? "report";
   if (!["report", "strict", "off"].includes(rule)) {
     throw new TypeError(`Controller: oneChangeRule must be report, strict or off, got ${rule}`);
+  }
+  const ownWrites = options.ownWritesTimeoutMs;
+  if (
+    ownWrites !== undefined &&
+    !(typeof ownWrites === "number" && ownWrites >= 0 && ownWrites <= MAX_TIMER_MS)
+  ) {
+    throw new RangeError(
+      `Controller: ownWritesTimeoutMs must be a number of ms in [0, ${MAX_TIMER_MS}], got ${ownWrites}`,
+    );
   }
   return rule as OneChangeRule;
 }

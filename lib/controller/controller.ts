@@ -133,6 +133,10 @@ export class Controller<R> {
    * @throws {TypeError} If the resource, reconciler or client is missing, `oneChangeRule` is
    * unknown, `events` is neither a boolean nor an `EventSink`, or (with `events: true`) the
    * name is not a valid `reportingController` or `reportingInstance` is too long.
+   * A `concurrency` that is not a whole number >= 1 is a TypeError too (the work queue's).
+   * @throws {RangeError} If `ownWritesTimeoutMs` or a `backoff` field is out of range.
+   * @throws {InvalidPlanError} If `stepTimeoutMs` or `resyncAfterMs` is out of range (the
+   * executor's check).
    */
   constructor(options: ControllerOptions<R>) {
     const rule = checkControllerOptions(options);

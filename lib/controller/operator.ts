@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MAX_TIMER_MS } from "../client/_timers.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Controller } from "./controller.ts";
 import type { HealthServer } from "./health.ts";
@@ -71,6 +72,17 @@ export interface OperatorOptions {
   readonly syncReportIntervalMs?: number;
 }
 
+/** `value`, when set, must be a number of ms in [min, MAX_TIMER_MS]. */
+function checkMs(name: string, value: number | undefined, min: number): void {
+  if (
+    value !== undefined && !(typeof value === "number" && value >= min && value <= MAX_TIMER_MS)
+  ) {
+    throw new RangeError(
+      `Operator: ${name} must be a number of ms in [${min}, ${MAX_TIMER_MS}], got ${value}`,
+    );
+  }
+}
+
 /**
  * Hosts controllers: runs the shared informers (caches warm even before leadership), starts
  * the controllers once their caches synced **and** this process leads, pauses them (aborting
@@ -113,6 +125,8 @@ export class Operator {
    *
    * @param options The shared informers and settings.
    * @throws {TypeError} If `informers` lacks `get` or `run`.
+   * @throws {RangeError} If `shutdownGraceMs` or `syncReportIntervalMs` is not a number of ms a
+   * timer can wait (`syncReportIntervalMs` 0 would log without pause).
    */
   constructor(options: OperatorOptions) {
     if (
@@ -120,6 +134,8 @@ export class Operator {
     ) {
       throw new TypeError("Operator: informers must have get() and run() (e.g. SharedInformers)");
     }
+    checkMs("shutdownGraceMs", options.shutdownGraceMs, 0);
+    checkMs("syncReportIntervalMs", options.syncReportIntervalMs, 1);
     this.#options = options;
     this.#logger = options.logger ?? defaultLogger(["operator"]);
   }

@@ -22,6 +22,7 @@ import {
 } from "../../lib/controller/mod.ts";
 import {
   blocked,
+  InvalidPlanError,
   modified,
   noModification,
   plan,
@@ -683,4 +684,31 @@ Deno.test("the one-change rule: off reports nothing, one write is no breach", as
   assert.equal((off.observed as ControllerRunResult).oneChangeViolation, undefined);
   assert.equal(off.observed.end, "modified");
   assert.equal(off.breaches, 0);
+});
+
+Deno.test("bad durations and limits of a controller or operator are named errors at construction", () => {
+  const client = fakeServer().client;
+  const reconciler = { plan: () => plan(ConfigMaps) };
+  const controller = (options: Record<string, unknown>) => () =>
+    new Controller({ resource: ConfigMaps, reconciler, client, ...options });
+  const operator = (options: Record<string, unknown>) => () =>
+    new Operator({ informers: new FakeRegistry(), ...options });
+  const cases: [() => unknown, abstract new (...args: never[]) => Error, RegExp][] = [
+    [controller({ stepTimeoutMs: -1 }), InvalidPlanError, /stepTimeoutMs must be/],
+    [controller({ resyncAfterMs: Number.NaN }), InvalidPlanError, /resyncAfterMs .*got NaN/],
+    [controller({ concurrency: 0 }), TypeError, /concurrency must be an integer/],
+    [controller({ ownWritesTimeoutMs: Number.NaN }), RangeError, /ownWritesTimeoutMs .*got NaN/],
+    [controller({ backoff: { initialMs: 0 } }), RangeError, /initialMs/],
+    [operator({ shutdownGraceMs: -1 }), RangeError, /shutdownGraceMs must be a number of ms/],
+    // 0 would log the caches that have not synced without pause.
+    [operator({ syncReportIntervalMs: 0 }), RangeError, /syncReportIntervalMs .*\[1, /],
+    [
+      operator({ syncReportIntervalMs: 2 ** 31 }),
+      RangeError,
+      /syncReportIntervalMs .*got 2147483648/,
+    ],
+  ];
+  for (const [make, type, message] of cases) {
+    assert.throws(make, (error: unknown) => error instanceof type && message.test(String(error)));
+  }
 });
