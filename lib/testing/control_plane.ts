@@ -109,7 +109,14 @@ const PORT_ATTEMPTS = 3;
  * ```
  */
 export function startTimeout(options: { startTimeoutMs?: number }): number {
-  if (options.startTimeoutMs !== undefined) return options.startTimeoutMs;
+  const ms = options.startTimeoutMs;
+  if (ms !== undefined) {
+    // NaN would never time out: a control plane that cannot start would hang the caller.
+    if (typeof ms !== "number" || !(ms > 0)) {
+      throw new RangeError(`startTimeoutMs must be a number of ms > 0, got ${ms}`);
+    }
+    return ms;
+  }
   const env = Deno.env.get(START_TIMEOUT_ENV);
   if (env === undefined || env.trim() === "") return DEFAULT_START_TIMEOUT_MS;
   const secs = Number(env);

@@ -191,6 +191,19 @@ Deno.test("a malformed STAIRCASE_CONTROL_PLANE_START_TIMEOUT is refused, not ign
   }
 });
 
+Deno.test("a startTimeoutMs that is NaN or not positive is refused before anything starts", async () => {
+  for (const startTimeoutMs of [Number.NaN, 0, -1]) {
+    await assert.rejects(
+      startControlPlane({
+        startTimeoutMs,
+        assets: { etcd: "/nonexistent", kubeApiServer: "/nonexistent" },
+      }),
+      (err) =>
+        err instanceof RangeError && /startTimeoutMs must be a number of ms > 0/.test(err.message),
+    );
+  }
+});
+
 Deno.test("a picked port taken before etcd binds it: started again on new ports", async () => {
   const assets = await ensureControlPlaneAssets();
   const bin = await Deno.makeTempDir();
