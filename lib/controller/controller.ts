@@ -398,11 +398,15 @@ export class Controller<R> {
     } else if (action.type === "requeue" && recorder.writes.length > 0) {
       // Queue the next Run once the caches have seen this Run's writes, so that it does not
       // hold a worker while it waits (it still checks, in case an event runs it earlier).
-      void awaitObserved(
+      awaitObserved(
         recorder.writes,
         (apiVersion, kind) => this.#observer(apiVersion, kind),
         options.ownWritesTimeoutMs ?? DEFAULT_OWN_WRITES_TIMEOUT_MS,
-      ).then(() => this.#follow(key, action));
+      ).then(() => this.#follow(key, action)).catch((error) => {
+        // Not expected; but an unhandled rejection would end the process: requeue instead.
+        this.#logger.error("waiting for the caches to see a Run's writes failed", { key, error });
+        this.enqueue(key);
+      });
     } else {
       this.#follow(key, action);
     }
