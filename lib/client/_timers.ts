@@ -15,3 +15,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export function timerDelay(ms: number): number {
   return Math.min(Math.max(0, ms), MAX_TIMER_MS);
 }
+
+/**
+ * Whether `value` is a number of ms a timer can wait: at most MAX_TIMER_MS, and at least `min`
+ * (above it, with `above`). NaN, Infinity and non-numbers are not.
+ */
+export function isTimerMs(value: unknown, min = 0, above = false): value is number {
+  return typeof value === "number" && (above ? value > min : value >= min) &&
+    value <= MAX_TIMER_MS;
+}

@@ -10,7 +10,7 @@ import { type CredentialSource, hideKey, type RequestCredentials } from "./crede
 import { CredentialError } from "./errors.ts";
 import { explainPermissionError } from "./permissions.ts";
 import { redactValues } from "./redact.ts";
-import { MAX_TIMER_MS } from "./_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "./_timers.ts";
 
 const API_VERSIONS = new Set([
   "client.authentication.k8s.io/v1",
@@ -81,9 +81,7 @@ function checkExecOptions(options: ExecCredentialsOptions): void {
     expirySkewMs: [options.expirySkewMs, 0],
   } as const;
   for (const [name, [value, min]] of Object.entries(durations)) {
-    if (
-      value !== undefined && !(typeof value === "number" && value >= min && value <= MAX_TIMER_MS)
-    ) {
+    if (value !== undefined && !isTimerMs(value, min)) {
       throw new RangeError(
         `exec credentials: ${name} must be a number of ms in [${min}, ${MAX_TIMER_MS}], got ${value}`,
       );

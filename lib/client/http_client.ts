@@ -26,8 +26,7 @@ import {
 } from "./retry.ts";
 import { sleep } from "./sleep.ts";
 import { checkStrictTrust } from "./strict_trust.ts";
-
-import { MAX_TIMER_MS } from "./_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "./_timers.ts";
 
 const log = getLogger(["staircase", "client"]);
 
@@ -161,7 +160,7 @@ async function bounded<T>(
 /** The request timeout in ms, checked (0 and Infinity both mean none). */
 function requestTimeout(ms: number): number {
   if (ms === Infinity) return 0;
-  if (typeof ms !== "number" || !(ms >= 0 && ms <= MAX_TIMER_MS)) {
+  if (!isTimerMs(ms)) {
     throw new RangeError(
       `requestTimeoutMs must be a number of ms in [0, ${MAX_TIMER_MS}] (0 or Infinity: no timeout), got ${ms}`,
     );

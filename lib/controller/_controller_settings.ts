@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 import { EventRecorder } from "../status/event_recorder.ts";
 import type { EventSink } from "../status/event_sink.ts";
 import type { ControllerOptions } from "./controller_options.ts";
@@ -33,10 +33,7 @@ export function checkControllerOptions<R>(options: ControllerOptions<R>): OneCha
     throw new TypeError(`Controller: oneChangeRule must be report, strict or off, got ${rule}`);
   }
   const ownWrites = options.ownWritesTimeoutMs;
-  if (
-    ownWrites !== undefined &&
-    !(typeof ownWrites === "number" && ownWrites >= 0 && ownWrites <= MAX_TIMER_MS)
-  ) {
+  if (ownWrites !== undefined && !isTimerMs(ownWrites)) {
     throw new RangeError(
       `Controller: ownWritesTimeoutMs must be a number of ms in [0, ${MAX_TIMER_MS}], got ${ownWrites}`,
     );

@@ -7,7 +7,7 @@
 
 import { LeaderElectionOptionsError } from "./leader_election_errors.ts";
 import { defaultLeaderIdentity, type LeaderElectorOptions } from "./leader_election_options.ts";
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 
 /** client-go's rule: the renew deadline must leave room for jittered retries. */
 const JITTER_FACTOR = 1.2;
@@ -27,7 +27,7 @@ export interface ElectorSettings {
 
 function positiveMs(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0 && value <= MAX_TIMER_MS)) {
+  if (!isTimerMs(value, 0, true)) {
     throw new LeaderElectionOptionsError(
       `${field} must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${String(value)}`,
     );

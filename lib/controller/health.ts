@@ -11,7 +11,7 @@
  */
 
 import { defaultLogger, type Logger } from "../steps/logger.ts";
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 
 /**
  * One named health check: passes when it returns (or resolves to) anything but `false`; fails
@@ -197,7 +197,7 @@ export class HealthServer implements AsyncDisposable {
       throw new HealthServerError("hostname must be a non-empty string");
     }
     const timeout = options.checkTimeoutMs ?? 5_000;
-    if (typeof timeout !== "number" || !(timeout > 0 && timeout <= MAX_TIMER_MS)) {
+    if (!isTimerMs(timeout, 0, true)) {
       throw new HealthServerError(
         `checkTimeoutMs must be a number of milliseconds in (0, ${MAX_TIMER_MS}], got ${timeout}`,
       );

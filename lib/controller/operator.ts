@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 import { defaultLogger, type Logger } from "../steps/logger.ts";
 import type { Controller } from "./controller.ts";
 import type { HealthServer } from "./health.ts";
@@ -74,9 +74,7 @@ export interface OperatorOptions {
 
 /** `value`, when set, must be a number of ms in [min, MAX_TIMER_MS]. */
 function checkMs(name: string, value: number | undefined, min: number): void {
-  if (
-    value !== undefined && !(typeof value === "number" && value >= min && value <= MAX_TIMER_MS)
-  ) {
+  if (value !== undefined && !isTimerMs(value, min)) {
     throw new RangeError(
       `Operator: ${name} must be a number of ms in [${min}, ${MAX_TIMER_MS}], got ${value}`,
     );

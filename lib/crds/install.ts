@@ -6,7 +6,7 @@
 
 import type { RestClient } from "../client/contract.ts";
 import { isNotFound } from "../client/api_error.ts";
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 import { sleep } from "../client/sleep.ts";
 import { ResourceClient } from "../client/resource_client.ts";
 import { CustomResourceDefinitions } from "../apis/apiextensions.k8s.io/v1/api.ts";
@@ -256,10 +256,7 @@ function checkWaitOptions(options: InstallCrdOptions): void {
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 0)) {
     throw new RangeError(`installCrd: timeoutMs must be a number of ms >= 0, got ${timeoutMs}`);
   }
-  if (
-    pollIntervalMs !== undefined &&
-    !(typeof pollIntervalMs === "number" && pollIntervalMs > 0 && pollIntervalMs <= MAX_TIMER_MS)
-  ) {
+  if (pollIntervalMs !== undefined && !isTimerMs(pollIntervalMs, 0, true)) {
     throw new RangeError(
       `installCrd: pollIntervalMs must be a number of ms in (0, ${MAX_TIMER_MS}], got ${pollIntervalMs}`,
     );

@@ -19,7 +19,7 @@ import { type Plan, PlanBuilder } from "./plan.ts";
 import type { Reconciler } from "./reconciler.ts";
 import type { RunResource, Unscoped } from "./resource.ts";
 import type { RunResult } from "./run_result.ts";
-import { MAX_TIMER_MS } from "../client/_timers.ts";
+import { isTimerMs, MAX_TIMER_MS } from "../client/_timers.ts";
 import {
   DEFAULT_STEP_TIMEOUT_MS,
   type RunExecutorOptions,
@@ -101,10 +101,7 @@ export class RunExecutor<R> {
       throw new InvalidPlanError(`RunExecutor options must be an object, got ${describe(options)}`);
     }
     const timeout = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-    if (
-      typeof timeout !== "number" ||
-      !(timeout > 0 && (timeout <= MAX_TIMER_MS || timeout === Infinity))
-    ) {
+    if (timeout !== Infinity && !isTimerMs(timeout, 0, true)) {
       throw new InvalidPlanError(
         `stepTimeoutMs must be a number in (0, ${MAX_TIMER_MS}] ms (Infinity disables it), got ${
           describe(timeout)
