@@ -218,7 +218,7 @@ Deno.test("a step that does not settle in time ends the Run with StepTimeoutErro
   // loose for a loaded machine, yet a timeout that fires ten times late (2 s) fails it.
   assert.ok(result.steps[1].durationMs >= 199, `duration ${result.steps[1].durationMs}`);
   assert.ok(elapsed >= 199, `elapsed ${elapsed}`);
-  assert.ok(elapsed < 1_500, `elapsed ${elapsed}: the timeout fired far too late`);
+  assert.ok(elapsed < 1_900, `elapsed ${elapsed}: the timeout fired far too late`);
 });
 
 Deno.test("the default per-step timeout is 30 s, and it is the one enforced", async () => {
