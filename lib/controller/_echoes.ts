@@ -39,21 +39,56 @@ export function echoOf(
   };
 }
 
+/**
+ * How long the state a write produced is remembered. Its echo comes within seconds; a write
+ * whose echo never comes (an object of a kind or scope this controller does not watch) must
+ * not be remembered for ever. An echo later than this only costs one extra Run.
+ */
+export const ECHO_MEMORY_MS = 5 * 60_000;
+
+/** The state one of our writes produced, and when. */
+interface Written {
+  readonly resourceVersion: string;
+  readonly at: number;
+}
+
 /** The object states our writes produced, and the events of running keys. */
 export class Echoes {
-  /** The state each of our writes produced (liveKey → resourceVersion): their echoes. */
-  readonly #written = new Map<string, string>();
+  /**
+   * The state each of our writes produced (liveKey → version), oldest write first: their
+   * echoes.
+   */
+  readonly #written = new Map<string, Written>();
   /** Events for running keys, decided when their Run ends. */
   readonly #deferred = new Map<string, Echo[]>();
+  readonly #now: () => number;
+
+  /** @param now The clock, in ms (for tests). */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** How many write states are remembered (for tests). */
+  get size(): number {
+    return this.#written.size;
+  }
 
   /**
    * Remembers the state a write produced. Called as soon as each write answers: its watch
-   * event may come before the Run ends.
+   * event may come before the Run ends. Forgets states older than ECHO_MEMORY_MS.
    */
   written(write: RecordedWrite): void {
+    const now = this.#now();
+    // Oldest first: stop at the first state young enough to keep.
+    for (const [object, { at }] of this.#written) {
+      if (now - at < ECHO_MEMORY_MS) break;
+      this.#written.delete(object);
+    }
     if (write.apiVersion && write.kind && write.name && write.resourceVersion) {
       const object = liveKey(write.apiVersion, write.kind, write.namespace, write.name);
-      this.#written.set(object, write.resourceVersion);
+      // Deleted first, so that the map stays in the order of the writes.
+      this.#written.delete(object);
+      this.#written.set(object, { resourceVersion: write.resourceVersion, at: now });
     }
   }
 
@@ -63,7 +98,7 @@ export class Echoes {
    */
   isOurs(echo: Echo | undefined, event: CacheEvent<unknown>): boolean {
     const ours = echo !== undefined && event.type !== "deleted" &&
-      this.#written.get(echo.object) === echo.resourceVersion;
+      this.#written.get(echo.object)?.resourceVersion === echo.resourceVersion;
     if (ours) return true;
     if (echo !== undefined) this.#written.delete(echo.object);
     return false;
@@ -98,7 +133,7 @@ export class Echoes {
     const deferred = this.#deferred.get(key) ?? [];
     this.#deferred.delete(key);
     return deferred.some((echo) =>
-      echo.object === "" || this.#written.get(echo.object) !== echo.resourceVersion
+      echo.object === "" || this.#written.get(echo.object)?.resourceVersion !== echo.resourceVersion
     );
   }
 }
