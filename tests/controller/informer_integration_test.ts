@@ -77,33 +77,50 @@ Deno.test("informer: the initial state comes from a watch-list, with no LIST req
     let last: ConfigMap | undefined;
     for (let i = 0; i < 5; i++) last = await createConfigMap(cluster, ns, `cm-${i}`);
     using http = await clientFor(cluster.kubeconfigPath);
-    const client = new RecordingClient(http);
-    const informer = new ResourceInformer(client, ConfigMaps, { namespace: ns, backoff: FAST });
-    await running(informer, async () => {
-      await informer.waitForSync(AbortSignal.timeout(30_000));
-      assert.equal(informer.synced, true);
-      assert.deepEqual(informer.list().map((cm) => cm.metadata?.name).sort(), [
-        "cm-0",
-        "cm-1",
-        "cm-2",
-        "cm-3",
-        "cm-4",
-      ]);
-      assert.equal(client.lists.length, 0, "no LIST request");
-      const first = client.watches[0].query;
-      assert.equal(first.get("sendInitialEvents"), "true");
-      assert.equal(first.get("resourceVersionMatch"), "NotOlderThan");
-      assert.equal(first.get("allowWatchBookmarks"), "true");
-      assert.equal(informer.usesList, false);
-      assert.ok(informer.hasObserved(last!.metadata!.resourceVersion!));
-      const cm = informer.get("cm-3", ns)!;
-      assert.equal(cm.data?.k, "cm-3");
-      assert.ok(Object.isFrozen(cm) && Object.isFrozen(cm.metadata) && Object.isFrozen(cm.data));
-      assert.equal(cm.metadata?.managedFields, undefined, "managedFields dropped by default");
-      assert.throws(() => {
-        (cm.data as Record<string, string>).k = "changed";
-      }, TypeError);
-    });
+    // A watch-list the server fails or cuts short (under load: a 504 while its watch cache
+    // catches up) is followed by one paginated LIST, by design. So the scenario may be tried
+    // again, but one attempt must sync from the watch-list alone: an informer that always
+    // LISTs fails all three.
+    const attempts: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const client = new RecordingClient(http);
+      const informer = new ResourceInformer(client, ConfigMaps, { namespace: ns, backoff: FAST });
+      const clean = await running(informer, async () => {
+        await informer.waitForSync(AbortSignal.timeout(30_000));
+        assert.equal(informer.synced, true);
+        assert.deepEqual(informer.list().map((cm) => cm.metadata?.name).sort(), [
+          "cm-0",
+          "cm-1",
+          "cm-2",
+          "cm-3",
+          "cm-4",
+        ]);
+        // Whatever happened, the watch-list came first and was not given up for good.
+        const first = client.requests[0];
+        assert.equal(first.query.get("watch"), "true");
+        assert.equal(first.query.get("sendInitialEvents"), "true");
+        assert.equal(first.query.get("resourceVersionMatch"), "NotOlderThan");
+        assert.equal(first.query.get("allowWatchBookmarks"), "true");
+        assert.equal(informer.usesList, false);
+        if (client.lists.length > 0) {
+          attempts.push(`${client.watches.length} watches, ${client.lists.length} LISTs`);
+          return false;
+        }
+        assert.ok(informer.hasObserved(last!.metadata!.resourceVersion!));
+        const cm = informer.get("cm-3", ns)!;
+        assert.equal(cm.data?.k, "cm-3");
+        assert.ok(
+          Object.isFrozen(cm) && Object.isFrozen(cm.metadata) && Object.isFrozen(cm.data),
+        );
+        assert.equal(cm.metadata?.managedFields, undefined, "managedFields dropped by default");
+        assert.throws(() => {
+          (cm.data as Record<string, string>).k = "changed";
+        }, TypeError);
+        return true;
+      });
+      if (clean) return;
+    }
+    assert.fail(`every attempt needed a LIST: ${attempts.join("; ")}`);
   }));
 
 Deno.test("informer: keepManagedFields and transform", () =>
@@ -350,7 +367,9 @@ Deno.test("informers: one informer per (kind, scope, selectors), watched once, r
       const identity = (w: { query: URLSearchParams; accept?: string }): string =>
         `${w.accept} ${w.query.get("labelSelector")} ${w.query.get("fieldSelector")}`;
       assert.equal(new Set(client.watches.map(identity)).size, 4, "four distinct watches");
-      assert.equal(client.lists.length, 0);
+      // A LIST comes only as the one fallback after a watch-list the server failed (under
+      // load); the first test shows the watch-list alone suffices.
+      assert.ok(client.lists.length <= initial.length, `${client.lists.length} LISTs`);
       const cache = informers.cache();
       assert.equal(cache.get(ConfigMaps, "a", ns)?.data?.k, "a");
       assert.equal(cache.list(ConfigMaps, { namespace: ns }).length, 1);
